@@ -1,0 +1,96 @@
+"""``parlib`` command line: run the workbook, validate inputs, list datasets.
+
+Exit codes: 0 success; 1 the data failed validation; 2 usage error; 3 a notebook failed for another
+reason (a bug or crash). Documented in the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from parlib.errors import DataError, ParlibError, UsageError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="parlib", description="PAR Index Workbook")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="execute the notebooks with papermill and publish reports")
+    run.add_argument("--dataset", action="append", help="dataset name (repeatable; default: all)")
+    run.add_argument("--year", action="append", type=int, help="year (repeatable; default: all)")
+    run.add_argument("--lang", default="vi", choices=["vi", "en"], help="report language")
+    run.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                     help="a notebook parameter (see the notebooks' parameters cells)")
+
+    val = sub.add_parser("validate", help="ingest and validate inputs without publishing anything")
+    val.add_argument("--dataset", action="append")
+    val.add_argument("--year", action="append", type=int)
+
+    sub.add_parser("list", help="list datasets and years")
+    landing = sub.add_parser("landing", help="rebuild reports/index.html from the published runs")
+    landing.add_argument("--lang", default="vi", choices=["vi", "en"])
+    return parser
+
+
+def _cmd_run(args) -> int:
+    from parlib import runner
+
+    outcomes = runner.run(args.dataset, args.year, args.lang, args.param)
+    for o in outcomes:
+        line = f"{o.dataset} {o.year}: {o.status} ({o.seconds:.1f}s)"
+        print(line + (f" — {o.message}" if o.message else ""))
+    return max((o.exit_code for o in outcomes), default=0)
+
+
+def _cmd_validate(args) -> int:
+    from parlib import ingest, runner, validate
+    from parlib.dataset import load_dataset
+
+    worst = 0
+    for name, year in runner.plan(args.dataset, args.year):
+        inputs = ingest.load_year(load_dataset(name), year)
+        report = validate.validate_inputs(inputs)
+        for problem in report.problems:
+            print(problem)
+        print(f"{name} {year}: {len(report.critical)} critical, {len(report.warnings)} warnings")
+        worst = max(worst, 0 if report.success else 1)
+    return worst
+
+
+def _cmd_list(_args) -> int:
+    from parlib.dataset import list_datasets, load_dataset
+
+    for name in list_datasets():
+        cfg = load_dataset(name)
+        tag = " [SYNTHETIC]" if cfg.synthetic else ""
+        print(f"{name}{tag}: {', '.join(map(str, cfg.years))} — {cfg.title_en}")
+    return 0
+
+
+def _cmd_landing(args) -> int:
+    from parlib.report import write_landing
+
+    print(write_landing(lang=args.lang))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    commands = {"run": _cmd_run, "validate": _cmd_validate, "list": _cmd_list,
+                "landing": _cmd_landing}
+    try:
+        return commands[args.command](args)
+    except UsageError as exc:
+        print(f"parlib: usage error: {exc}", file=sys.stderr)
+        return 2
+    except DataError as exc:
+        print(f"parlib: data error: {exc}", file=sys.stderr)
+        return 1
+    except ParlibError as exc:
+        print(f"parlib: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

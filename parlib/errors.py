@@ -1,0 +1,84 @@
+"""Exceptions, and the ``Problem`` record every data error is reported as.
+
+A data problem always names the file, the row or unit, the criterion, the value found and what was
+expected, so an analyst can fix the source file without reading code.
+
+Exit codes of ``parlib`` map onto the hierarchy: ``DataError`` → 1, ``UsageError`` → 2,
+``ExecutionError`` → 3.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a warning) in the inputs or results."""
+
+    severity: str  # "critical" | "warning" | "info"
+    check: str  # short id of the check, e.g. "score_above_max"
+    file: str = ""
+    row: int | None = None  # 1-based line in the file (header = line 1), or None
+    unit_id: str = ""
+    criterion: str = ""
+    value: str = ""
+    expected: str = ""
+    message: str = ""
+    message_vi: str = ""
+
+    def text(self, lang: str = "en") -> str:
+        return (self.message_vi or self.message) if lang == "vi" else self.message
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        where = self.file or "?"
+        if self.row is not None:
+            where += f", row {self.row}"
+        parts = [f"[{self.severity}] {where}"]
+        if self.unit_id:
+            parts.append(f"unit {self.unit_id}")
+        if self.criterion:
+            parts.append(f"criterion {self.criterion}")
+        if self.value != "":
+            parts.append(f"value {self.value!r}")
+        if self.expected:
+            parts.append(f"expected {self.expected}")
+        text = "; ".join(parts)
+        return f"{text}: {self.message}" if self.message else text
+
+
+class ParlibError(Exception):
+    """Base of every error parlib raises on purpose."""
+
+    exit_code = 3
+
+
+class UsageError(ParlibError):
+    """The command or its parameters are wrong (unknown dataset, year, parameter...)."""
+
+    exit_code = 2
+
+
+class DataError(ParlibError):
+    """The inputs are wrong. Carries the list of problems found."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        self.problems = list(problems or [])
+        detail = "\n".join(f"  - {p}" for p in self.problems[:50])
+        more = f"\n  ... and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
+        super().__init__(f"{message}\n{detail}{more}" if detail else message)
+
+
+class ValidationFailed(DataError):
+    """Critical validation checks failed; nothing downstream may run or be published."""
+
+
+class ExecutionError(ParlibError):
+    """A notebook or step failed for a reason other than the data (a bug, a crash)."""
+
+    exit_code = 3

@@ -1,0 +1,351 @@
+"""Ingest: raw scoring files (CSV or XLSX, Vietnamese or English headers) → tidy tables.
+
+In: a dataset folder and a year. Out: ``YearInputs`` holding the framework (with derived tree
+columns), the units registry, the scores (one row per source row, every cell parsed: number,
+``KPS`` = not arising, empty, or unparseable text kept verbatim for the error message), the published
+totals and the rating bands. Nothing is fixed silently here: a cell that cannot be read stays visible
+in ``*_unparsed`` and validation turns it into an error naming file, row, unit, criterion and value.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from parlib import framework as fwk
+from parlib import paths
+from parlib.dataset import DatasetConfig, YearConfig
+from parlib.errors import DataError, Problem
+
+KPS_MARKERS = {"kps", "khong phat sinh", "n/a", "na"}
+SCORE_COLUMNS = ("self_score", "appraised_score", "survey_score")
+# score column → component it belongs to
+SCORE_COMPONENT = {"self_score": "appraisal", "appraised_score": "appraisal", "survey_score": "survey"}
+
+FRAMEWORK_ALIASES = {
+    "code": ["code", "ma", "ma tieu chi", "ma so"],
+    "name_vi": ["name_vi", "ten", "ten tieu chi", "noi dung"],
+    "name_en": ["name_en", "ten tieng anh", "english name"],
+    "max_points": ["max_points", "diem toi da", "diem chuan"],
+    "max_appraisal": ["max_appraisal", "diem toi da tham dinh", "diem tham dinh toi da"],
+    "max_survey": ["max_survey", "diem toi da dieu tra", "diem dieu tra toi da"],
+}
+UNITS_ALIASES = {
+    "unit_id": ["unit_id", "ma don vi", "ma"],
+    "unit_name": ["unit_name", "ten don vi", "ten"],
+    "kind": ["kind", "loai", "loai don vi"],
+    "group": ["group", "nhom"],
+    "region": ["region", "vung"],
+}
+SCORES_ALIASES = {
+    "unit_id": ["unit_id", "ma don vi"],
+    "criterion": ["criterion", "ma tieu chi", "tieu chi"],
+    "self_score": ["self_score", "diem tu cham", "tu cham", "diem tu danh gia"],
+    "appraised_score": ["appraised_score", "diem tham dinh", "tham dinh"],
+    "survey_score": ["survey_score", "diem dieu tra", "diem dieu tra xhh", "dieu tra xhh",
+                     "diem dtxhh"],
+    "unit_name": ["unit_name", "ten don vi"],
+}
+PUBLISHED_ALIASES = {
+    "unit_id": ["unit_id", "ma don vi"],
+    "measure": ["measure", "chi tieu"],
+    "value": ["value", "gia tri"],
+    "source": ["source", "nguon"],
+}
+BANDS_ALIASES = {
+    "year": ["year", "nam"],
+    "band": ["band", "xep loai", "muc"],
+    "lower_pct": ["lower_pct", "tu"],
+    "upper_pct": ["upper_pct", "den duoi"],
+}
+PUBLISHED_MEASURES = ("self_total", "appraised_total", "survey_total", "index_pct", "rank", "rank_of")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def ascii_key(text: str) -> str:
+    """Header/marker key: no diacritics, lower case, single spaces (``'Điểm  Tự chấm'`` → ``'diem tu cham'``)."""
+    decomposed = unicodedata.normalize("NFD", str(text)).replace("đ", "d").replace("Đ", "D")
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return re.sub(r"[\s_]+", " ", stripped).strip().lower()
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: float  # NaN when not a number
+    kps: bool  # criterion did not arise
+    unparsed: str  # the original text when it is neither a number, KPS nor empty
+
+
+def parse_cell(raw: object) -> Cell:
+    """Read one score cell: number (decimal comma or point), KPS marker, empty, or unparseable."""
+    if raw is None or (isinstance(raw, float) and math.isnan(raw)):
+        return Cell(math.nan, False, "")
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return Cell(float(raw), False, "")
+    text = nfc(str(raw)).strip()
+    if text == "":
+        return Cell(math.nan, False, "")
+    if ascii_key(text) in KPS_MARKERS:
+        return Cell(math.nan, True, "")
+    candidate = text.replace("\u00a0", "").replace(" ", "")
+    if "," in candidate and "." not in candidate:
+        candidate = candidate.replace(",", ".")
+    if re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", candidate):
+        return Cell(float(candidate), False, "")
+    return Cell(math.nan, False, text)
+
+
+def parse_number(raw: object) -> float | None:
+    """A plain number cell (maxima, totals); None when empty; raises ValueError when unreadable."""
+    cell = parse_cell(raw)
+    if cell.unparsed or cell.kps:
+        raise ValueError(cell.unparsed or "KPS")
+    return None if math.isnan(cell.value) else cell.value
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read a CSV or XLSX file with every cell as an NFC string (or a number, from XLSX).
+
+    Adds ``source_row``: the 1-based line of each record in the file (the header is line 1).
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            df = pd.read_excel(path, dtype=object, engine="openpyxl")
+        elif suffix == ".csv":
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        else:
+            raise DataError(f"{paths.display(path)}: unsupported file type {suffix!r}; use .csv or .xlsx")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{paths.display(path)}: not UTF-8 text ({exc}); save the file as CSV UTF-8") from exc
+    except (ValueError, OSError) as exc:
+        if isinstance(exc, DataError):
+            raise
+        raise DataError(f"{paths.display(path)}: cannot be read as a table: {exc}") from exc
+    df.columns = [nfc(str(c)).strip() for c in df.columns]
+    df = df.map(lambda v: nfc(v) if isinstance(v, str) else v)
+    df.insert(0, "source_row", range(2, len(df) + 2))
+    # Drop fully empty rows (trailing lines in Excel), keeping row numbers of the others.
+    data_cols = [c for c in df.columns if c != "source_row"]
+    empty = df[data_cols].map(lambda v: v is None or (isinstance(v, float) and math.isnan(v))
+                              or (isinstance(v, str) and v.strip() == "")).all(axis=1)
+    return df.loc[~empty].reset_index(drop=True)
+
+
+def canonical_columns(df: pd.DataFrame, aliases: dict[str, list[str]], path: Path,
+                      required: tuple[str, ...]) -> pd.DataFrame:
+    """Rename headers to canonical names via ``aliases``; raise naming the file if any is missing."""
+    lookup = {ascii_key(alias): canon for canon, names in aliases.items() for alias in names}
+    renamed, seen = {}, {}
+    for col in df.columns:
+        canon = lookup.get(ascii_key(col))
+        if canon and canon not in seen:
+            renamed[col] = canon
+            seen[canon] = col
+    out = df.rename(columns=renamed)
+    missing = [c for c in required if c not in out.columns]
+    if missing:
+        problems = [Problem("critical", "missing_column", paths.display(path), row=1, value=", ".join(
+            str(c) for c in df.columns if c != "source_row"), expected=f"a column {c!r} (or one of "
+            f"{aliases[c][1:]})", message="required column not found in the header") for c in missing]
+        raise DataError(f"{paths.display(path)}: required columns missing: {', '.join(missing)}", problems)
+    return out
+
+
+def _text(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v))
+                      else (format(v, "g") if isinstance(v, float) else str(v)).strip()).astype("str")
+
+
+def _numbers(df: pd.DataFrame, column: str, path: Path, problems: list[Problem],
+             key: str = "code") -> pd.Series:
+    values = []
+    for raw, row, ident in zip(df[column], df["source_row"], df.get(key, df["source_row"])):
+        try:
+            values.append(parse_number(raw))
+        except ValueError:
+            problems.append(Problem("critical", "unparseable_number", paths.display(path), row=int(row),
+                                    criterion=str(ident), value=str(raw), expected="a number",
+                                    message=f"{column} is not a number"))
+            values.append(None)
+    return pd.Series(values, index=df.index, dtype="float64")
+
+
+def read_framework(path: Path) -> pd.DataFrame:
+    raw = read_table(path)
+    df = canonical_columns(raw, FRAMEWORK_ALIASES, path, ("code", "name_vi", "max_points"))
+    problems: list[Problem] = []
+    df["code"] = _text(df["code"]).map(fwk.normalise_code)
+    for col in ("name_vi", "name_en"):
+        df[col] = _text(df[col]) if col in df.columns else ""
+    for col in ("max_points", "max_appraisal", "max_survey"):
+        df[col] = _numbers(df, col, path, problems) if col in df.columns else float("nan")
+    if problems:
+        raise DataError(f"{paths.display(path)}: framework has unreadable numbers", problems)
+    df["source_file"] = paths.display(path)
+    return fwk.derive(df)
+
+
+def read_units(path: Path) -> pd.DataFrame:
+    raw = read_table(path)
+    df = canonical_columns(raw, UNITS_ALIASES, path, ("unit_id", "unit_name", "kind"))
+    for col in ("unit_id", "unit_name", "kind", "group", "region"):
+        df[col] = _text(df[col]) if col in df.columns else ""
+    df["source_file"] = paths.display(path)
+    return df
+
+
+def read_scores(path: Path) -> pd.DataFrame:
+    """One row per source row; for each score column: value, ``*_kps`` flag, ``*_unparsed`` text."""
+    raw = read_table(path)
+    df = canonical_columns(raw, SCORES_ALIASES, path, ("unit_id", "criterion"))
+    missing_scores = [c for c in SCORE_COLUMNS if c not in df.columns]
+    if len(missing_scores) == len(SCORE_COLUMNS):
+        raise DataError(f"{paths.display(path)}: no score columns", [Problem(
+            "critical", "missing_column", paths.display(path), row=1, expected=", ".join(SCORE_COLUMNS),
+            message="a scores file needs at least one of the score columns")])
+    out = pd.DataFrame({
+        "source_file": paths.display(path),
+        "source_row": df["source_row"].astype("int64"),
+        "unit_id": _text(df["unit_id"]),
+        "criterion": _text(df["criterion"]).map(fwk.normalise_code),
+        "unit_name": _text(df["unit_name"]) if "unit_name" in df.columns else "",
+    })
+    for col in SCORE_COLUMNS:
+        cells = [parse_cell(v) for v in df[col]] if col in df.columns else [
+            Cell(math.nan, False, "")] * len(df)
+        out[col] = pd.Series([c.value for c in cells], index=df.index, dtype="float64")
+        out[col.replace("_score", "_kps")] = pd.Series([c.kps for c in cells], index=df.index,
+                                                       dtype="bool")
+        out[col.replace("_score", "_unparsed")] = pd.Series([c.unparsed for c in cells],
+                                                            index=df.index, dtype="str")
+    return out
+
+
+def read_published(path: Path | None) -> pd.DataFrame:
+    columns = ["unit_id", "measure", "value", "source", "source_row"]
+    if path is None:
+        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else "str")
+                             for c in columns})
+    raw = read_table(path)
+    df = canonical_columns(raw, PUBLISHED_ALIASES, path, ("unit_id", "measure", "value"))
+    problems: list[Problem] = []
+    df["unit_id"] = _text(df["unit_id"])
+    df["measure"] = _text(df["measure"])
+    df["value"] = _numbers(df, "value", path, problems, key="unit_id")
+    df["source"] = _text(df["source"]) if "source" in df.columns else ""
+    bad = df[~df["measure"].isin(PUBLISHED_MEASURES)]
+    problems += [Problem("critical", "unknown_measure", paths.display(path), row=int(r.source_row),
+                         unit_id=r.unit_id, value=r.measure, expected=" | ".join(PUBLISHED_MEASURES),
+                         message="unknown published measure") for r in bad.itertuples()]
+    if problems:
+        raise DataError(f"{paths.display(path)}: published totals have problems", problems)
+    return df[columns]
+
+
+def read_bands(path: Path | None, year: int) -> pd.DataFrame:
+    """Bands for ``year``: ``band``, ``lower_pct`` (inclusive), ``upper_pct`` (exclusive)."""
+    if path is None:
+        return pd.DataFrame({"band": pd.Series(dtype="str"), "lower_pct": pd.Series(dtype="float64"),
+                             "upper_pct": pd.Series(dtype="float64")})
+    raw = read_table(path)
+    df = canonical_columns(raw, BANDS_ALIASES, path, ("year", "band"))
+    problems: list[Problem] = []
+    df["year"] = _numbers(df, "year", path, problems, key="band")
+    for col in ("lower_pct", "upper_pct"):
+        df[col] = _numbers(df, col, path, problems, key="band") if col in df.columns else float("nan")
+    if problems:
+        raise DataError(f"{paths.display(path)}: rating bands have problems", problems)
+    df["band"] = _text(df["band"])
+    sel = df[df["year"] == year]
+    return sel[["band", "lower_pct", "upper_pct"]].reset_index(drop=True)
+
+
+@dataclass
+class YearInputs:
+    """Everything one dataset-year's computation reads, already parsed."""
+
+    dataset: DatasetConfig
+    year: YearConfig
+    framework: pd.DataFrame
+    units: pd.DataFrame
+    scores: pd.DataFrame
+    published: pd.DataFrame
+    bands: pd.DataFrame
+
+
+def load_year(cfg: DatasetConfig, year: int) -> YearInputs:
+    yc = cfg.year(year)
+    return YearInputs(
+        dataset=cfg, year=yc, framework=read_framework(yc.framework.file),
+        units=read_units(cfg.units), scores=read_scores(yc.scores),
+        published=read_published(yc.published), bands=read_bands(cfg.bands, year))
+
+
+# --- tidy tables on disk: what the ingest step saves and later steps read back -------------------
+
+TIDY_FILES = ("framework", "units", "scores", "published", "bands")
+_DTYPES = {
+    "framework": {"code": "str", "parent": "str", "area": "str", "name_vi": "str", "name_en": "str",
+                  "level": "str", "component": "str", "source_file": "str"},
+    "units": {"unit_id": "str", "unit_name": "str", "kind": "str", "group": "str", "region": "str",
+              "source_file": "str"},
+    "scores": {"unit_id": "str", "criterion": "str", "unit_name": "str", "source_file": "str",
+               "self_unparsed": "str", "appraised_unparsed": "str", "survey_unparsed": "str"},
+    "published": {"unit_id": "str", "measure": "str", "source": "str"},
+    "bands": {"band": "str"},
+}
+
+
+def save_tidy(inputs: YearInputs, out_dir: Path) -> list[Path]:
+    from parlib.storage import write_csv
+
+    written = []
+    for name in TIDY_FILES:
+        written.append(write_csv(getattr(inputs, name), Path(out_dir) / "tidy" / f"{name}.csv"))
+    return written
+
+
+def load_tidy(out_dir: Path, cfg: DatasetConfig, year: int) -> YearInputs:
+    """Read back what ``save_tidy`` wrote (types restored); raises if the ingest step has not run."""
+    folder = Path(out_dir) / "tidy"
+    if not (folder / "scores.csv").is_file():
+        raise DataError(f"{folder}: no ingested data; run the ingest notebook (or `parlib run`) first")
+    tables = {}
+    for name in TIDY_FILES:
+        tables[name] = pd.read_csv(folder / f"{name}.csv", dtype=_DTYPES[name],
+                                   keep_default_na=False, na_values=[""])
+        for col, dtype in _DTYPES[name].items():
+            if col in tables[name].columns and dtype == "str":
+                tables[name][col] = tables[name][col].fillna("").astype("str")
+    for col in ("is_leaf",):
+        tables["framework"][col] = tables["framework"][col].astype("bool")
+    for col in ("self_kps", "appraised_kps", "survey_kps"):
+        tables["scores"][col] = tables["scores"][col].astype("bool")
+    return YearInputs(dataset=cfg, year=cfg.year(year), **tables)
+
+
+def summary(inputs: YearInputs) -> dict[str, int | float]:
+    """Counts a reviewer checks first: units, leaves, score rows, not-arising cells, decimal commas."""
+    fw, sc = inputs.framework, inputs.scores
+    return {
+        "units_registered": int(len(inputs.units)),
+        "units_scored": int(sc["unit_id"].nunique()),
+        "framework_nodes": int(len(fw)),
+        "leaves": int(fw["is_leaf"].sum()),
+        "framework_total": float(fw.loc[fw["is_leaf"], "max_points"].sum()),
+        "score_rows": int(len(sc)),
+        "kps_cells": int(sc[["self_kps", "appraised_kps", "survey_kps"]].to_numpy().sum()),
+        "unparsed_cells": int((sc[["self_unparsed", "appraised_unparsed", "survey_unparsed"]]
+                               != "").to_numpy().sum()),
+        "published_figures": int(len(inputs.published)),
+    }

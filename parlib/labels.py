@@ -1,0 +1,48 @@
+"""Labels and number formats for reports: one catalogue (``labels.csv``), Vietnamese first.
+
+``t('rank', 'vi')`` → ``'Xếp hạng'``. Vietnamese readers expect a decimal comma and a dot between
+thousands (``1.234,56``); English reports use ``1,234.56``.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from functools import lru_cache
+from pathlib import Path
+
+LANGS = ("vi", "en")
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    path = Path(__file__).with_name("labels.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["key"]: {"vi": row["vi"], "en": row["en"]} for row in csv.DictReader(handle)}
+
+
+def t(key: str, lang: str = "vi", **values: object) -> str:
+    """The label ``key`` in ``lang``; unknown keys are an error (a typo must not reach a report)."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; use one of {LANGS}")
+    entry = catalogue().get(key)
+    if entry is None:
+        raise KeyError(f"no label {key!r} in labels.csv")
+    text = entry[lang] or entry["en"]
+    return text.format(**values) if values else text
+
+
+def number(value: object, decimals: int = 2, lang: str = "vi") -> str:
+    """``79.96`` → ``'79,96'`` (vi) or ``'79.96'`` (en); empty for missing values."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(x):
+        return ""
+    text = f"{x:,.{decimals}f}"
+    if lang == "vi":
+        text = text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    return text

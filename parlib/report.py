@@ -1,0 +1,353 @@
+"""Report pieces: escaped HTML tables, banners, the provenance footer, and the landing page.
+
+In: result tables, labels, provenance records. Out: HTML strings (shown in notebooks through
+``IPython.display.HTML``) and ``reports/index.html``. All text that comes from data (unit names,
+notes, file names) goes through ``html.escape``: a unit called ``<script>`` shows as text.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from parlib import paths
+from parlib.labels import number, t
+
+NOTEBOOKS = (  # (notebook file stem, label key of its report) in the order a run executes them
+    ("01_ingest", "report_ingest"),
+    ("02_validate", "report_validate"),
+    ("03_index", "report_index"),
+    ("04_fairness", "report_fairness"),
+    ("05_report", "report_overview"),
+)
+
+CSS = """
+<style>
+.par-table {border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0 1em 0;}
+.par-table th {background: #edf2f7; text-align: left; padding: 4px 8px; border-bottom: 2px solid #a0aec0;}
+.par-table td {padding: 3px 8px; border-bottom: 1px solid #e2e8f0;}
+.par-table td.num {text-align: right; font-variant-numeric: tabular-nums;}
+.par-banner {padding: 10px 14px; margin: 8px 0 14px 0; border-radius: 4px; font-weight: bold;}
+.par-banner.synthetic {background: #fed7d7; border: 2px solid #c53030; color: #742a2a;}
+.par-banner.real {background: #e6fffa; border: 1px solid #319795; color: #234e52; font-weight: normal;}
+.par-note {background: #fffff0; border-left: 4px solid #d69e2e; padding: 6px 12px; margin: 8px 0;}
+.par-footer {margin-top: 2em; padding-top: 0.6em; border-top: 1px solid #cbd5e0; font-size: 0.8em; color: #4a5568;}
+.par-footer code {font-size: 0.95em;}
+.band-A {background: #c6f6d5;} .band-B {background: #bee3f8;} .band-C {background: #fefcbf;} .band-D {background: #fed7d7;}
+.sev-critical {color: #c53030; font-weight: bold;} .sev-warning {color: #b7791f; font-weight: bold;}
+</style>
+"""
+
+
+def setup_notebook() -> None:
+    """Quiet, reviewer-friendly notebook output: no warnings, no progress bars, no GX chatter."""
+    warnings.filterwarnings("ignore")
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    pd.set_option("display.max_rows", 200)
+
+
+def esc(value: object) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an HTML table: source column, label key, and how to show its values."""
+
+    name: str
+    label: str | None = None  # label key; defaults to ``name``
+    kind: str = "text"  # text | num | int | label (translate the value) | band | severity
+    decimals: int = 2
+
+
+def html_table(df: pd.DataFrame, columns: list[Column], lang: str, max_rows: int | None = None) -> str:
+    """An escaped HTML table with translated headers and locale-formatted numbers."""
+    head = "".join(f"<th>{esc(_header(c, lang))}</th>" for c in columns)
+    rows = []
+    data = df if max_rows is None else df.head(max_rows)
+    for record in data.to_dict("records"):
+        cells = []
+        for c in columns:
+            value = record.get(c.name)
+            missing = value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA
+            if c.kind == "num":
+                cells.append(f'<td class="num">{esc(number(value, c.decimals, lang))}</td>')
+            elif c.kind == "int":
+                cells.append(f'<td class="num">{"" if missing else esc(int(value))}</td>')
+            elif c.kind == "label":
+                text = "" if missing else (t(str(value), lang) if str(value) in _keys() else value)
+                cells.append(f"<td>{esc(text)}</td>")
+            elif c.kind == "bool":
+                cells.append(f"<td>{esc(t('yes' if value else 'no', lang))}</td>")
+            elif c.kind == "band":
+                cells.append(f'<td class="band-{esc(value)}">{esc("" if missing else value)}</td>')
+            elif c.kind == "severity":
+                cells.append(f'<td class="sev-{esc(value)}">{esc(t(str(value), lang))}</td>')
+            else:
+                cells.append(f"<td>{esc('' if missing else value)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f'<table class="par-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _header(c: Column, lang: str) -> str:
+    key = c.label or c.name
+    return t(key, lang) if key in _keys() else key
+
+
+def _keys() -> set[str]:
+    from parlib.labels import catalogue
+
+    return set(catalogue())
+
+
+def banner(synthetic: bool, lang: str) -> str:
+    if synthetic:
+        return CSS + f'<div class="par-banner synthetic">{esc(t("synthetic_banner", lang))}</div>'
+    return CSS + f'<div class="par-banner real">{esc(t("real_banner", lang))}</div>'
+
+
+def note(text: str) -> str:
+    return f'<div class="par-note">{esc(text)}</div>'
+
+
+def heading(title: str, subtitle: str = "") -> str:
+    sub = f"<p><em>{esc(subtitle)}</em></p>" if subtitle else ""
+    return f"<h1>{esc(title)}</h1>{sub}"
+
+
+def provenance_footer(prov: dict, lang: str) -> str:
+    inputs = "".join(f"<li><code>{esc(i['path'])}</code> — {esc(t('sha256', lang))} "
+                     f"<code>{esc(i['sha256'][:16])}…</code></li>" for i in prov["inputs"])
+    params = ", ".join(f"{esc(k)}={esc(v)}" for k, v in prov["parameters"].items())
+    versions = ", ".join(f"{esc(k)} {esc(v)}" for k, v in prov["versions"].items())
+    commit = f" (git {esc(prov['git_commit'])})" if prov.get("git_commit") else ""
+    return (f'<div class="par-footer"><strong>{esc(t("provenance", lang))}</strong><br>'
+            f'{esc(t("dataset", lang))}: {esc(prov["dataset"])} — {esc(t("year", lang))} '
+            f'{esc(prov["year"])} — {esc(t("methodology", lang))}: {esc(prov["methodology"])}<br>'
+            f'{esc(t("inputs", lang))}:<ul>{inputs}</ul>'
+            f'{esc(t("parameters", lang))}: {params}<br>'
+            f'{esc(t("package_version", lang))}: {esc(prov["versions"]["parlib"])}{commit}; '
+            f'{esc(t("versions", lang))}: {versions}<br>'
+            f'{esc(t("generated_at", lang))}: {esc(prov["generated_at"])}</div>')
+
+
+# --- landing page -------------------------------------------------------------------------------
+
+def _status_text(manifest: dict, lang: str) -> str:
+    validation = manifest.get("validation", {})
+    if manifest.get("outcome") != "success":
+        return t("status_failed", lang)
+    n = int(validation.get("warnings", 0))
+    return t("status_warnings", lang, n=n) if n else t("status_ok", lang)
+
+
+def landing_page(reports_root: Path, lang: str = "vi") -> str:
+    """``reports/index.html``: every dataset and year, its validation status and its reports."""
+    reports_root = Path(reports_root)
+    manifests = []
+    for path in sorted(reports_root.glob("*/*/run.json")):
+        try:
+            manifests.append((path, json.loads(path.read_text(encoding="utf-8"))))
+        except (OSError, json.JSONDecodeError):
+            continue
+    sections = []
+    by_dataset: dict[str, list] = {}
+    for path, m in manifests:
+        by_dataset.setdefault(m["dataset"], []).append((path, m))
+    for name, runs in sorted(by_dataset.items()):
+        first = runs[0][1]
+        title = first.get("title", {}).get(lang, name)
+        synthetic = ('<span class="tag-synthetic">SYNTHETIC</span> '
+                     if first.get("synthetic") else "")
+        rows = []
+        for path, m in sorted(runs, key=lambda pm: int(pm[1]["year"])):
+            folder = path.parent.relative_to(reports_root).as_posix()
+            links = " · ".join(
+                f'<a href="{esc(folder)}/{esc(stem)}.html">{esc(t(key, lang))}</a>'
+                for stem, key in NOTEBOOKS if (path.parent / f"{stem}.html").is_file())
+            status = _status_text(m, lang)
+            css = "ok" if m.get("outcome") == "success" else "failed"
+            inputs = "<br>".join(f"<code>{esc(i['path'])}</code> <small>{esc(i['sha256'][:12])}…"
+                                 f"</small>" for i in m.get("inputs", []))
+            rows.append(f"<tr><td><strong>{esc(m['year'])}</strong></td>"
+                        f"<td>{esc(m.get('methodology', ''))}</td>"
+                        f'<td class="{css}">{esc(status)}</td><td>{links}</td>'
+                        f"<td><small>{esc(m.get('finished_at', ''))}</small></td>"
+                        f"<td>{inputs}</td></tr>")
+        header = "".join(f"<th>{esc(t(k, lang))}</th>" for k in
+                         ("year", "methodology", "validation_status", "reports", "last_run", "inputs"))
+        sections.append(f"<h2>{synthetic}{esc(title)} <small>({esc(name)})</small></h2>"
+                        f'<table class="par-table"><thead><tr>{header}</tr></thead>'
+                        f"<tbody>{''.join(rows)}</tbody></table>")
+    body = "".join(sections) or f"<p>{esc(t('no_runs', lang))}</p>"
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(t('landing_title', lang))}</title>{CSS}
+<style>body {{font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; margin: 2em auto;
+max-width: 1200px; padding: 0 1em; color: #1a202c;}} td.ok {{color: #276749;}}
+td.failed {{color: #c53030; font-weight: bold;}}
+.tag-synthetic {{background: #c53030; color: white; padding: 1px 6px; border-radius: 3px;
+font-size: 0.7em; vertical-align: middle;}}</style></head>
+<body><h1>{esc(t('landing_title', lang))}</h1><p>{esc(t('landing_intro', lang))}</p>{body}
+<p class="par-footer">{esc(t('app_name', lang))} — parlib</p></body></html>
+"""
+
+
+def write_landing(reports_root: Path | None = None, lang: str = "vi") -> Path:
+    from parlib.storage import write_text
+
+    root = Path(reports_root or paths.reports_dir())
+    return write_text(root / "index.html", landing_page(root, lang))
+
+
+# --- tables and sentences the notebooks show -----------------------------------------------------
+
+RANKING_COLUMNS = [Column("rank", kind="int"), Column("unit_name", "unit"), Column("kind", kind="label"),
+                   Column("index_pct", kind="num"), Column("band", kind="band"),
+                   Column("achieved_points", kind="num"), Column("max_points", kind="num"),
+                   Column("self_points", kind="num"), Column("appraised_points", kind="num"),
+                   Column("survey_points", kind="num"), Column("points_deducted", kind="num")]
+RECON_COLUMNS = [Column("unit_id"), Column("measure", kind="label"), Column("computed", kind="num"),
+                 Column("published", kind="num"), Column("difference", kind="num"),
+                 Column("tolerance", kind="num", decimals=3), Column("status", kind="label"),
+                 Column("published_used", kind="bool")]
+PROBLEM_COLUMNS = [Column("severity", kind="severity"), Column("file"), Column("row", kind="int"),
+                   Column("unit_id"), Column("criterion"), Column("value"), Column("expected"),
+                   Column("message")]
+SUITE_COLUMNS = [Column("suite"), Column("file"), Column("evaluated", kind="int"),
+                 Column("failed_critical", kind="int"), Column("failed_warning", kind="int")]
+BIAS_COLUMNS = [Column("scope", kind="label"), Column("n_units", kind="int"),
+                Column("spearman_rho", kind="num"), Column("p_value", kind="num", decimals=4),
+                Column("slope", kind="num"), Column("finding", kind="label")]
+GROUP_COLUMNS = [Column("rank", kind="int"), Column("unit_name", "unit"), Column("kind", kind="label"),
+                 Column("index_pct", kind="num"), Column("max_points", kind="num"),
+                 Column("declared_group"), Column("rank_in_declared_group", kind="int"),
+                 Column("max_group"), Column("rank_in_max_group", kind="int"),
+                 Column("size_max_group", kind="int"), Column("moves", kind="bool")]
+
+
+def problems_frame(problems: list, lang: str) -> pd.DataFrame:
+    """Problems as rows, with the message in the report's language."""
+    rows = [{**p.to_dict(), "message": p.text(lang)} if hasattr(p, "text") else
+            {**p, "message": (p.get("message_vi") or p.get("message")) if lang == "vi"
+             else p.get("message")} for p in problems]
+    return pd.DataFrame(rows, columns=[c.name for c in PROBLEM_COLUMNS])
+
+
+def load_validation(out_dir: Path) -> dict:
+    """Both validation records of a run (inputs, then computed results) merged into one."""
+    merged = {"critical": 0, "warnings": 0, "problems": [], "suites": []}
+    for name in ("validation.json", "validation_results.json"):
+        path = Path(out_dir) / name
+        if path.is_file():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            for key in ("critical", "warnings"):
+                merged[key] += int(data.get(key, 0))
+            merged["problems"] += data.get("problems", [])
+            merged["suites"] += data.get("suites", [])
+    merged["success"] = merged["critical"] == 0
+    return merged
+
+
+def reconciliation_sentences(recon: pd.DataFrame, published: pd.DataFrame | None,
+                             lang: str) -> list[str]:
+    """One plain sentence per published figure: does it match, and if not, why."""
+    out = []
+    for r in recon.itertuples():
+        values = {"measure": t(r.measure, lang), "computed": number(r.computed, 2, lang),
+                  "published": number(r.published, 2, lang),
+                  "difference": number(abs(r.difference), 2, lang),
+                  "tolerance": number(r.tolerance, 3, lang), "status": t(r.status, lang)}
+        if r.measure == "index_pct":
+            out.append(t("recon_index", lang, from_parts=number(r.computed_from_parts, 2, lang),
+                         **values))
+        elif r.status == "match":
+            out.append(t("recon_match", lang, **values))
+        elif r.status == "within_rounding":
+            text = t("recon_within", lang, **values)
+            out.append(text + (" " + t("recon_used", lang) if r.published_used else ""))
+        else:
+            out.append(t("recon_mismatch", lang, **values))
+    if published is not None and len(published):
+        ranks = published.set_index(["unit_id", "measure"])["value"]
+        for unit in published["unit_id"].unique():
+            if (unit, "rank") in ranks.index and (unit, "rank_of") in ranks.index:
+                out.append(f"{unit}: " + t("published_rank", lang, rank=int(ranks[(unit, "rank")]),
+                                           rank_of=int(ranks[(unit, "rank_of")])))
+    return out
+
+
+def bias_sentence(bias: pd.DataFrame, lang: str, scope: str = "all") -> str:
+    row = bias[bias["scope"] == scope].iloc[0]
+    return t(f"finding_{row['finding']}", lang, rho=number(row["spearman_rho"], 2, lang),
+             p=number(row["p_value"], 4, lang))
+
+
+def area_matrix(area_index: pd.DataFrame, unit_index: pd.DataFrame) -> pd.DataFrame:
+    """Units (in ranking order) × areas of sub-indexes, with the unit's name first."""
+    grid = area_index.pivot_table(index="unit_id", columns="area", values="index_pct")
+    order = unit_index.set_index("unit_id")
+    grid = grid.reindex(order.index)
+    grid.insert(0, "unit_name", order["unit_name"])
+    grid.columns = [str(c) for c in grid.columns]
+    return grid.reset_index(drop=True)
+
+
+def area_columns(area_index: pd.DataFrame) -> list[Column]:
+    areas = sorted(area_index["area"].astype(str).unique(), key=lambda c: [int(x) for x in c.split(".")])
+    # area codes are not catalogue keys, so the header shows the code itself
+    return [Column("unit_name", "unit")] + [Column(a, kind="num", decimals=1) for a in areas]
+
+
+DEDUCTED_COLUMNS = [Column("area"), Column("name"), Column("self_points", kind="num"),
+                    Column("appraised_points", kind="num"), Column("points_deducted", kind="num")]
+
+
+def suites_frame(suites: list) -> pd.DataFrame:
+    rows = [s.__dict__ if hasattr(s, "__dict__") else s for s in suites]
+    return pd.DataFrame(rows, columns=[c.name for c in SUITE_COLUMNS])
+
+
+def key_figures_html(unit_index: pd.DataFrame, lang: str) -> str:
+    top = unit_index.sort_values(["rank", "unit_id"]).iloc[0]
+    items = [(t("n_units", lang), str(len(unit_index))),
+             (t("mean_index", lang), number(unit_index["index_pct"].mean(), 2, lang)),
+             (t("top_unit", lang), f"{top['unit_name']} ({number(top['index_pct'], 2, lang)})")]
+    cells = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in items)
+    return f'<table class="par-table">{cells}</table>'
+
+
+def band_counts(unit_index: pd.DataFrame) -> str:
+    counts = unit_index.loc[unit_index["band"] != "", "band"].value_counts().sort_index()
+    return ", ".join(f"{band}: {n}" for band, n in counts.items())
+
+
+def distribution_sentence(unit_index: pd.DataFrame, lang: str) -> str:
+    x = unit_index["index_pct"]
+    return t("distribution_reading", lang, mean=number(x.mean(), 2, lang),
+             median=number(x.median(), 2, lang), min=number(x.min(), 2, lang),
+             max=number(x.max(), 2, lang))
+
+
+def deducted_sentence(unit_index: pd.DataFrame, lang: str) -> str:
+    worst = unit_index.sort_values(["points_deducted", "unit_id"], ascending=[False, True]).iloc[0]
+    return t("self_vs_appraised_reading", lang,
+             deducted=number(unit_index["points_deducted"].sum(), 2, lang),
+             worst=f"{worst['unit_name']} ({number(worst['points_deducted'], 2, lang)})")
+
+
+def deducted_by_area(area_index: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """Points deducted at appraisal, summed over units, per area, largest first."""
+    name_col = "name_vi" if lang == "vi" else "name_en"
+    sums = area_index.groupby("area", as_index=False)[["self_points", "appraised_points",
+                                                      "points_deducted"]].sum()
+    names = area_index.drop_duplicates("area").set_index("area")[name_col]
+    sums["name"] = sums["area"].map(names)
+    return sums.sort_values(["points_deducted", "area"], ascending=[False, True], ignore_index=True)

@@ -1,0 +1,256 @@
+"""Runner: execute the notebooks with papermill for each dataset and year, publish atomically.
+
+In: dataset names, years, language, extra notebook parameters. Out: for each dataset-year,
+``data/processed/<dataset>/<year>/`` (tables), ``reports/<dataset>/<year>/`` (one HTML report per
+notebook, no code, plus the executed notebooks and ``run.json``), and ``reports/index.html``.
+
+Everything is built in a staging folder first; only a run whose notebooks all succeed is swapped into
+place, so a failing run never touches the last good outputs. A failed run's rendered notebooks go to
+``reports/_failed/<dataset>/<year>/`` with ``failure.json``, which the landing page links.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from parlib import paths, provenance
+from parlib.dataset import list_datasets, load_dataset
+from parlib.errors import UsageError
+from parlib.report import NOTEBOOKS, write_landing
+from parlib.storage import swap_in, write_json, write_text
+
+LANGS = ("vi", "en")
+# Parameters every notebook takes; set by the runner from its own options, never with -p.
+BASE_PARAMETERS = ("dataset", "year", "lang", "raw_root", "processed_root", "reports_root")
+DATA_ERRORS = ("ValidationFailed", "DataError")
+
+
+@dataclass
+class Outcome:
+    dataset: str
+    year: int
+    status: str  # success | invalid | error
+    message: str = ""
+    seconds: float = 0.0
+    notebooks: list[dict] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return {"success": 0, "invalid": 1, "error": 3}[self.status]
+
+
+@lru_cache(maxsize=None)
+def notebook_parameters(notebook: Path) -> dict[str, dict]:
+    """The parameters a notebook declares in its ``parameters`` cell: name → type and default."""
+    import papermill
+
+    declared = papermill.inspect_notebook(str(notebook))
+    missing = [p for p in BASE_PARAMETERS if p not in declared]
+    if missing:
+        raise UsageError(f"{paths.display(notebook)}: parameters cell lacks {', '.join(missing)}")
+    return {name: {"type": info["inferred_type_name"], "default": info["default"]}
+            for name, info in declared.items()}
+
+
+def notebook_paths(root: Path | None = None) -> list[Path]:
+    folder = paths.notebooks_dir(root)
+    found = [folder / f"{stem}.ipynb" for stem, _ in NOTEBOOKS]
+    missing = [p for p in found if not p.is_file()]
+    if missing:
+        raise UsageError(f"notebook(s) missing: {', '.join(map(str, missing))}")
+    return found
+
+
+def parse_extra_parameters(pairs: list[str], root: Path | None = None) -> dict[str, object]:
+    """``['group_tolerance_points=3']`` → ``{'group_tolerance_points': 3.0}``, checked against the
+    notebooks' parameters cells: unknown names and values of the wrong type are usage errors."""
+    declared: dict[str, dict] = {}
+    for nb in notebook_paths(root):
+        declared.update(notebook_parameters(nb))
+    out: dict[str, object] = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise UsageError(f"parameter {pair!r}: write it as NAME=VALUE")
+        if name in BASE_PARAMETERS:
+            raise UsageError(f"parameter {name!r} is set with its own option (--dataset, --year, "
+                             f"--lang), not with -p")
+        if name not in declared:
+            known = sorted(set(declared) - set(BASE_PARAMETERS))
+            raise UsageError(f"unknown parameter {name!r}; the notebooks take: {', '.join(known)}")
+        out[name] = _coerce(name, text, declared[name])
+    return out
+
+
+def _coerce(name: str, text: str, info: dict) -> object:
+    kind = info["type"]
+    default = info["default"]
+    try:
+        default_value = ast.literal_eval(default)
+    except (ValueError, SyntaxError):
+        default_value = None
+    target = type(default_value) if default_value is not None else str
+    if kind in ("int", "float", "bool") or target in (int, float, bool):
+        target = {"int": int, "float": float, "bool": bool}.get(kind, target)
+    try:
+        if target is bool:
+            if text.lower() not in ("true", "false", "1", "0"):
+                raise ValueError(text)
+            return text.lower() in ("true", "1")
+        if target is int:
+            return int(text)
+        if target is float:
+            return float(text.replace(",", "."))
+        return text
+    except ValueError:
+        raise UsageError(f"parameter {name!r}: {text!r} is not a valid {target.__name__}") from None
+
+
+def export_html(executed: Path, target: Path, title: str) -> Path:
+    """Render an executed notebook to HTML with no code, no prompts and no stderr streams."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(executed, as_version=4)
+    # analyst notes (markdown tagged "analyst-note") stay in the notebook, not in the report
+    nb.cells = [c for c in nb.cells if "analyst-note" not in c.get("metadata", {}).get("tags", [])]
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        kept = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                continue
+            if out.get("output_type") == "error":
+                # a reviewer needs the reason, not the Python call stack
+                out["traceback"] = [f"{out.get('ename')}: {out.get('evalue')}"]
+            kept.append(out)
+        cell["outputs"] = kept
+    nb.metadata["title"] = title
+    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb)
+    return write_text(target, body)
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run_year(dataset: str, year: int, lang: str = "vi", extra: dict | None = None,
+             root: Path | None = None) -> Outcome:
+    """Run every notebook for one dataset-year in a staging folder; publish only on success."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    from parlib.labels import t
+
+    root = Path(root or paths.project_root())
+    extra = dict(extra or {})
+    cfg = load_dataset(dataset, paths.raw_dir(root))
+    cfg.year(year)
+    run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    stage_processed = paths.processed_dir(root) / ".staging" / run_id
+    stage_reports = paths.reports_dir(root) / ".staging" / run_id
+    out_processed = paths.year_dir(stage_processed, dataset, year)
+    out_reports = paths.year_dir(stage_reports, dataset, year)
+    out_reports.mkdir(parents=True, exist_ok=True)
+    base = {"dataset": dataset, "year": year, "lang": lang, "raw_root": str(paths.raw_dir(root)),
+            "processed_root": str(stage_processed), "reports_root": str(stage_reports)}
+    outcome = Outcome(dataset, year, "success")
+    started = time.time()
+    prov = provenance.collect(cfg, year, {"lang": lang, **extra})
+    for notebook, (stem, label) in zip(notebook_paths(root), NOTEBOOKS):
+        declared = notebook_parameters(notebook)
+        params = {k: v for k, v in {**base, **extra}.items() if k in declared}
+        executed = out_reports / "notebooks" / f"{stem}.ipynb"
+        executed.parent.mkdir(parents=True, exist_ok=True)
+        t0 = time.time()
+        try:
+            papermill.execute_notebook(str(notebook), str(executed), parameters=params,
+                                       kernel_name="python3", progress_bar=False, log_output=False,
+                                       cwd=str(notebook.parent))
+            status = "success"
+        except PapermillExecutionError as exc:
+            status = "invalid" if exc.ename in DATA_ERRORS else "error"
+            outcome.status = status
+            outcome.message = f"{stem}: {exc.ename}: {exc.evalue}"
+        seconds = round(time.time() - t0, 2)
+        outcome.notebooks.append({"notebook": stem, "status": status, "seconds": seconds})
+        if executed.is_file():
+            export_html(executed, out_reports / f"{stem}.html",
+                        f"{t(label, lang)} — {cfg.title(lang)} {year}")
+        _log(f"  {dataset} {year} {stem:<12} {status:<8} {seconds:6.1f}s")
+        if status != "success":
+            break
+    outcome.seconds = round(time.time() - started, 2)
+    manifest = {**prov, "title": {"vi": cfg.title_vi, "en": cfg.title_en}, "run_id": run_id,
+                "outcome": outcome.status, "message": outcome.message, "lang": lang,
+                "notebooks": outcome.notebooks, "seconds": outcome.seconds,
+                "finished_at": provenance.now_utc(), "validation": _validation_summary(out_processed)}
+    failed_dir = paths.year_dir(paths.reports_dir(root) / "_failed", dataset, year)
+    try:
+        if outcome.status == "success":
+            write_json(out_processed / "run.json", manifest)
+            write_json(out_reports / "run.json", manifest)
+            swap_in(out_processed, paths.year_dir(paths.processed_dir(root), dataset, year))
+            swap_in(out_reports, paths.year_dir(paths.reports_dir(root), dataset, year))
+            shutil.rmtree(failed_dir, ignore_errors=True)
+        else:
+            write_json(out_reports / "failure.json", manifest)
+            swap_in(out_reports, failed_dir)
+    finally:
+        shutil.rmtree(stage_processed, ignore_errors=True)
+        shutil.rmtree(stage_reports, ignore_errors=True)
+    return outcome
+
+
+def _validation_summary(out_processed: Path) -> dict:
+    from parlib.report import load_validation
+
+    merged = load_validation(out_processed)
+    return {k: merged[k] for k in ("success", "critical", "warnings")}
+
+
+def plan(datasets: list[str] | None, years: list[int] | None, root: Path | None = None
+         ) -> list[tuple[str, int]]:
+    """Which dataset-years to run: all shipped by default; unknown names/years are usage errors."""
+    raw = paths.raw_dir(root)
+    names = datasets or list_datasets(raw)
+    if not names:
+        raise UsageError(f"no datasets under {raw}")
+    pairs = []
+    for name in names:
+        cfg = load_dataset(name, raw)
+        chosen = years or list(cfg.years)
+        if years:
+            for y in years:
+                if y not in cfg.years and len(names) == 1:
+                    cfg.year(y)  # raises UsageError naming the dataset's years
+        pairs += [(name, y) for y in chosen if y in cfg.years]
+    if not pairs:
+        raise UsageError(f"no dataset has the year(s) {years}")
+    return pairs
+
+
+def run(datasets: list[str] | None = None, years: list[int] | None = None, lang: str = "vi",
+        extra_pairs: list[str] | None = None, root: Path | None = None) -> list[Outcome]:
+    if lang not in LANGS:
+        raise UsageError(f"--lang must be one of {LANGS}")
+    root = Path(root or paths.project_root())
+    extra = parse_extra_parameters(extra_pairs or [], root)
+    pairs = plan(datasets, years, root)
+    outcomes = []
+    for dataset, year in pairs:
+        _log(f"{dataset} {year}")
+        outcomes.append(run_year(dataset, year, lang, extra, root))
+    write_landing(paths.reports_dir(root), lang)
+    return outcomes

@@ -1,0 +1,75 @@
+"""What a notebook needs to start: resolved paths, the dataset, labels and display helpers.
+
+A notebook's parameters cell holds ``dataset``, ``year``, ``lang`` and three roots ("" = the
+project's own ``data/raw``, ``data/processed``, ``reports``); ``Session`` turns them into folders and
+offers ``header``, ``show``, ``figure`` and ``footer`` so notebooks stay a story, not plumbing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from parlib import paths, provenance, report
+from parlib.dataset import DatasetConfig, load_dataset
+from parlib.errors import UsageError
+from parlib.labels import LANGS, number, t
+
+
+class Session:
+    def __init__(self, dataset: str, year: int, lang: str = "vi", raw_root: str = "",
+                 processed_root: str = "", reports_root: str = "", **parameters: object):
+        if lang not in LANGS:
+            raise UsageError(f"lang must be one of {LANGS}, not {lang!r}")
+        report.setup_notebook()
+        self.lang = lang
+        self.year = int(year)
+        self.raw_root = Path(raw_root) if raw_root else paths.raw_dir()
+        self.processed_root = Path(processed_root) if processed_root else paths.processed_dir()
+        self.reports_root = Path(reports_root) if reports_root else paths.reports_dir()
+        self.cfg: DatasetConfig = load_dataset(dataset, self.raw_root)
+        self.year_cfg = self.cfg.year(self.year)
+        self.out = paths.year_dir(self.processed_root, dataset, self.year)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.parameters = {"dataset": dataset, "year": self.year, "lang": lang, **parameters}
+
+    # --- text ---------------------------------------------------------------------------------
+    def t(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+    def num(self, value: object, decimals: int = 2) -> str:
+        return number(value, decimals, self.lang)
+
+    # --- display ------------------------------------------------------------------------------
+    def show(self, html: str) -> None:
+        from IPython.display import HTML, display
+
+        display(HTML(html))
+
+    def header(self, report_key: str) -> None:
+        subtitle = (f"{self.cfg.title(self.lang)} — {self.t('year')} {self.year} — "
+                    f"{self.t('methodology')}: {self.year_cfg.framework.decision}")
+        self.show(report.banner(self.cfg.synthetic, self.lang)
+                  + report.heading(self.t(report_key), subtitle))
+
+    def section(self, title: str, reading: str = "") -> None:
+        self.show(f"<h2>{report.esc(title)}</h2>" + (f"<p>{report.esc(reading)}</p>" if reading
+                                                     else ""))
+
+    def say(self, text: str) -> None:
+        self.show(f"<p>{report.esc(text)}</p>")
+
+    def table(self, df, columns, max_rows: int | None = None) -> None:
+        self.show(report.html_table(df, columns, self.lang, max_rows))
+
+    def figure(self, fig, reading: str) -> None:
+        """Show a figure, then the one sentence that says what it means."""
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        display(fig)
+        plt.close(fig)
+        self.show(f"<p><em>{report.esc(reading)}</em></p>")
+
+    def footer(self) -> None:
+        prov = provenance.collect(self.cfg, self.year, self.parameters)
+        self.show(report.provenance_footer(prov, self.lang))

@@ -1,0 +1,285 @@
+"""Validate: run the Great Expectations suites of ``expectations/`` on a dataset-year.
+
+In: ``YearInputs`` (and later the computed ``Results``). Out: a ``ValidationReport``: every failed
+expectation turned into ``Problem`` records naming file, row, unit, criterion, value and what was
+expected, with the severity stored on the expectation itself (``critical`` stops the run,
+``warning`` is listed in the reports). The suites are JSON files, not code: what is checked can be
+read and changed without touching Python. Cross-table facts (the year's leaf codes, the registry's
+unit ids) are passed in as suite parameters (``{"$PARAMETER": ...}`` in the JSON).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from parlib import framework as fwk
+from parlib import paths
+from parlib.errors import Problem, ValidationFailed
+from parlib.ingest import YearInputs
+
+INPUT_SUITES = ("framework", "framework_totals", "units", "scores", "coverage", "registry_coverage")
+RESULT_SUITES = ("results", "reconciliation")
+TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A table to validate, with what a person needs to find its rows: the file and row column."""
+
+    suite: str
+    data: pd.DataFrame
+    file: str
+    row_column: str | None = "source_row"
+
+
+@dataclass
+class SuiteSummary:
+    suite: str
+    file: str
+    evaluated: int
+    failed_critical: int
+    failed_warning: int
+
+
+@dataclass
+class ValidationReport:
+    problems: list[Problem] = field(default_factory=list)
+    suites: list[SuiteSummary] = field(default_factory=list)
+
+    @property
+    def critical(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "critical"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def success(self) -> bool:
+        return not self.critical
+
+    def extend(self, other: "ValidationReport") -> "ValidationReport":
+        return ValidationReport(self.problems + other.problems, self.suites + other.suites)
+
+    def problems_frame(self) -> pd.DataFrame:
+        cols = list(Problem.__dataclass_fields__)
+        return pd.DataFrame([p.to_dict() for p in self.problems], columns=cols)
+
+    def to_dict(self) -> dict:
+        return {"success": self.success, "critical": len(self.critical),
+                "warnings": len(self.warnings),
+                "suites": [s.__dict__ for s in self.suites],
+                "problems": [p.to_dict() for p in self.problems]}
+
+    def raise_if_failed(self, what: str) -> None:
+        if not self.success:
+            raise ValidationFailed(f"{what}: {len(self.critical)} critical problem(s); nothing was "
+                                   f"published and earlier outputs are kept", self.critical)
+
+
+def load_suite_dict(name: str, folder: Path | None = None) -> dict:
+    path = (folder or paths.expectations_dir()) / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _context():
+    """One ephemeral GX context per process, progress bars off (they leak into notebooks)."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
+class _Row(dict):
+    """Format helper: ``'{max_points}'.format_map(row)`` with numbers shown plainly."""
+
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def _show(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float):
+        return format(value, "g")
+    return str(value)
+
+
+def _problems_from_result(result, frame: Frame, parameters: dict) -> list[Problem]:
+    config = result.expectation_config
+    meta = config.meta or {}
+    severity = _severity(result)
+    check = meta.get("check", config.type)
+    message = meta.get("message_en", config.type)
+    message_vi = meta.get("message_vi", message)
+    template = meta.get("expected", "")
+    exc = result.exception_info or {}
+    if exc.get("raised_exception"):
+        return [Problem("critical", "expectation_error", frame.file, value=config.type,
+                        message=f"the check itself failed: {exc.get('exception_message')}")]
+    indices = (result.result or {}).get("unexpected_index_list")
+    if not indices:
+        observed = _show((result.result or {}).get("observed_value"))
+        return [Problem(severity, check, frame.file, value=observed,
+                        expected=template.format_map(_Row({**parameters, **config.kwargs})),
+                        message=message, message_vi=message_vi)]
+    value_column = meta.get("value_column", "")
+    problems = []
+    data = frame.data
+    for index in indices:
+        record = data.loc[index]
+        row_values = _Row({k: _show(v) for k, v in record.items()})
+        row_values.update({k: v for k, v in parameters.items() if k not in row_values})
+        row = record.get(frame.row_column) if frame.row_column else None
+        problems.append(Problem(
+            severity, check, frame.file,
+            row=int(row) if row is not None and not pd.isna(row) else None,
+            unit_id=_show(record.get("unit_id", "")),
+            criterion=_show(record.get("criterion", record.get("code", ""))),
+            value=_show(record.get(value_column)) if value_column else "",
+            expected=template.format_map(row_values), message=message, message_vi=message_vi))
+    return problems
+
+
+def run_suites(frames: list[Frame], parameters: dict | None = None,
+               folder: Path | None = None) -> ValidationReport:
+    """Validate each frame with its suite; every failure becomes one or more ``Problem``."""
+    import great_expectations as gx
+
+    parameters = parameters or {}
+    context = _context()
+    report = ValidationReport()
+    for frame in frames:
+        suite = gx.ExpectationSuite(**load_suite_dict(frame.suite, folder))
+        name = f"{frame.suite}-{id(frame)}"
+        source = context.data_sources.add_or_update_pandas(name)
+        asset = source.add_dataframe_asset(frame.suite)
+        batch = asset.add_batch_definition_whole_dataframe("all").get_batch(
+            batch_parameters={"dataframe": frame.data})
+        result = batch.validate(suite, expectation_parameters=parameters,
+                                result_format={"result_format": "COMPLETE"})
+        context.data_sources.delete(name)
+        found: list[Problem] = []
+        for res in result.results:
+            if not res.success:
+                found += _problems_from_result(res, frame, parameters)
+        report.problems += found
+        report.suites.append(SuiteSummary(
+            frame.suite, frame.file, len(result.results),
+            sum(1 for r in result.results if not r.success and _severity(r) == "critical"),
+            sum(1 for r in result.results if not r.success and _severity(r) == "warning")))
+    return report
+
+
+def _severity(res) -> str:
+    sev = getattr(res.expectation_config, "severity", None) or "critical"
+    return str(getattr(sev, "value", sev)).lower()
+
+
+# --- the frames: each input table plus the derived columns its suite checks ----------------------
+
+def framework_frames(inputs: YearInputs) -> list[Frame]:
+    fw = inputs.framework.copy()
+    fwc = inputs.year.framework
+    codes = set(fw["code"])
+    fw["orphan"] = fw["parent"].map(lambda p: p != "" and p not in codes).astype("bool")
+    fw["leaf_split_difference"] = fwk.leaf_split_check(fw)
+    sub = fwk.subtotal_check(fw).set_index("code")
+    fw["children_sum"] = fw["code"].map(sub["children_sum"])
+    fw["subtotal_difference"] = fw["code"].map(sub["difference"])
+    sums = fwk.totals(fw)
+    rows = []
+    for measure, declared, kind in (("total", fwc.declared_total, "total"),
+                                    ("appraisal", fwc.declared_appraisal, "share"),
+                                    ("survey", fwc.declared_survey, "share")):
+        if declared is None:
+            continue
+        diff = round(float(declared) - sums[measure], 6)
+        rows.append({"code": measure, "declared": float(declared), "leaves_sum": sums[measure],
+                     "total_difference": diff if kind == "total" else math.nan,
+                     "share_difference": diff if kind == "share" else math.nan})
+    totals = pd.DataFrame(rows, columns=["code", "declared", "leaves_sum", "total_difference",
+                                         "share_difference"]).astype(
+        {"code": "str", "total_difference": "float64", "share_difference": "float64"})
+    toml = paths.display(inputs.dataset.folder / "dataset.toml")
+    return [Frame("framework", fw, paths.display(fwc.file)),
+            Frame("framework_totals", totals, f"{toml} [frameworks.{fwc.id}]", row_column=None)]
+
+
+def units_frame(inputs: YearInputs) -> Frame:
+    units = inputs.units.copy()
+    for col in ("unit_id", "unit_name", "kind"):
+        units[f"{col}_empty"] = (units[col].str.strip() == "").astype("bool")
+    return Frame("units", units, paths.display(inputs.dataset.units))
+
+
+def scores_frame(inputs: YearInputs) -> Frame:
+    """Scores with each leaf's maxima beside them, and a flag column per rule."""
+    leaves = inputs.framework.loc[inputs.framework["is_leaf"], ["code", "max_appraisal",
+                                                                "max_survey"]]
+    s = inputs.scores.merge(leaves, left_on="criterion", right_on="code", how="left")
+    s.index = inputs.scores.index
+    known = s["code"].notna()
+    for col, max_col in (("self", "max_appraisal"), ("appraised", "max_appraisal"),
+                         ("survey", "max_survey")):
+        has_component = s[max_col].fillna(0) > 0
+        empty = s[f"{col}_score"].isna() & ~s[f"{col}_kps"] & (s[f"{col}_unparsed"] == "")
+        s[f"{col}_missing"] = (known & has_component & empty).astype("bool")
+        given = s[f"{col}_score"].notna() | s[f"{col}_kps"]
+        s[f"{col}_without_component"] = (known & ~has_component & given).astype("bool")
+    s["kps_mismatch"] = (s["max_appraisal"].fillna(0) > 0) & (s["self_kps"] != s["appraised_kps"])
+    s["kps_mismatch"] = s["kps_mismatch"].astype("bool")
+    return Frame("scores", s, paths.display(inputs.year.scores))
+
+
+def coverage_frames(inputs: YearInputs) -> list[Frame]:
+    leaves = inputs.framework.loc[inputs.framework["is_leaf"], "code"].tolist()
+    registered = set(inputs.units["unit_id"])
+    assessed = [u for u in dict.fromkeys(inputs.scores["unit_id"]) if u in registered]
+    present = set(zip(inputs.scores["unit_id"], inputs.scores["criterion"]))
+    grid = pd.DataFrame([(u, c) for u in assessed for c in leaves], columns=["unit_id", "criterion"],
+                        dtype="str")
+    grid["has_row"] = [(u, c) in present for u, c in zip(grid["unit_id"], grid["criterion"])]
+    grid["has_row"] = grid["has_row"].astype("bool")
+    reg = inputs.units[["unit_id", "unit_name", "source_row"]].copy()
+    reg["assessed"] = reg["unit_id"].isin(set(inputs.scores["unit_id"])).astype("bool")
+    return [Frame("coverage", grid, paths.display(inputs.year.scores), row_column=None),
+            Frame("registry_coverage", reg, paths.display(inputs.dataset.units))]
+
+
+def validate_inputs(inputs: YearInputs, folder: Path | None = None) -> ValidationReport:
+    """Every input suite on one dataset-year."""
+    fw = inputs.framework
+    parameters = {
+        "unit_ids": sorted(inputs.units["unit_id"].unique().tolist()),
+        "leaf_codes": sorted(fw.loc[fw["is_leaf"], "code"].tolist()),
+        "framework": inputs.year.framework.id,
+    }
+    frames = [*framework_frames(inputs), units_frame(inputs), scores_frame(inputs),
+              *coverage_frames(inputs)]
+    return run_suites(frames, parameters, folder)
+
+
+def validate_results(results, folder: Path | None = None) -> ValidationReport:
+    """The results suites: indexes in 0–100, achieved ≤ maximum, published figures reconciled."""
+    return run_suites([Frame("results", results.unit_index, "computed unit_index", row_column=None),
+                       Frame("reconciliation", results.reconciliation,
+                             "published totals vs computed", row_column=None)], {}, folder)
+
+
+def save(report: ValidationReport, out_dir: Path, name: str = "validation") -> list[Path]:
+    from parlib.storage import write_csv, write_json
+
+    return [write_json(Path(out_dir) / f"{name}.json", report.to_dict()),
+            write_csv(report.problems_frame(), Path(out_dir) / f"{name}_problems.csv")]
