@@ -28,8 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     val.add_argument("--year", action="append", type=int)
 
     sub.add_parser("list", help="list datasets and years")
-    landing = sub.add_parser("landing", help="rebuild reports/index.html from the published runs")
-    landing.add_argument("--lang", default="vi", choices=["vi", "en"])
+    sub.add_parser("landing", help="rebuild reports/index.html (and index.en.html) from the published runs")
     return parser
 
 
@@ -71,7 +70,7 @@ def _cmd_list(_args) -> int:
 def _cmd_landing(args) -> int:
     from parlib.report import write_landing
 
-    print(write_landing(lang=args.lang))
+    print(write_landing())
     return 0
 
 

@@ -22,7 +22,8 @@ from parlib import paths
 from parlib.dataset import DatasetConfig, YearConfig
 from parlib.errors import DataError, Problem
 
-KPS_MARKERS = {"kps", "khong phat sinh", "n/a", "na"}
+# Only explicit not-arising markers: "NA"/"N/A" often mean "missing" and must not raise an index.
+KPS_MARKERS = {"kps", "khong phat sinh"}
 SCORE_COLUMNS = ("self_score", "appraised_score", "survey_score")
 # score column → component it belongs to
 SCORE_COMPONENT = {"self_score": "appraisal", "appraised_score": "appraisal", "survey_score": "survey"}
@@ -243,6 +244,10 @@ def read_published(path: Path | None) -> pd.DataFrame:
     df["measure"] = _text(df["measure"])
     df["value"] = _numbers(df, "value", path, problems, key="unit_id")
     df["source"] = _text(df["source"]) if "source" in df.columns else ""
+    dup = df[df.duplicated(["unit_id", "measure"], keep=False)]
+    problems += [Problem("critical", "duplicate_published", paths.display(path), row=int(r.source_row),
+                         unit_id=r.unit_id, value=r.measure, expected="one value per unit and measure",
+                         message="the same published figure is given twice") for r in dup.itertuples()]
     bad = df[~df["measure"].isin(PUBLISHED_MEASURES)]
     problems += [Problem("critical", "unknown_measure", paths.display(path), row=int(r.source_row),
                          unit_id=r.unit_id, value=r.measure, expected=" | ".join(PUBLISHED_MEASURES),

@@ -31,8 +31,9 @@ CSS = """
 <style>
 .par-table {border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0 1em 0;}
 .par-table th {background: #edf2f7; text-align: left; padding: 4px 8px; border-bottom: 2px solid #a0aec0;}
+.par-table td, .par-table th {text-align: left !important;}
 .par-table td {padding: 3px 8px; border-bottom: 1px solid #e2e8f0;}
-.par-table td.num {text-align: right; font-variant-numeric: tabular-nums;}
+.par-table td.num {text-align: right !important; font-variant-numeric: tabular-nums;}
 .par-banner {padding: 10px 14px; margin: 8px 0 14px 0; border-radius: 4px; font-weight: bold;}
 .par-banner.synthetic {background: #fed7d7; border: 2px solid #c53030; color: #742a2a;}
 .par-banner.real {background: #e6fffa; border: 1px solid #319795; color: #234e52; font-weight: normal;}
@@ -186,6 +187,9 @@ def landing_page(reports_root: Path, lang: str = "vi") -> str:
                         f'<table class="par-table"><thead><tr>{header}</tr></thead>'
                         f"<tbody>{''.join(rows)}</tbody></table>")
     body = "".join(sections) or f"<p>{esc(t('no_runs', lang))}</p>"
+    other_lang = "en" if lang == "vi" else "vi"
+    other = (f'<a href="{LANDING_FILES[other_lang]}">'
+             f'{"English" if other_lang == "en" else "Tiếng Việt"}</a>')
     return f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -195,16 +199,23 @@ max-width: 1200px; padding: 0 1em; color: #1a202c;}} td.ok {{color: #276749;}}
 td.failed {{color: #c53030; font-weight: bold;}}
 .tag-synthetic {{background: #c53030; color: white; padding: 1px 6px; border-radius: 3px;
 font-size: 0.7em; vertical-align: middle;}}</style></head>
-<body><h1>{esc(t('landing_title', lang))}</h1><p>{esc(t('landing_intro', lang))}</p>{body}
+<body><p style="text-align:right">{other}</p>
+<h1>{esc(t('landing_title', lang))}</h1><p>{esc(t('landing_intro', lang))}</p>{body}
 <p class="par-footer">{esc(t('app_name', lang))} — parlib</p></body></html>
 """
 
 
-def write_landing(reports_root: Path | None = None, lang: str = "vi") -> Path:
+LANDING_FILES = {"vi": "index.html", "en": "index.en.html"}
+
+
+def write_landing(reports_root: Path | None = None) -> Path:
+    """Write the landing page in Vietnamese (``index.html``) and English (``index.en.html``)."""
     from parlib.storage import write_text
 
     root = Path(reports_root or paths.reports_dir())
-    return write_text(root / "index.html", landing_page(root, lang))
+    for lang, name in LANDING_FILES.items():
+        write_text(root / name, landing_page(root, lang))
+    return root / LANDING_FILES["vi"]
 
 
 # --- tables and sentences the notebooks show -----------------------------------------------------

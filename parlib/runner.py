@@ -252,5 +252,5 @@ def run(datasets: list[str] | None = None, years: list[int] | None = None, lang:
     for dataset, year in pairs:
         _log(f"{dataset} {year}")
         outcomes.append(run_year(dataset, year, lang, extra, root))
-    write_landing(paths.reports_dir(root), lang)
+    write_landing(paths.reports_dir(root))
     return outcomes

@@ -36,6 +36,18 @@ def index_pct(achieved, maximum):
         return np.where(maximum > 0, achieved / maximum * 100.0, np.nan)
 
 
+def round_half_up(values, decimals: int):
+    """Round half away from zero, as published tables (spreadsheet ROUND) do: 79.965 → 79.97.
+
+    numpy and Python round halves to even on the binary value, which can differ from the printed
+    figure by one in the last place. A tiny epsilon absorbs binary noise (79.965 is 79.96499…).
+    """
+    x = np.asarray(values, dtype="float64")
+    scale = 10.0 ** decimals
+    out = np.sign(x) * np.floor(np.abs(x) * scale + 0.5 + 1e-9) / scale
+    return pd.Series(out, index=values.index) if isinstance(values, pd.Series) else out
+
+
 def rank_desc(values: pd.Series) -> pd.Series:
     """1 = highest; ties share the best rank (1, 2, 2, 4); NaN stays unranked."""
     return values.rank(ascending=False, method="min").astype("Int64")
@@ -160,7 +172,7 @@ def reconcile(unit: pd.DataFrame, published: pd.DataFrame, decimals: int,
         # the achieved points' rounding tolerance as a percentage, plus the index's own rounding
         n_parts = int(u.n_appraisal_parts + u.n_survey_parts)
         tol = rounding_tolerance(n_parts, decimals) * 100.0 / u.max_points + exact
-        diff = round(round(u.index_pct_exact, decimals) - value, 6)
+        diff = round(float(round_half_up(u.index_pct_exact, decimals)) - value, 6)
         status = "match" if abs(diff) < exact else ("within_rounding" if abs(diff) <= tol
                                                    else "mismatch")
         rows.append({"unit_id": u.unit_id, "measure": "index_pct", "computed": u.index_pct_exact,
@@ -195,7 +207,7 @@ def compute(inputs: YearInputs) -> Results:
     unit, recon = reconcile(unit, inputs.published, decimals, yc.prefer_published_totals)
     unit = units.merge(unit, on="unit_id", how="inner")
     unit.insert(0, "year", yc.year)
-    unit["index_pct"] = unit["index_pct_exact"].round(decimals)
+    unit["index_pct"] = round_half_up(unit["index_pct_exact"], decimals)
     unit["rank"] = rank_desc(unit["index_pct"])
     unit["rank_of"] = int(unit["index_pct"].notna().sum())
     unit["band"] = assign_bands(unit["index_pct"], inputs.bands)
@@ -209,7 +221,7 @@ def compute(inputs: YearInputs) -> Results:
     names = inputs.framework.set_index("code")[["name_vi", "name_en", "level"]]
     area = aggregate(points, ["unit_id", "area"])
     area = area.merge(names, left_on="area", right_index=True, how="left")
-    area["index_pct"] = area["index_pct_exact"].round(decimals)
+    area["index_pct"] = round_half_up(area["index_pct_exact"], decimals)
     area.insert(0, "year", yc.year)
 
     # every node: a leaf's points count towards itself and each of its ancestors
@@ -217,7 +229,7 @@ def compute(inputs: YearInputs) -> Results:
     expanded = expanded.explode("code", ignore_index=True)
     crit = aggregate(expanded, ["unit_id", "code"])
     crit = crit.merge(names, left_on="code", right_index=True, how="left")
-    crit["index_pct"] = crit["index_pct_exact"].round(decimals)
+    crit["index_pct"] = round_half_up(crit["index_pct_exact"], decimals)
     crit.insert(0, "year", yc.year)
 
     recon.insert(0, "year", yc.year)

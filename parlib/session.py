@@ -63,12 +63,19 @@ class Session:
 
     def figure(self, fig, reading: str) -> None:
         """Show a figure, then the one sentence that says what it means."""
-        import matplotlib.pyplot as plt
-        from IPython.display import display
+        import base64
+        import io
 
-        display(fig)
+        import matplotlib.pyplot as plt
+
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
         plt.close(fig)
-        self.show(f"<p><em>{report.esc(reading)}</em></p>")
+        data = base64.b64encode(buffer.getvalue()).decode("ascii")
+        # an <img> with alt text: screen readers read the same sentence sighted readers see
+        self.show(f'<figure><img alt="{report.esc(reading)}" style="max-width:100%" '
+                  f'src="data:image/png;base64,{data}"><figcaption><em>{report.esc(reading)}'
+                  f"</em></figcaption></figure>")
 
     def footer(self) -> None:
         prov = provenance.collect(self.cfg, self.year, self.parameters)

@@ -24,7 +24,8 @@ from parlib import paths
 from parlib.errors import Problem, ValidationFailed
 from parlib.ingest import YearInputs
 
-INPUT_SUITES = ("framework", "framework_totals", "units", "scores", "coverage", "registry_coverage")
+INPUT_SUITES = ("framework", "framework_totals", "units", "scores", "coverage", "registry_coverage",
+                "published")
 RESULT_SUITES = ("results", "reconciliation")
 TOLERANCE = 1e-6
 
@@ -238,6 +239,7 @@ def scores_frame(inputs: YearInputs) -> Frame:
         s[f"{col}_missing"] = (known & has_component & empty).astype("bool")
         given = s[f"{col}_score"].notna() | s[f"{col}_kps"]
         s[f"{col}_without_component"] = (known & ~has_component & given).astype("bool")
+    s["leaf_unsplit"] = (known & s["max_appraisal"].isna() & s["max_survey"].isna()).astype("bool")
     s["kps_mismatch"] = (s["max_appraisal"].fillna(0) > 0) & (s["self_kps"] != s["appraised_kps"])
     s["kps_mismatch"] = s["kps_mismatch"].astype("bool")
     return Frame("scores", s, paths.display(inputs.year.scores))
@@ -258,6 +260,12 @@ def coverage_frames(inputs: YearInputs) -> list[Frame]:
             Frame("registry_coverage", reg, paths.display(inputs.dataset.units))]
 
 
+def published_frame(inputs: YearInputs) -> Frame:
+    pub = inputs.published.copy()
+    pub["criterion"] = pub["measure"]
+    return Frame("published", pub, paths.display(inputs.year.published or "published"))
+
+
 def validate_inputs(inputs: YearInputs, folder: Path | None = None) -> ValidationReport:
     """Every input suite on one dataset-year."""
     fw = inputs.framework
@@ -267,7 +275,7 @@ def validate_inputs(inputs: YearInputs, folder: Path | None = None) -> Validatio
         "framework": inputs.year.framework.id,
     }
     frames = [*framework_frames(inputs), units_frame(inputs), scores_frame(inputs),
-              *coverage_frames(inputs)]
+              *coverage_frames(inputs), published_frame(inputs)]
     return run_suites(frames, parameters, folder)
 
 

@@ -1,0 +1,123 @@
+"""Shared fixtures: small hand-made datasets written to temporary folders in the contract's format."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from parlib.cli import main as _cli_main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+# A tiny framework worked by hand: area 1 (criteria 1.1 appraisal 6 + 1.2 appraisal 4),
+# area 2 (2.1 appraisal 5, 2.2 survey 5). Total 20 = appraisal 15 + survey 5.
+TINY_FRAMEWORK = """
+    code,name_vi,name_en,max_points,max_appraisal,max_survey
+    1,Lĩnh vực một,Area one,10,,
+    1.1,Tiêu chí 1.1,Criterion 1.1,6,6,0
+    1.2,Tiêu chí 1.2,Criterion 1.2,4,4,0
+    2,Lĩnh vực hai,Area two,10,,
+    2.1,Tiêu chí 2.1,Criterion 2.1,5,5,0
+    2.2,Tiêu chí 2.2,Criterion 2.2,5,0,5
+"""
+TINY_UNITS = """
+    unit_id,unit_name,kind,group
+    a,Sở A,department,
+    b,Sở B,department,
+    c,Xã C,commune,
+"""
+# a: everything applies: 6+3+4+4 = 17 / 20 = 85 %
+# b: 1.2 did not arise: 5+4+3 = 12 / 16 = 75 %
+# c: no survey: 6+4+5 = 15 / 15 = 100 %
+TINY_SCORES = """
+    unit_id,criterion,self_score,appraised_score,survey_score
+    a,1.1,6,6,
+    a,1.2,4,3,
+    a,2.1,5,4,
+    a,2.2,,,4
+    b,1.1,"5,5",5,
+    b,1.2,KPS,KPS,
+    b,2.1,4,4,
+    b,2.2,,,3
+    c,1.1,6,6,
+    c,1.2,4,4,
+    c,2.1,5,5,
+    c,2.2,,,KPS
+"""
+TINY_TOML = """
+    title_vi = "Bộ dữ liệu nhỏ"
+    title_en = "Tiny dataset"
+    synthetic = true
+    units = "units.csv"
+
+    [frameworks.tiny]
+    file = "frameworks/tiny.csv"
+    decision = "Tiny test framework"
+    declared_total = 20
+
+    [years.2024]
+    framework = "tiny"
+    scores = "scores/2024.csv"
+"""
+
+
+@pytest.fixture
+def tiny_raw(tmp_path: Path) -> Path:
+    """A raw root holding the hand-checked dataset ``tiny``."""
+    raw = tmp_path / "raw"
+    ds = raw / "tiny"
+    write(ds / "dataset.toml", TINY_TOML)
+    write(ds / "frameworks" / "tiny.csv", TINY_FRAMEWORK)
+    write(ds / "units.csv", TINY_UNITS)
+    write(ds / "scores" / "2024.csv", TINY_SCORES)
+    return raw
+
+
+@pytest.fixture
+def project_copy(tmp_path: Path) -> Path:
+    """A throw-away copy of the project (raw data, notebooks, suites) to run the workbook in."""
+    root = tmp_path / "project"
+    for name in ("data/raw", "notebooks", "expectations"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
+    (root / "data" / "processed").mkdir(parents=True)
+    (root / "reports").mkdir()
+    return root
+
+
+def visible(html: str) -> str:
+    """The page without its style sheets and scripts: what a reader can see."""
+    return re.sub(r"<(style|script)\b.*?</\1>", "", html, flags=re.S | re.I)
+
+
+
+@pytest.fixture(scope="session")
+def project(tmp_path_factory):
+    root = tmp_path_factory.mktemp("run") / "project"
+    for name in ("data/raw", "notebooks", "expectations"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
+    return root
+
+
+@pytest.fixture(scope="session")
+def first_run(project):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PARLIB_ROOT", str(project))
+    code = _cli_main(["run", "--dataset", "vn-provinces"])
+    code_en = _cli_main(["run", "--dataset", "synthetic-province", "--year", "2024", "--lang", "en"])
+    mp.undo()
+    return project, code, code_en
+
+

@@ -1,0 +1,94 @@
+"""The project's own promises: pins in step, notebooks clean and parameterised, labels complete."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+from parlib.labels import catalogue, number, t
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pins(lines):
+    return {re.split(r"==", line)[0].lower(): line.split("==")[1] for line in lines if "==" in line}
+
+
+def test_environment_yml_matches_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = pins(project["dependencies"] + project["optional-dependencies"]["test"])
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert pins(pip_section) == declared
+    assert "python=3.11" in env["dependencies"]
+
+
+def test_lock_file_agrees_with_pyproject_pins():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = pins(project["dependencies"] + project["optional-dependencies"]["test"])
+    locked = pins(l.strip() for l in (ROOT / "requirements.lock").read_text().splitlines()
+                  if l.strip() and not l.startswith("#"))
+    locked = {k.replace("_", "-"): v for k, v in locked.items()}
+    for name, version in declared.items():
+        assert locked.get(name.replace("_", "-")) == version, name
+
+
+def test_notebooks_are_committed_clean_and_parameterised():
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        assert nb["metadata"]["kernelspec"]["name"] == "python3", path.name
+        assert nb["metadata"]["language_info"]["name"] == "python", path.name
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        assert all(not c["outputs"] and c["execution_count"] is None for c in code), path.name
+        tagged = [c for c in code if "parameters" in c["metadata"].get("tags", [])]
+        assert len(tagged) == 1, path.name
+        source = "".join(tagged[0]["source"])
+        for name in ("dataset", "year", "lang", "raw_root", "processed_root", "reports_root"):
+            assert re.search(rf"^{name} = ", source, re.M), (path.name, name)
+
+
+def test_notebooks_stay_thin():
+    """Logic lives in parlib: no function or class definitions, no loops over data in notebooks."""
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                source = "".join(cell["source"])
+                assert not re.search(r"^\s*(def|class) ", source, re.M), path.name
+                assert "pd.read_" not in source and "groupby" not in source, path.name
+
+
+def test_every_label_is_in_both_languages():
+    for key, entry in catalogue().items():
+        assert entry["vi"].strip() and entry["en"].strip(), key
+
+
+def test_label_keys_used_in_code_and_notebooks_exist():
+    keys = set(catalogue())
+    sources = list((ROOT / "parlib").glob("*.py")) + list((ROOT / "notebooks").glob("*.ipynb"))
+    used = set()
+    for path in sources:
+        text = path.read_text(encoding="utf-8").replace('\\"', '"')
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+)["']""", text))
+    assert used and used <= keys, sorted(used - keys)
+
+
+def test_vietnamese_numbers_use_a_decimal_comma():
+    assert number(79.96, 2, "vi") == "79,96"
+    assert number(1234.5, 1, "vi") == "1.234,5"
+    assert number(1234.5, 1, "en") == "1,234.5"
+    assert t("rank", "vi") == "Xếp hạng" and t("rank", "en") == "Rank"
+
+
+def test_ci_runs_make_test():
+    text = (ROOT / ".ci" / "run").read_text()
+    assert re.search(r"^make test$", text, re.M)
+
+
+def test_readme_starts_with_the_two_commands():
+    head = (ROOT / "README.md").read_text(encoding="utf-8")[:1500]
+    assert "make report" in head and "make test" in head
