@@ -177,7 +177,9 @@ def run_year(dataset: str, year: int, lang: str = "vi", extra: dict | None = Non
         try:
             papermill.execute_notebook(str(notebook), str(executed), parameters=params,
                                        kernel_name="python3", progress_bar=False, log_output=False,
-                                       cwd=str(notebook.parent))
+                                       cwd=str(notebook.parent),
+                                       # the kernel's own start-up chatter is not the run's news
+                                       extra_arguments=["--IPKernelApp.log_level=ERROR"])
             status = "success"
         except PapermillExecutionError as exc:
             status = "invalid" if exc.ename in DATA_ERRORS else "error"

@@ -84,18 +84,6 @@ def tiny_raw(tmp_path: Path) -> Path:
     return raw
 
 
-@pytest.fixture
-def project_copy(tmp_path: Path) -> Path:
-    """A throw-away copy of the project (raw data, notebooks, suites) to run the workbook in."""
-    root = tmp_path / "project"
-    for name in ("data/raw", "notebooks", "expectations"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
-    (root / "data" / "processed").mkdir(parents=True)
-    (root / "reports").mkdir()
-    return root
-
-
 def visible(html: str) -> str:
     """The page without its style sheets and scripts: what a reader can see."""
     return re.sub(r"<(style|script)\b.*?</\1>", "", html, flags=re.S | re.I)
