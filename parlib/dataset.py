@@ -14,10 +14,12 @@ from parlib import paths
 from parlib.errors import DataError, Problem, UsageError
 
 _DATASET_KEYS = {"title_vi", "title_en", "synthetic", "units", "frameworks", "years",
-                 "unit_label_vi", "unit_label_en", "bands", "description"}
+                 "unit_label_vi", "unit_label_en", "bands", "description", "corrections",
+                 "alternatives"}
 _FRAMEWORK_KEYS = {"file", "decision", "unit_kind", "declared_total", "declared_appraisal",
                    "declared_survey", "note"}
-_YEAR_KEYS = {"framework", "scores", "published", "decimals", "prefer_published_totals", "note"}
+_YEAR_KEYS = {"framework", "scores", "published", "decimals", "prefer_published_totals", "note",
+              "survey_responses"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class YearConfig:
     published: Path | None = None
     decimals: int = 2
     prefer_published_totals: bool = False
+    survey_responses: Path | None = None  # respondent-level survey answers (optional)
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ class DatasetConfig:
     synthetic: bool
     units: Path
     bands: Path | None
+    corrections: Path | None = None  # declared corrections of known source errors (optional)
+    alternatives: Path | None = None  # methodology alternatives for robustness analyses (optional)
     frameworks: dict[str, FrameworkConfig] = field(default_factory=dict)
     years: dict[int, YearConfig] = field(default_factory=dict)
     unit_label_vi: str = "đơn vị"
@@ -68,7 +73,8 @@ class DatasetConfig:
         """Every raw file one year's results depend on (for provenance and hashing)."""
         yc = self.year(year)
         files = [self.folder / "dataset.toml", self.units, yc.framework.file, yc.scores]
-        files += [p for p in (yc.published, self.bands) if p is not None]
+        files += [p for p in (yc.published, yc.survey_responses, self.bands, self.corrections,
+                              self.alternatives) if p is not None]
         return files
 
 
@@ -140,16 +146,25 @@ def load_dataset(name: str, raw: Path | None = None) -> DatasetConfig:
             year=year, framework=frameworks[fid], scores=scores,
             published=need_file(yc.get("published"), f"published {year}"),
             decimals=int(yc.get("decimals", 2)),
-            prefer_published_totals=bool(yc.get("prefer_published_totals", False)))
+            prefer_published_totals=bool(yc.get("prefer_published_totals", False)),
+            survey_responses=need_file(yc.get("survey_responses"), f"survey responses {year}"))
 
     units = need_file(doc.get("units", "units.csv"), "units")
     bands_rel = doc.get("bands", "bands.csv" if (folder / "bands.csv").is_file() else None)
     bands = need_file(bands_rel, "bands")
+
+    def optional(key: str, default: str, what: str) -> Path | None:
+        rel = doc.get(key, default if (folder / default).is_file() else None)
+        return need_file(rel, what)
+
+    corrections = optional("corrections", "corrections.csv", "corrections")
+    alternatives = optional("alternatives", "alternatives.toml", "alternatives")
     if problems:
         raise DataError(f"{toml_path}: the dataset declaration has problems", problems)
     return DatasetConfig(
         name=name, folder=folder, title_vi=str(doc.get("title_vi", name)),
         title_en=str(doc.get("title_en", name)), synthetic=bool(doc.get("synthetic", False)),
-        units=units, bands=bands, frameworks=frameworks, years=dict(sorted(years.items())),
+        units=units, bands=bands, corrections=corrections, alternatives=alternatives,
+        frameworks=frameworks, years=dict(sorted(years.items())),
         unit_label_vi=str(doc.get("unit_label_vi", "đơn vị")),
         unit_label_en=str(doc.get("unit_label_en", "unit")))
