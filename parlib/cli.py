@@ -47,13 +47,17 @@ def _cmd_validate(args) -> int:
     from parlib.dataset import load_dataset
 
     worst = 0
-    for name, year in runner.plan(args.dataset, args.year):
-        inputs = ingest.load_year(load_dataset(name), year)
-        report = validate.validate_inputs(inputs)
+    broken: list = []
+    for name, year in runner.plan(args.dataset, args.year, broken=broken):
+        cfg = load_dataset(name)
+        report, _ = validate.preflight(lambda: ingest.load_year(cfg, year))
         for problem in report.problems:
             print(problem)
         print(f"{name} {year}: {len(report.critical)} critical, {len(report.warnings)} warnings")
         worst = max(worst, 0 if report.success else 1)
+    for name, exc in broken:
+        print(f"{name}: {exc}")
+        worst = 1
     return worst
 
 

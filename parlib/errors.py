@@ -26,9 +26,13 @@ class Problem:
     expected: str = ""
     message: str = ""
     message_vi: str = ""
+    expected_vi: str = ""
 
     def text(self, lang: str = "en") -> str:
         return (self.message_vi or self.message) if lang == "vi" else self.message
+
+    def expectation(self, lang: str = "en") -> str:
+        return (self.expected_vi or self.expected) if lang == "vi" else self.expected
 
     def to_dict(self) -> dict:
         return asdict(self)

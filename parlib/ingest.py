@@ -133,13 +133,17 @@ def read_table(path: Path) -> pd.DataFrame:
             raise
         raise DataError(f"{paths.display(path)}: cannot be read as a table: {exc}") from exc
     df.columns = [nfc(str(c)).strip() for c in df.columns]
+    changed = df.map(lambda v: isinstance(v, str) and nfc(v) != v)
     df = df.map(lambda v: nfc(v) if isinstance(v, str) else v)
     df.insert(0, "source_row", range(2, len(df) + 2))
     # Drop fully empty rows (trailing lines in Excel), keeping row numbers of the others.
     data_cols = [c for c in df.columns if c != "source_row"]
     empty = df[data_cols].map(lambda v: v is None or (isinstance(v, float) and math.isnan(v))
                               or (isinstance(v, str) and v.strip() == "")).all(axis=1)
-    return df.loc[~empty].reset_index(drop=True)
+    out = df.loc[~empty].reset_index(drop=True)
+    # rows whose text was not in composed Unicode (NFC): normalised, and reported, never silently
+    out.attrs["nfc_rows"] = [int(r) for r in df.loc[changed.any(axis=1) & ~empty, "source_row"]]
+    return out
 
 
 def canonical_columns(df: pd.DataFrame, aliases: dict[str, list[str]], path: Path,
@@ -162,6 +166,36 @@ def canonical_columns(df: pd.DataFrame, aliases: dict[str, list[str]], path: Pat
     return out
 
 
+class Notes:
+    """What ingest did to the data besides reading it: corrections applied, text normalised."""
+
+    def __init__(self, corrections: pd.DataFrame | None = None):
+        from parlib import corrections as corr
+
+        self.corrections = corrections if corrections is not None else corr.read(None, 0)
+        self.audit: list[dict] = []
+        self.problems: list[Problem] = []
+
+    def correct(self, raw: pd.DataFrame, table: str, path: Path) -> pd.DataFrame:
+        from parlib import corrections as corr
+
+        fixed, audit = corr.apply(raw, table, self.corrections, paths.display(path))
+        self.audit += audit
+        return fixed
+
+    def normalised(self, raw: pd.DataFrame, path: Path) -> None:
+        rows = raw.attrs.get("nfc_rows", [])
+        if rows:
+            shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
+            self.problems.append(Problem(
+                "warning", "unicode_normalised", paths.display(path), row=rows[0],
+                value=f"{len(rows)} row(s): {shown}", expected="text in composed Unicode (NFC)",
+                message="text was in decomposed Unicode and was normalised to NFC, so names typed "
+                        "differently still match; save the file as NFC to silence this",
+                message_vi="văn bản ở dạng Unicode tổ hợp và đã được chuẩn hoá về NFC để tên gõ khác "
+                           "nhau vẫn khớp; lưu tệp ở dạng NFC để bỏ cảnh báo này"))
+
+
 def _text(series: pd.Series) -> pd.Series:
     return series.map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v))
                       else (format(v, "g") if isinstance(v, float) else str(v)).strip()).astype("str")
@@ -181,9 +215,13 @@ def _numbers(df: pd.DataFrame, column: str, path: Path, problems: list[Problem],
     return pd.Series(values, index=df.index, dtype="float64")
 
 
-def read_framework(path: Path) -> pd.DataFrame:
+def read_framework(path: Path, notes: Notes | None = None) -> pd.DataFrame:
     raw = read_table(path)
     df = canonical_columns(raw, FRAMEWORK_ALIASES, path, ("code", "name_vi", "max_points"))
+    if notes:
+        notes.normalised(raw, path)
+        df["code"] = _text(df["code"]).map(fwk.normalise_code)
+        df = notes.correct(df, "framework", path)
     problems: list[Problem] = []
     df["code"] = _text(df["code"]).map(fwk.normalise_code)
     for col in ("name_vi", "name_en"):
@@ -196,19 +234,26 @@ def read_framework(path: Path) -> pd.DataFrame:
     return fwk.derive(df)
 
 
-def read_units(path: Path) -> pd.DataFrame:
+def read_units(path: Path, notes: Notes | None = None) -> pd.DataFrame:
     raw = read_table(path)
     df = canonical_columns(raw, UNITS_ALIASES, path, ("unit_id", "unit_name", "kind"))
+    if notes:
+        notes.normalised(raw, path)
+        df = notes.correct(df, "units", path)
     for col in ("unit_id", "unit_name", "kind", "group", "region"):
         df[col] = _text(df[col]) if col in df.columns else ""
     df["source_file"] = paths.display(path)
     return df
 
 
-def read_scores(path: Path) -> pd.DataFrame:
+def read_scores(path: Path, notes: Notes | None = None) -> pd.DataFrame:
     """One row per source row; for each score column: value, ``*_kps`` flag, ``*_unparsed`` text."""
     raw = read_table(path)
     df = canonical_columns(raw, SCORES_ALIASES, path, ("unit_id", "criterion"))
+    if notes:
+        notes.normalised(raw, path)
+        df["criterion"] = _text(df["criterion"]).map(fwk.normalise_code)
+        df = notes.correct(df, "scores", path)
     missing_scores = [c for c in SCORE_COLUMNS if c not in df.columns]
     if len(missing_scores) == len(SCORE_COLUMNS):
         raise DataError(f"{paths.display(path)}: no score columns", [Problem(
@@ -232,13 +277,16 @@ def read_scores(path: Path) -> pd.DataFrame:
     return out
 
 
-def read_published(path: Path | None) -> pd.DataFrame:
+def read_published(path: Path | None, notes: Notes | None = None) -> pd.DataFrame:
     columns = ["unit_id", "measure", "value", "source", "source_row"]
     if path is None:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else "str")
                              for c in columns})
     raw = read_table(path)
     df = canonical_columns(raw, PUBLISHED_ALIASES, path, ("unit_id", "measure", "value"))
+    if notes:
+        notes.normalised(raw, path)
+        df = notes.correct(df, "published", path)
     problems: list[Problem] = []
     df["unit_id"] = _text(df["unit_id"])
     df["measure"] = _text(df["measure"])
@@ -286,19 +334,29 @@ class YearInputs:
     scores: pd.DataFrame
     published: pd.DataFrame
     bands: pd.DataFrame
+    corrections: pd.DataFrame  # audit trail of the corrections applied (may be empty)
+    notes: pd.DataFrame  # warnings about what ingest did (Problem rows), e.g. text normalised
 
 
 def load_year(cfg: DatasetConfig, year: int) -> YearInputs:
+    """Read every input of one dataset-year, applying declared corrections with an audit trail."""
+    from parlib import corrections as corr
+
     yc = cfg.year(year)
-    return YearInputs(
-        dataset=cfg, year=yc, framework=read_framework(yc.framework.file),
-        units=read_units(cfg.units), scores=read_scores(yc.scores),
-        published=read_published(yc.published), bands=read_bands(cfg.bands, year))
+    notes = Notes(corr.read(cfg.corrections, year))
+    inputs = YearInputs(
+        dataset=cfg, year=yc, framework=read_framework(yc.framework.file, notes),
+        units=read_units(cfg.units, notes), scores=read_scores(yc.scores, notes),
+        published=read_published(yc.published, notes), bands=read_bands(cfg.bands, year),
+        corrections=pd.DataFrame(notes.audit, columns=list(corr.AUDIT_COLUMNS)),
+        notes=pd.DataFrame([p.to_dict() for p in notes.problems],
+                           columns=list(Problem.__dataclass_fields__)))
+    return inputs
 
 
 # --- tidy tables on disk: what the ingest step saves and later steps read back -------------------
 
-TIDY_FILES = ("framework", "units", "scores", "published", "bands")
+TIDY_FILES = ("framework", "units", "scores", "published", "bands", "corrections", "notes")
 _DTYPES = {
     "framework": {"code": "str", "parent": "str", "area": "str", "name_vi": "str", "name_en": "str",
                   "level": "str", "component": "str", "source_file": "str"},
@@ -308,6 +366,10 @@ _DTYPES = {
                "self_unparsed": "str", "appraised_unparsed": "str", "survey_unparsed": "str"},
     "published": {"unit_id": "str", "measure": "str", "source": "str"},
     "bands": {"band": "str"},
+    "corrections": {c: "str" for c in ("table", "file", "unit_id", "criterion", "column",
+                                       "old_value", "new_value", "source", "reason")},
+    "notes": {c: "str" for c in ("severity", "check", "file", "unit_id", "criterion", "value",
+                                 "expected", "message", "message_vi", "expected_vi")},
 }
 
 
@@ -353,4 +415,5 @@ def summary(inputs: YearInputs) -> dict[str, int | float]:
         "unparsed_cells": int((sc[["self_unparsed", "appraised_unparsed", "survey_unparsed"]]
                                != "").to_numpy().sum()),
         "published_figures": int(len(inputs.published)),
+        "corrections_applied": int(len(inputs.corrections)),
     }

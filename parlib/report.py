@@ -148,38 +148,76 @@ def _status_text(manifest: dict, lang: str) -> str:
     return t("status_warnings", lang, n=n) if n else t("status_ok", lang)
 
 
+def _read_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+
+
+def _runs(reports_root: Path) -> dict[tuple[str, int], dict]:
+    """Per dataset-year: the last good run's manifest and the last failed run's, if any."""
+    runs: dict[tuple[str, int], dict] = {}
+    for kind, pattern in (("good", "*/*/run.json"), ("failed", "_failed/*/*/failure.json")):
+        for path in sorted(reports_root.glob(pattern)):
+            manifest = _read_json(path)
+            if manifest and not path.relative_to(reports_root).parts[0].startswith("."):
+                if kind == "good" and path.relative_to(reports_root).parts[0] == "_failed":
+                    continue
+                key = (manifest["dataset"], int(manifest["year"]))
+                runs.setdefault(key, {})[kind] = (path.parent, manifest)
+    return runs
+
+
 def landing_page(reports_root: Path, lang: str = "vi") -> str:
-    """``reports/index.html``: every dataset and year, its validation status and its reports."""
+    """``reports/index.html``: every dataset and year, its validation status, all its reports, and
+    the last failed run (when newer than the last good one) with its reason and validation report."""
     reports_root = Path(reports_root)
-    manifests = []
-    for path in sorted(reports_root.glob("*/*/run.json")):
-        try:
-            manifests.append((path, json.loads(path.read_text(encoding="utf-8"))))
-        except (OSError, json.JSONDecodeError):
-            continue
-    sections = []
+    runs = _runs(reports_root)
     by_dataset: dict[str, list] = {}
-    for path, m in manifests:
-        by_dataset.setdefault(m["dataset"], []).append((path, m))
-    for name, runs in sorted(by_dataset.items()):
-        first = runs[0][1]
-        title = first.get("title", {}).get(lang, name)
+    for (name, year), entry in sorted(runs.items()):
+        by_dataset.setdefault(name, []).append((year, entry))
+    sections = []
+    for name, entries in by_dataset.items():
+        any_manifest = next(m for _, e in entries for _, m in e.values())
+        title = any_manifest.get("title", {}).get(lang, name)
         synthetic = ('<span class="tag-synthetic">SYNTHETIC</span> '
-                     if first.get("synthetic") else "")
+                     if any_manifest.get("synthetic") else "")
         rows = []
-        for path, m in sorted(runs, key=lambda pm: int(pm[1]["year"])):
-            folder = path.parent.relative_to(reports_root).as_posix()
-            links = " · ".join(
-                f'<a href="{esc(folder)}/{esc(stem)}.html">{esc(t(key, lang))}</a>'
-                for stem, key in NOTEBOOKS if (path.parent / f"{stem}.html").is_file())
-            status = _status_text(m, lang)
-            css = "ok" if m.get("outcome") == "success" else "failed"
-            inputs = "<br>".join(f"<code>{esc(i['path'])}</code> <small>{esc(i['sha256'][:12])}…"
-                                 f"</small>" for i in m.get("inputs", []))
-            rows.append(f"<tr><td><strong>{esc(m['year'])}</strong></td>"
-                        f"<td>{esc(m.get('methodology', ''))}</td>"
-                        f'<td class="{css}">{esc(status)}</td><td>{links}</td>'
-                        f"<td><small>{esc(m.get('finished_at', ''))}</small></td>"
+        for year, entry in entries:
+            cells_links, status, css, when, inputs, methodology = "", "", "", "", "", ""
+            if "good" in entry:
+                folder, m = entry["good"]
+                rel = folder.relative_to(reports_root).as_posix()
+                links = [f'<a href="{esc(rel)}/{esc(stem)}.html">{esc(t(key, lang))}</a>'
+                         for stem, key in NOTEBOOKS if (folder / f"{stem}.html").is_file()]
+                if (folder / "data_docs" / "index.html").is_file():
+                    links.append(f'<a href="{esc(rel)}/data_docs/index.html">'
+                                 f'{esc(t("data_docs", lang))}</a>')
+                cells_links = " · ".join(links)
+                status, css = _status_text(m, lang), "ok"
+                when = m.get("finished_at", "")
+                methodology = m.get("methodology", "")
+                inputs = "<br>".join(f"<code>{esc(i['path'])}</code> <small>{esc(i['sha256'][:12])}"
+                                     f"…</small>" for i in m.get("inputs", []))
+            if "failed" in entry:
+                folder, f = entry["failed"]
+                newer = "good" not in entry or f.get("finished_at", "") > when
+                if newer:
+                    rel = folder.relative_to(reports_root).as_posix()
+                    page = next((p for p in ("validation.html", "02_validate.html", "01_ingest.html")
+                                 if (folder / p).is_file()), None)
+                    link = (f' <a href="{esc(rel)}/{esc(page)}">{esc(t("failed_report", lang))}</a>'
+                            if page else "")
+                    status = (f'{t("status_failed", lang)} ({esc(f.get("finished_at", ""))}): '
+                              f'{esc(f.get("message", ""))}')
+                    css = "failed"
+                    cells_links = (cells_links + "<br>" if cells_links else "") + \
+                        f'<span class="failed">{esc(t("last_failed", lang))}</span>{link}'
+                    methodology = methodology or f.get("methodology", "")
+            rows.append(f"<tr><td><strong>{esc(year)}</strong></td><td>{esc(methodology)}</td>"
+                        f'<td class="{css}">{status if css == "failed" else esc(status)}</td>'
+                        f"<td>{cells_links}</td><td><small>{esc(when)}</small></td>"
                         f"<td>{inputs}</td></tr>")
         header = "".join(f"<th>{esc(t(k, lang))}</th>" for k in
                          ("year", "methodology", "validation_status", "reports", "last_run", "inputs"))
@@ -190,19 +228,38 @@ def landing_page(reports_root: Path, lang: str = "vi") -> str:
     other_lang = "en" if lang == "vi" else "vi"
     other = (f'<a href="{LANDING_FILES[other_lang]}">'
              f'{"English" if other_lang == "en" else "Tiếng Việt"}</a>')
+    return _page(t("landing_title", lang), lang,
+                 f'<p style="text-align:right">{other}</p><h1>{esc(t("landing_title", lang))}</h1>'
+                 f'<p>{esc(t("landing_intro", lang))}</p>{body}'
+                 f'<p class="par-footer">{esc(t("app_name", lang))} — parlib</p>')
+
+
+def _page(title: str, lang: str, body: str) -> str:
+    """A complete, self-contained HTML page in the reports' style."""
     return f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(t('landing_title', lang))}</title>{CSS}
+<title>{esc(title)}</title>{CSS}
 <style>body {{font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; margin: 2em auto;
 max-width: 1200px; padding: 0 1em; color: #1a202c;}} td.ok {{color: #276749;}}
-td.failed {{color: #c53030; font-weight: bold;}}
+td.failed, span.failed {{color: #c53030; font-weight: bold;}}
 .tag-synthetic {{background: #c53030; color: white; padding: 1px 6px; border-radius: 3px;
 font-size: 0.7em; vertical-align: middle;}}</style></head>
-<body><p style="text-align:right">{other}</p>
-<h1>{esc(t('landing_title', lang))}</h1><p>{esc(t('landing_intro', lang))}</p>{body}
-<p class="par-footer">{esc(t('app_name', lang))} — parlib</p></body></html>
+<body>{body}</body></html>
 """
+
+
+def validation_page(problems: list, title: str, subtitle: str, synthetic: bool, lang: str,
+                    prov: dict | None) -> str:
+    """The validation report of a refused run: every problem, what to fix, and provenance."""
+    frame = problems_frame(problems, lang)
+    critical = int((frame["severity"] == "critical").sum())
+    body = (banner(synthetic, lang) + heading(title, subtitle)
+            + f"<p>{esc(t('validate_summary', lang, critical=critical, warnings=len(frame) - critical))}</p>"
+            + note(t("validate_failed", lang))
+            + f"<h2>{esc(t('problems', lang))}</h2>" + html_table(frame, PROBLEM_COLUMNS, lang)
+            + (provenance_footer(prov, lang) if prov else ""))
+    return _page(title, lang, body)
 
 
 LANDING_FILES = {"vi": "index.html", "en": "index.en.html"}
@@ -232,6 +289,9 @@ RECON_COLUMNS = [Column("unit_id"), Column("measure", kind="label"), Column("com
 PROBLEM_COLUMNS = [Column("severity", kind="severity"), Column("file"), Column("row", kind="int"),
                    Column("unit_id"), Column("criterion"), Column("value"), Column("expected"),
                    Column("message")]
+CORRECTION_COLUMNS = [Column("table"), Column("file"), Column("row", kind="int"), Column("unit_id"),
+                      Column("criterion"), Column("column"), Column("old_value"),
+                      Column("new_value"), Column("source"), Column("reason")]
 SUITE_COLUMNS = [Column("suite"), Column("file"), Column("evaluated", kind="int"),
                  Column("failed_critical", kind="int"), Column("failed_warning", kind="int")]
 BIAS_COLUMNS = [Column("scope", kind="label"), Column("n_units", kind="int"),
@@ -246,9 +306,12 @@ GROUP_COLUMNS = [Column("rank", kind="int"), Column("unit_name", "unit"), Column
 
 def problems_frame(problems: list, lang: str) -> pd.DataFrame:
     """Problems as rows, with the message in the report's language."""
-    rows = [{**p.to_dict(), "message": p.text(lang)} if hasattr(p, "text") else
-            {**p, "message": (p.get("message_vi") or p.get("message")) if lang == "vi"
-             else p.get("message")} for p in problems]
+    def localised(p: dict) -> dict:
+        vi = lang == "vi"
+        return {**p, "message": (p.get("message_vi") or p.get("message")) if vi else p.get("message"),
+                "expected": (p.get("expected_vi") or p.get("expected")) if vi else p.get("expected")}
+
+    rows = [localised(p.to_dict() if hasattr(p, "to_dict") else dict(p)) for p in problems]
     return pd.DataFrame(rows, columns=[c.name for c in PROBLEM_COLUMNS])
 
 

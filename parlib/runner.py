@@ -21,8 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from parlib import paths, provenance
-from parlib.dataset import list_datasets, load_dataset
-from parlib.errors import UsageError
+from parlib.dataset import DatasetConfig, list_datasets, load_dataset
+from parlib.errors import DataError, UsageError
 from parlib.report import NOTEBOOKS, write_landing
 from parlib.storage import swap_in, write_json, write_text
 
@@ -168,6 +168,19 @@ def run_year(dataset: str, year: int, lang: str = "vi", extra: dict | None = Non
     outcome = Outcome(dataset, year, "success")
     started = time.time()
     prov = provenance.collect(cfg, year, {"lang": lang, **extra})
+    failed_dir = paths.year_dir(paths.reports_dir(root) / "_failed", dataset, year)
+
+    # Preflight: refuse bad data in-process, in a second, before any notebook or output is touched.
+    from parlib import ingest, validate
+
+    checked, _ = validate.preflight(lambda: ingest.load_year(cfg, year))
+    if not checked.success:
+        _refuse(cfg, year, lang, checked, prov, out_reports, failed_dir, started, run_id)
+        shutil.rmtree(stage_reports, ignore_errors=True)
+        shutil.rmtree(stage_processed, ignore_errors=True)
+        first = checked.critical[0]
+        return Outcome(dataset, year, "invalid", f"{len(checked.critical)} critical problem(s), "
+                       f"first: {first}", round(time.time() - started, 2))
     for notebook, (stem, label) in zip(notebook_paths(root), NOTEBOOKS):
         declared = notebook_parameters(notebook)
         params = {k: v for k, v in {**base, **extra}.items() if k in declared}
@@ -198,7 +211,6 @@ def run_year(dataset: str, year: int, lang: str = "vi", extra: dict | None = Non
                 "outcome": outcome.status, "message": outcome.message, "lang": lang,
                 "notebooks": outcome.notebooks, "seconds": outcome.seconds,
                 "finished_at": provenance.now_utc(), "validation": _validation_summary(out_processed)}
-    failed_dir = paths.year_dir(paths.reports_dir(root) / "_failed", dataset, year)
     try:
         if outcome.status == "success":
             write_json(out_processed / "run.json", manifest)
@@ -215,6 +227,32 @@ def run_year(dataset: str, year: int, lang: str = "vi", extra: dict | None = Non
     return outcome
 
 
+def _refuse(cfg: DatasetConfig, year: int, lang: str, checked, prov: dict, out_reports: Path,
+            failed_dir: Path, started: float, run_id: str) -> None:
+    """Publish why a run was refused: a validation page, the problems as CSV, failure.json."""
+    from parlib import report, validate
+    from parlib.labels import t
+
+    title = t("validation_title", lang)
+    subtitle = f"{cfg.title(lang)} — {t('year', lang)} {year} — {cfg.year(year).framework.decision}"
+    write_text(out_reports / "validation.html",
+               report.validation_page(checked.problems, title, subtitle, cfg.synthetic, lang, prov))
+    validate.save(checked, out_reports)
+    first = checked.critical[0]
+    write_json(out_reports / "failure.json", {
+        **prov, "title": {"vi": cfg.title_vi, "en": cfg.title_en}, "run_id": run_id,
+        "outcome": "invalid", "lang": lang, "finished_at": provenance.now_utc(),
+        "seconds": round(time.time() - started, 2),
+        "message": f"{len(checked.critical)} critical problem(s); first: {first}",
+        "validation": {"success": False, "critical": len(checked.critical),
+                       "warnings": len(checked.warnings)}})
+    swap_in(out_reports, failed_dir)
+    for problem in checked.critical[:20]:
+        _log(f"  {problem}")
+    if len(checked.critical) > 20:
+        _log(f"  ... and {len(checked.critical) - 20} more (see {paths.display(failed_dir)})")
+
+
 def _validation_summary(out_processed: Path) -> dict:
     from parlib.report import load_validation
 
@@ -222,23 +260,33 @@ def _validation_summary(out_processed: Path) -> dict:
     return {k: merged[k] for k in ("success", "critical", "warnings")}
 
 
-def plan(datasets: list[str] | None, years: list[int] | None, root: Path | None = None
-         ) -> list[tuple[str, int]]:
-    """Which dataset-years to run: all shipped by default; unknown names/years are usage errors."""
+def plan(datasets: list[str] | None, years: list[int] | None, root: Path | None = None,
+         broken: list | None = None) -> list[tuple[str, int]]:
+    """Which dataset-years to run: all shipped by default; unknown names/years are usage errors.
+
+    A dataset whose ``dataset.toml`` is invalid is reported in ``broken`` (when given) and skipped,
+    so one bad dataset does not stop the others.
+    """
     raw = paths.raw_dir(root)
     names = datasets or list_datasets(raw)
     if not names:
         raise UsageError(f"no datasets under {raw}")
     pairs = []
     for name in names:
-        cfg = load_dataset(name, raw)
+        try:
+            cfg = load_dataset(name, raw)
+        except DataError as exc:
+            if broken is None:
+                raise
+            broken.append((name, exc))
+            continue
         chosen = years or list(cfg.years)
         if years:
             for y in years:
                 if y not in cfg.years and len(names) == 1:
                     cfg.year(y)  # raises UsageError naming the dataset's years
         pairs += [(name, y) for y in chosen if y in cfg.years]
-    if not pairs:
+    if not pairs and not broken:
         raise UsageError(f"no dataset has the year(s) {years}")
     return pairs
 
@@ -249,8 +297,12 @@ def run(datasets: list[str] | None = None, years: list[int] | None = None, lang:
         raise UsageError(f"--lang must be one of {LANGS}")
     root = Path(root or paths.project_root())
     extra = parse_extra_parameters(extra_pairs or [], root)
-    pairs = plan(datasets, years, root)
+    broken: list = []
+    pairs = plan(datasets, years, root, broken)
     outcomes = []
+    for name, exc in broken:
+        _log(f"{name}: dataset.toml is invalid\n{exc}")
+        outcomes.append(Outcome(name, 0, "invalid", str(exc).splitlines()[0]))
     for dataset, year in pairs:
         _log(f"{dataset} {year}")
         outcomes.append(run_year(dataset, year, lang, extra, root))

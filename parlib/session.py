@@ -30,6 +30,9 @@ class Session:
         self.year_cfg = self.cfg.year(self.year)
         self.out = paths.year_dir(self.processed_root, dataset, self.year)
         self.out.mkdir(parents=True, exist_ok=True)
+        self.reports_out = paths.year_dir(self.reports_root, dataset, self.year)
+        self.gx_project = self.out / "gx"  # Great Expectations project of this run (Data Docs)
+        self.data_docs = self.reports_out / "data_docs"
         self.parameters = {"dataset": dataset, "year": self.year, "lang": lang, **parameters}
 
     # --- text ---------------------------------------------------------------------------------

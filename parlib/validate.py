@@ -25,7 +25,7 @@ from parlib.errors import Problem, ValidationFailed
 from parlib.ingest import YearInputs
 
 INPUT_SUITES = ("framework", "framework_totals", "units", "scores", "coverage", "registry_coverage",
-                "published")
+                "published", "bands")
 RESULT_SUITES = ("results", "reconciliation")
 TOLERANCE = 1e-6
 
@@ -125,6 +125,7 @@ def _problems_from_result(result, frame: Frame, parameters: dict) -> list[Proble
     message = meta.get("message_en", config.type)
     message_vi = meta.get("message_vi", message)
     template = meta.get("expected", "")
+    template_vi = meta.get("expected_vi", "")
     exc = result.exception_info or {}
     if exc.get("raised_exception"):
         return [Problem("critical", "expectation_error", frame.file, value=config.type,
@@ -134,6 +135,7 @@ def _problems_from_result(result, frame: Frame, parameters: dict) -> list[Proble
         observed = _show((result.result or {}).get("observed_value"))
         return [Problem(severity, check, frame.file, value=observed,
                         expected=template.format_map(_Row({**parameters, **config.kwargs})),
+                        expected_vi=template_vi.format_map(_Row({**parameters, **config.kwargs})),
                         message=message, message_vi=message_vi)]
     value_column = meta.get("value_column", "")
     problems = []
@@ -149,28 +151,76 @@ def _problems_from_result(result, frame: Frame, parameters: dict) -> list[Proble
             unit_id=_show(record.get("unit_id", "")),
             criterion=_show(record.get("criterion", record.get("code", ""))),
             value=_show(record.get(value_column)) if value_column else "",
-            expected=template.format_map(row_values), message=message, message_vi=message_vi))
+            expected=template.format_map(row_values), expected_vi=template_vi.format_map(row_values),
+            message=message, message_vi=message_vi))
     return problems
 
 
+def docs_context(project_dir: Path):
+    """A file-backed GX project in ``project_dir`` whose validations are published as Data Docs."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="file", project_root_dir=str(project_dir))
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
+def data_docs_index(project_dir: Path) -> Path:
+    return Path(project_dir) / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+
+def _validate_frame(context, suite, frame: Frame, parameters: dict, with_docs: bool):
+    """Run one suite on one frame; with Data Docs, through a checkpoint that updates them."""
+    import great_expectations as gx
+
+    name = frame.suite
+    source = context.data_sources.add_or_update_pandas(name)
+    if with_docs:
+        from great_expectations.checkpoint import UpdateDataDocsAction
+
+        try:
+            asset = source.get_asset(name)
+        except LookupError:
+            asset = source.add_dataframe_asset(name)
+        try:
+            batch_def = asset.get_batch_definition("all")
+        except (LookupError, KeyError):
+            batch_def = asset.add_batch_definition_whole_dataframe("all")
+        suite = context.suites.add_or_update(suite)
+        definition = context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
+        checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
+            name=name, validation_definitions=[definition],
+            actions=[UpdateDataDocsAction(name="data_docs")],
+            result_format={"result_format": "COMPLETE"}))
+        run = checkpoint.run(batch_parameters={"dataframe": frame.data},
+                             expectation_parameters=parameters)
+        return next(iter(run.run_results.values()))
+    asset = source.add_dataframe_asset(f"{name}-{id(frame)}")
+    batch = asset.add_batch_definition_whole_dataframe("all").get_batch(
+        batch_parameters={"dataframe": frame.data})
+    try:
+        return batch.validate(suite, expectation_parameters=parameters,
+                              result_format={"result_format": "COMPLETE"})
+    finally:
+        context.data_sources.delete(name)
+
+
 def run_suites(frames: list[Frame], parameters: dict | None = None,
-               folder: Path | None = None) -> ValidationReport:
-    """Validate each frame with its suite; every failure becomes one or more ``Problem``."""
+               folder: Path | None = None, docs: Path | None = None) -> ValidationReport:
+    """Validate each frame with its suite; every failure becomes one or more ``Problem``.
+
+    With ``docs`` (a folder), the validations also go into a GX project there and its Data Docs.
+    """
     import great_expectations as gx
 
     parameters = parameters or {}
-    context = _context()
+    context = docs_context(docs) if docs else _context()
     report = ValidationReport()
     for frame in frames:
         suite = gx.ExpectationSuite(**load_suite_dict(frame.suite, folder))
-        name = f"{frame.suite}-{id(frame)}"
-        source = context.data_sources.add_or_update_pandas(name)
-        asset = source.add_dataframe_asset(frame.suite)
-        batch = asset.add_batch_definition_whole_dataframe("all").get_batch(
-            batch_parameters={"dataframe": frame.data})
-        result = batch.validate(suite, expectation_parameters=parameters,
-                                result_format={"result_format": "COMPLETE"})
-        context.data_sources.delete(name)
+        result = _validate_frame(context, suite, frame, parameters, docs is not None)
         found: list[Problem] = []
         for res in result.results:
             if not res.success:
@@ -196,7 +246,7 @@ def framework_frames(inputs: YearInputs) -> list[Frame]:
     codes = set(fw["code"])
     fw["orphan"] = fw["parent"].map(lambda p: p != "" and p not in codes).astype("bool")
     fw["leaf_split_difference"] = fwk.leaf_split_check(fw)
-    sub = fwk.subtotal_check(fw).set_index("code")
+    sub = fwk.subtotal_check(fw).drop_duplicates("code").set_index("code")
     fw["children_sum"] = fw["code"].map(sub["children_sum"])
     fw["subtotal_difference"] = fw["code"].map(sub["difference"])
     sums = fwk.totals(fw)
@@ -218,17 +268,32 @@ def framework_frames(inputs: YearInputs) -> list[Frame]:
             Frame("framework_totals", totals, f"{toml} [frameworks.{fwc.id}]", row_column=None)]
 
 
+def name_key(name: str) -> str:
+    """Names compared as people read them: no diacritics, case or spacing (``Sở Tư  pháp`` =
+    ``so tu phap``). Two units with the same key are probably one unit entered twice."""
+    from parlib.ingest import ascii_key
+
+    return ascii_key(name)
+
+
 def units_frame(inputs: YearInputs) -> Frame:
     units = inputs.units.copy()
     for col in ("unit_id", "unit_name", "kind"):
         units[f"{col}_empty"] = (units[col].str.strip() == "").astype("bool")
+    keys = units["unit_name"].map(name_key)
+    first = {}
+    for uid, key in zip(units["unit_id"], keys):
+        first.setdefault(key, uid)
+    units["same_name_as"] = [first[k] if first[k] != uid else "" for uid, k in zip(units["unit_id"], keys)]
+    units["name_near_duplicate"] = (units["same_name_as"] != "").astype("bool")
     return Frame("units", units, paths.display(inputs.dataset.units))
 
 
 def scores_frame(inputs: YearInputs) -> Frame:
     """Scores with each leaf's maxima beside them, and a flag column per rule."""
+    # duplicate codes are reported by the framework suite; here the first one is used
     leaves = inputs.framework.loc[inputs.framework["is_leaf"], ["code", "max_appraisal",
-                                                                "max_survey"]]
+                                                                "max_survey"]].drop_duplicates("code")
     s = inputs.scores.merge(leaves, left_on="criterion", right_on="code", how="left")
     s.index = inputs.scores.index
     known = s["code"].notna()
@@ -239,6 +304,13 @@ def scores_frame(inputs: YearInputs) -> Frame:
         s[f"{col}_missing"] = (known & has_component & empty).astype("bool")
         given = s[f"{col}_score"].notna() | s[f"{col}_kps"]
         s[f"{col}_without_component"] = (known & ~has_component & given).astype("bool")
+    registry = inputs.units.drop_duplicates("unit_id").set_index("unit_id")["unit_name"]
+    s["registry_name"] = s["unit_id"].map(registry).fillna("").astype("str")
+    given = s["unit_name"].fillna("").str.strip() != ""
+    differs = given & (s["unit_name"] != s["registry_name"]) & (s["registry_name"] != "")
+    same_key = s["unit_name"].map(name_key) == s["registry_name"].map(name_key)
+    s["unit_name_mismatch"] = (differs & ~same_key).astype("bool")
+    s["unit_name_variant"] = (differs & same_key).astype("bool")
     s["leaf_unsplit"] = (known & s["max_appraisal"].isna() & s["max_survey"].isna()).astype("bool")
     s["kps_mismatch"] = (s["max_appraisal"].fillna(0) > 0) & (s["self_kps"] != s["appraised_kps"])
     s["kps_mismatch"] = s["kps_mismatch"].astype("bool")
@@ -246,7 +318,7 @@ def scores_frame(inputs: YearInputs) -> Frame:
 
 
 def coverage_frames(inputs: YearInputs) -> list[Frame]:
-    leaves = inputs.framework.loc[inputs.framework["is_leaf"], "code"].tolist()
+    leaves = list(dict.fromkeys(inputs.framework.loc[inputs.framework["is_leaf"], "code"]))
     registered = set(inputs.units["unit_id"])
     assessed = [u for u in dict.fromkeys(inputs.scores["unit_id"]) if u in registered]
     present = set(zip(inputs.scores["unit_id"], inputs.scores["criterion"]))
@@ -260,13 +332,31 @@ def coverage_frames(inputs: YearInputs) -> list[Frame]:
             Frame("registry_coverage", reg, paths.display(inputs.dataset.units))]
 
 
+def bands_frame(inputs: YearInputs) -> Frame:
+    """Rating bands of the year, sorted from the top: each must start where the next one ends."""
+    b = inputs.bands.copy()
+    b["lower"] = b["lower_pct"].fillna(-float("inf"))
+    b["upper"] = b["upper_pct"].fillna(float("inf"))
+    b = b.sort_values("lower", ascending=False, ignore_index=True)
+    b["inverted"] = (b["lower"] >= b["upper"]).astype("bool")
+    below = b["upper"].shift(-1)
+    # the next band down must end exactly where this one starts (no gap, no overlap)
+    b["gap_or_overlap"] = ((below.notna()) & (below != b["lower"])).astype("bool")
+    b["next_upper"] = below
+    b["criterion"] = b["band"]
+    where = f"{paths.display(inputs.dataset.bands)} (year {inputs.year.year})" if \
+        inputs.dataset.bands else "bands"
+    return Frame("bands", b, where, row_column=None)
+
+
 def published_frame(inputs: YearInputs) -> Frame:
     pub = inputs.published.copy()
     pub["criterion"] = pub["measure"]
     return Frame("published", pub, paths.display(inputs.year.published or "published"))
 
 
-def validate_inputs(inputs: YearInputs, folder: Path | None = None) -> ValidationReport:
+def validate_inputs(inputs: YearInputs, folder: Path | None = None,
+                    docs: Path | None = None) -> ValidationReport:
     """Every input suite on one dataset-year."""
     fw = inputs.framework
     parameters = {
@@ -275,15 +365,52 @@ def validate_inputs(inputs: YearInputs, folder: Path | None = None) -> Validatio
         "framework": inputs.year.framework.id,
     }
     frames = [*framework_frames(inputs), units_frame(inputs), scores_frame(inputs),
-              *coverage_frames(inputs), published_frame(inputs)]
-    return run_suites(frames, parameters, folder)
+              *coverage_frames(inputs), published_frame(inputs), bands_frame(inputs)]
+    report = run_suites(frames, parameters, folder, docs)
+    notes = [Problem(**{k: (None if k == "row" and pd.isna(v) else v) for k, v in row.items()})
+             for row in inputs.notes.to_dict("records")]
+    report.problems = notes + report.problems
+    return report
 
 
-def validate_results(results, folder: Path | None = None) -> ValidationReport:
+def validate_results(results, folder: Path | None = None,
+                     docs: Path | None = None) -> ValidationReport:
     """The results suites: indexes in 0–100, achieved ≤ maximum, published figures reconciled."""
     return run_suites([Frame("results", results.unit_index, "computed unit_index", row_column=None),
                        Frame("reconciliation", results.reconciliation,
-                             "published totals vs computed", row_column=None)], {}, folder)
+                             "published totals vs computed", row_column=None)], {}, folder, docs)
+
+
+def publish_docs(project_dir: Path, target: Path) -> Path | None:
+    """Copy the GX project's Data Docs site into the reports (the project itself stays in processed)."""
+    import shutil
+
+    index = data_docs_index(project_dir)
+    if not index.is_file():
+        return None
+    shutil.copytree(index.parent, target, dirs_exist_ok=True)
+    return Path(target) / "index.html"
+
+
+def preflight(inputs_loader) -> tuple[ValidationReport, object | None]:
+    """Everything that can refuse a dataset-year, in one process, before any notebook runs:
+    read the inputs, run the input suites, compute, run the result suites.
+
+    ``inputs_loader`` is a no-argument function returning ``YearInputs`` (it may raise
+    ``DataError``). Returns the report and the inputs (None when they could not be read).
+    """
+    from parlib import score
+    from parlib.errors import DataError
+
+    try:
+        inputs = inputs_loader()
+    except DataError as exc:
+        problems = exc.problems or [Problem("critical", "unreadable_input", message=str(exc))]
+        return ValidationReport(problems=list(problems)), None
+    report = validate_inputs(inputs)
+    if report.success:
+        report = report.extend(validate_results(score.compute(inputs)))
+    return report, inputs
 
 
 def save(report: ValidationReport, out_dir: Path, name: str = "validation") -> list[Path]:
