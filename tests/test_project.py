@@ -92,3 +92,17 @@ def test_ci_runs_make_test():
 def test_readme_starts_with_the_two_commands():
     head = (ROOT / "README.md").read_text(encoding="utf-8")[:1500]
     assert "make report" in head and "make test" in head
+
+
+def test_every_check_is_documented():
+    """docs/validation.md lists every check id used in the suites and in the code."""
+    doc = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
+    ids = set()
+    for path in (ROOT / "expectations").glob("*.json"):
+        ids |= {e["meta"]["check"] for e in json.loads(path.read_text(encoding="utf-8"))["expectations"]}
+    for path in (ROOT / "parlib").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        ids |= set(re.findall(r'Problem\(\s*"(?:critical|warning)",\s*"([a-z_]+)"', text))
+        ids |= set(re.findall(r'check="([a-z_]+)"', text))
+    missing = sorted(i for i in ids if f"`{i}`" not in doc)
+    assert not missing, missing

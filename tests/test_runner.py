@@ -63,6 +63,15 @@ def test_english_report_and_excel_input(first_run):
     assert "data:image/png;base64" in html  # figures are embedded
 
 
+def test_data_docs_are_published_for_every_run(first_run):
+    project, _, _ = first_run
+    for ds, year in (("vn-provinces", 2012), ("synthetic-province", 2024)):
+        index = project / "reports" / ds / str(year) / "data_docs" / "index.html"
+        assert index.is_file()
+        text = index.read_text(encoding="utf-8")
+        assert "scores" in text and "reconciliation" in text  # input and result suites
+
+
 def test_landing_page_links_every_report(first_run):
     project, _, _ = first_run
     landing = (project / "reports" / "index.html").read_text(encoding="utf-8")

@@ -169,3 +169,38 @@ def test_published_figure_given_twice(tiny_raw):
     with pytest.raises(DataError) as err:
         ingest.read_published(path)
     assert {p.row for p in err.value.problems} == {2, 3}
+
+
+def test_decomposed_unicode_is_normalised_and_reported(tiny_raw):
+    import unicodedata
+
+    from .conftest import TINY_UNITS
+
+    decomposed = TINY_UNITS.replace("Xã C", unicodedata.normalize("NFD", "Xã C"))
+    report = check(tiny_raw, units_text=decomposed)
+    p = only(report, "unicode_normalised")[0]
+    assert p.severity == "warning" and p.row == 4 and report.success
+
+
+def test_unit_names_differing_only_by_diacritics_or_spacing(tiny_raw):
+    from .conftest import TINY_UNITS
+
+    report = check(tiny_raw, units_text=TINY_UNITS + "    d,So  a,department,\n")
+    p = only(report, "unit_name_near_duplicate")[0]
+    assert (p.unit_id, p.value, p.severity) == ("d", "So  a", "warning")
+    assert "a" in p.expected
+
+
+def test_unit_name_in_scores_checked_against_the_registry(tiny_raw):
+    rows = TINY_SCORES.replace("unit_id,criterion,", "unit_id,unit_name,criterion,")
+    rows = rows.replace("    a,", "    a,SỞ  A,").replace("    b,", "    b,Sở Khác,").replace("    c,", "    c,Xã C,")
+    report = check(tiny_raw, rows)
+    assert {p.unit_id for p in only(report, "unit_name_variant")} == {"a"}
+    mismatch = only(report, "unit_name_mismatch")
+    assert {p.unit_id for p in mismatch} == {"b"} and mismatch[0].expected == "Sở B"
+
+
+def test_vietnamese_expectation_text(tiny_raw):
+    report = check(tiny_raw, replace_line("a,1.2,4,3,", "a,1.2,4,4.5,"))
+    p = only(report, "score_above_max")[0]
+    assert p.expectation("vi") == "từ 0 đến 4" and p.expectation("en") == "between 0 and 4"
