@@ -1,7 +1,7 @@
 """``parlib`` command line: run the workbook, validate inputs, list datasets.
 
-Exit codes: 0 success; 1 the data failed validation; 2 usage error; 3 a notebook failed for another
-reason (a bug or crash). Documented in the README.
+Exit codes: 0 success (or nothing to do); 1 the data failed validation; 2 usage error; 3 a notebook
+failed for another reason (a bug or crash), or another run holds the lock. Documented in the README.
 """
 
 from __future__ import annotations
@@ -22,10 +22,20 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--lang", default="vi", choices=["vi", "en"], help="report language")
     run.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                      help="a notebook parameter (see the notebooks' parameters cells)")
+    run.add_argument("-j", "--jobs", type=int, default=1,
+                     help="run this many dataset-years side by side (default 1)")
+    run.add_argument("--force", action="store_true",
+                     help="rerun even what is up to date (same inputs, parameters and code)")
 
     val = sub.add_parser("validate", help="ingest and validate inputs without publishing anything")
     val.add_argument("--dataset", action="append")
     val.add_argument("--year", action="append", type=int)
+
+    tpl = sub.add_parser("template", help="write an Excel scoring template for a framework and year")
+    tpl.add_argument("--dataset", required=True)
+    tpl.add_argument("--year", required=True, type=int)
+    tpl.add_argument("--unit", action="append", help="unit id (repeatable; default: every unit)")
+    tpl.add_argument("--out", required=True, help="the .xlsx file to write")
 
     sub.add_parser("list", help="list datasets and years")
     sub.add_parser("landing", help="rebuild reports/index.html (and index.en.html) from the published runs")
@@ -35,7 +45,8 @@ def _parser() -> argparse.ArgumentParser:
 def _cmd_run(args) -> int:
     from parlib import runner
 
-    outcomes = runner.run(args.dataset, args.year, args.lang, args.param)
+    outcomes = runner.run(args.dataset, args.year, args.lang, args.param, jobs=args.jobs,
+                          force=args.force)
     for o in outcomes:
         line = f"{o.dataset} {o.year}: {o.status} ({o.seconds:.1f}s)"
         print(line + (f" — {o.message}" if o.message else ""))
@@ -61,6 +72,14 @@ def _cmd_validate(args) -> int:
     return worst
 
 
+def _cmd_template(args) -> int:
+    from parlib import template
+    from parlib.dataset import load_dataset
+
+    print(template.write(load_dataset(args.dataset), args.year, args.out, args.unit))
+    return 0
+
+
 def _cmd_list(_args) -> int:
     from parlib.dataset import list_datasets, load_dataset
 
@@ -81,10 +100,14 @@ def _cmd_landing(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {"run": _cmd_run, "validate": _cmd_validate, "list": _cmd_list,
+                "template": _cmd_template,
                 "landing": _cmd_landing}
     try:
         return commands[args.command](args)
     except UsageError as exc:
+        if exc.exit_code != 2:
+            print(f"parlib: {exc}", file=sys.stderr)
+            return exc.exit_code
         print(f"parlib: usage error: {exc}", file=sys.stderr)
         return 2
     except DataError as exc:

@@ -1,5 +1,9 @@
 """Runner: execute the notebooks with papermill for each dataset and year, publish atomically.
 
+Unattended runs: a lock keeps two runs off the same outputs; a fingerprint (input hashes, parameters,
+code) makes a rerun with nothing changed a no-op; ``jobs`` runs dataset-years in parallel processes;
+each dataset-year writes ``run.json`` (manifest) and ``run.log``.
+
 In: dataset names, years, language, extra notebook parameters. Out: for each dataset-year,
 ``data/processed/<dataset>/<year>/`` (tables), ``reports/<dataset>/<year>/`` (one HTML report per
 notebook, no code, plus the executed notebooks and ``run.json``), and ``reports/index.html``.
@@ -12,6 +16,10 @@ place, so a failing run never touches the last good outputs. A failed run's rend
 from __future__ import annotations
 
 import ast
+import fcntl
+import hashlib
+import json
+import os
 import shutil
 import sys
 import time
@@ -36,14 +44,96 @@ DATA_ERRORS = ("ValidationFailed", "DataError")
 class Outcome:
     dataset: str
     year: int
-    status: str  # success | invalid | error
+    status: str  # success | invalid | error | up-to-date
     message: str = ""
     seconds: float = 0.0
     notebooks: list[dict] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
-        return {"success": 0, "invalid": 1, "error": 3}[self.status]
+        return {"success": 0, "up-to-date": 0, "invalid": 1, "error": 3}[self.status]
+
+
+class RunLocked(UsageError):
+    """Another run holds the lock on these outputs."""
+
+    exit_code = 3
+
+
+class Lock:
+    """An exclusive, non-blocking lock on a project's outputs (``data/processed/.parlib.lock``).
+
+    The operating system releases it when the holder dies, so a killed run never leaves it stuck.
+    """
+
+    def __init__(self, root: Path):
+        self.path = paths.processed_dir(root) / ".parlib.lock"
+        self.handle = None
+
+    def __enter__(self) -> "Lock":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = open(self.path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.seek(0)
+            holder = self.handle.read().strip() or "unknown"
+            self.handle.close()
+            raise RunLocked(f"another parlib run is writing these outputs ({holder}); it holds "
+                            f"{paths.display(self.path)}. Wait for it to finish, then run again.")
+        self.handle.seek(0)
+        self.handle.truncate()
+        self.handle.write(f"pid {os.getpid()}, started {provenance.now_utc()}\n")
+        self.handle.flush()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+def clean_staging(root: Path) -> int:
+    """Remove staging folders left by killed runs (call only while holding the lock)."""
+    removed = 0
+    for base in (paths.processed_dir(root), paths.reports_dir(root)):
+        for folder in base.glob(".staging/*"):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+        for folder in base.glob("**/.*.old-*"):
+            shutil.rmtree(folder, ignore_errors=True)
+    return removed
+
+
+def code_files(root: Path) -> list[Path]:
+    """The code a result depends on: the library, its labels, the notebooks and the suites."""
+    package = Path(__file__).resolve().parent
+    files = sorted(package.glob("*.py")) + [package / "labels.csv"]
+    files += sorted(paths.notebooks_dir(root).glob("*.ipynb"))
+    files += sorted(paths.expectations_dir(root).glob("*.json"))
+    return files
+
+
+def fingerprint(cfg: DatasetConfig, year: int, lang: str, extra: dict, root: Path) -> str:
+    """One hash of everything a dataset-year's outputs depend on: inputs, parameters and code."""
+    digest = hashlib.sha256()
+    for path in cfg.input_files(year) + code_files(root):
+        digest.update(paths.display(path).encode() + b"\0" + provenance.sha256(path).encode())
+    digest.update(json.dumps({"lang": lang, **extra}, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def _published_fingerprint(root: Path, dataset: str, year: int) -> str | None:
+    """The fingerprint of the published outputs, if they are complete."""
+    manifests = []
+    for base in (paths.processed_dir(root), paths.reports_dir(root)):
+        path = paths.year_dir(base, dataset, year) / "run.json"
+        try:
+            manifests.append(json.loads(path.read_text(encoding="utf-8")).get("fingerprint"))
+        except (OSError, json.JSONDecodeError):
+            return None
+    folder = paths.year_dir(paths.reports_dir(root), dataset, year)
+    complete = all((folder / f"{stem}.html").is_file() for stem, _ in NOTEBOOKS)
+    return manifests[0] if complete and manifests[0] == manifests[1] else None
 
 
 @lru_cache(maxsize=None)
@@ -141,22 +231,46 @@ def export_html(executed: Path, target: Path, title: str) -> Path:
     return write_text(target, body)
 
 
+_LOG: list[str] = []  # this process's log lines for the dataset-year being run
+
+
 def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    line = f"{time.strftime('%H:%M:%S')} {message}"
+    _LOG.append(line)
+    print(line, file=sys.stderr, flush=True)
 
 
 def run_year(dataset: str, year: int, lang: str = "vi", extra: dict | None = None,
-             root: Path | None = None) -> Outcome:
-    """Run every notebook for one dataset-year in a staging folder; publish only on success."""
+             root: Path | None = None, force: bool = False) -> Outcome:
+    """Run every notebook for one dataset-year in a staging folder; publish only on success.
+
+    Unless ``force``, a dataset-year whose published outputs carry the current fingerprint (same
+    inputs, parameters and code) is left alone.
+    """
+    root = Path(root or paths.project_root())
+    extra = dict(extra or {})
+    cfg = load_dataset(dataset, paths.raw_dir(root))
+    cfg.year(year)
+    _LOG.clear()
+    started_at = provenance.now_utc()
+    current = fingerprint(cfg, year, lang, extra, root)
+    if not force and _published_fingerprint(root, dataset, year) == current:
+        # the inputs are those of the last good run: an older failure no longer applies
+        shutil.rmtree(paths.year_dir(paths.reports_dir(root) / "_failed", dataset, year),
+                      ignore_errors=True)
+        _log(f"{dataset} {year}: up to date (inputs, parameters and code unchanged); nothing to do")
+        return Outcome(dataset, year, "up-to-date", "inputs, parameters and code unchanged")
+    return _run_year(cfg, dataset, year, lang, extra, root, current, started_at)
+
+
+def _run_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dict, root: Path,
+              current: str, started_at: str) -> Outcome:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     from parlib.labels import t
 
-    root = Path(root or paths.project_root())
-    extra = dict(extra or {})
-    cfg = load_dataset(dataset, paths.raw_dir(root))
-    cfg.year(year)
+    _log(f"{dataset} {year}: running")
     run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     stage_processed = paths.processed_dir(root) / ".staging" / run_id
     stage_reports = paths.reports_dir(root) / ".staging" / run_id
@@ -175,6 +289,7 @@ def run_year(dataset: str, year: int, lang: str = "vi", extra: dict | None = Non
 
     checked, _ = validate.preflight(lambda: ingest.load_year(cfg, year))
     if not checked.success:
+        _log(f"{dataset} {year}: refused, {len(checked.critical)} critical problem(s)")
         _refuse(cfg, year, lang, checked, prov, out_reports, failed_dir, started, run_id)
         shutil.rmtree(stage_reports, ignore_errors=True)
         shutil.rmtree(stage_processed, ignore_errors=True)
@@ -208,10 +323,13 @@ def run_year(dataset: str, year: int, lang: str = "vi", extra: dict | None = Non
             break
     outcome.seconds = round(time.time() - started, 2)
     manifest = {**prov, "title": {"vi": cfg.title_vi, "en": cfg.title_en}, "run_id": run_id,
+                "fingerprint": current, "started_at": started_at,
                 "outcome": outcome.status, "message": outcome.message, "lang": lang,
                 "notebooks": outcome.notebooks, "seconds": outcome.seconds,
                 "finished_at": provenance.now_utc(), "validation": _validation_summary(out_processed)}
     try:
+        _log(f"{dataset} {year}: {outcome.status} in {outcome.seconds:.1f}s")
+        write_text(out_reports / "run.log", "\n".join(_LOG) + "\n")
         if outcome.status == "success":
             write_json(out_processed / "run.json", manifest)
             write_json(out_reports / "run.json", manifest)
@@ -246,11 +364,12 @@ def _refuse(cfg: DatasetConfig, year: int, lang: str, checked, prov: dict, out_r
         "message": f"{len(checked.critical)} critical problem(s); first: {first}",
         "validation": {"success": False, "critical": len(checked.critical),
                        "warnings": len(checked.warnings)}})
-    swap_in(out_reports, failed_dir)
     for problem in checked.critical[:20]:
         _log(f"  {problem}")
     if len(checked.critical) > 20:
         _log(f"  ... and {len(checked.critical) - 20} more (see {paths.display(failed_dir)})")
+    write_text(out_reports / "run.log", "\n".join(_LOG) + "\n")
+    swap_in(out_reports, failed_dir)
 
 
 def _validation_summary(out_processed: Path) -> dict:
@@ -292,9 +411,13 @@ def plan(datasets: list[str] | None, years: list[int] | None, root: Path | None 
 
 
 def run(datasets: list[str] | None = None, years: list[int] | None = None, lang: str = "vi",
-        extra_pairs: list[str] | None = None, root: Path | None = None) -> list[Outcome]:
+        extra_pairs: list[str] | None = None, root: Path | None = None, jobs: int = 1,
+        force: bool = False) -> list[Outcome]:
+    """Run the planned dataset-years (in ``jobs`` parallel processes) under the outputs' lock."""
     if lang not in LANGS:
         raise UsageError(f"--lang must be one of {LANGS}")
+    if jobs < 1:
+        raise UsageError("--jobs must be at least 1")
     root = Path(root or paths.project_root())
     extra = parse_extra_parameters(extra_pairs or [], root)
     broken: list = []
@@ -303,8 +426,18 @@ def run(datasets: list[str] | None = None, years: list[int] | None = None, lang:
     for name, exc in broken:
         _log(f"{name}: dataset.toml is invalid\n{exc}")
         outcomes.append(Outcome(name, 0, "invalid", str(exc).splitlines()[0]))
-    for dataset, year in pairs:
-        _log(f"{dataset} {year}")
-        outcomes.append(run_year(dataset, year, lang, extra, root))
-    write_landing(paths.reports_dir(root))
+    with Lock(root):
+        if clean_staging(root):
+            _log("removed staging folders left by an interrupted run")
+        if jobs == 1 or len(pairs) < 2:
+            outcomes += [run_year(d, y, lang, extra, root, force) for d, y in pairs]
+        else:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+                futures = [pool.submit(run_year, d, y, lang, extra, root, force) for d, y in pairs]
+                outcomes += [f.result() for f in futures]
+        write_landing(paths.reports_dir(root))
     return outcomes

@@ -1,0 +1,105 @@
+"""Unattended runs: no-op reruns, per-year fingerprints, the lock, a run killed midway, --jobs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from parlib import cli, runner
+from parlib.dataset import load_dataset
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def project(first_run, tmp_path, monkeypatch):
+    good, code, _ = first_run
+    assert code == 0
+    root = tmp_path / "project"
+    shutil.copytree(good, root)
+    monkeypatch.setenv("PARLIB_ROOT", str(root))
+    return root
+
+
+def test_rerun_with_nothing_changed_does_nothing(project, capsys):
+    before = tree_digest(project / "reports" / "vn-provinces")
+    assert cli.main(["run", "--dataset", "vn-provinces"]) == 0
+    out = capsys.readouterr()
+    assert "up-to-date" in out.out and "nothing to do" in out.err
+    assert tree_digest(project / "reports" / "vn-provinces") == before
+
+
+def test_fingerprint_follows_only_what_a_year_depends_on(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(ROOT / "data" / "raw" / "synthetic-province", raw / "synthetic-province")
+    cfg = load_dataset("synthetic-province", raw)
+    before = {y: runner.fingerprint(cfg, y, "vi", {}, ROOT) for y in cfg.years}
+    scores = raw / "synthetic-province" / "scores" / "2022.csv"
+    scores.write_text(scores.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    after = {y: runner.fingerprint(cfg, y, "vi", {}, ROOT) for y in cfg.years}
+    assert after[2022] != before[2022]
+    assert after[2023] == before[2023] and after[2024] == before[2024]
+    assert runner.fingerprint(cfg, 2023, "en", {}, ROOT) != before[2023]  # parameters count
+    assert runner.fingerprint(cfg, 2023, "vi", {"alpha": 0.1}, ROOT) != before[2023]
+
+
+def test_a_second_run_is_refused_while_one_holds_the_lock(project, capsys):
+    with runner.Lock(project):
+        assert cli.main(["run", "--dataset", "vn-provinces"]) == 3
+    assert "another parlib run" in capsys.readouterr().err
+    assert cli.main(["run", "--dataset", "vn-provinces"]) == 0  # released
+
+
+def test_a_run_killed_midway_leaves_the_previous_outputs(project):
+    before = {n: tree_digest(project / n / "vn-provinces") for n in ("data/processed", "reports")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "parlib.cli", "run", "--dataset", "vn-provinces", "--force"],
+        env={**os.environ, "PARLIB_ROOT": str(project)}, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    staged = project / "reports" / ".staging"
+    deadline = time.time() + 120
+    while time.time() < deadline and not list(staged.glob("*/vn-provinces/2012/02_validate.html")):
+        time.sleep(0.2)
+    assert list(staged.glob("*/vn-provinces/2012/02_validate.html")), "the run never got going"
+    os.killpg(process.pid, signal.SIGKILL)  # the runner and its kernels, mid-run
+    process.wait(timeout=30)
+    after = {n: tree_digest(project / n / "vn-provinces") for n in before}
+    assert after == before
+    assert cli.main(["run", "--dataset", "vn-provinces"]) == 0  # up to date; staging swept
+    assert not list(staged.glob("*")) and not list((project / "data/processed/.staging").glob("*"))
+
+
+def test_jobs_run_dataset_years_side_by_side(project, capsys):
+    published = project / "data" / "raw" / "vn-provinces" / "published" / "2012.csv"
+    published.write_text(published.read_text(encoding="utf-8").replace("rank 20 of 63",
+                                                                       "rank 20 of 63 provinces"),
+                         encoding="utf-8")
+    argv = ["run", "--jobs", "2", "--dataset", "vn-provinces", "--dataset", "synthetic-province",
+            "--year", "2012", "--year", "2024"]
+    assert cli.main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(l.startswith("vn-provinces 2012: success") for l in lines)
+    assert any(l.startswith("synthetic-province 2024: success") for l in lines)
+    for ds, year in (("vn-provinces", 2012), ("synthetic-province", 2024)):
+        manifest = json.loads((project / "reports" / ds / str(year) / "run.json").read_text())
+        assert manifest["outcome"] == "success" and len(manifest["fingerprint"]) == 64
+        assert [n["notebook"] for n in manifest["notebooks"]][0] == "01_ingest"
+        assert (project / "reports" / ds / str(year) / "run.log").is_file()
+    assert cli.main(argv) == 0
+    assert capsys.readouterr().out.count("up-to-date") == 2
