@@ -48,3 +48,6 @@ lock: ## re-resolve requirements.lock from pyproject.toml (needs the registry)
 
 clean: ## remove build outputs (reports/, data/processed/); raw data are never touched
 	rm -rf reports/* data/processed/* && touch reports/.gitkeep data/processed/.gitkeep
+
+bench: $(STAMP) ## benchmark the pipeline against a pandas baseline (several minutes); writes docs/benchmarks.md
+	$(BIN)/python scripts/bench.py

@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from parlib import framework as fwk
@@ -104,6 +105,31 @@ def parse_cell(raw: object) -> Cell:
     return Cell(math.nan, False, text)
 
 
+def by_unique(series: pd.Series, func) -> list:
+    """``[func(v) for v in series]``, computing ``func`` once per distinct value.
+
+    Score files repeat the same few values (ids, codes, scores in quarter points) millions of
+    times, so this turns a per-cell Python loop into a per-value one.
+    """
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    results = np.empty(len(uniques), dtype=object)
+    for i, value in enumerate(uniques):
+        results[i] = func(value)
+    return results[codes]
+
+
+def parse_cells(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Vectorised ``parse_cell``: (values, kps flags, unparsed texts) for a whole column."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    cells = [parse_cell(v) for v in uniques]
+    values = pd.Series([c.value for c in cells], dtype="float64").to_numpy()[codes]
+    kps = pd.Series([c.kps for c in cells], dtype="bool").to_numpy()[codes]
+    unparsed = pd.Series([c.unparsed for c in cells], dtype=object).to_numpy()[codes]
+    return (pd.Series(values, index=series.index, dtype="float64"),
+            pd.Series(kps, index=series.index, dtype="bool"),
+            pd.Series(unparsed, index=series.index, dtype="str"))
+
+
 def parse_number(raw: object) -> float | None:
     """A plain number cell (maxima, totals); None when empty; raises ValueError when unreadable."""
     cell = parse_cell(raw)
@@ -133,17 +159,27 @@ def read_table(path: Path) -> pd.DataFrame:
             raise
         raise DataError(f"{paths.display(path)}: cannot be read as a table: {exc}") from exc
     df.columns = [nfc(str(c)).strip() for c in df.columns]
-    changed = df.map(lambda v: isinstance(v, str) and nfc(v) != v)
-    df = df.map(lambda v: nfc(v) if isinstance(v, str) else v)
+    changed = pd.Series(False, index=df.index)
+    empty = pd.Series(True, index=df.index)
+    for col in df.columns:
+        series = df[col]
+        was_changed = pd.Series(by_unique(series, lambda v: isinstance(v, str) and nfc(v) != v),
+                                index=df.index, dtype="bool")
+        if was_changed.any():
+            df[col] = by_unique(series, lambda v: nfc(v) if isinstance(v, str) else v)
+            changed |= was_changed
+        empty &= pd.Series(by_unique(df[col], _blank), index=df.index, dtype="bool")
     df.insert(0, "source_row", range(2, len(df) + 2))
     # Drop fully empty rows (trailing lines in Excel), keeping row numbers of the others.
-    data_cols = [c for c in df.columns if c != "source_row"]
-    empty = df[data_cols].map(lambda v: v is None or (isinstance(v, float) and math.isnan(v))
-                              or (isinstance(v, str) and v.strip() == "")).all(axis=1)
     out = df.loc[~empty].reset_index(drop=True)
     # rows whose text was not in composed Unicode (NFC): normalised, and reported, never silently
-    out.attrs["nfc_rows"] = [int(r) for r in df.loc[changed.any(axis=1) & ~empty, "source_row"]]
+    out.attrs["nfc_rows"] = [int(r) for r in df.loc[changed & ~empty, "source_row"]]
     return out
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or \
+        (isinstance(value, str) and value.strip() == "")
 
 
 def canonical_columns(df: pd.DataFrame, aliases: dict[str, list[str]], path: Path,
@@ -196,9 +232,14 @@ class Notes:
                            "nhau vẫn khớp; lưu tệp ở dạng NFC để bỏ cảnh báo này"))
 
 
+def _cell_text(v: object) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    return (format(v, "g") if isinstance(v, float) else str(v)).strip()
+
+
 def _text(series: pd.Series) -> pd.Series:
-    return series.map(lambda v: "" if v is None or (isinstance(v, float) and math.isnan(v))
-                      else (format(v, "g") if isinstance(v, float) else str(v)).strip()).astype("str")
+    return pd.Series(by_unique(series, _cell_text), index=series.index, dtype="str")
 
 
 def _numbers(df: pd.DataFrame, column: str, path: Path, problems: list[Problem],
@@ -263,17 +304,16 @@ def read_scores(path: Path, notes: Notes | None = None) -> pd.DataFrame:
         "source_file": paths.display(path),
         "source_row": df["source_row"].astype("int64"),
         "unit_id": _text(df["unit_id"]),
-        "criterion": _text(df["criterion"]).map(fwk.normalise_code),
+        "criterion": pd.Series(by_unique(_text(df["criterion"]), fwk.normalise_code),
+                               index=df.index, dtype="str"),
         "unit_name": _text(df["unit_name"]) if "unit_name" in df.columns else "",
     })
     for col in SCORE_COLUMNS:
-        cells = [parse_cell(v) for v in df[col]] if col in df.columns else [
-            Cell(math.nan, False, "")] * len(df)
-        out[col] = pd.Series([c.value for c in cells], index=df.index, dtype="float64")
-        out[col.replace("_score", "_kps")] = pd.Series([c.kps for c in cells], index=df.index,
-                                                       dtype="bool")
-        out[col.replace("_score", "_unparsed")] = pd.Series([c.unparsed for c in cells],
-                                                            index=df.index, dtype="str")
+        source = df[col] if col in df.columns else pd.Series("", index=df.index, dtype="str")
+        values, kps, unparsed = parse_cells(source)
+        out[col] = values
+        out[col.replace("_score", "_kps")] = kps
+        out[col.replace("_score", "_unparsed")] = unparsed
     return out
 
 

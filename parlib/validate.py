@@ -308,7 +308,10 @@ def scores_frame(inputs: YearInputs) -> Frame:
     s["registry_name"] = s["unit_id"].map(registry).fillna("").astype("str")
     given = s["unit_name"].fillna("").str.strip() != ""
     differs = given & (s["unit_name"] != s["registry_name"]) & (s["registry_name"] != "")
-    same_key = s["unit_name"].map(name_key) == s["registry_name"].map(name_key)
+    from parlib.ingest import by_unique
+
+    same_key = pd.Series(by_unique(s["unit_name"], name_key), index=s.index) == \
+        pd.Series(by_unique(s["registry_name"], name_key), index=s.index)
     s["unit_name_mismatch"] = (differs & ~same_key).astype("bool")
     s["unit_name_variant"] = (differs & same_key).astype("bool")
     s["leaf_unsplit"] = (known & s["max_appraisal"].isna() & s["max_survey"].isna()).astype("bool")
@@ -321,11 +324,11 @@ def coverage_frames(inputs: YearInputs) -> list[Frame]:
     leaves = list(dict.fromkeys(inputs.framework.loc[inputs.framework["is_leaf"], "code"]))
     registered = set(inputs.units["unit_id"])
     assessed = [u for u in dict.fromkeys(inputs.scores["unit_id"]) if u in registered]
-    present = set(zip(inputs.scores["unit_id"], inputs.scores["criterion"]))
-    grid = pd.DataFrame([(u, c) for u in assessed for c in leaves], columns=["unit_id", "criterion"],
-                        dtype="str")
-    grid["has_row"] = [(u, c) in present for u, c in zip(grid["unit_id"], grid["criterion"])]
-    grid["has_row"] = grid["has_row"].astype("bool")
+    grid = pd.DataFrame({"unit_id": pd.Series(assessed, dtype="str").repeat(len(leaves)).to_numpy(),
+                         "criterion": leaves * len(assessed)}).astype("str")
+    present = inputs.scores[["unit_id", "criterion"]].drop_duplicates().assign(has_row=True)
+    grid = grid.merge(present, on=["unit_id", "criterion"], how="left")
+    grid["has_row"] = grid["has_row"].fillna(False).astype("bool")
     reg = inputs.units[["unit_id", "unit_name", "source_row"]].copy()
     reg["assessed"] = reg["unit_id"].isin(set(inputs.scores["unit_id"])).astype("bool")
     return [Frame("coverage", grid, paths.display(inputs.year.scores), row_column=None),

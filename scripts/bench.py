@@ -1,0 +1,258 @@
+"""Benchmark: the workbook's pipeline against a minimal pandas baseline, side by side.
+
+    make bench            (or: .venv/bin/python scripts/bench.py)
+
+For each size (10⁴ … 10⁷ score rows) a SYNTHETIC dataset is generated (scripts/make_national.py,
+seeded) and two programs run, each in a fresh Python process so peak memory is the process's own:
+
+- pipeline: for every year, parlib's ingest → validate (Great Expectations suites) → index →
+  result suites → fairness (max-points bias, comparable groups); no Monte Carlo, no HTML;
+- baseline: for every year, pandas reads the same file and computes the same unit indexes
+  (checked equal to the pipeline's to 1e-9), nothing else.
+
+Each is repeated and the median wall time reported, with the ratio pipeline ÷ baseline. Then the
+Monte Carlo rank intervals (1,000 draws, 100 units × 100 criteria) and `parlib run` on the shipped
+datasets (from scratch, then a rerun with nothing changed) are timed. Results go to
+bench/results.json, docs/benchmarks.md and docs/benchmarks.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+SIZES = [  # (label, units, criteria, years)
+    ("10^4", 100, 100, 1), ("10^5", 1000, 100, 1), ("10^6", 10000, 100, 1),
+    ("10^7", 10000, 100, 10)]
+TARGETS = {"pipeline_10^7_s": 30.0, "peak_10^7_mb": 4096.0, "ratio_10^7": 2.0, "mc_s": 10.0,
+           "report_s": 60.0, "noop_s": 5.0}
+
+PIPELINE = r"""
+import json, resource, sys, time
+t0 = time.perf_counter()
+from pathlib import Path
+from parlib import dataset, fairness, ingest, score, validate
+import great_expectations  # noqa: F401  (imported once per process, as in a run)
+t_import = time.perf_counter() - t0
+cfg = dataset.load_dataset(sys.argv[2], Path(sys.argv[1]))
+steps = {"ingest": 0.0, "validate": 0.0, "index": 0.0, "fairness": 0.0}
+units = []
+for year in cfg.years:
+    t = time.perf_counter(); inputs = ingest.load_year(cfg, year); steps["ingest"] += time.perf_counter() - t
+    t = time.perf_counter(); report = validate.validate_inputs(inputs); steps["validate"] += time.perf_counter() - t
+    assert report.success, report.critical[:3]
+    t = time.perf_counter(); results = score.compute(inputs); steps["index"] += time.perf_counter() - t
+    t = time.perf_counter(); assert validate.validate_results(results).success; steps["validate"] += time.perf_counter() - t
+    t = time.perf_counter(); fairness.max_bias(results.unit_index); fairness.group_ranks(results.unit_index, 5.0); steps["fairness"] += time.perf_counter() - t
+    units.append(results.unit_index[["year", "unit_id", "index_pct_exact"]])
+import pandas as pd
+pd.concat(units).to_csv(sys.argv[3], index=False)
+print(json.dumps({"seconds": time.perf_counter() - t0, "import_s": t_import, "steps": steps,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+BASELINE = r"""
+import json, resource, sys, time, tomllib
+t0 = time.perf_counter()
+from pathlib import Path
+import numpy as np, pandas as pd
+folder = Path(sys.argv[1]) / sys.argv[2]
+meta = tomllib.loads((folder / "dataset.toml").read_text())
+fw = pd.read_csv(folder / "frameworks" / "national.csv", dtype={"code": str})
+fw = fw[fw["max_appraisal"].notna()]
+out = []
+for year, spec in meta["years"].items():
+    s = pd.read_csv(folder / spec["scores"], dtype=str, keep_default_na=False)
+    s = s.merge(fw[["code", "max_appraisal", "max_survey"]], left_on="criterion", right_on="code")
+    num = lambda c: pd.to_numeric(s[c].str.replace(",", ".", regex=False).replace({"": None, "KPS": None}))
+    live_a = (s["max_appraisal"] > 0) & (s["appraised_score"] != "KPS")
+    live_s = (s["max_survey"] > 0) & (s["survey_score"] != "KPS")
+    s["got"] = num("appraised_score").where(live_a, 0).fillna(0) + num("survey_score").where(live_s, 0).fillna(0)
+    s["max"] = s["max_appraisal"].where(live_a, 0) + s["max_survey"].where(live_s, 0)
+    g = s.groupby("unit_id")[["got", "max"]].sum()
+    out.append(pd.DataFrame({"year": int(year), "unit_id": g.index, "index_pct_exact": g["got"] / g["max"] * 100}))
+pd.concat(out).to_csv(sys.argv[3], index=False)
+print(json.dumps({"seconds": time.perf_counter() - t0,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def child(code: str, *args: str) -> dict:
+    result = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True,
+                            text=True, check=False, env={**os.environ, "PARLIB_ROOT": str(ROOT)})
+    if result.returncode:
+        raise SystemExit(f"benchmark child failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def same_indexes(a: Path, b: Path) -> float:
+    import pandas as pd
+
+    x = pd.read_csv(a).sort_values(["year", "unit_id"], ignore_index=True)
+    y = pd.read_csv(b).sort_values(["year", "unit_id"], ignore_index=True)
+    assert list(x["unit_id"]) == list(y["unit_id"]), "baseline and pipeline rank different units"
+    return float((x["index_pct_exact"] - y["index_pct_exact"]).abs().max())
+
+
+def bench_sizes(repeats: int, big_repeats: int, only: list[str] | None) -> list[dict]:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_national import generate
+
+    rows = []
+    for label, units, criteria, years in SIZES:
+        if only and label not in only:
+            continue
+        folder = BENCH / "data" / label
+        if not (folder / "national" / "dataset.toml").is_file():
+            generate(folder / "national", units, criteria, years, seed=20241123)
+        n = 3 if label != "10^7" else big_repeats
+        n = min(n, repeats) if label != "10^7" else n
+        runs_p, runs_b = [], []
+        for _ in range(n):  # alternate, so both see the same machine load
+            runs_b.append(child(BASELINE, folder, "national", BENCH / "baseline.csv"))
+            runs_p.append(child(PIPELINE, folder, "national", BENCH / "pipeline.csv"))
+        diff = same_indexes(BENCH / "pipeline.csv", BENCH / "baseline.csv")
+        assert diff < 1e-9, f"pipeline and baseline disagree by {diff}"
+        p = statistics.median(r["seconds"] for r in runs_p)
+        b = statistics.median(r["seconds"] for r in runs_b)
+        steps = {k: round(statistics.median(r["steps"][k] for r in runs_p), 2)
+                 for k in runs_p[0]["steps"]}
+        rows.append({"size": label, "rows": units * criteria * years, "repeats": n,
+                     "pipeline_s": round(p, 2), "baseline_s": round(b, 2), "ratio": round(p / b, 1),
+                     "pipeline_peak_mb": round(max(r["peak_mb"] for r in runs_p)),
+                     "baseline_peak_mb": round(max(r["peak_mb"] for r in runs_b)),
+                     "import_s": round(statistics.median(r["import_s"] for r in runs_p), 2),
+                     "steps": steps, "max_index_difference": diff})
+        print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
+def bench_monte_carlo() -> dict | None:
+    code = r"""
+import json, time
+from parlib import robustness
+t = time.perf_counter()
+seconds = robustness.benchmark_monte_carlo(units=100, criteria=100, draws=1000, seed=1)
+print(json.dumps({"seconds": seconds, "total": time.perf_counter() - t}))
+"""
+    try:
+        return child(code)
+    except SystemExit as exc:
+        return {"error": str(exc)[-500:]}
+
+
+def bench_report() -> dict:
+    """`parlib run` on the shipped datasets in a copy of the project: from scratch, then again."""
+    work = BENCH / "project"
+    shutil.rmtree(work, ignore_errors=True)
+    for name in ("data/raw", "notebooks", "expectations"):
+        shutil.copytree(ROOT / name, work / name)
+    shutil.copy(ROOT / "pyproject.toml", work / "pyproject.toml")
+    parlib = [sys.executable, "-m", "parlib.cli", "run"]
+    env = {**os.environ, "PARLIB_ROOT": str(work)}
+    timings = {}
+    for label, extra in (("cold_jobs1", []), ("noop", []), ("cold_jobs2", ["--jobs", "2", "--force"])):
+        t = time.perf_counter()
+        done = subprocess.run(parlib + extra, env=env, capture_output=True, text=True, check=False)
+        timings[label] = round(time.perf_counter() - t, 1)
+        if done.returncode:
+            timings[label + "_error"] = done.stderr[-500:]
+    return timings
+
+
+def write_docs(results: dict) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = results["sizes"]
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 4))
+    xs = [r["rows"] for r in rows]
+    a.loglog(xs, [r["pipeline_s"] for r in rows], "o-", label="pipeline")
+    a.loglog(xs, [r["baseline_s"] for r in rows], "s--", label="pandas baseline")
+    a.set_xlabel("score rows"); a.set_ylabel("seconds (median)"); a.set_title("Time"); a.legend()
+    b.loglog(xs, [r["pipeline_peak_mb"] for r in rows], "o-", label="pipeline")
+    b.loglog(xs, [r["baseline_peak_mb"] for r in rows], "s--", label="pandas baseline")
+    b.set_xlabel("score rows"); b.set_ylabel("peak memory (MB)"); b.set_title("Memory"); b.legend()
+    fig.tight_layout()
+    fig.savefig(ROOT / "docs" / "benchmarks.png", dpi=100)
+    big = next((r for r in rows if r["size"] == "10^7"), None)
+    mc = results.get("monte_carlo") or {}
+    rep = results.get("report") or {}
+
+    def verdict(value, target):
+        return "–" if value is None else ("met" if value <= target else "**not met**")
+
+    lines = [
+        "# Benchmarks", "",
+        "Measured by `make bench` (`scripts/bench.py`); raw figures in `bench/results.json`.",
+        f"Machine: {results['machine']}. Run: {results['when']}. Medians of the repeats shown;",
+        "pipeline and baseline alternate so they see the same machine load.", "",
+        "## Against the targets (issue #6)", "",
+        "| target | measured | verdict |", "|---|---|---|"]
+    if big:
+        lines += [
+            f"| ingest + validate + index + fairness on 10⁷ rows < 30 s | {big['pipeline_s']} s | {verdict(big['pipeline_s'], 30)} |",
+            f"| peak memory < 4 GB | {big['pipeline_peak_mb']} MB | {verdict(big['pipeline_peak_mb'], 4096)} |",
+            f"| within 2× of the pandas baseline | {big['ratio']}× ({big['pipeline_s']} s vs {big['baseline_s']} s) | {verdict(big['ratio'], 2)} |"]
+    if "seconds" in mc:
+        lines.append(f"| Monte Carlo, 1,000 draws, 100 units × 100 criteria < 10 s | {mc['seconds']:.2f} s | {verdict(mc['seconds'], 10)} |")
+    elif mc:
+        lines.append(f"| Monte Carlo, 1,000 draws < 10 s | not measured: {mc.get('error', '')[:80]} | – |")
+    if rep:
+        lines += [
+            f"| `parlib run` on the shipped datasets < 60 s | {rep.get('cold_jobs1')} s (1 job), {rep.get('cold_jobs2')} s (2 jobs) | {verdict(min(rep.get('cold_jobs1', 1e9), rep.get('cold_jobs2', 1e9)), 60)} |",
+            f"| rerun with nothing changed < 5 s | {rep.get('noop')} s | {verdict(rep.get('noop'), 5)} |"]
+    lines += ["", "## Growth with size", "",
+              "| rows | repeats | pipeline (s) | baseline (s) | ratio | pipeline peak (MB) | baseline peak (MB) | ingest | validate | index | fairness |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        s = r["steps"]
+        lines.append(f"| {r['rows']:,} | {r['repeats']} | {r['pipeline_s']} | {r['baseline_s']} | {r['ratio']}× | {r['pipeline_peak_mb']} | {r['baseline_peak_mb']} | {s['ingest']} | {s['validate']} | {s['index']} | {s['fairness']} |")
+    lines += ["", "![time and memory against size](benchmarks.png)", "",
+              "Pipeline seconds include starting Python and importing pandas and Great Expectations",
+              f"(about {rows[0]['import_s']} s). The baseline only reads the files and computes the unit",
+              "indexes; the benchmark checks that its indexes equal the pipeline's to 1e-9.", "",
+              "## Reading the results", "", results.get("notes", ""), "",
+              "## Reproduce", "", "```sh", "make bench                       # everything (several minutes)",
+              ".venv/bin/python scripts/bench.py --sizes 10^4 10^5   # a quick look", "```", ""]
+    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="PAR workbook benchmark")
+    parser.add_argument("--sizes", nargs="*", help="only these sizes, e.g. 10^4 10^5")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--big-repeats", type=int, default=1, help="repeats at 10^7 rows")
+    parser.add_argument("--skip-report", action="store_true")
+    parser.add_argument("--notes", default="", help="text for the 'Reading the results' section")
+    args = parser.parse_args()
+    BENCH.mkdir(exist_ok=True)
+    results = {"machine": f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}",
+               "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    results["sizes"] = bench_sizes(args.repeats, args.big_repeats, args.sizes)
+    results["monte_carlo"] = bench_monte_carlo()
+    print(json.dumps(results["monte_carlo"]), flush=True)
+    if not args.skip_report:
+        results["report"] = bench_report()
+        print(json.dumps(results["report"]), flush=True)
+    results["notes"] = args.notes or (ROOT / "docs" / "benchmarks-notes.md").read_text(encoding="utf-8") \
+        if (ROOT / "docs" / "benchmarks-notes.md").is_file() else args.notes
+    (BENCH / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    write_docs(results)
+    print(f"wrote {ROOT / 'docs' / 'benchmarks.md'}")
+
+
+if __name__ == "__main__":
+    main()
