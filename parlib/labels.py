@@ -32,6 +32,13 @@ def t(key: str, lang: str = "vi", **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def maybe(key: str, lang: str = "vi") -> str:
+    """The label ``key`` if the catalogue has it, else ``key`` itself (for data values such as
+    unit kinds, which may or may not have a translation)."""
+    entry = catalogue().get(str(key))
+    return (entry[lang] or entry["en"]) if entry else str(key)
+
+
 def number(value: object, decimals: int = 2, lang: str = "vi") -> str:
     """``79.96`` → ``'79,96'`` (vi) or ``'79.96'`` (en); empty for missing values."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -294,16 +294,6 @@ CORRECTION_COLUMNS = [Column("table"), Column("file"), Column("row", kind="int")
                       Column("new_value"), Column("source"), Column("reason")]
 SUITE_COLUMNS = [Column("suite"), Column("file"), Column("evaluated", kind="int"),
                  Column("failed_critical", kind="int"), Column("failed_warning", kind="int")]
-BIAS_COLUMNS = [Column("scope", kind="label"), Column("n_units", kind="int"),
-                Column("spearman_rho", kind="num"), Column("p_value", kind="num", decimals=4),
-                Column("slope", kind="num"), Column("finding", kind="label")]
-GROUP_COLUMNS = [Column("rank", kind="int"), Column("unit_name", "unit"), Column("kind", kind="label"),
-                 Column("index_pct", kind="num"), Column("max_points", kind="num"),
-                 Column("declared_group"), Column("rank_in_declared_group", kind="int"),
-                 Column("max_group"), Column("rank_in_max_group", kind="int"),
-                 Column("size_max_group", kind="int"), Column("moves", kind="bool")]
-
-
 def problems_frame(problems: list, lang: str) -> pd.DataFrame:
     """Problems as rows, with the message in the report's language."""
     def localised(p: dict) -> dict:

@@ -412,8 +412,29 @@ def preflight(inputs_loader) -> tuple[ValidationReport, object | None]:
         return ValidationReport(problems=list(problems)), None
     report = validate_inputs(inputs)
     if report.success:
-        report = report.extend(validate_results(score.compute(inputs)))
+        results = score.compute(inputs)
+        report = report.extend(validate_results(results))
+        report.problems += _analysis_inputs_problems(inputs, results)
     return report, inputs
+
+
+def _analysis_inputs_problems(inputs: YearInputs, results) -> list[Problem]:
+    """The optional inputs of the fairness analyses (methodology alternatives, survey answers) are
+    read here too, so a bad file is refused before any notebook runs, not halfway through."""
+    from parlib import robustness, survey
+    from parlib.errors import DataError
+
+    problems: list[Problem] = []
+    checks = [lambda: robustness.load_alternatives(inputs.dataset.alternatives)]
+    if inputs.year.survey_responses is not None:
+        checks.append(lambda: survey.read_responses(inputs.year.survey_responses, results.points,
+                                                    inputs.units["unit_id"]))
+    for check in checks:
+        try:
+            check()
+        except DataError as exc:
+            problems += exc.problems or [Problem("critical", "unreadable_input", message=str(exc))]
+    return problems
 
 
 def save(report: ValidationReport, out_dir: Path, name: str = "validation") -> list[Path]:

@@ -28,7 +28,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def project(first_run, tmp_path, monkeypatch):
+def copied(first_run, tmp_path, monkeypatch):
     good, code, _ = first_run
     assert code == 0
     root = tmp_path / "project"
@@ -37,7 +37,8 @@ def project(first_run, tmp_path, monkeypatch):
     return root
 
 
-def test_rerun_with_nothing_changed_does_nothing(project, capsys):
+def test_rerun_with_nothing_changed_does_nothing(copied, capsys):
+    project = copied
     before = tree_digest(project / "reports" / "vn-provinces")
     assert cli.main(["run", "--dataset", "vn-provinces"]) == 0
     out = capsys.readouterr()
@@ -59,14 +60,16 @@ def test_fingerprint_follows_only_what_a_year_depends_on(tmp_path):
     assert runner.fingerprint(cfg, 2023, "vi", {"alpha": 0.1}, ROOT) != before[2023]
 
 
-def test_a_second_run_is_refused_while_one_holds_the_lock(project, capsys):
+def test_a_second_run_is_refused_while_one_holds_the_lock(copied, capsys):
+    project = copied
     with runner.Lock(project):
         assert cli.main(["run", "--dataset", "vn-provinces"]) == 3
     assert "another parlib run" in capsys.readouterr().err
     assert cli.main(["run", "--dataset", "vn-provinces"]) == 0  # released
 
 
-def test_a_run_killed_midway_leaves_the_previous_outputs(project):
+def test_a_run_killed_midway_leaves_the_previous_outputs(copied):
+    project = copied
     before = {n: tree_digest(project / n / "vn-provinces") for n in ("data/processed", "reports")}
     process = subprocess.Popen(
         [sys.executable, "-m", "parlib.cli", "run", "--dataset", "vn-provinces", "--force"],
@@ -85,7 +88,8 @@ def test_a_run_killed_midway_leaves_the_previous_outputs(project):
     assert not list(staged.glob("*")) and not list((project / "data/processed/.staging").glob("*"))
 
 
-def test_jobs_run_dataset_years_side_by_side(project, capsys):
+def test_jobs_run_dataset_years_side_by_side(copied, capsys):
+    project = copied
     published = project / "data" / "raw" / "vn-provinces" / "published" / "2012.csv"
     published.write_text(published.read_text(encoding="utf-8").replace("rank 20 of 63",
                                                                        "rank 20 of 63 provinces"),

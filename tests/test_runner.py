@@ -101,9 +101,11 @@ def test_failed_validation_exits_1_and_keeps_the_last_good_outputs(first_run, mo
     assert (digest(published), digest(report)) == before
     failed = project / "reports" / "_failed" / "vn-provinces" / "2012"
     failure = json.loads((failed / "failure.json").read_text())
-    assert failure["outcome"] == "invalid" and "ValidationFailed" in failure["message"]
-    html = (failed / "02_validate.html").read_text(encoding="utf-8")
+    assert failure["outcome"] == "invalid" and "score_above_max" not in failure["message"]
+    assert "above the criterion's maximum" in failure["message"]
+    html = (failed / "validation.html").read_text(encoding="utf-8")
     assert "45" in html and "data/raw/vn-provinces/scores/2012.csv" in html
+    assert "vượt điểm tối đa" in html  # the Vietnamese message
     assert not list((project / "data" / "processed").glob(".staging/*"))
 
 
