@@ -145,7 +145,8 @@ def reconcile(unit: pd.DataFrame, published: pd.DataFrame, decimals: int,
     rows = []
     pub = published.set_index(["unit_id", "measure"])["value"]
     exact = 0.5 * 10.0 ** (-decimals)
-    for i, u in unit.iterrows():
+    published_units = set(published["unit_id"])
+    for i, u in unit[unit["unit_id"].isin(published_units)].iterrows():
         parts = {"self_points": u["n_appraisal_parts"], "appraised_points": u["n_appraisal_parts"],
                  "survey_points": u["n_survey_parts"]}
         for col, measure in PUBLISHED_FOR.items():
@@ -169,7 +170,7 @@ def reconcile(unit: pd.DataFrame, published: pd.DataFrame, decimals: int,
                                             + unit.loc[adjusted, "survey_points"])
     unit["index_pct_exact"] = index_pct(unit["achieved_points"], unit["max_points"])
     unit["points_deducted"] = (unit["self_points"] - unit["appraised_points"]).round(6)
-    for u in unit.itertuples():
+    for u in unit[unit["unit_id"].isin(published_units)].itertuples():
         if (u.unit_id, "index_pct") not in pub.index:
             continue
         value = float(pub[(u.unit_id, "index_pct")])
