@@ -249,8 +249,19 @@ def main() -> None:
     parser.add_argument("--big-repeats", type=int, default=1, help="repeats at 10^7 rows")
     parser.add_argument("--skip-report", action="store_true")
     parser.add_argument("--notes", default="", help="text for the 'Reading the results' section")
+    parser.add_argument("--report-only", action="store_true",
+                        help="keep the sizes and Monte Carlo of bench/results.json; time `parlib run`")
     args = parser.parse_args()
     BENCH.mkdir(exist_ok=True)
+    if args.report_only:
+        results = json.loads((BENCH / "results.json").read_text(encoding="utf-8"))
+        results["report"] = bench_report()
+        print(json.dumps(results["report"]), flush=True)
+        notes = ROOT / "docs" / "benchmarks-notes.md"
+        results["notes"] = notes.read_text(encoding="utf-8") if notes.is_file() else ""
+        (BENCH / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+        write_docs(results)
+        return
     results = {"machine": f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}",
                "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
     results["sizes"] = bench_sizes(args.repeats, args.big_repeats, args.sizes)
@@ -259,8 +270,8 @@ def main() -> None:
     if not args.skip_report:
         results["report"] = bench_report()
         print(json.dumps(results["report"]), flush=True)
-    results["notes"] = args.notes or (ROOT / "docs" / "benchmarks-notes.md").read_text(encoding="utf-8") \
-        if (ROOT / "docs" / "benchmarks-notes.md").is_file() else args.notes
+    notes = ROOT / "docs" / "benchmarks-notes.md"
+    results["notes"] = args.notes or (notes.read_text(encoding="utf-8") if notes.is_file() else "")
     (BENCH / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
     write_docs(results)
     print(f"wrote {ROOT / 'docs' / 'benchmarks.md'}")
