@@ -48,7 +48,8 @@ def _cmd_run(args) -> int:
     outcomes = runner.run(args.dataset, args.year, args.lang, args.param, jobs=args.jobs,
                           force=args.force)
     for o in outcomes:
-        line = f"{o.dataset} {o.year}: {o.status} ({o.seconds:.1f}s)"
+        where = f"{o.dataset} {o.year}" if o.year else f"{o.dataset} (all years)"
+        line = f"{where}: {o.status} ({o.seconds:.1f}s)"
         print(line + (f" — {o.message}" if o.message else ""))
     return max((o.exit_code for o in outcomes), default=0)
 

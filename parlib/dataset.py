@@ -15,7 +15,7 @@ from parlib.errors import DataError, Problem, UsageError
 
 _DATASET_KEYS = {"title_vi", "title_en", "synthetic", "units", "frameworks", "years",
                  "unit_label_vi", "unit_label_en", "bands", "description", "corrections",
-                 "alternatives"}
+                 "alternatives", "national_results"}
 _FRAMEWORK_KEYS = {"file", "decision", "unit_kind", "declared_total", "declared_appraisal",
                    "declared_survey", "note"}
 _YEAR_KEYS = {"framework", "scores", "published", "decimals", "prefer_published_totals", "note",
@@ -55,6 +55,7 @@ class DatasetConfig:
     bands: Path | None
     corrections: Path | None = None  # declared corrections of known source errors (optional)
     alternatives: Path | None = None  # methodology alternatives for robustness analyses (optional)
+    national_results: Path | None = None  # published national results for benchmarks (optional)
     frameworks: dict[str, FrameworkConfig] = field(default_factory=dict)
     years: dict[int, YearConfig] = field(default_factory=dict)
     unit_label_vi: str = "đơn vị"
@@ -74,7 +75,7 @@ class DatasetConfig:
         yc = self.year(year)
         files = [self.folder / "dataset.toml", self.units, yc.framework.file, yc.scores]
         files += [p for p in (yc.published, yc.survey_responses, self.bands, self.corrections,
-                              self.alternatives) if p is not None]
+                              self.alternatives, self.national_results) if p is not None]
         return files
 
 
@@ -159,12 +160,14 @@ def load_dataset(name: str, raw: Path | None = None) -> DatasetConfig:
 
     corrections = optional("corrections", "corrections.csv", "corrections")
     alternatives = optional("alternatives", "alternatives.toml", "alternatives")
+    national_results = optional("national_results", "national_results.csv", "national results")
     if problems:
         raise DataError(f"{toml_path}: the dataset declaration has problems", problems)
     return DatasetConfig(
         name=name, folder=folder, title_vi=str(doc.get("title_vi", name)),
         title_en=str(doc.get("title_en", name)), synthetic=bool(doc.get("synthetic", False)),
         units=units, bands=bands, corrections=corrections, alternatives=alternatives,
+        national_results=national_results,
         frameworks=frameworks, years=dict(sorted(years.items())),
         unit_label_vi=str(doc.get("unit_label_vi", "đơn vị")),
         unit_label_en=str(doc.get("unit_label_en", "unit")))

@@ -10,9 +10,11 @@ from __future__ import annotations
 import html
 import json
 import logging
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -26,6 +28,11 @@ NOTEBOOKS = (  # (notebook file stem, label key of its report) in the order a ru
     ("04_fairness", "report_fairness"),
     ("05_report", "report_overview"),
 )
+# run once per unit of a dataset-year, after NOTEBOOKS: reports/<dataset>/<year>/units/<unit>.html
+UNIT_NOTEBOOK = ("06_unit_profile", "report_unit_profile")
+# run once per dataset, after all its years: reports/<dataset>/<file>
+DATASET_NOTEBOOKS = (("07_trends", "report_trends", "trends.html"),)
+RESULTS_WORKBOOK = "results.xlsx"  # reports/<dataset>/<year>/results.xlsx (parlib.export)
 
 CSS = """
 <style>
@@ -38,6 +45,7 @@ CSS = """
 .par-banner.synthetic {background: #fed7d7; border: 2px solid #c53030; color: #742a2a;}
 .par-banner.real {background: #e6fffa; border: 1px solid #319795; color: #234e52; font-weight: normal;}
 .par-note {background: #fffff0; border-left: 4px solid #d69e2e; padding: 6px 12px; margin: 8px 0;}
+.par-warning {background: #fffaf0; border-left-color: #c05621; font-weight: bold; color: #7b341e;}
 .par-footer {margin-top: 2em; padding-top: 0.6em; border-top: 1px solid #cbd5e0; font-size: 0.8em; color: #4a5568;}
 .par-footer code {font-size: 0.95em;}
 .band-A {background: #c6f6d5;} .band-B {background: #bee3f8;} .band-C {background: #fefcbf;} .band-D {background: #fed7d7;}
@@ -65,6 +73,7 @@ class Column:
     label: str | None = None  # label key; defaults to ``name``
     kind: str = "text"  # text | num | int | label (translate the value) | band | severity
     decimals: int = 2
+    link: str | None = None  # a column holding a relative href for this cell (text kinds only)
 
 
 def html_table(df: pd.DataFrame, columns: list[Column], lang: str, max_rows: int | None = None) -> str:
@@ -90,6 +99,9 @@ def html_table(df: pd.DataFrame, columns: list[Column], lang: str, max_rows: int
                 cells.append(f'<td class="band-{esc(value)}">{esc("" if missing else value)}</td>')
             elif c.kind == "severity":
                 cells.append(f'<td class="sev-{esc(value)}">{esc(t(str(value), lang))}</td>')
+            elif c.link and record.get(c.link):
+                cells.append(f'<td><a href="{esc(record[c.link])}">{esc("" if missing else value)}'
+                             f"</a></td>")
             else:
                 cells.append(f"<td>{esc('' if missing else value)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -194,7 +206,10 @@ def landing_page(reports_root: Path, lang: str = "vi") -> str:
                 if (folder / "data_docs" / "index.html").is_file():
                     links.append(f'<a href="{esc(rel)}/data_docs/index.html">'
                                  f'{esc(t("data_docs", lang))}</a>')
-                cells_links = " · ".join(links)
+                if (folder / RESULTS_WORKBOOK).is_file():
+                    links.append(f'<a href="{esc(rel)}/{RESULTS_WORKBOOK}">'
+                                 f'{esc(t("results_workbook", lang))}</a>')
+                cells_links = " · ".join(links) + _unit_links(folder, rel, lang)
                 status, css = _status_text(m, lang), "ok"
                 when = m.get("finished_at", "")
                 methodology = m.get("methodology", "")
@@ -221,8 +236,12 @@ def landing_page(reports_root: Path, lang: str = "vi") -> str:
                         f"<td>{inputs}</td></tr>")
         header = "".join(f"<th>{esc(t(k, lang))}</th>" for k in
                          ("year", "methodology", "validation_status", "reports", "last_run", "inputs"))
+        dataset_links = " · ".join(
+            f'<a href="{esc(name)}/{esc(page)}">{esc(t(key, lang))}</a>'
+            for _stem, key, page in DATASET_NOTEBOOKS if (reports_root / name / page).is_file())
         sections.append(f"<h2>{synthetic}{esc(title)} <small>({esc(name)})</small></h2>"
-                        f'<table class="par-table"><thead><tr>{header}</tr></thead>'
+                        + (f"<p>{dataset_links}</p>" if dataset_links else "")
+                        + f'<table class="par-table"><thead><tr>{header}</tr></thead>'
                         f"<tbody>{''.join(rows)}</tbody></table>")
     body = "".join(sections) or f"<p>{esc(t('no_runs', lang))}</p>"
     other_lang = "en" if lang == "vi" else "vi"
@@ -232,6 +251,17 @@ def landing_page(reports_root: Path, lang: str = "vi") -> str:
                  f'<p style="text-align:right">{other}</p><h1>{esc(t("landing_title", lang))}</h1>'
                  f'<p>{esc(t("landing_intro", lang))}</p>{body}'
                  f'<p class="par-footer">{esc(t("app_name", lang))} — parlib</p>')
+
+
+def _unit_links(folder: Path, rel: str, lang: str) -> str:
+    """A folded list of every unit profile of a dataset-year (link text: the unit id)."""
+    pages = sorted((folder / "units").glob("*.html"))
+    if not pages:
+        return ""
+    links = " · ".join(f'<a href="{esc(rel)}/units/{esc(quote(p.name))}">{esc(p.stem)}</a>'
+                       for p in pages)
+    return (f"<details><summary>{esc(t('unit_profiles_n', lang, n=len(pages)))}</summary>"
+            f"{links}</details>")
 
 
 def _page(title: str, lang: str, body: str) -> str:
@@ -415,3 +445,147 @@ def deducted_by_area(area_index: pd.DataFrame, lang: str = "vi") -> pd.DataFrame
     names = area_index.drop_duplicates("area").set_index("area")[name_col]
     sums["name"] = sums["area"].map(names)
     return sums.sort_values(["points_deducted", "area"], ascending=[False, True], ignore_index=True)
+
+
+# --- unit profiles, movers, trends and benchmarks ------------------------------------------------
+
+def unit_file(unit_id: str) -> str:
+    """The file name of a unit's profile: the id itself when it is a plain slug, else a stable hash
+    (an id from data must never become a path such as ``../x``)."""
+    text = str(unit_id)
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,80}", text):
+        return f"{text}.html"
+    import hashlib
+
+    return f"unit-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:12]}.html"
+
+
+def with_profile_links(unit_index: pd.DataFrame, folder: str = "units") -> pd.DataFrame:
+    """``unit_index`` plus ``profile_href``: the relative link of each unit's profile (URL-quoted;
+    ``html_table`` escapes it again for the attribute)."""
+    hrefs = unit_index["unit_id"].map(lambda u: f"{folder}/{quote(unit_file(u))}")
+    return unit_index.assign(profile_href=hrefs)
+
+
+RANKING_LINK_COLUMNS = [Column("unit_name", "unit", link="profile_href") if c.name == "unit_name"
+                        else c for c in RANKING_COLUMNS]
+MOVER_COLUMNS = [Column("unit_name", "unit"), Column("rank_previous", kind="int"),
+                 Column("rank", kind="int"), Column("rank_change", kind="int"),
+                 Column("index_pct_previous", kind="num"), Column("index_pct", kind="num"),
+                 Column("index_change", kind="num")]
+HISTORY_COLUMNS = [Column("year", kind="int"), Column("line", "unit"),
+                   Column("index_pct", kind="num"), Column("rank", kind="int"),
+                   Column("rank_of", kind="int"), Column("source", kind="label")]
+LINEAGE_COLUMNS = [Column("unit_name", "unit"), Column("from_year", kind="int"),
+                   Column("predecessors")]
+BENCHMARK_COLUMNS = [Column("year", kind="int"), Column("index_pct", kind="num"),
+                     Column("rank", kind="int"), Column("national_average", kind="num"),
+                     Column("region_average", kind="num"), Column("top_unit"),
+                     Column("top_index", kind="num")]
+CONFLICT_COLUMNS = [Column("year", kind="int"), Column("unit_name", "unit"),
+                    Column("kind", kind="label"), Column("detail"), Column("source_url")]
+AREA_PROFILE_COLUMNS = [Column("area"), Column("name"), Column("index_pct", kind="num"),
+                        Column("average", kind="num"), Column("best", kind="num"),
+                        Column("points_deducted", kind="num")]
+CRITERIA_PROFILE_COLUMNS = [Column("code", "criterion"), Column("name"),
+                            Column("index_pct", kind="num"), Column("achieved_points", kind="num"),
+                            Column("max_points", kind="num"), Column("points_lost", kind="num")]
+DEDUCTION_PROFILE_COLUMNS = [Column("code", "criterion"), Column("name"),
+                             Column("self_points", kind="num"),
+                             Column("appraised_points", kind="num"),
+                             Column("points_deducted", kind="num")]
+COMPARISON_COLUMNS = [Column("who", "unit"), Column("index_pct", kind="num"),
+                      Column("achieved_points", kind="num"), Column("max_points", kind="num"),
+                      Column("points_deducted", kind="num")]
+FIGURE_COLUMNS = [Column("figure_item"), Column("value")]
+
+
+def warning_box(text: str) -> str:
+    """A visible warning (methodology changed, no comparable year …)."""
+    return f'<div class="par-note par-warning" role="note">&#9888; {esc(text)}</div>'
+
+
+def movers_sentence(moved, previous_year: int | None, lang: str) -> str:
+    """One sentence on the movers since the previous year, or on why there are none."""
+    if previous_year is None:
+        return t("movers_no_previous_year", lang)
+    if moved is None:
+        return t("movers_previous_not_published", lang, year=previous_year)
+    if moved.empty:
+        return t("movers_no_common_units", lang, year=previous_year)
+    up = moved.sort_values(["rank_change", "unit_id"], ascending=[False, True]).iloc[0]
+    down = moved.sort_values(["rank_change", "unit_id"], ascending=[True, True]).iloc[0]
+    return t("movers_reading", lang, year=previous_year, n=len(moved), up=up["unit_name"],
+             up_places=int(up["rank_change"]), down=down["unit_name"],
+             down_places=int(-down["rank_change"]),
+             mean_change=number(moved["index_change"].mean(), 2, lang))
+
+
+def methodology_warnings(changes: list, lang: str) -> str:
+    """One visible warning per pair of consecutive years scored under different methodologies."""
+    return "".join(warning_box(t("methodology_changed", lang, a=a, b=b, da=da, db=db))
+                   for a, b, da, db in changes)
+
+
+def series_table(series: pd.DataFrame) -> pd.DataFrame:
+    """A unit's lineage-aware series in year order (for ``HISTORY_COLUMNS``)."""
+    return series.sort_values(["year", "line", "source"], ignore_index=True)
+
+
+def wide_columns(wide: pd.DataFrame, lang: str) -> list[Column]:
+    """Columns of ``trends.wide``: the unit, then index and rank per year (headers built here,
+    since a year is not a catalogue key)."""
+    cols = [Column("unit_name", "unit")]
+    for name in wide.columns:
+        if name.startswith("index_"):
+            cols.append(Column(name, f"{name[6:]}: {t('index_pct', lang)}", kind="num"))
+        elif name.startswith("rank_"):
+            cols.append(Column(name, f"{name[5:]}: {t('rank', lang)}", kind="int"))
+    return cols
+
+
+def trend_sentence(series: pd.DataFrame, lang: str) -> str:
+    """What a unit's series says: how many years, first and last index, or that there is one year."""
+    years = sorted(series["year"].unique())
+    if len(years) < 2:
+        return t("trend_one_year", lang)
+    with_index = series.dropna(subset=["index_pct"]).sort_values("year")
+    if len(with_index) < 2:
+        return t("trend_years_only", lang, n=len(years), first=years[0], last=years[-1])
+    a, b = with_index.iloc[0], with_index.iloc[-1]
+    return t("trend_reading", lang, n=len(years), first=int(a["year"]),
+             first_pct=number(a["index_pct"], 2, lang), last=int(b["year"]),
+             last_pct=number(b["index_pct"], 2, lang))
+
+
+def undeclared_warning(years: list, lang: str) -> str:
+    if not years:
+        return ""
+    return warning_box(t("methodology_undeclared", lang, years=", ".join(str(y) for y in years)))
+
+
+def benchmark_sentence(bench: pd.DataFrame, unit_name: str, lang: str) -> str:
+    parts = []
+    for r in bench.itertuples(index=False):
+        bits = [f"{r.year}: {number(r.index_pct, 2, lang) or '–'}"
+                + (f" ({t('rank', lang).lower()} {int(r.rank)})" if pd.notna(r.rank) else "")]
+        if pd.notna(r.national_average):
+            bits.append(f"{t('national_average', lang).lower()} {number(r.national_average, 2, lang)}")
+        if pd.notna(r.region_average):
+            bits.append(f"{t('region_average', lang).lower()} {number(r.region_average, 2, lang)}")
+        parts.append(", ".join(bits))
+    return t("benchmark_reading", lang, unit=unit_name, details="; ".join(parts))
+
+
+def successor_sentences(rows: list, unit_name: str, lang: str) -> list[str]:
+    return [t("lineage_successor", lang, unit=unit_name, successor=s, year=y,
+              others=o or t("lineage_alone", lang)) for s, y, o in rows]
+
+
+def hist_mean_sentence(hist: pd.DataFrame, lang: str) -> str:
+    means = hist.groupby("year")["index_pct"].mean()
+    if len(means) < 2:
+        return t("trend_one_year", lang)
+    return t("trends_mean_reading", lang, first=int(means.index[0]),
+             first_pct=number(means.iloc[0], 2, lang), last=int(means.index[-1]),
+             last_pct=number(means.iloc[-1], 2, lang), n=hist["unit_id"].nunique())

@@ -8,6 +8,11 @@ In: dataset names, years, language, extra notebook parameters. Out: for each dat
 ``data/processed/<dataset>/<year>/`` (tables), ``reports/<dataset>/<year>/`` (one HTML report per
 notebook, no code, plus the executed notebooks and ``run.json``), and ``reports/index.html``.
 
+After a dataset-year's notebooks succeed, ``06_unit_profile`` runs once per unit (two papermill
+kernels side by side, ``UNIT_WORKERS``) into ``reports/<dataset>/<year>/units/<unit>.html``, and the
+result tables are exported to ``results.xlsx``. After all years of a dataset, ``07_trends`` renders
+``reports/<dataset>/trends.html`` from the published years.
+
 Everything is built in a staging folder first; only a run whose notebooks all succeed is swapped into
 place, so a failing run never touches the last good outputs. A failed run's rendered notebooks go to
 ``reports/_failed/<dataset>/<year>/`` with ``failure.json``, which the landing page links.
@@ -22,8 +27,10 @@ import json
 import os
 import shutil
 import sys
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -31,13 +38,17 @@ from pathlib import Path
 from parlib import paths, provenance
 from parlib.dataset import DatasetConfig, list_datasets, load_dataset
 from parlib.errors import DataError, UsageError
-from parlib.report import NOTEBOOKS, write_landing
+from parlib.report import (DATASET_NOTEBOOKS, NOTEBOOKS, RESULTS_WORKBOOK, UNIT_NOTEBOOK,
+                           unit_file, write_landing)
 from parlib.storage import swap_in, write_json, write_text
 
 LANGS = ("vi", "en")
 # Parameters every notebook takes; set by the runner from its own options, never with -p.
 BASE_PARAMETERS = ("dataset", "year", "lang", "raw_root", "processed_root", "reports_root")
+# Parameters the runner sets itself for the unit and dataset notebooks; never with -p.
+RUNNER_PARAMETERS = ("unit_id", "history_root")
 DATA_ERRORS = ("ValidationFailed", "DataError")
+UNIT_WORKERS = 2  # papermill kernels run side by side for the unit profiles (each a subprocess)
 
 
 @dataclass
@@ -113,10 +124,23 @@ def code_files(root: Path) -> list[Path]:
     return files
 
 
+def context_files(cfg: DatasetConfig, year: int, root: Path) -> list[Path]:
+    """Files beyond the year's inputs that its reports show: the dataset's lineage and the other
+    years' published unit results (movers since last year, each unit's trend)."""
+    from parlib.trends import lineage_path
+
+    files = [p for p in [lineage_path(cfg)] if p is not None]
+    for other in cfg.years:
+        table = paths.year_dir(paths.processed_dir(root), cfg.name, other) / "unit_index.csv"
+        if other != year and table.is_file():
+            files.append(table)
+    return files
+
+
 def fingerprint(cfg: DatasetConfig, year: int, lang: str, extra: dict, root: Path) -> str:
     """One hash of everything a dataset-year's outputs depend on: inputs, parameters and code."""
     digest = hashlib.sha256()
-    for path in cfg.input_files(year) + code_files(root):
+    for path in cfg.input_files(year) + context_files(cfg, year, root) + code_files(root):
         digest.update(paths.display(path).encode() + b"\0" + provenance.sha256(path).encode())
     digest.update(json.dumps({"lang": lang, **extra}, sort_keys=True, default=str).encode())
     return digest.hexdigest()
@@ -149,9 +173,13 @@ def notebook_parameters(notebook: Path) -> dict[str, dict]:
             for name, info in declared.items()}
 
 
-def notebook_paths(root: Path | None = None) -> list[Path]:
+def notebook_paths(root: Path | None = None, every: bool = False) -> list[Path]:
+    """The per-year notebooks in run order (with ``every``: also the unit and dataset ones)."""
     folder = paths.notebooks_dir(root)
-    found = [folder / f"{stem}.ipynb" for stem, _ in NOTEBOOKS]
+    stems = [stem for stem, _ in NOTEBOOKS]
+    if every:
+        stems += [UNIT_NOTEBOOK[0]] + [stem for stem, *_ in DATASET_NOTEBOOKS]
+    found = [folder / f"{stem}.ipynb" for stem in stems]
     missing = [p for p in found if not p.is_file()]
     if missing:
         raise UsageError(f"notebook(s) missing: {', '.join(map(str, missing))}")
@@ -162,7 +190,7 @@ def parse_extra_parameters(pairs: list[str], root: Path | None = None) -> dict[s
     """``['group_tolerance_points=3']`` → ``{'group_tolerance_points': 3.0}``, checked against the
     notebooks' parameters cells: unknown names and values of the wrong type are usage errors."""
     declared: dict[str, dict] = {}
-    for nb in notebook_paths(root):
+    for nb in notebook_paths(root, every=True):
         declared.update(notebook_parameters(nb))
     out: dict[str, object] = {}
     for pair in pairs:
@@ -173,8 +201,11 @@ def parse_extra_parameters(pairs: list[str], root: Path | None = None) -> dict[s
         if name in BASE_PARAMETERS:
             raise UsageError(f"parameter {name!r} is set with its own option (--dataset, --year, "
                              f"--lang), not with -p")
+        if name in RUNNER_PARAMETERS:
+            raise UsageError(f"parameter {name!r} is set by the runner (one profile per unit, "
+                             f"history from the published years), not with -p")
         if name not in declared:
-            known = sorted(set(declared) - set(BASE_PARAMETERS))
+            known = sorted(set(declared) - set(BASE_PARAMETERS) - set(RUNNER_PARAMETERS))
             raise UsageError(f"unknown parameter {name!r}; the notebooks take: {', '.join(known)}")
         out[name] = _coerce(name, text, declared[name])
     return out
@@ -232,12 +263,67 @@ def export_html(executed: Path, target: Path, title: str) -> Path:
 
 
 _LOG: list[str] = []  # this process's log lines for the dataset-year being run
+_LOG_LOCK = threading.Lock()  # unit profiles log from worker threads
 
 
 def _log(message: str) -> None:
     line = f"{time.strftime('%H:%M:%S')} {message}"
-    _LOG.append(line)
-    print(line, file=sys.stderr, flush=True)
+    with _LOG_LOCK:
+        _LOG.append(line)
+        print(line, file=sys.stderr, flush=True)
+
+
+def _execute(notebook: Path, executed: Path, params: dict) -> tuple[str, str]:
+    """Run one notebook with papermill: (status, message); status is success, invalid or error."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        papermill.execute_notebook(str(notebook), str(executed), parameters=params,
+                                   kernel_name="python3", progress_bar=False, log_output=False,
+                                   cwd=str(notebook.parent),
+                                   # the kernel's own start-up chatter is not the run's news
+                                   extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        return "success", ""
+    except PapermillExecutionError as exc:
+        return ("invalid" if exc.ename in DATA_ERRORS else "error"), f"{exc.ename}: {exc.evalue}"
+
+
+def _run_unit_profiles(cfg: DatasetConfig, year: int, lang: str, params: dict, root: Path,
+                       out_processed: Path, out_reports: Path) -> dict:
+    """Execute ``06_unit_profile`` once per unit of the staged results, ``UNIT_WORKERS`` at a time.
+
+    Each execution is its own kernel process writing its own files; the threads share only the
+    log (locked) and their own result records. Returns the notebook record for ``run.json``.
+    """
+    from parlib.labels import t
+    from parlib.score import load_table
+
+    stem, label = UNIT_NOTEBOOK
+    notebook = paths.notebooks_dir(root) / f"{stem}.ipynb"
+    declared = notebook_parameters(notebook)
+    units = load_table(out_processed, "unit_index")[["unit_id", "unit_name"]]
+    started = time.time()
+
+    def one(unit_id: str, unit_name: str) -> tuple[str, str, str]:
+        page = unit_file(unit_id)
+        executed = out_reports / "notebooks" / "units" / page.replace(".html", ".ipynb")
+        status, message = _execute(notebook, executed, {
+            k: v for k, v in {**params, "unit_id": unit_id}.items() if k in declared})
+        if executed.is_file():
+            export_html(executed, out_reports / "units" / page,
+                        f"{unit_name} — {t(label, lang)} — {cfg.title(lang)} {year}")
+        return unit_id, status, message
+
+    with ThreadPoolExecutor(max_workers=UNIT_WORKERS, thread_name_prefix="unit") as pool:
+        results = list(pool.map(lambda r: one(*r), units.itertuples(index=False, name=None)))
+    failed = [(u, s, m) for u, s, m in results if s != "success"]
+    record = {"notebook": stem, "status": "success" if not failed else failed[0][1],
+              "seconds": round(time.time() - started, 2), "units": len(results)}
+    if failed:
+        record["message"] = f"{stem} {failed[0][0]}: {failed[0][2]}"
+    return record
 
 
 def run_year(dataset: str, year: int, lang: str = "vi", extra: dict | None = None,
@@ -265,9 +351,6 @@ def run_year(dataset: str, year: int, lang: str = "vi", extra: dict | None = Non
 
 def _run_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dict, root: Path,
               current: str, started_at: str) -> Outcome:
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     from parlib.labels import t
 
     _log(f"{dataset} {year}: running")
@@ -278,7 +361,8 @@ def _run_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dic
     out_reports = paths.year_dir(stage_reports, dataset, year)
     out_reports.mkdir(parents=True, exist_ok=True)
     base = {"dataset": dataset, "year": year, "lang": lang, "raw_root": str(paths.raw_dir(root)),
-            "processed_root": str(stage_processed), "reports_root": str(stage_reports)}
+            "processed_root": str(stage_processed), "reports_root": str(stage_reports),
+            "history_root": str(paths.processed_dir(root))}
     outcome = Outcome(dataset, year, "success")
     started = time.time()
     prov = provenance.collect(cfg, year, {"lang": lang, **extra})
@@ -300,19 +384,11 @@ def _run_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dic
         declared = notebook_parameters(notebook)
         params = {k: v for k, v in {**base, **extra}.items() if k in declared}
         executed = out_reports / "notebooks" / f"{stem}.ipynb"
-        executed.parent.mkdir(parents=True, exist_ok=True)
         t0 = time.time()
-        try:
-            papermill.execute_notebook(str(notebook), str(executed), parameters=params,
-                                       kernel_name="python3", progress_bar=False, log_output=False,
-                                       cwd=str(notebook.parent),
-                                       # the kernel's own start-up chatter is not the run's news
-                                       extra_arguments=["--IPKernelApp.log_level=ERROR"])
-            status = "success"
-        except PapermillExecutionError as exc:
-            status = "invalid" if exc.ename in DATA_ERRORS else "error"
+        status, message = _execute(notebook, executed, params)
+        if status != "success":
             outcome.status = status
-            outcome.message = f"{stem}: {exc.ename}: {exc.evalue}"
+            outcome.message = f"{stem}: {message}"
         seconds = round(time.time() - t0, 2)
         outcome.notebooks.append({"notebook": stem, "status": status, "seconds": seconds})
         if executed.is_file():
@@ -321,6 +397,18 @@ def _run_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dic
         _log(f"  {dataset} {year} {stem:<12} {status:<8} {seconds:6.1f}s")
         if status != "success":
             break
+    if outcome.status == "success":
+        from parlib import export
+
+        export.write_workbook(out_processed, out_reports / RESULTS_WORKBOOK, lang, prov)
+        record = _run_unit_profiles(cfg, year, lang, {**base, **extra}, root, out_processed,
+                                    out_reports)
+        outcome.notebooks.append(record)
+        _log(f"  {dataset} {year} {record['notebook']} {record['status']:<8} "
+             f"{record['seconds']:6.1f}s ({record['units']} units)")
+        if record["status"] != "success":
+            outcome.status = record["status"]
+            outcome.message = record["message"]
     outcome.seconds = round(time.time() - started, 2)
     manifest = {**prov, "title": {"vi": cfg.title_vi, "en": cfg.title_en}, "run_id": run_id,
                 "fingerprint": current, "started_at": started_at,
@@ -439,5 +527,64 @@ def run(datasets: list[str] | None = None, years: list[int] | None = None, lang:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
                 futures = [pool.submit(run_year, d, y, lang, extra, root, force) for d, y in pairs]
                 outcomes += [f.result() for f in futures]
+        for name in dict.fromkeys(d for d, _ in pairs):
+            ran = [o for o in outcomes if o.dataset == name]
+            outcome = run_dataset(name, lang, extra, root,
+                                  force=force or any(o.status == "success" for o in ran))
+            if outcome is not None:
+                outcomes.append(outcome)
         write_landing(paths.reports_dir(root))
     return outcomes
+
+
+def run_dataset(dataset: str, lang: str = "vi", extra: dict | None = None,
+                root: Path | None = None, force: bool = False) -> Outcome | None:
+    """Render the dataset-level reports (``07_trends``) from the published years.
+
+    Runs when ``force`` (a year of the dataset was just rebuilt) or when a report is missing; does
+    nothing when no year of the dataset has published results. ``year`` is set to the latest
+    published year (the notebook reads every published year). Returns an ``Outcome`` (``year`` 0)
+    only when a report was rendered or failed.
+    """
+    from parlib.labels import t
+
+    root = Path(root or paths.project_root())
+    cfg = load_dataset(dataset, paths.raw_dir(root))
+    published = [y for y in cfg.years
+                 if (paths.year_dir(paths.processed_dir(root), dataset, y) / "run.json").is_file()]
+    target_dir = paths.reports_dir(root) / dataset
+    if not published:
+        return None
+    todo = [nb for nb in DATASET_NOTEBOOKS if force or not (target_dir / nb[2]).is_file()]
+    if not todo:
+        return None
+    outcome = Outcome(dataset, 0, "success")
+    started = time.time()
+    stage = paths.reports_dir(root) / ".staging" / ("dataset-" + uuid.uuid4().hex[:8])
+    try:
+        for stem, label, page in todo:
+            notebook = paths.notebooks_dir(root) / f"{stem}.ipynb"
+            declared = notebook_parameters(notebook)
+            params = {"dataset": dataset, "year": max(published), "lang": lang,
+                      "raw_root": str(paths.raw_dir(root)),
+                      "processed_root": str(paths.processed_dir(root)),
+                      "reports_root": str(paths.reports_dir(root)),
+                      "history_root": str(paths.processed_dir(root)), **(extra or {})}
+            executed = stage / f"{stem}.ipynb"
+            t0 = time.time()
+            status, message = _execute(notebook, executed,
+                                       {k: v for k, v in params.items() if k in declared})
+            seconds = round(time.time() - t0, 2)
+            outcome.notebooks.append({"notebook": stem, "status": status, "seconds": seconds})
+            _log(f"  {dataset} {stem:<12} {status:<8} {seconds:6.1f}s")
+            if executed.is_file() and status == "success":
+                export_html(executed, target_dir / page, f"{t(label, lang)} — {cfg.title(lang)}")
+                (target_dir / "notebooks").mkdir(parents=True, exist_ok=True)
+                os.replace(executed, target_dir / "notebooks" / f"{stem}.ipynb")
+            if status != "success":
+                outcome.status, outcome.message = "error", f"{stem}: {message}"
+                break
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    outcome.seconds = round(time.time() - started, 2)
+    return outcome

@@ -3,6 +3,8 @@
 A notebook's parameters cell holds ``dataset``, ``year``, ``lang`` and three roots ("" = the
 project's own ``data/raw``, ``data/processed``, ``reports``); ``Session`` turns them into folders and
 offers ``header``, ``show``, ``figure`` and ``footer`` so notebooks stay a story, not plumbing.
+``history_root`` (a keyword parameter; "" = the project's ``data/processed``) is where the other
+years' published results are read from (movers, trends, unit profiles).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ class Session:
         self.gx_project = self.out / "gx"  # Great Expectations project of this run (Data Docs)
         self.data_docs = self.reports_out / "data_docs"
         self.parameters = {"dataset": dataset, "year": self.year, "lang": lang, **parameters}
+        history = parameters.get("history_root")
+        self.history_root = Path(history) if history else paths.processed_dir()
 
     # --- text ---------------------------------------------------------------------------------
     def t(self, key: str, **values: object) -> str:
@@ -48,15 +52,26 @@ class Session:
 
         display(HTML(html))
 
-    def header(self, report_key: str) -> None:
-        subtitle = (f"{self.cfg.title(self.lang)} — {self.t('year')} {self.year} — "
-                    f"{self.t('methodology')}: {self.year_cfg.framework.decision}")
-        self.show(report.banner(self.cfg.synthetic, self.lang)
-                  + report.heading(self.t(report_key), subtitle))
+    def header(self, report_key: str, subject: str = "", all_years: bool = False) -> None:
+        """Banner, title and subtitle. ``subject`` (e.g. a unit's name, escaped) leads the title;
+        ``all_years``: the subtitle names the dataset's years instead of one year's methodology."""
+        if all_years:
+            years = list(self.cfg.years)
+            subtitle = (f"{self.cfg.title(self.lang)} — {self.t('years')} {years[0]}–{years[-1]}"
+                        if len(years) > 1 else f"{self.cfg.title(self.lang)} — {years[0]}")
+        else:
+            subtitle = (f"{self.cfg.title(self.lang)} — {self.t('year')} {self.year} — "
+                        f"{self.t('methodology')}: {self.year_cfg.framework.decision}")
+        title = f"{subject} — {self.t(report_key)}" if subject else self.t(report_key)
+        self.show(report.banner(self.cfg.synthetic, self.lang) + report.heading(title, subtitle))
 
     def section(self, title: str, reading: str = "") -> None:
         self.show(f"<h2>{report.esc(title)}</h2>" + (f"<p>{report.esc(reading)}</p>" if reading
                                                      else ""))
+
+    def warn(self, text: str) -> None:
+        """A visible warning box (methodology changed between years, …)."""
+        self.show(report.warning_box(text))
 
     def say(self, text: str) -> None:
         self.show(f"<p>{report.esc(text)}</p>")
@@ -80,6 +95,22 @@ class Session:
                   f'src="data:image/png;base64,{data}"><figcaption><em>{report.esc(reading)}'
                   f"</em></figcaption></figure>")
 
-    def footer(self) -> None:
+    def footer(self, all_years: bool = False) -> None:
+        """The provenance footer; ``all_years``: list the inputs of every year of the dataset
+        (dataset-level reports such as the trends page), plus its lineage."""
         prov = provenance.collect(self.cfg, self.year, self.parameters)
+        if all_years:
+            from parlib.trends import lineage_path
+
+            seen = {i["path"] for i in prov["inputs"]}
+            files = [p for y in self.cfg.years for p in self.cfg.input_files(y)]
+            files += [p for p in [lineage_path(self.cfg)] if p is not None]
+            for path in files:
+                if paths.display(path) not in seen:
+                    seen.add(paths.display(path))
+                    prov["inputs"].append({"path": paths.display(path),
+                                           "sha256": provenance.sha256(path)})
+            prov["year"] = ", ".join(str(y) for y in self.cfg.years)
+            prov["methodology"] = "; ".join(dict.fromkeys(
+                self.cfg.year(y).framework.decision for y in self.cfg.years))
         self.show(report.provenance_footer(prov, self.lang))

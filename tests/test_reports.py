@@ -1,0 +1,135 @@
+"""Reports for reviewers: text from data is escaped, profile links are safe, the unit profile's
+figures are right on the hand-checked tiny dataset, the Excel export holds every result table, and
+a real profile rendered through papermill shows a hostile unit name as text."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from parlib import export, ingest, profile, report, score
+from parlib.dataset import load_dataset
+
+from .conftest import ROOT, visible
+
+EVIL = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def evil_results(tiny_raw: Path, tmp_path: Path):
+    """The tiny dataset (a 85 %, b 75 %, c 100 %) with unit a renamed to a script tag, computed
+    and saved in-process like notebooks 01 and 03 do."""
+    units = tiny_raw / "tiny" / "units.csv"
+    units.write_text(units.read_text(encoding="utf-8").replace("Sở A", EVIL), encoding="utf-8")
+    cfg = load_dataset("tiny", tiny_raw)
+    inputs = ingest.load_year(cfg, 2024)
+    out = tmp_path / "processed" / "tiny" / "2024"
+    ingest.save_tidy(inputs, out)
+    results = score.compute(inputs)
+    score.save(results, out)
+    return cfg, out, results
+
+
+def test_ranking_table_escapes_names_and_links_each_profile(evil_results):
+    _, _, results = evil_results
+    html = report.html_table(report.with_profile_links(results.unit_index),
+                             report.RANKING_LINK_COLUMNS, "vi")
+    assert EVIL not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    links = re.findall(r'<a href="([^"]+)">([^<]*)</a>', html)
+    assert ("units/a.html", "&lt;script&gt;alert(1)&lt;/script&gt;") in links
+    assert {href for href, _ in links} == {"units/a.html", "units/b.html", "units/c.html"}
+
+
+def test_unit_ids_never_become_paths_or_markup():
+    assert report.unit_file("so-noi-vu") == "so-noi-vu.html"
+    for hostile in ("../../etc/passwd", '"><script>x</script>', "a/b", ""):
+        name = report.unit_file(hostile)
+        assert re.fullmatch(r"unit-[0-9a-f]{12}\.html", name), name
+    frame = pd.DataFrame({"unit_id": ['x"><b>'], "unit_name": ["X"]})
+    html = report.html_table(report.with_profile_links(frame),
+                             [report.Column("unit_name", "unit", link="profile_href")], "en")
+    assert "<b>" not in html and re.search(r'href="units/unit-[0-9a-f]{12}\.html"', html)
+
+
+def test_profile_figures_on_the_tiny_dataset(evil_results):
+    _, _, results = evil_results
+    unit_index, area = results.unit_index, results.area_index
+    assert profile.pick_unit(unit_index) == "c"  # first in rank order (100 %)
+    figures = dict(profile.key_figures(unit_index, "a", "en").itertuples(index=False))
+    assert figures["Index (%)"] == "85.00" and figures["Rank"] == "2 of 3"
+    # a: area 1 = (6 + 3) / 10 = 90 %, area 2 = (4 + 4) / 10 = 80 %
+    areas = profile.areas_ranked(area, "a", "en")
+    assert list(zip(areas["area"], areas["index_pct"])) == [("1", 90.0), ("2", 80.0)]
+    # the best area-2 sub-index is c's 100 % (5 of 5, no survey); the average of 80, 70, 100
+    assert areas.set_index("area").loc["2", "best"] == 100.0
+    assert areas.set_index("area").loc["2", "average"] == pytest.approx((80 + 70 + 100) / 3)
+    # a lost 1 point at appraisal on 1.2 (self 4, appraised 3) and 1 on 2.1 (self 5, appraised 4)
+    lost = profile.deductions(results.criterion_index, "a", "en")
+    assert list(zip(lost["code"], lost["points_deducted"])) == [("1.2", 1.0), ("2.1", 1.0)]
+    assert "2.00" in profile.deductions_sentence(lost, "en")
+    weakest = profile.criteria_ranked(results.criterion_index, "a", "en")
+    assert weakest.iloc[0]["code"] == "1.2" and weakest.iloc[0]["index_pct"] == 75.0
+    # b is not arising on 1.2: that leaf is not one of its criteria
+    assert "1.2" not in set(profile.criteria_ranked(results.criterion_index, "b", "en")["code"])
+    comparison = profile.comparison(unit_index, "a").set_index("who")
+    assert comparison.loc["average", "index_pct"] == pytest.approx((85 + 75 + 100) / 3)
+
+
+def test_group_rank_only_for_units_with_a_declared_group():
+    frame = pd.DataFrame({"unit_id": ["a", "b", "c"], "group": ["g", "g", ""],
+                          "index_pct": [70.0, 90.0, 95.0]})
+    assert profile.group_rank(frame, "a") == (2, 2)
+    assert profile.group_rank(frame, "c") is None
+
+
+def test_excel_workbook_has_every_result_table_with_vietnamese_headers(evil_results, tmp_path):
+    _, out, _ = evil_results
+    prov = {"dataset": "tiny", "year": 2024, "methodology": "Tiny", "parameters": {"lang": "vi"},
+            "versions": {"parlib": "0"}, "generated_at": "now",
+            "inputs": [{"path": "data/raw/tiny/units.csv", "sha256": "ab" * 32}]}
+    target = export.write_workbook(out, tmp_path / "results.xlsx", "vi", prov)
+    sheets = pd.read_excel(target, sheet_name=None)
+    assert {"unit_index", "area_index", "criterion_index", "reconciliation", "provenance"} <= set(sheets)
+    units = sheets["unit_index"]
+    assert "Chỉ số (%)" in units.columns and "Xếp hạng" in units.columns
+    assert EVIL in set(units["Đơn vị"] if "Đơn vị" in units.columns else units.iloc[:, 2])
+    assert "ab" * 32 in sheets["provenance"].iloc[:, 1].astype(str).tolist()
+    assert not list(tmp_path.glob(".results.xlsx.*"))  # written atomically, no temp file left
+
+
+def test_landing_page_links_profiles_trends_and_the_workbook(tmp_path):
+    reports = tmp_path / "reports"
+    year = reports / "tiny" / "2024"
+    (year / "units").mkdir(parents=True)
+    for page in ("05_report.html", "units/a.html", "results.xlsx"):
+        (year / page).write_text("x", encoding="utf-8")
+    (reports / "tiny" / "trends.html").write_text("x", encoding="utf-8")
+    (year / "run.json").write_text('{"dataset": "tiny", "year": 2024, "outcome": "success", '
+                                   '"title": {"vi": "T", "en": "T"}}', encoding="utf-8")
+    html = report.landing_page(reports, "vi")
+    links = set(re.findall(r'href="([^"]+)"', html))
+    assert {"tiny/trends.html", "tiny/2024/units/a.html", "tiny/2024/results.xlsx",
+            "tiny/2024/05_report.html"} <= links
+
+
+@pytest.mark.slow
+def test_a_rendered_profile_shows_a_script_name_as_text(evil_results, tmp_path):
+    """One real page: notebook 06 through papermill and the runner's HTML export."""
+    from parlib import runner
+
+    cfg, out, _ = evil_results
+    processed = out.parent.parent
+    executed = tmp_path / "a.ipynb"
+    status, message = runner._execute(ROOT / "notebooks" / "06_unit_profile.ipynb", executed, {
+        "dataset": "tiny", "year": 2024, "lang": "vi", "raw_root": str(cfg.folder.parent),
+        "processed_root": str(processed), "reports_root": str(tmp_path / "reports"),
+        "history_root": str(processed), "unit_id": "a"})
+    assert status == "success", message
+    page = runner.export_html(executed, tmp_path / "a.html", "profile")
+    html = page.read_text(encoding="utf-8")
+    assert EVIL not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in visible(html)
+    assert "85,00" in visible(html)  # a's index, with a decimal comma

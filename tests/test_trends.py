@@ -1,0 +1,164 @@
+"""Trends across years: movers, methodology changes, lineage-aware series, national benchmarks and
+the conflicts between sources, on small tables worked by hand and on the shipped real data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from parlib import trends
+from parlib.dataset import load_dataset
+from parlib.errors import DataError
+
+from .conftest import ROOT, TINY_TOML, write
+
+
+def unit_table(rows):
+    return pd.DataFrame(rows, columns=["unit_id", "unit_name", "index_pct", "rank"])
+
+
+def test_movers_rank_change_is_positive_when_a_unit_moves_up():
+    before = unit_table([("a", "A", 90.0, 1), ("b", "B", 80.0, 2), ("c", "C", 70.0, 3)])
+    now = unit_table([("a", "A", 75.0, 3), ("b", "B", 85.0, 1), ("c", "C", 80.0, 2),
+                      ("d", "D", 99.0, 1)])  # d is new: not a mover
+    moved = trends.movers(now, before).set_index("unit_id")
+    assert set(moved.index) == {"a", "b", "c"}
+    assert moved.loc["a", "rank_change"] == -2 and moved.loc["a", "index_change"] == -15.0
+    assert moved.loc["b", "rank_change"] == 1 and moved.loc["b", "index_change"] == 5.0
+    assert moved.loc["c", "rank_change"] == 1 and moved.loc["c", "index_change"] == 10.0
+    # biggest move first (|−2|), then ties by the larger index change (c +10 before b +5)
+    assert list(trends.movers(now, before)["unit_id"]) == ["a", "c", "b"]
+
+
+@pytest.fixture
+def two_methods(tmp_path):
+    """A dataset with 2022 and 2023 under one decision and 2024 under another."""
+    ds = tmp_path / "raw" / "tiny"
+    write(ds / "units.csv", "unit_id,unit_name,kind\na,A,department\n")
+    write(ds / "frameworks" / "tiny.csv", "code,name_vi,name_en,max_points,max_appraisal,max_survey\n"
+          "1,X,X,10,10,0\n")
+    for year in (2022, 2023, 2024):
+        write(ds / "scores" / f"{year}.csv", "unit_id,criterion,self_score,appraised_score,survey_score\n")
+    toml = TINY_TOML.replace("[years.2024]", "[frameworks.other]\n    file = \"frameworks/tiny.csv\"\n"
+                             "    decision = \"Other decision\"\n\n    [years.2022]\n    framework = \"tiny\"\n"
+                             "    scores = \"scores/2022.csv\"\n\n    [years.2023]\n    framework = \"tiny\"\n"
+                             "    scores = \"scores/2023.csv\"\n\n    [years.2024]")
+    toml = toml.replace('[years.2024]\n    framework = "tiny"', '[years.2024]\n    framework = "other"')
+    write(ds / "dataset.toml", toml)
+    return load_dataset("tiny", tmp_path / "raw")
+
+
+def test_methodology_changes_between_consecutive_years(two_methods):
+    cfg = two_methods
+    assert trends.previous_year(cfg, 2024) == 2023 and trends.previous_year(cfg, 2022) is None
+    assert not trends.methodology_changed(cfg, 2022, 2023)
+    assert trends.methodology_changed(cfg, 2023, 2024)
+    assert trends.methodology_changes(cfg, [2022, 2023, 2024]) == [
+        (2023, 2024, "Tiny test framework", "Other decision")]
+    assert trends.methodology_changes(cfg, [2022, 2024]) == [
+        (2022, 2024, "Tiny test framework", "Other decision")]
+    assert trends.undeclared_years(cfg, [2019, 2022, 2023]) == [2019]
+
+
+def test_history_skips_years_that_were_never_published(two_methods, tmp_path):
+    cfg = two_methods
+    processed = tmp_path / "processed"
+    write(processed / "tiny" / "2022" / "unit_index.csv",
+          "unit_id,unit_name,index_pct,rank,rank_of,band\na,A,80.5,1,1,\n")
+    current = pd.DataFrame({"unit_id": ["a"], "unit_name": ["A"], "index_pct": [90.0], "rank": [1],
+                            "rank_of": [1], "band": [""]})
+    hist = trends.history(cfg, processed, current, 2024)  # 2023 missing: no error
+    assert list(hist["year"]) == [2022, 2024]
+    assert list(hist["index_pct"]) == [80.5, 90.0]
+    assert list(hist["methodology"]) == ["Tiny test framework", "Other decision"]
+    assert trends.read_unit_index(processed, "tiny", 2023) is None
+
+
+LINEAGE = pd.DataFrame([("ab", "AB", "a", "A", 2025, "s"), ("ab", "AB", "b", "B", 2025, "s"),
+                        ("c", "C", "c", "C", 2025, "s")], columns=trends.LINEAGE_COLUMNS)
+
+
+def test_a_successor_shows_its_predecessors_as_separate_lines_never_averaged():
+    hist = pd.DataFrame([(2024, "a", "A", 80.0, 2, 3), (2024, "b", "B", 90.0, 1, 3),
+                         (2025, "ab", "AB", 85.0, 1, 2), (2024, "c", "C", 70.0, 3, 3),
+                         (2025, "c", "C", 75.0, 2, 2)],
+                        columns=["year", "unit_id", "unit_name", "index_pct", "rank", "rank_of"])
+    lineage = trends.Lineage(LINEAGE)
+    series = trends.unit_series("ab", hist, lineage)
+    got = {(r.line, r.year): r.index_pct for r in series.itertuples()}
+    assert got == {("AB", 2025): 85.0, ("A", 2024): 80.0, ("B", 2024): 90.0}  # no 85 = mean(80, 90)
+    assert set(trends.unit_series("c", hist, lineage)["line"]) == {"C"}  # continues as one line
+    assert lineage.merged().to_dict("records") == [
+        {"unit_id": "ab", "unit_name": "AB", "from_year": 2025, "predecessors": "A, B"}]
+    assert trends.successor_sentence_data(lineage, "a") == [("AB", 2025, "B")]
+    assert trends.successor_sentence_data(lineage, "c") == []
+
+
+def test_a_bad_lineage_is_refused_with_its_row(tmp_path):
+    cfg = load_dataset("tiny", _tiny_raw(tmp_path, "unit_id,unit_name,predecessor_id,predecessor_name,"
+                                                   "from_year,source\nab,AB,a,A,2025,s\nab,AB,,B,25,s\n"))
+    with pytest.raises(DataError) as err:
+        trends.load_lineage(cfg)
+    checks = {(p.check, p.row) for p in err.value.problems}
+    assert checks == {("lineage_missing_id", 3), ("lineage_bad_year", 3)}
+
+
+def _tiny_raw(tmp_path, lineage_text):
+    raw = tmp_path / "raw"
+    ds = raw / "tiny"
+    write(ds / "dataset.toml", TINY_TOML)
+    write(ds / "units.csv", "unit_id,unit_name,kind\na,A,department\n")
+    write(ds / "frameworks" / "tiny.csv", "code,name_vi,name_en,max_points,max_appraisal,max_survey\n")
+    write(ds / "scores" / "2024.csv", "unit_id,criterion,self_score,appraised_score,survey_score\n")
+    write(ds / "lineage.csv", lineage_text)
+    return raw
+
+
+NATIONAL = pd.DataFrame(
+    [(2020, "x", "X", "province", "North", 90.0, 1, "", "u1"),
+     (2020, "y", "Y", "province", "South", 80.0, 2, "", "u1"),
+     (2020, "", "National average", "province_average", "", 82.0, pd.NA, "", "u1"),
+     (2020, "", "Vùng South", "region_average", "South", 79.5, pd.NA, "", "u2"),
+     (2021, "y", "Y", "province", "South", 81.0, 3, "", "u3"),
+     (2021, "y", "Y", "province", "South", 81.5, 3, "", "u4"),
+     (2021, "z", "Z", "province", "North", pd.NA, 1, "Conflicts with another page", "u5"),
+     (2021, "w", "W", "province", "North", pd.NA, 1, "", "u6")],
+    columns=trends.NATIONAL_COLUMNS).astype({"rank": "Int64"})
+
+
+def test_conflicts_are_found_in_the_data_not_hard_coded():
+    found = trends.conflicts(NATIONAL)
+    kinds = sorted(zip(found["year"], found["unit_name"], found["kind"]))
+    # names of a shared rank are listed in the file's order (Z before W)
+    assert kinds == [(2021, "Y", "conflict_values"), (2021, "Z", "conflict_note"),
+                     (2021, "Z / W", "conflict_rank")]
+    assert "81.0 / 81.5" in found.loc[found["kind"] == "conflict_values", "detail"].iloc[0]
+
+
+def test_benchmark_sets_a_unit_against_the_national_and_regional_averages_and_the_top():
+    bench = trends.benchmark(NATIONAL, "y", "South").set_index("year")
+    assert bench.loc[2020, "index_pct"] == 80.0 and bench.loc[2020, "rank"] == 2
+    assert bench.loc[2020, "national_average"] == 82.0 and bench.loc[2020, "region_average"] == 79.5
+    assert bench.loc[2020, "top_unit"] == "X" and bench.loc[2020, "top_index"] == 90.0
+    assert pd.isna(bench.loc[2021, "national_average"])
+
+
+def test_shipped_vn_provinces_long_an_series_and_lineage():
+    cfg = load_dataset("vn-provinces", ROOT / "data" / "raw")
+    national = trends.load_national(cfg)
+    series = trends.unit_series("long-an", trends.history(cfg, ROOT / "nowhere"),
+                                trends.load_lineage(cfg), national)
+    published = series[series["source"] == "published"].set_index("year")
+    # Long An's published figures (MoHA notice 338/BNV-CCHC; news.gov.vn; Báo Đầu tư; viet-jo)
+    assert published.loc[2012, "index_pct"] == 79.96 and published.loc[2012, "rank"] == 20
+    assert published.loc[2019, "index_pct"] == 84.33 and published.loc[2019, "rank"] == 5
+    assert published.loc[2020, "index_pct"] == 86.25 and published.loc[2020, "rank"] == 7
+    assert pd.isna(published.loc[2023, "index_pct"]) and published.loc[2023, "rank"] == 8
+    # the 2025 merger: Long An and Tây Ninh make up the new Tây Ninh
+    lineage = trends.load_lineage(cfg)
+    assert trends.successor_sentence_data(lineage, "long-an") == [("Tây Ninh", 2025, "Tây Ninh")]
+    assert lineage.table["predecessor_id"].nunique() == 63
+    assert lineage.table["unit_id"].nunique() == 34
+    found = trends.conflicts(national)
+    quang_ninh = found[(found["year"] == 2018) & (found["unit_name"] == "Quảng Ninh")]
+    assert len(quang_ninh) == 1 and "89.6" in quang_ninh["detail"].iloc[0]
