@@ -283,8 +283,9 @@ def _execute(notebook: Path, executed: Path, params: dict) -> tuple[str, str]:
         papermill.execute_notebook(str(notebook), str(executed), parameters=params,
                                    kernel_name="python3", progress_bar=False, log_output=False,
                                    cwd=str(notebook.parent),
-                                   # the kernel's own start-up chatter is not the run's news
-                                   extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                                   # the kernel's own log (start-up chatter, the interrupt jupyter_client sends before
+                                   # every shutdown) is not the run's news; cell errors come via papermill
+                                   extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
         return "success", ""
     except PapermillExecutionError as exc:
         return ("invalid" if exc.ename in DATA_ERRORS else "error"), f"{exc.ename}: {exc.evalue}"
