@@ -125,15 +125,16 @@ def code_files(root: Path) -> list[Path]:
 
 
 def context_files(cfg: DatasetConfig, year: int, root: Path) -> list[Path]:
-    """Files beyond the year's inputs that its reports show: the dataset's lineage and the other
-    years' published unit results (movers since last year, each unit's trend)."""
+    """Files beyond the year's inputs that its reports depend on: the dataset's lineage and the
+    inputs of the EARLIER years, whose results the reports show (movers since last year, each
+    unit's trend up to this year). Inputs, not published outputs: outputs appear and disappear as
+    years are built, and a fingerprint that followed them would never settle."""
     from parlib.trends import lineage_path
 
     files = [p for p in [lineage_path(cfg)] if p is not None]
     for other in cfg.years:
-        table = paths.year_dir(paths.processed_dir(root), cfg.name, other) / "unit_index.csv"
-        if other != year and table.is_file():
-            files.append(table)
+        if other < year:
+            files += [p for p in cfg.input_files(other) if p not in files]
     return files
 
 
@@ -525,9 +526,15 @@ def run(datasets: list[str] | None = None, years: list[int] | None = None, lang:
             from concurrent.futures import ProcessPoolExecutor
 
             context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
+            # a dataset's years run in order in one worker (a year's reports read the earlier
+            # years' results); datasets run side by side
+            by_dataset: dict[str, list[int]] = {}
+            for d, y in pairs:
+                by_dataset.setdefault(d, []).append(y)
             with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-                futures = [pool.submit(run_year, d, y, lang, extra, root, force) for d, y in pairs]
-                outcomes += [f.result() for f in futures]
+                futures = [pool.submit(_run_years, d, ys, lang, extra, root, force)
+                           for d, ys in by_dataset.items()]
+                outcomes += [o for f in futures for o in f.result()]
         for name in dict.fromkeys(d for d, _ in pairs):
             ran = [o for o in outcomes if o.dataset == name]
             outcome = run_dataset(name, lang, extra, root,
@@ -536,6 +543,11 @@ def run(datasets: list[str] | None = None, years: list[int] | None = None, lang:
                 outcomes.append(outcome)
         write_landing(paths.reports_dir(root))
     return outcomes
+
+
+def _run_years(dataset: str, years: list[int], lang: str, extra: dict, root: Path,
+               force: bool) -> list[Outcome]:
+    return [run_year(dataset, y, lang, extra, root, force) for y in sorted(years)]
 
 
 def run_dataset(dataset: str, lang: str = "vi", extra: dict | None = None,

@@ -61,10 +61,14 @@ def history(cfg: DatasetConfig, processed_root: Path, current: pd.DataFrame | No
             current_year: int | None = None) -> pd.DataFrame:
     """Every published year's unit results stacked (``HISTORY_COLUMNS``), oldest first.
 
-    ``current`` (the year being built, still in staging) replaces that year's published table.
+    ``current`` (the year being built, still in staging) replaces that year's published table, and
+    later years are left out: a year's report shows its history up to that year, so it depends only
+    on earlier years (which the runner builds first) and stays valid when later years are added.
     """
     frames = []
     for year in cfg.years:
+        if current_year is not None and year > current_year:
+            continue
         table = current if (current is not None and year == current_year) else \
             read_unit_index(processed_root, cfg.name, year)
         if table is None or table.empty:

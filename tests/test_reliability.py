@@ -47,17 +47,30 @@ def test_rerun_with_nothing_changed_does_nothing(copied, capsys):
 
 
 def test_fingerprint_follows_only_what_a_year_depends_on(tmp_path):
+    """A year's reports show its own results and the earlier years' (movers, trend up to the
+    year), so a change reruns that year and the later ones, never the earlier ones."""
     raw = tmp_path / "raw"
     shutil.copytree(ROOT / "data" / "raw" / "synthetic-province", raw / "synthetic-province")
     cfg = load_dataset("synthetic-province", raw)
-    before = {y: runner.fingerprint(cfg, y, "vi", {}, ROOT) for y in cfg.years}
-    scores = raw / "synthetic-province" / "scores" / "2022.csv"
-    scores.write_text(scores.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    after = {y: runner.fingerprint(cfg, y, "vi", {}, ROOT) for y in cfg.years}
-    assert after[2022] != before[2022]
-    assert after[2023] == before[2023] and after[2024] == before[2024]
-    assert runner.fingerprint(cfg, 2023, "en", {}, ROOT) != before[2023]  # parameters count
-    assert runner.fingerprint(cfg, 2023, "vi", {"alpha": 0.1}, ROOT) != before[2023]
+
+    def prints():
+        return {y: runner.fingerprint(cfg, y, "vi", {}, ROOT) for y in cfg.years}
+
+    def touch(year):
+        path = raw / "synthetic-province" / "scores" / f"{year}.csv"
+        path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+    before = prints()
+    touch(2023)
+    after = prints()
+    assert after[2022] == before[2022]
+    assert after[2023] != before[2023] and after[2024] != before[2024]
+    assert runner.fingerprint(cfg, 2022, "en", {}, ROOT) != after[2022]  # parameters count
+    assert runner.fingerprint(cfg, 2022, "vi", {"alpha": 0.1}, ROOT) != after[2022]
+    # published outputs of other years do not enter it: building them changes nothing
+    out = ROOT / "data" / "processed" / "synthetic-province" / "2024"
+    assert runner.context_files(cfg, 2022, ROOT) == [p for p in runner.context_files(cfg, 2022, ROOT)
+                                                     if out not in p.parents]
 
 
 def test_a_second_run_is_refused_while_one_holds_the_lock(copied, capsys):
