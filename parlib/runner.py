@@ -274,22 +274,37 @@ def _log(message: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
 
+KERNEL_ATTEMPTS = 3  # a kernel that fails to start (e.g. a port taken by a concurrent kernel) is retried
+
+
 def _execute(notebook: Path, executed: Path, params: dict) -> tuple[str, str]:
-    """Run one notebook with papermill: (status, message); status is success, invalid or error."""
+    """Run one notebook with papermill: (status, message); status is success, invalid or error.
+
+    A failing cell is final (the data or the code is wrong). A failure of the kernel itself
+    (jupyter_client picks free TCP ports before the kernel binds them, so two kernels started at
+    once can collide) is retried, then reported as an execution error, never raised.
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     executed.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        papermill.execute_notebook(str(notebook), str(executed), parameters=params,
-                                   kernel_name="python3", progress_bar=False, log_output=False,
-                                   cwd=str(notebook.parent),
-                                   # the kernel's own log (start-up chatter, the interrupt jupyter_client sends before
-                                   # every shutdown) is not the run's news; cell errors come via papermill
-                                   extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
-        return "success", ""
-    except PapermillExecutionError as exc:
-        return ("invalid" if exc.ename in DATA_ERRORS else "error"), f"{exc.ename}: {exc.evalue}"
+    problem = ""
+    for attempt in range(1, KERNEL_ATTEMPTS + 1):
+        try:
+            papermill.execute_notebook(
+                str(notebook), str(executed), parameters=params, kernel_name="python3",
+                progress_bar=False, log_output=False, cwd=str(notebook.parent),
+                # the kernel's own log (start-up chatter, the interrupt jupyter_client sends
+                # before every shutdown) is not the run's news; cell errors come via papermill
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+            return "success", ""
+        except PapermillExecutionError as exc:
+            return ("invalid" if exc.ename in DATA_ERRORS else "error"), f"{exc.ename}: {exc.evalue}"
+        except Exception as exc:  # noqa: BLE001 - kernel start/death, not a cell's error
+            problem = f"kernel failure ({type(exc).__name__}: {exc})"
+            _log(f"  {notebook.stem}: {problem}; attempt {attempt} of {KERNEL_ATTEMPTS}")
+            time.sleep(0.5 * attempt)
+    return "error", problem
 
 
 def _run_unit_profiles(cfg: DatasetConfig, year: int, lang: str, params: dict, root: Path,

@@ -120,3 +120,28 @@ def test_jobs_run_dataset_years_side_by_side(copied, capsys):
         assert (project / "reports" / ds / str(year) / "run.log").is_file()
     assert cli.main(argv) == 0
     assert capsys.readouterr().out.count("up-to-date") == 2
+
+
+def test_a_kernel_that_fails_to_start_is_retried_then_reported(tmp_path, monkeypatch):
+    """Kernel-level failures (not a cell's error) are retried and end as 'error', never raised."""
+    import papermill
+
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) < 2:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return None
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    notebook = ROOT / "notebooks" / "01_ingest.ipynb"
+    assert runner._execute(notebook, tmp_path / "out.ipynb", {}) == ("success", "")
+    assert len(calls) == 2
+
+    def dead(*args, **kwargs):
+        raise RuntimeError("Address already in use")
+
+    monkeypatch.setattr(papermill, "execute_notebook", dead)
+    status, message = runner._execute(notebook, tmp_path / "out.ipynb", {})
+    assert status == "error" and "Address already in use" in message
