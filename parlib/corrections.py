@@ -45,14 +45,10 @@ def read(path: Path | None, year: int) -> pd.DataFrame:
     """The corrections for ``year`` (rows with an empty year apply to all years)."""
     if path is None:
         return pd.DataFrame({c: pd.Series(dtype="str") for c in COLUMNS})
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    df.insert(0, "source_row", range(2, len(df) + 2))
+    from parlib.ingest import read_text_table
+
+    df = read_text_table(path, COLUMNS, what="the corrections file")
     problems = []
-    missing = [c for c in COLUMNS if c not in df.columns]
-    if missing:
-        raise DataError(f"{paths.display(path)}: columns missing: {', '.join(missing)}", [Problem(
-            "critical", "missing_column", paths.display(path), row=1, value=", ".join(df.columns[1:]),
-            expected=", ".join(COLUMNS), message="the corrections file needs these columns")])
     for r in df.itertuples():
         if r.table not in TABLES:
             problems.append(Problem("critical", "correction_bad_table", paths.display(path),

@@ -34,12 +34,6 @@ def depth(code: str) -> int:
     return code.count(".") + 1
 
 
-def ancestors(code: str) -> list[str]:
-    """Every node above ``code``, nearest last: ``'1.2.3'`` → ``['1', '1.2']``."""
-    parts = code.split(".")
-    return [".".join(parts[:i]) for i in range(1, len(parts))]
-
-
 def derive(framework: pd.DataFrame) -> pd.DataFrame:
     """Add ``parent``, ``depth``, ``level``, ``area``, ``is_leaf`` and ``component``."""
     fw = framework.copy()

@@ -182,6 +182,20 @@ def _blank(value: object) -> bool:
         (isinstance(value, str) and value.strip() == "")
 
 
+def read_text_table(path: Path, required: tuple[str, ...] | list[str], check: str = "missing_column",
+                    what: str = "this file") -> pd.DataFrame:
+    """A small declarative CSV (corrections, lineage, national results): every cell as text,
+    ``source_row`` added (header = 1), and a ``DataError`` naming the missing columns."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    df.insert(0, "source_row", range(2, len(df) + 2))
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise DataError(f"{paths.display(path)}: missing column(s) {', '.join(missing)}", [Problem(
+            "critical", check, paths.display(path), row=1, value=", ".join(df.columns[1:]),
+            expected=", ".join(required), message=f"{what} needs these columns")])
+    return df
+
+
 def canonical_columns(df: pd.DataFrame, aliases: dict[str, list[str]], path: Path,
                       required: tuple[str, ...]) -> pd.DataFrame:
     """Rename headers to canonical names via ``aliases``; raise naming the file if any is missing."""

@@ -163,6 +163,19 @@ def alternative_ranks(wide: pd.DataFrame, names: list[tuple[str, str]], lang: st
     return fig
 
 
+def _finish(fig, ax, lang: str, title: str, xlabel: str, ylabel: str,
+            numbers: str | None = None) -> None:
+    """What every figure ends with: axis labels, title, decimal commas on the numeric axis
+    (``numbers`` = ``"x"`` or ``"y"``) in Vietnamese, tight layout, legend below the plot."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    if numbers:
+        _vi_axis(ax, lang, axis=numbers)
+    fig.tight_layout()
+    _legend_below(fig, ax)
+
+
 def _legend_below(fig, ax) -> None:
     """The legend under the figure, outside the axes (saved figures are cropped to fit it)."""
     handles, labels = ax.get_legend_handles_labels()
@@ -225,11 +238,7 @@ def deductions_by_criterion(by_criterion: pd.DataFrame, lang: str, title: str, t
             label=t("n_units_deducted", lang))
     ax.set_yticks(range(len(data)), labels, fontsize=8)
     ax.xaxis.set_major_locator(_integer_ticks())
-    ax.set_xlabel(t("n_units", lang))
-    ax.set_ylabel(t("criterion", lang))
-    ax.set_title(title)
-    fig.tight_layout()
-    _legend_below(fig, ax)
+    _finish(fig, ax, lang, title, t("n_units", lang), t("criterion", lang))
     return fig
 
 
@@ -249,11 +258,7 @@ def survey_respondents(quality: pd.DataFrame, min_respondents: int, lang: str, t
                label=t("min_respondents", lang))
     ax.set_yticks(range(len(data)), list(data["unit_name"]), fontsize=8)
     ax.xaxis.set_major_locator(_integer_ticks())
-    ax.set_xlabel(t("n_respondents", lang))
-    ax.set_ylabel(t("unit", lang))
-    ax.set_title(title)
-    fig.tight_layout()
-    _legend_below(fig, ax)
+    _finish(fig, ax, lang, title, t("n_respondents", lang), t("unit", lang))
     return fig
 
 
@@ -279,12 +284,7 @@ def unit_areas(areas: pd.DataFrame, unit_name: str, lang: str, title: str):
     ax.set_yticks(y, labels, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 105)
-    ax.set_xlabel(t("index_pct", lang))
-    ax.set_ylabel(t("area", lang))
-    ax.set_title(title)
-    _vi_axis(ax, lang, axis="x")
-    fig.tight_layout()
-    _legend_below(fig, ax)
+    _finish(fig, ax, lang, title, t("index_pct", lang), t("area", lang), numbers="x")
     return fig
 
 
@@ -344,12 +344,7 @@ def benchmark_bars(bench: pd.DataFrame, unit_name: str, lang: str, title: str):
     low = float(np.nanmin(data[["index_pct", "national_average", "region_average",
                                 "top_index"]].to_numpy(dtype=float)))
     ax.set_ylim(max(0, low - 10), 100)
-    ax.set_xlabel(t("year", lang))
-    ax.set_ylabel(t("index_pct", lang))
-    ax.set_title(title)
-    _vi_axis(ax, lang, axis="y")
-    fig.tight_layout()
-    _legend_below(fig, ax)
+    _finish(fig, ax, lang, title, t("year", lang), t("index_pct", lang), numbers="y")
     return fig
 
 

@@ -190,6 +190,8 @@ def notebook_paths(root: Path | None = None, every: bool = False) -> list[Path]:
 def parse_extra_parameters(pairs: list[str], root: Path | None = None) -> dict[str, object]:
     """``['group_tolerance_points=3']`` → ``{'group_tolerance_points': 3.0}``, checked against the
     notebooks' parameters cells: unknown names and values of the wrong type are usage errors."""
+    if not pairs:  # nothing to check: no need to inspect every notebook
+        return {}
     declared: dict[str, dict] = {}
     for nb in notebook_paths(root, every=True):
         declared.update(notebook_parameters(nb))

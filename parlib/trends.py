@@ -24,6 +24,7 @@ import pandas as pd
 from parlib import paths
 from parlib.dataset import DatasetConfig
 from parlib.errors import DataError, Problem
+from parlib.ingest import read_text_table
 
 HISTORY_COLUMNS = ["year", "unit_id", "unit_name", "index_pct", "rank", "rank_of", "band",
                    "methodology", "source"]
@@ -147,14 +148,8 @@ def load_lineage(cfg: DatasetConfig) -> Lineage | None:
     path = lineage_path(cfg)
     if path is None:
         return None
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    table = read_text_table(path, LINEAGE_COLUMNS, "lineage_missing_column", "lineage.csv")
     problems = []
-    missing = [c for c in LINEAGE_COLUMNS if c not in table.columns]
-    if missing:
-        raise DataError(f"{paths.display(path)}: missing column(s) {', '.join(missing)}",
-                        [Problem("critical", "lineage_missing_column", paths.display(path),
-                                 value=", ".join(missing), expected=", ".join(LINEAGE_COLUMNS),
-                                 message="lineage.csv lacks required columns")])
     for row_no, row in enumerate(table.itertuples(index=False), start=2):
         if not row.unit_id or not row.predecessor_id:
             problems.append(Problem("critical", "lineage_missing_id", paths.display(path),
@@ -227,13 +222,8 @@ def load_national(cfg: DatasetConfig) -> pd.DataFrame | None:
     path = getattr(cfg, "national_results", None)
     if path is None:
         return None
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    missing = [c for c in NATIONAL_COLUMNS if c not in table.columns]
-    if missing:
-        raise DataError(f"{paths.display(path)}: missing column(s) {', '.join(missing)}",
-                        [Problem("critical", "national_missing_column", paths.display(path),
-                                 value=", ".join(missing), expected=", ".join(NATIONAL_COLUMNS),
-                                 message="national_results.csv lacks required columns")])
+    table = read_text_table(path, NATIONAL_COLUMNS, "national_missing_column",
+                            "national_results.csv")
     out = table[NATIONAL_COLUMNS].copy()
     out["year"] = out["year"].astype(int)
     for col in ("index_pct", "rank"):
