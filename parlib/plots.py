@@ -14,8 +14,17 @@ import pandas as pd  # noqa: E402
 
 from parlib.labels import maybe, number, t  # noqa: E402
 
-plt.rcParams.update({"font.family": "DejaVu Sans", "figure.dpi": 110, "axes.spines.top": False,
-                     "axes.spines.right": False, "axes.titleweight": "bold"})
+STYLE = {"font.family": "DejaVu Sans", "figure.dpi": 110, "axes.spines.top": False,
+         "axes.spines.right": False, "axes.titleweight": "bold"}
+plt.rcParams.update(STYLE)
+
+
+def reset_style() -> None:
+    """Close every figure and restore the reports' matplotlib settings (a kernel that served one
+    notebook starts the next one as a fresh kernel would)."""
+    plt.close("all")
+    matplotlib.rcdefaults()
+    plt.rcParams.update(STYLE)
 
 
 def _vi_axis(ax, lang: str, axis: str = "both", decimals: int = 0) -> None:

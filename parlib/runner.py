@@ -8,8 +8,8 @@ In: dataset names, years, language, extra notebook parameters. Out: for each dat
 ``data/processed/<dataset>/<year>/`` (tables), ``reports/<dataset>/<year>/`` (one HTML report per
 notebook, no code, plus the executed notebooks and ``run.json``), and ``reports/index.html``.
 
-After a dataset-year's notebooks succeed, ``06_unit_profile`` runs once per unit (two papermill
-kernels side by side, ``UNIT_WORKERS``) into ``reports/<dataset>/<year>/units/<unit>.html``, and the
+After a dataset-year's notebooks succeed, ``06_unit_profile`` runs once per unit (``UNIT_WORKERS``
+threads side by side, each executing papermill on its own warm kernel, ``parlib.kernels``) into ``reports/<dataset>/<year>/units/<unit>.html``, and the
 result tables are exported to ``results.xlsx``. After all years of a dataset, ``07_trends`` renders
 ``reports/<dataset>/trends.html`` from the published years.
 
@@ -46,9 +46,23 @@ LANGS = ("vi", "en")
 # Parameters every notebook takes; set by the runner from its own options, never with -p.
 BASE_PARAMETERS = ("dataset", "year", "lang", "raw_root", "processed_root", "reports_root")
 # Parameters the runner sets itself for the unit and dataset notebooks; never with -p.
-RUNNER_PARAMETERS = ("unit_id", "history_root")
+RUNNER_PARAMETERS = ("unit_id", "history_root", "validated")
 DATA_ERRORS = ("ValidationFailed", "DataError")
-UNIT_WORKERS = 2  # papermill kernels run side by side for the unit profiles (each a subprocess)
+UNIT_WORKERS = 2  # threads executing notebooks, each on its own warm kernel (parlib.kernels)
+_POOL: list[ThreadPoolExecutor] = []
+
+
+def _pool() -> ThreadPoolExecutor:
+    """The process's notebook threads. They outlive one dataset-year so that their kernels, once
+    started and warm, serve every notebook of the run."""
+    if not _POOL:
+        _POOL.append(ThreadPoolExecutor(max_workers=UNIT_WORKERS, thread_name_prefix="notebook"))
+    return _POOL[0]
+
+
+def _execute_in_pool(notebook: Path, executed: Path, params: dict) -> tuple[str, str]:
+    """``_execute`` on one of the notebook threads (never call it from one of them)."""
+    return _pool().submit(_execute, notebook, executed, params).result()
 
 
 @dataclass
@@ -238,6 +252,9 @@ def _coerce(name: str, text: str, info: dict) -> object:
         raise UsageError(f"parameter {name!r}: {text!r} is not a valid {target.__name__}") from None
 
 
+_EXPORTERS = threading.local()
+
+
 def export_html(executed: Path, target: Path, title: str) -> Path:
     """Render an executed notebook to HTML with no code, no prompts and no stderr streams."""
     import nbformat
@@ -259,8 +276,11 @@ def export_html(executed: Path, target: Path, title: str) -> Path:
             kept.append(out)
         cell["outputs"] = kept
     nb.metadata["title"] = title
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+    exporter = getattr(_EXPORTERS, "html", None)
+    if exporter is None:  # one per thread: building one (templates, filters) costs more than using it
+        exporter = _EXPORTERS.html = HTMLExporter(
+            template_name="lab", exclude_input=True, exclude_input_prompt=True,
+            exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb)
     return write_text(target, body)
 
@@ -286,19 +306,15 @@ def _execute(notebook: Path, executed: Path, params: dict) -> tuple[str, str]:
     (jupyter_client picks free TCP ports before the kernel binds them, so two kernels started at
     once can collide) is retried, then reported as an execution error, never raised.
     """
-    import papermill
     from papermill.exceptions import PapermillExecutionError
+
+    from parlib import kernels
 
     executed.parent.mkdir(parents=True, exist_ok=True)
     problem = ""
     for attempt in range(1, KERNEL_ATTEMPTS + 1):
         try:
-            papermill.execute_notebook(
-                str(notebook), str(executed), parameters=params, kernel_name="python3",
-                progress_bar=False, log_output=False, cwd=str(notebook.parent),
-                # the kernel's own log (start-up chatter, the interrupt jupyter_client sends
-                # before every shutdown) is not the run's news; cell errors come via papermill
-                extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+            kernels.execute(str(notebook), str(executed), params, cwd=str(notebook.parent))
             return "success", ""
         except PapermillExecutionError as exc:
             return ("invalid" if exc.ename in DATA_ERRORS else "error"), f"{exc.ename}: {exc.evalue}"
@@ -335,8 +351,7 @@ def _run_unit_profiles(cfg: DatasetConfig, year: int, lang: str, params: dict, r
                         f"{unit_name} — {t(label, lang)} — {cfg.title(lang)} {year}")
         return unit_id, status, message
 
-    with ThreadPoolExecutor(max_workers=UNIT_WORKERS, thread_name_prefix="unit") as pool:
-        results = list(pool.map(lambda r: one(*r), units.itertuples(index=False, name=None)))
+    results = list(_pool().map(lambda r: one(*r), units.itertuples(index=False, name=None)))
     failed = [(u, s, m) for u, s, m in results if s != "success"]
     record = {"notebook": stem, "status": "success" if not failed else failed[0][1],
               "seconds": round(time.time() - started, 2), "units": len(results)}
@@ -390,7 +405,10 @@ def _run_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dic
     # Preflight: refuse bad data in-process, in a second, before any notebook or output is touched.
     from parlib import ingest, validate
 
-    checked, _ = validate.preflight(lambda: ingest.load_year(cfg, year))
+    # the records and Data Docs are saved in the staging folder; the validate notebook shows them
+    out_processed.mkdir(parents=True, exist_ok=True)
+    checked, _ = validate.preflight(lambda: ingest.load_year(cfg, year),
+                                    docs=out_processed / "gx", out_dir=out_processed)
     if not checked.success:
         _log(f"{dataset} {year}: refused, {len(checked.critical)} critical problem(s)")
         _refuse(cfg, year, lang, checked, prov, out_reports, failed_dir, started, run_id)
@@ -401,10 +419,10 @@ def _run_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dic
                        f"first: {first}", round(time.time() - started, 2))
     for notebook, (stem, label) in zip(notebook_paths(root), NOTEBOOKS):
         declared = notebook_parameters(notebook)
-        params = {k: v for k, v in {**base, **extra}.items() if k in declared}
+        params = {k: v for k, v in {**base, "validated": True, **extra}.items() if k in declared}
         executed = out_reports / "notebooks" / f"{stem}.ipynb"
         t0 = time.time()
-        status, message = _execute(notebook, executed, params)
+        status, message = _execute_in_pool(notebook, executed, params)
         if status != "success":
             outcome.status = status
             outcome.message = f"{stem}: {message}"
@@ -559,12 +577,20 @@ def run(datasets: list[str] | None = None, years: list[int] | None = None, lang:
             if outcome is not None:
                 outcomes.append(outcome)
         write_landing(paths.reports_dir(root))
+    from parlib import kernels
+
+    kernels.shutdown()
     return outcomes
 
 
 def _run_years(dataset: str, years: list[int], lang: str, extra: dict, root: Path,
                force: bool) -> list[Outcome]:
-    return [run_year(dataset, y, lang, extra, root, force) for y in sorted(years)]
+    from parlib import kernels
+
+    try:
+        return [run_year(dataset, y, lang, extra, root, force) for y in sorted(years)]
+    finally:
+        kernels.shutdown()
 
 
 def run_dataset(dataset: str, lang: str = "vi", extra: dict | None = None,
@@ -602,8 +628,8 @@ def run_dataset(dataset: str, lang: str = "vi", extra: dict | None = None,
                       "history_root": str(paths.processed_dir(root)), **(extra or {})}
             executed = stage / f"{stem}.ipynb"
             t0 = time.time()
-            status, message = _execute(notebook, executed,
-                                       {k: v for k, v in params.items() if k in declared})
+            status, message = _execute_in_pool(notebook, executed,
+                                               {k: v for k, v in params.items() if k in declared})
             seconds = round(time.time() - t0, 2)
             outcome.notebooks.append({"notebook": stem, "status": status, "seconds": seconds})
             _log(f"  {dataset} {stem:<12} {status:<8} {seconds:6.1f}s")

@@ -93,6 +93,10 @@ def load_suite_dict(name: str, folder: Path | None = None) -> dict:
 @lru_cache(maxsize=1)
 def _context():
     """One ephemeral GX context per process, progress bars off (they leak into notebooks)."""
+    return _new_context()
+
+
+def _new_context():
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -156,14 +160,27 @@ def _problems_from_result(result, frame: Frame, parameters: dict) -> list[Proble
     return problems
 
 
-def docs_context(project_dir: Path):
-    """A file-backed GX project in ``project_dir`` whose validations are published as Data Docs."""
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
+_DOCS_CONTEXTS: dict[str, object] = {}
 
-    context = gx.get_context(mode="file", project_root_dir=str(project_dir))
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    return context
+
+def docs_context(project_dir: Path):
+    """The GX context whose validations are published as Data Docs under ``project_dir``.
+
+    Ephemeral (in memory) with its Data Docs site pointed at ``project_dir``: a file-backed project
+    rereads and rewrites its YAML configuration on every step, which cost seconds per suite. One
+    context per folder and process, so the input and result suites of a run share one site index.
+    """
+    key = str(Path(project_dir).resolve())
+    if key not in _DOCS_CONTEXTS:
+        context = _new_context()
+        site = data_docs_index(project_dir).parent
+        context.update_data_docs_site("local_site", {
+            "class_name": "SiteBuilder", "show_how_to_buttons": False,
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                              "base_directory": str(site)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
+        _DOCS_CONTEXTS[key] = context
+    return _DOCS_CONTEXTS[key]
 
 
 def data_docs_index(project_dir: Path) -> Path:
@@ -191,8 +208,6 @@ def _validate_frame(context, suite, frame: Frame, parameters: dict, with_docs: b
     data = frame.data[[c for c in _columns_used(suite) if c in frame.data.columns]]
     source = context.data_sources.add_or_update_pandas(name)
     if with_docs:
-        from great_expectations.checkpoint import UpdateDataDocsAction
-
         try:
             asset = source.get_asset(name)
         except LookupError:
@@ -204,9 +219,10 @@ def _validate_frame(context, suite, frame: Frame, parameters: dict, with_docs: b
         suite = context.suites.add_or_update(suite)
         definition = context.validation_definitions.add_or_update(
             gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
+        # no per-checkpoint Data Docs action: it rebuilds the whole site each time; the caller
+        # builds the site once after the last suite
         checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
             name=name, validation_definitions=[definition],
-            actions=[UpdateDataDocsAction(name="data_docs")],
             result_format={"result_format": "COMPLETE"}))
         run = checkpoint.run(batch_parameters={"dataframe": data},
                              expectation_parameters=parameters)
@@ -229,8 +245,11 @@ def run_suites(frames: list[Frame], parameters: dict | None = None,
     """
     import great_expectations as gx
 
+    from great_expectations.data_context.data_context.context_factory import project_manager
+
     parameters = parameters or {}
     context = docs_context(docs) if docs else _context()
+    project_manager.set_project(context)  # GX resolves stores through the "current" context
     report = ValidationReport()
     for frame in frames:
         suite = gx.ExpectationSuite(**load_suite_dict(frame.suite, folder))
@@ -244,6 +263,8 @@ def run_suites(frames: list[Frame], parameters: dict | None = None,
             frame.suite, frame.file, len(result.results),
             sum(1 for r in result.results if not r.success and _severity(r) == "critical"),
             sum(1 for r in result.results if not r.success and _severity(r) == "warning")))
+    if docs:
+        context.build_data_docs()
     return report
 
 
@@ -414,12 +435,16 @@ def publish_docs(project_dir: Path, target: Path) -> Path | None:
     return Path(target) / "index.html"
 
 
-def preflight(inputs_loader) -> tuple[ValidationReport, object | None]:
+def preflight(inputs_loader, docs: Path | None = None,
+              out_dir: Path | None = None) -> tuple[ValidationReport, object | None]:
     """Everything that can refuse a dataset-year, in one process, before any notebook runs:
     read the inputs, run the input suites, compute, run the result suites.
 
     ``inputs_loader`` is a no-argument function returning ``YearInputs`` (it may raise
-    ``DataError``). Returns the report and the inputs (None when they could not be read).
+    ``DataError``). Returns the report and the inputs (None when they could not be read). With
+    ``docs`` the validations also build the Data Docs site there; with ``out_dir`` the two records
+    are saved there (``validation`` for the inputs, ``validation_results`` for the computed
+    results), which is what the validate and index notebooks show.
     """
     from parlib import score
     from parlib.errors import DataError
@@ -429,12 +454,40 @@ def preflight(inputs_loader) -> tuple[ValidationReport, object | None]:
     except DataError as exc:
         problems = exc.problems or [Problem("critical", "unreadable_input", message=str(exc))]
         return ValidationReport(problems=list(problems)), None
-    report = validate_inputs(inputs)
+    report = validate_inputs(inputs, docs=docs)
+    if out_dir is not None:
+        save(report, out_dir)
+        for stale in ("validation_results.json", "validation_results_problems.csv"):
+            (Path(out_dir) / stale).unlink(missing_ok=True)  # an earlier run's, not these inputs'
     if report.success:
         results = score.compute(inputs)
-        report = report.extend(validate_results(results))
-        report.problems += _analysis_inputs_problems(inputs, results)
+        checked = validate_results(results, docs=docs)
+        checked.problems += _analysis_inputs_problems(inputs, results)
+        if out_dir is not None:
+            save(checked, out_dir, "validation_results")
+        report = report.extend(checked)
+    if docs is not None:  # the site is written; the in-memory results are not needed any more
+        _DOCS_CONTEXTS.pop(str(Path(docs).resolve()), None)
     return report, inputs
+
+
+def checked_year(inputs: YearInputs, out_dir: Path, docs: Path, validated: bool) -> ValidationReport:
+    """The input suites' report of a dataset-year, as the validate notebook shows it.
+
+    ``validated``: the runner's preflight has already validated these inputs in this run and saved
+    both records (and the Data Docs) in ``out_dir``; they are read back, not recomputed. Otherwise
+    (a notebook run by hand) the preflight runs here, on ``inputs``, and saves them.
+    """
+    if not validated:
+        preflight(lambda: inputs, docs=docs, out_dir=out_dir)
+    return load(out_dir)
+
+
+def load(out_dir: Path, name: str = "validation") -> ValidationReport:
+    """A report saved by ``save``."""
+    data = json.loads((Path(out_dir) / f"{name}.json").read_text(encoding="utf-8"))
+    return ValidationReport([Problem(**p) for p in data["problems"]],
+                            [SuiteSummary(**x) for x in data["suites"]])
 
 
 def _analysis_inputs_problems(inputs: YearInputs, results) -> list[Problem]:
