@@ -187,6 +187,23 @@ def _columns_used(suite) -> list[str]:
     return list(dict.fromkeys(used))
 
 
+_FACTORS: dict | None = None  # while validate_inputs runs: text columns' codes, by memory
+
+
+def _factorize(series: pd.Series) -> tuple[np.ndarray, object]:
+    """``pd.factorize(series, use_na_sentinel=False)``; a text column seen before during the same
+    ``validate_inputs`` call (same memory, as the frames share the score table's columns) is not
+    factorised again. The inputs are not modified during the call, so equal memory is equal data."""
+    values = getattr(series.array, "_ndarray", None)
+    if _FACTORS is None or values is None or values.dtype != object:
+        return pd.factorize(series, use_na_sentinel=False)
+    key = (values.__array_interface__["data"][0], values.shape, values.strides)
+    if key not in _FACTORS:
+        # the array is kept with its codes, so its memory cannot be reused while the entry lives
+        _FACTORS[key] = (values, pd.factorize(series, use_na_sentinel=False))
+    return _FACTORS[key][1]
+
+
 def _validate_frame(context, suite, frame: Frame, parameters: dict, with_docs: bool):
     """Run one suite on one frame; with Data Docs, through a checkpoint that updates them."""
     import great_expectations as gx
@@ -306,7 +323,7 @@ def _value_codes(series: pd.Series) -> tuple[np.ndarray, int]:
     pandas takes ``1``, ``1.0`` and ``True`` for one value, and ``None`` and ``NaN``)."""
     if series.dtype == bool:
         return series.to_numpy().astype("int64"), 2
-    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    codes, uniques = _factorize(series)
     codes, n = codes.astype("int64"), max(len(uniques), 1)
     if series.dtype == object:
         kinds, kind_uniques = pd.factorize(np.array([type(v).__name__ for v in series], dtype=object))
@@ -407,8 +424,8 @@ def _equality_codes(data: pd.DataFrame) -> pd.DataFrame:
     pandas' own duplicate checks see them, get equal codes); missing values stay missing."""
     columns = {}
     for col in data.columns:
-        codes, _ = pd.factorize(data[col])
-        missing = codes < 0
+        codes, uniques = _factorize(data[col])
+        missing = np.asarray(pd.isna(uniques), dtype=bool)[codes]
         columns[col] = np.where(missing, np.nan, codes) if missing.any() else codes.astype("int64")
     return pd.DataFrame(columns, index=data.index)
 
@@ -536,6 +553,7 @@ def framework_frames(inputs: YearInputs) -> list[Frame]:
             Frame("framework_totals", totals, f"{toml} [frameworks.{fwc.id}]", row_column=None)]
 
 
+@lru_cache(maxsize=100_000)
 def name_key(name: str) -> str:
     """Names compared as people read them: no diacritics, case or spacing (``Sở Tư  pháp`` =
     ``so tu phap``). Two units with the same key are probably one unit entered twice."""
@@ -569,9 +587,9 @@ def scores_frame(inputs: YearInputs) -> Frame:
     leaves = inputs.framework.loc[inputs.framework["is_leaf"], ["code", "max_appraisal",
                                                                 "max_survey"]].drop_duplicates("code")
     scores = inputs.scores
-    s = scores.copy()
+    s = scores.copy(deep=False)  # copy on write: the new columns do not touch inputs.scores
     # per distinct criterion, not per row: a million rows name a hundred criteria
-    crit_codes, crits = pd.factorize(scores["criterion"], use_na_sentinel=False)
+    crit_codes, crits = _factorize(scores["criterion"])
     at = pd.Index(leaves["code"]).get_indexer(crits)
     found = at >= 0
     s["code"] = _take(np.where(found, crits, np.nan), crit_codes, s.index, "str")
@@ -591,14 +609,14 @@ def scores_frame(inputs: YearInputs) -> Frame:
     for col in ("self", "appraised", "survey"):
         s[f"{col}_unreadable"] = (s[f"{col}_unparsed"] != "").astype("bool")
     # per distinct unit id, and per distinct (unit name, unit id) pair
-    unit_codes, unit_ids = pd.factorize(scores["unit_id"], use_na_sentinel=False)
+    unit_codes, unit_ids = _factorize(scores["unit_id"])
     unit_ids = pd.Series(unit_ids, dtype=object)
     s["unit_registered"] = _take(unit_ids.isin(set(inputs.units["unit_id"])), unit_codes, s.index,
                                  "bool")
     registry = inputs.units.drop_duplicates("unit_id").set_index("unit_id")["unit_name"]
     registry_names = unit_ids.map(registry).fillna("").astype("str")
     s["registry_name"] = _take(registry_names, unit_codes, s.index, "str")
-    name_codes, names = pd.factorize(s["unit_name"], use_na_sentinel=False)
+    name_codes, names = _factorize(s["unit_name"])
     pair_codes, pairs = pd.factorize(name_codes.astype("int64") * len(unit_ids) + unit_codes)
     name = pd.Series(np.asarray(names, dtype=object)[pairs // max(len(unit_ids), 1)], dtype="str")
     registered_name = registry_names.to_numpy(dtype=object)[pairs % max(len(unit_ids), 1)]
@@ -618,7 +636,7 @@ def scores_frame(inputs: YearInputs) -> Frame:
 def coverage_frames(inputs: YearInputs) -> list[Frame]:
     leaves = list(dict.fromkeys(inputs.framework.loc[inputs.framework["is_leaf"], "code"]))
     registered = set(inputs.units["unit_id"])
-    unit_codes, units = pd.factorize(inputs.scores["unit_id"], use_na_sentinel=False)
+    unit_codes, units = _factorize(inputs.scores["unit_id"])
     units = pd.Series(units, dtype=object)
     is_assessed = units.isin(registered).to_numpy(bool)
     assessed = units[is_assessed].to_numpy(dtype=object)  # in order of first appearance
@@ -627,7 +645,7 @@ def coverage_frames(inputs: YearInputs) -> list[Frame]:
                         ).astype("str")
     # which (assessed unit, leaf) cells have a row: positions in the grid, from integer codes
     unit_at = np.where(is_assessed, np.cumsum(is_assessed) - 1, -1)[unit_codes]
-    crit_codes, crits = pd.factorize(inputs.scores["criterion"], use_na_sentinel=False)
+    crit_codes, crits = _factorize(inputs.scores["criterion"])
     leaf_at = pd.Index(leaves, dtype=object).get_indexer(pd.Index(crits, dtype=object))[crit_codes]
     ok = (unit_at >= 0) & (leaf_at >= 0)
     has_row = np.zeros(len(grid), dtype=bool)
@@ -671,9 +689,14 @@ def validate_inputs(inputs: YearInputs, folder: Path | None = None,
         "leaf_codes": sorted(fw.loc[fw["is_leaf"], "code"].tolist()),
         "framework": inputs.year.framework.id,
     }
-    frames = [*framework_frames(inputs), units_frame(inputs), scores_frame(inputs),
-              *coverage_frames(inputs), published_frame(inputs), bands_frame(inputs)]
-    report = run_suites(frames, parameters, folder, docs)
+    global _FACTORS
+    _FACTORS = {}
+    try:
+        frames = [*framework_frames(inputs), units_frame(inputs), scores_frame(inputs),
+                  *coverage_frames(inputs), published_frame(inputs), bands_frame(inputs)]
+        report = run_suites(frames, parameters, folder, docs)
+    finally:
+        _FACTORS = None
     notes = [Problem(**{k: (None if k == "row" and pd.isna(v) else v) for k, v in row.items()})
              for row in inputs.notes.to_dict("records")]
     report.problems = notes + report.problems
