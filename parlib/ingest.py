@@ -159,16 +159,21 @@ def read_table(path: Path) -> pd.DataFrame:
             raise
         raise DataError(f"{paths.display(path)}: cannot be read as a table: {exc}") from exc
     df.columns = [nfc(str(c)).strip() for c in df.columns]
-    changed = pd.Series(False, index=df.index)
-    empty = pd.Series(True, index=df.index)
-    for col in df.columns:
-        series = df[col]
-        was_changed = pd.Series(by_unique(series, lambda v: isinstance(v, str) and nfc(v) != v),
-                                index=df.index, dtype="bool")
+    changed = np.zeros(len(df), dtype=bool)
+    empty = np.ones(len(df), dtype=bool)
+    for col in df.columns:  # each distinct value once: normalised to NFC? blank?
+        codes, uniques = pd.factorize(df[col], use_na_sentinel=False)
+        was_changed = np.array([isinstance(v, str) and nfc(v) != v for v in uniques], dtype=bool)
         if was_changed.any():
-            df[col] = by_unique(series, lambda v: nfc(v) if isinstance(v, str) else v)
-            changed |= was_changed
-        empty &= pd.Series(by_unique(df[col], _blank), index=df.index, dtype="bool")
+            normalised = np.empty(len(uniques), dtype=object)
+            for i, value in enumerate(uniques):
+                normalised[i] = nfc(value) if isinstance(value, str) else value
+            df[col] = normalised[codes]
+            changed |= was_changed[codes]
+            codes, uniques = pd.factorize(df[col], use_na_sentinel=False)
+        empty &= np.array([_blank(v) for v in uniques], dtype=bool)[codes]
+    changed = pd.Series(changed, index=df.index)
+    empty = pd.Series(empty, index=df.index)
     df.insert(0, "source_row", range(2, len(df) + 2))
     # Drop fully empty rows (trailing lines in Excel), keeping row numbers of the others.
     out = df.loc[~empty].reset_index(drop=True)
@@ -307,7 +312,8 @@ def read_scores(path: Path, notes: Notes | None = None) -> pd.DataFrame:
     df = canonical_columns(raw, SCORES_ALIASES, path, ("unit_id", "criterion"))
     if notes:
         notes.normalised(raw, path)
-        df["criterion"] = _text(df["criterion"]).map(fwk.normalise_code)
+        df["criterion"] = pd.Series(by_unique(_text(df["criterion"]), fwk.normalise_code),
+                                    index=df.index, dtype="str")
         df = notes.correct(df, "scores", path)
     missing_scores = [c for c in SCORE_COLUMNS if c not in df.columns]
     if len(missing_scores) == len(SCORE_COLUMNS):

@@ -73,9 +73,59 @@ def rounding_tolerance(n_parts: int, decimals: int) -> float:
 
 def points_table(inputs: YearInputs) -> pd.DataFrame:
     """One row per unit × leaf × component that exists for the leaf (its maximum is > 0)."""
+    return _points_table(inputs)[0]
+
+
+def _points_table(inputs: YearInputs):
+    """``points_table`` and, per row, the sorted-order codes of its unit and criterion (with the
+    sorted values), which the index tables group by."""
     leaves = inputs.framework.loc[inputs.framework["is_leaf"],
                                   ["code", "area", "max_appraisal", "max_survey"]]
-    scored = inputs.scores.merge(leaves, left_on="criterion", right_on="code", how="inner")
+    scores = inputs.scores
+    if leaves["code"].duplicated().any():  # refused by validation; joined as before, row by row
+        points = _points_table_joined(scores, leaves)
+        return points, _sorted_codes(points["unit_id"]), _sorted_codes(points["criterion"])
+    # the join and the sort on integer codes: a million rows name ten thousand units, a hundred leaves
+    crit_codes, crits = pd.factorize(scores["criterion"], sort=True, use_na_sentinel=False)
+    unit_codes, units = pd.factorize(scores["unit_id"], sort=True, use_na_sentinel=False)
+    leaf = pd.Index(leaves["code"]).get_indexer(pd.Index(crits))[crit_codes]  # -1: not a leaf
+    area = leaves["area"].to_numpy(dtype=object)
+    parts = []
+    for c, (max_col, score_col, kps_col) in enumerate((
+            ("max_appraisal", "appraised_score", "appraised_kps"),
+            ("max_survey", "survey_score", "survey_kps"))):
+        maxima = np.nan_to_num(leaves[max_col].to_numpy("float64"), nan=0.0)
+        rows = np.flatnonzero((leaf >= 0) & (maxima[leaf] > 0))
+        parts.append((c, rows, maxima))
+    component = np.concatenate([np.full(len(rows), c, dtype="int64") for c, rows, _ in parts])
+    rows = np.concatenate([rows for _, rows, _ in parts])
+    order = np.lexsort((component, crit_codes[rows], unit_codes[rows]))  # stable, as sort_values
+    component, rows = component[order], rows[order]
+    appraisal = component == 0
+    at = leaf[rows]
+    max_points = np.where(appraisal, parts[0][2][at], parts[1][2][at])
+    kps = np.where(appraisal, scores["appraised_kps"].to_numpy(bool)[rows],
+                   scores["survey_kps"].to_numpy(bool)[rows])
+    points = np.where(appraisal, scores["appraised_score"].to_numpy("float64")[rows],
+                      scores["survey_score"].to_numpy("float64")[rows])
+    self_points = np.where(appraisal, scores["self_score"].to_numpy("float64")[rows], np.nan)
+    out = pd.DataFrame({
+        "unit_id": pd.Series(np.asarray(units, dtype=object)[unit_codes[rows]], dtype="str"),
+        "criterion": pd.Series(np.asarray(crits, dtype=object)[crit_codes[rows]], dtype="str"),
+        "area": pd.Series(area[at], dtype="str"),
+        "component": pd.Series(np.array(["appraisal", "survey"], dtype=object)[component],
+                               dtype="str"),
+        "max_points": max_points,
+        "applicable": ~kps,
+        "self_points": self_points,
+        "points": points,
+    })
+    return (out, (unit_codes[rows], np.asarray(units, dtype=object)),
+            (crit_codes[rows], np.asarray(crits, dtype=object)))
+
+
+def _points_table_joined(scores: pd.DataFrame, leaves: pd.DataFrame) -> pd.DataFrame:
+    scored = scores.merge(leaves, left_on="criterion", right_on="code", how="inner")
     parts = []
     for component, max_col, score_col, kps_col in (
             ("appraisal", "max_appraisal", "appraised_score", "appraised_kps"),
@@ -97,41 +147,75 @@ def points_table(inputs: YearInputs) -> pd.DataFrame:
     return points.sort_values(["unit_id", "criterion", "component"], ignore_index=True)
 
 
-def aggregate(points: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Sum applicable points and maxima over ``by``; adds the index and points deducted.
+def _measures(points: pd.DataFrame, rows: np.ndarray | None = None) -> pd.DataFrame:
+    """The summed columns of ``aggregate``, one row per points row (``rows``: which, repeated)."""
+    def take(values):
+        return values if rows is None else values[rows]
 
-    Not-arising rows contribute neither points nor maximum, so they leave the index unchanged.
-    """
-    p = points
-    live = p["applicable"]
-    appraisal = live & (p["component"] == "appraisal")
-    survey = live & (p["component"] == "survey")
-    frame = pd.DataFrame({
-        **{col: p[col] for col in by},
-        "achieved_points": p["points"].where(live, 0.0),
-        "max_points": p["max_points"].where(live, 0.0),
-        "self_points": p["self_points"].where(appraisal, 0.0),
-        "appraised_points": p["points"].where(appraisal, 0.0),
-        "survey_points": p["points"].where(survey, 0.0),
-        "max_appraisal": p["max_points"].where(appraisal, 0.0),
-        "max_survey": p["max_points"].where(survey, 0.0),
-        "max_points_declared": p["max_points"],
+    live = take(points["applicable"].to_numpy(bool))
+    comp = take(points["component"].to_numpy(dtype=object))
+    appraisal = live & (comp == "appraisal")
+    survey = live & (comp == "survey")
+    pts = take(points["points"].to_numpy("float64"))
+    mx = take(points["max_points"].to_numpy("float64"))
+    selfp = take(points["self_points"].to_numpy("float64"))
+    return pd.DataFrame({
+        "achieved_points": np.where(live, pts, 0.0),
+        "max_points": np.where(live, mx, 0.0),
+        "self_points": np.where(appraisal, selfp, 0.0),
+        "appraised_points": np.where(appraisal, pts, 0.0),
+        "survey_points": np.where(survey, pts, 0.0),
+        "max_appraisal": np.where(appraisal, mx, 0.0),
+        "max_survey": np.where(survey, mx, 0.0),
+        "max_points_declared": mx,
         "n_appraisal_parts": appraisal.astype("int64"),
         "n_survey_parts": survey.astype("int64"),
         "n_not_arising": (~live).astype("int64"),
     })
-    for col in by:  # categorical keys: grouping millions of rows by text is many times slower
-        frame[col] = frame[col].astype("category")
-    out = frame.groupby(by, sort=True, as_index=False, observed=True).sum()
-    for col in by:
-        out[col] = out[col].astype("str")
+
+
+def _grouped_sums(measures: pd.DataFrame, keys: list[tuple[str, np.ndarray, np.ndarray]]
+                  ) -> pd.DataFrame:
+    """Sum ``measures`` by the keys (name, integer code per row in sorted order, the sorted values),
+    groups sorted by the keys; pandas' grouped sum (compensated, in row order) on one integer key."""
+    key = np.zeros(len(measures), dtype="int64")
+    ok = np.ones(len(measures), dtype=bool)
+    for _, codes, values in keys:
+        key = key * max(len(values), 1) + codes
+        ok &= codes >= 0
+    if not ok.all():  # missing keys form no group (as groupby's dropna)
+        measures, key = measures[ok], key[ok]
+    sums = measures.groupby(key, sort=True).sum()
+    group = sums.index.to_numpy()
+    out = {}
+    for name, _, values in reversed(keys):
+        n = max(len(values), 1)
+        out[name] = pd.Series(np.asarray(values, dtype=object)[group % n], dtype="str")
+        group = group // n
+    out = pd.DataFrame({**{name: out[name] for name, _, _ in keys},
+                        **{c: sums[c].to_numpy() for c in sums.columns}})
     out = out.rename(columns={"max_points_declared": "max_points_full"})
     out["index_pct_exact"] = index_pct(out["achieved_points"], out["max_points"])
     out["points_deducted"] = (out["self_points"] - out["appraised_points"]).round(6)
     return out
 
 
-def reconcile(unit: pd.DataFrame, published: pd.DataFrame, decimals: int,
+def _sorted_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    codes, values = pd.factorize(series, sort=True)
+    return codes.astype("int64"), np.asarray(values, dtype=object)
+
+
+def aggregate(points: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Sum applicable points and maxima over ``by``; adds the index and points deducted.
+
+    Not-arising rows contribute neither points nor maximum, so they leave the index unchanged.
+    Groups come sorted by ``by``; keys are grouped as integer codes (text is many times slower).
+    """
+    return _grouped_sums(_measures(points), [(c, *_sorted_codes(points[c])) for c in by])
+
+
+def reconcile(
+unit: pd.DataFrame, published: pd.DataFrame, decimals: int,
               prefer_published: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Compare published totals with the computed ones; optionally adopt close published totals.
 
@@ -203,6 +287,43 @@ def with_ancestors(points: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+def _ancestor_rows(crit: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, tuple]:
+    """``with_ancestors`` without copying the table: which points rows it repeats, in its order,
+    and the node each repetition counts towards (sorted-order codes and values). ``crit``: the
+    points' criterion codes and values."""
+    codes, leaves = crit
+    leaves = [str(c) for c in leaves]
+    depth = max((fwk.depth(c) for c in leaves), default=0)
+    rows, nodes = [], []
+    for level in range(1, depth + 1):
+        node = np.array([".".join(c.split(".")[:level]) if fwk.depth(c) >= level else ""
+                         for c in leaves], dtype=object)
+        at = np.flatnonzero(np.array([fwk.depth(c) >= level for c in leaves], dtype=bool)[codes])
+        rows.append(at)
+        nodes.append(node)
+    if not rows:
+        return np.zeros(0, dtype="int64"), (np.zeros(0, dtype="int64"), np.zeros(0, dtype=object))
+    # node codes per (level, leaf), then per row
+    node_codes, node_values = pd.factorize(np.concatenate(nodes), sort=True)
+    node_codes = node_codes.reshape(len(nodes), len(leaves))
+    per_row = np.concatenate([node_codes[level][codes[at]] for level, at in enumerate(rows)])
+    return np.concatenate(rows), (per_row.astype("int64"), np.asarray(node_values, dtype=object))
+
+
+def _with_names(table: pd.DataFrame, key: str, names: pd.DataFrame) -> pd.DataFrame:
+    """``table.merge(names, left_on=key, right_index=True, how="left")``, looked up per code."""
+    if names.index.has_duplicates:
+        return table.merge(names, left_on=key, right_index=True, how="left")
+    codes, values = pd.factorize(table[key], use_na_sentinel=False)
+    at = names.index.get_indexer(pd.Index(values, dtype=object))
+    out = table.copy()
+    for col in names.columns:
+        looked_up = names[col].to_numpy(dtype=object)[at]
+        looked_up[at < 0] = np.nan
+        out[col] = pd.Series(looked_up[codes], index=table.index, dtype=names[col].dtype)
+    return out
+
+
 @dataclass
 class Results:
     points: pd.DataFrame
@@ -218,10 +339,11 @@ def compute(inputs: YearInputs) -> Results:
     """All indexes of one dataset-year."""
     yc = inputs.year
     decimals = yc.decimals
-    points = points_table(inputs)
+    points, unit_codes, crit = _points_table(inputs)
     units = inputs.units[["unit_id", "unit_name", "kind", "group"]]
 
-    unit = aggregate(points, ["unit_id"])
+    measures = _measures(points)
+    unit = _grouped_sums(measures, [("unit_id", *unit_codes)])
     unit, recon = reconcile(unit, inputs.published, decimals, yc.prefer_published_totals)
     unit = units.merge(unit, on="unit_id", how="inner")
     unit.insert(0, "year", yc.year)
@@ -236,14 +358,23 @@ def compute(inputs: YearInputs) -> Results:
             "n_survey_parts", "n_not_arising"]
     unit = unit[lead].sort_values(["rank", "unit_id"], ignore_index=True)
 
+    # area and criterion tables grouped by integer codes (the values are looked up per criterion)
     names = inputs.framework.set_index("code")[["name_vi", "name_en", "level"]]
-    area = aggregate(points, ["unit_id", "area"])
-    area = area.merge(names, left_on="area", right_index=True, how="left")
+    area_of = np.empty(len(crit[1]), dtype=object)
+    area_of[crit[0]] = points["area"].to_numpy(dtype=object)  # a leaf's area follows from its code
+    area_codes, area_values = pd.factorize(area_of, sort=True)
+    area = _grouped_sums(measures, [("unit_id", *unit_codes),
+                                    ("area", area_codes.astype("int64")[crit[0]],
+                                     np.asarray(area_values, dtype=object))])
+    area = _with_names(area, "area", names)
     area["index_pct"] = round_half_up(area["index_pct_exact"], decimals)
     area.insert(0, "year", yc.year)
 
-    crit = aggregate(with_ancestors(points), ["unit_id", "code"])
-    crit = crit.merge(names, left_on="code", right_index=True, how="left")
+    # every node of the tree from the rows of its leaves, as with_ancestors(points) lays them out
+    rows, nodes = _ancestor_rows(crit)
+    crit = _grouped_sums(_measures(points, rows), [("unit_id", unit_codes[0][rows], unit_codes[1]),
+                                                   ("code", *nodes)])
+    crit = _with_names(crit, "code", names)
     crit["index_pct"] = round_half_up(crit["index_pct_exact"], decimals)
     crit.insert(0, "year", yc.year)
 

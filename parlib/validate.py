@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from parlib import framework as fwk
@@ -121,7 +122,9 @@ def _show(value: object) -> str:
     return str(value)
 
 
-def _problems_from_result(result, frame: Frame, parameters: dict) -> list[Problem]:
+def _problems_from_result(result, frame: Frame, parameters: dict,
+                          indices=None) -> list[Problem]:
+    """``indices``: labels of the failing rows when GX judged distinct rows (else GX's own list)."""
     config = result.expectation_config
     meta = config.meta or {}
     severity = _severity(result)
@@ -134,8 +137,9 @@ def _problems_from_result(result, frame: Frame, parameters: dict) -> list[Proble
     if exc.get("raised_exception"):
         return [Problem("critical", "expectation_error", frame.file, value=config.type,
                         message=f"the check itself failed: {exc.get('exception_message')}")]
-    indices = (result.result or {}).get("unexpected_index_list")
-    if not indices:
+    if indices is None:
+        indices = (result.result or {}).get("unexpected_index_list")
+    if indices is None or not len(indices):
         observed = _show((result.result or {}).get("observed_value"))
         return [Problem(severity, check, frame.file, value=observed,
                         expected=template.format_map(_Row({**parameters, **config.kwargs})),
@@ -200,12 +204,31 @@ def _columns_used(suite) -> list[str]:
     return list(dict.fromkeys(used))
 
 
+_FACTORS: dict | None = None  # while validate_inputs runs: text columns' codes, by memory
+
+
+def _factorize(series: pd.Series) -> tuple[np.ndarray, object]:
+    """``pd.factorize(series, use_na_sentinel=False)``; a text column seen before during the same
+    ``validate_inputs`` call (same memory, as the frames share the score table's columns) is not
+    factorised again. The inputs are not modified during the call, so equal memory is equal data."""
+    values = getattr(series.array, "_ndarray", None)
+    if _FACTORS is None or values is None or values.dtype != object:
+        return pd.factorize(series, use_na_sentinel=False)
+    key = (values.__array_interface__["data"][0], values.shape, values.strides)
+    if key not in _FACTORS:
+        # the array is kept with its codes, so its memory cannot be reused while the entry lives
+        _FACTORS[key] = (values, pd.factorize(series, use_na_sentinel=False))
+    return _FACTORS[key][1]
+
+
 def _validate_frame(context, suite, frame: Frame, parameters: dict, with_docs: bool):
     """Run one suite on one frame; with Data Docs, through a checkpoint that updates them."""
     import great_expectations as gx
 
     name = frame.suite
     data = frame.data[[c for c in _columns_used(suite) if c in frame.data.columns]]
+    if not with_docs:
+        return _validate_data(suite, data, parameters)
     source = context.data_sources.add_or_update_pandas(name)
     if with_docs:
         try:
@@ -227,21 +250,264 @@ def _validate_frame(context, suite, frame: Frame, parameters: dict, with_docs: b
         run = checkpoint.run(batch_parameters={"dataframe": data},
                              expectation_parameters=parameters)
         return next(iter(run.run_results.values()))
-    asset = source.add_dataframe_asset(f"{name}-{id(frame)}")
-    batch = asset.add_batch_definition_whole_dataframe("all").get_batch(
-        batch_parameters={"dataframe": data})
-    try:
-        return batch.validate(suite, expectation_parameters=parameters,
-                              result_format={"result_format": "COMPLETE"})
-    finally:
-        context.data_sources.delete(name)
+
+
+@lru_cache(maxsize=1)
+def _batch_definition():
+    """The one in-memory asset every validation without Data Docs goes through (adding and
+    deleting a data source per table rewrote the context's configuration each time)."""
+    source = _context().data_sources.add_or_update_pandas("parlib")
+    return source.add_dataframe_asset("frames").add_batch_definition_whole_dataframe("all")
+
+
+_RESULTS: dict = {}
+_CACHE_SIZE = 64
+_CACHE_ROWS = 50_000  # larger frames are not worth hashing
+
+
+def _validate_data(suite, data: pd.DataFrame, parameters: dict):
+    """GX on ``data``, without Data Docs. A frame GX has already judged with the same suite and
+    parameters gets that result back (``_cache_key``): GX's verdict is a function of those three,
+    and the years of a dataset share their registry, framework and bands."""
+    key = _cache_key(suite, data, parameters)
+    if key is not None and key in _RESULTS:
+        return _RESULTS[key]
+    batch = _batch_definition().get_batch(batch_parameters={"dataframe": data})
+    result = batch.validate(suite, expectation_parameters=parameters,
+                            result_format={"result_format": "COMPLETE"})
+    if key is not None:
+        if len(_RESULTS) >= _CACHE_SIZE:
+            _RESULTS.pop(next(iter(_RESULTS)))
+        _RESULTS[key] = result
+    return result
+
+
+def _cache_key(suite, data: pd.DataFrame, parameters: dict) -> str | None:
+    """Everything GX's verdict depends on: the suite, the parameters and the frame exactly (column
+    names, dtypes, index, values and, in object columns, each value's type: pandas hashes ``1`` and
+    ``'1'`` alike). None (not cached) for large frames."""
+    import hashlib
+
+    if len(data) > _CACHE_ROWS:
+        return None
+    h = hashlib.blake2b(digest_size=20)
+    h.update(json.dumps(suite.to_json_dict(), sort_keys=True, default=str).encode())
+    h.update(json.dumps(parameters, sort_keys=True, default=str).encode())
+    h.update(repr([(str(c), str(t)) for c, t in data.dtypes.items()]).encode())
+    h.update(repr((type(data.index).__name__, str(data.index.dtype))).encode())
+    h.update(pd.util.hash_pandas_object(data, index=True).to_numpy().tobytes())
+    for col in data.columns:
+        if data[col].dtype == object:
+            h.update(repr([type(v).__name__ for v in data[col]]).encode())
+    return h.hexdigest()
+
+
+# --- row-wise expectations on distinct rows ---------------------------------------------------------
+# A row-wise expectation decides each row from that row's values in the columns it names, so GX can
+# judge each distinct combination of those values once and its verdict be carried back to every row
+# holding it. The others (uniqueness, counts, means, `mostly`, row conditions) see the whole frame.
+
+ROW_WISE = frozenset({
+    "expect_column_values_to_be_in_set", "expect_column_values_to_not_be_in_set",
+    "expect_column_values_to_be_between", "expect_column_values_to_not_be_null",
+    "expect_column_values_to_be_null", "expect_column_values_to_match_regex",
+    "expect_column_values_to_not_match_regex", "expect_column_values_to_match_regex_list",
+    "expect_column_values_to_not_match_regex_list", "expect_column_values_to_be_of_type",
+    "expect_column_values_to_be_in_type_list", "expect_column_value_lengths_to_be_between",
+    "expect_column_value_lengths_to_equal", "expect_column_pair_values_a_to_be_greater_than_b",
+    "expect_column_pair_values_to_be_equal", "expect_column_pair_values_to_be_in_set",
+    "expect_multicolumn_sum_to_equal", "expect_select_column_values_to_be_unique_within_record"})
+SCHEMA = frozenset({"expect_column_to_exist"})  # depends on the columns present, not on the rows
+
+
+def _expectation_columns(kwargs: dict) -> list[str]:
+    cols = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
+    return cols + list(kwargs.get("column_list", []))
+
+
+def _row_wise(expectation: dict) -> bool:
+    kwargs = expectation.get("kwargs", {})
+    if kwargs.get("row_condition") or kwargs.get("mostly", 1) != 1:
+        return False
+    if expectation["type"] in SCHEMA:
+        return "column_index" not in kwargs
+    return expectation["type"] in ROW_WISE
+
+
+def _value_codes(series: pd.Series) -> tuple[np.ndarray, int]:
+    """One integer per row, equal exactly where the values are (in object columns, and their types:
+    pandas takes ``1``, ``1.0`` and ``True`` for one value, and ``None`` and ``NaN``)."""
+    if series.dtype == bool:
+        return series.to_numpy().astype("int64"), 2
+    codes, uniques = _factorize(series)
+    codes, n = codes.astype("int64"), max(len(uniques), 1)
+    if series.dtype == object:
+        kinds, kind_uniques = pd.factorize(np.array([type(v).__name__ for v in series], dtype=object))
+        codes, n = codes * max(len(kind_uniques), 1) + kinds, n * max(len(kind_uniques), 1)
+    return codes, n
+
+
+def _groups(data: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Group id per row: 0, 1, … numbering the distinct value combinations in order of appearance."""
+    key, size = np.zeros(len(data), dtype="int64"), 1
+    for col in columns:
+        codes, n = _value_codes(data[col])
+        if size * n >= 2 ** 62:
+            key, uniques = pd.factorize(key)
+            size = max(len(uniques), 1)
+        key, size = key * n + codes, size * n
+    return pd.factorize(key)[0].astype("int64")
+
+
+@dataclass
+class _Reduced:
+    """What GX sees of a frame for the row-wise part of a suite. Columns that an expectation names
+    together form a component; each component contributes its distinct rows, side by side with the
+    others', padded to the longest by repeating its first distinct row. ``groups[column]`` maps every
+    row of the full frame to the reduced row holding its values; ``sizes[column]`` is the number of
+    distinct rows of its component."""
+
+    data: pd.DataFrame
+    groups: dict[str, np.ndarray]
+    sizes: dict[str, int]
+
+    def rows(self, columns: list[str], failing: list) -> np.ndarray:
+        """Positions in the full frame, in frame order, of the rows whose values failed."""
+        col = next(c for c in columns if c in self.groups)
+        size = self.sizes[col]
+        bad = np.zeros(size, dtype=bool)
+        bad[[i for i in failing if i < size]] = True  # padding repeats row 0
+        return np.flatnonzero(bad[self.groups[col]])
+
+
+def _reduce(data: pd.DataFrame, expectations: list[dict]) -> _Reduced:
+    parent = {c: c for c in data.columns}
+
+    def root(c):
+        while parent[c] != c:
+            c = parent[c]
+        return c
+
+    schema_only = set(data.columns)
+    for e in expectations:
+        cols = [c for c in _expectation_columns(e.get("kwargs", {})) if c in parent]
+        if e["type"] not in SCHEMA:
+            schema_only -= set(cols)
+        for c in cols[1:]:
+            a, b = root(c), root(cols[0])
+            if a != b:
+                parent[a] = b
+    components: dict[str, list[str]] = {}
+    for c in data.columns:
+        components.setdefault(root(c), []).append(c)
+    firsts, groups, sizes = {}, {}, {}
+    for cols in components.values():
+        if all(c in schema_only for c in cols):  # only the column's presence is checked
+            ids = np.zeros(len(data), dtype="int64")
+        else:
+            ids = _groups(data, cols)
+        # group ids appear in order 0, 1, 2 …: a new one starts where the running maximum rises
+        first = np.flatnonzero(np.diff(np.maximum.accumulate(ids), prepend=-1) > 0)
+        try:  # distinct rows sorted by value, so that equal data give an equal frame (and cache hit)
+            order = data[cols].take(first).reset_index(drop=True).sort_values(
+                cols, kind="mergesort", na_position="last").index.to_numpy()
+        except TypeError:  # values of mixed types do not sort: keep the order of appearance
+            order = np.arange(len(first))
+        rank = np.empty(len(order), dtype="int64")
+        rank[order] = np.arange(len(order))
+        ids, first = rank[ids], first[order]
+        for c in cols:
+            firsts[c], groups[c], sizes[c] = first, ids, len(first)
+    length = max(sizes.values(), default=0)
+    columns = {}
+    for c in data.columns:
+        first = firsts[c]
+        positions = np.concatenate([first, np.full(length - len(first), first[0], dtype="int64")])
+        columns[c] = data[c].take(positions).reset_index(drop=True)
+    return _Reduced(pd.DataFrame(columns, index=pd.RangeIndex(length)), groups, sizes)
+
+
+# Expectations that compare values only for equality (and nullness): GX judges them the same on
+# integer codes of the values, which it compares many times faster than text.
+EQUALITY_ONLY = frozenset({
+    "expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique",
+    "expect_column_unique_value_count_to_be_between",
+    "expect_column_proportion_of_unique_values_to_be_between"})
+
+
+def _equality_codes(data: pd.DataFrame) -> pd.DataFrame:
+    """Each column replaced by integer codes of its values (``pd.factorize``: equal values, as
+    pandas' own duplicate checks see them, get equal codes); missing values stay missing."""
+    columns = {}
+    for col in data.columns:
+        codes, uniques = _factorize(data[col])
+        missing = np.asarray(pd.isna(uniques), dtype=bool)[codes]
+        columns[col] = np.where(missing, np.nan, codes) if missing.any() else codes.astype("int64")
+    return pd.DataFrame(columns, index=data.index)
+
+
+def _gx_order(expectations: list[dict]) -> list[int]:
+    """Rank of each expectation in the order GX reports a suite's results: grouped by the column
+    named in ``column``, groups in order of first appearance (``Validator.process_expectations_for
+    _validation``), then suite order."""
+    groups: dict[str, list[int]] = {}
+    for i, e in enumerate(expectations):
+        column = e.get("kwargs", {}).get("column")
+        groups.setdefault(column if isinstance(column, str) else "\0", []).append(i)
+    order = [i for members in groups.values() for i in members]
+    return [order.index(i) for i in range(len(expectations))]
+
+
+def _raised(res) -> bool:
+    exc = res.exception_info or {}
+    return bool(exc.get("raised_exception")) or any(
+        isinstance(v, dict) and v.get("raised_exception") for v in exc.values())
+
+
+def _validate_reduced(suite_dict: dict, frame: Frame, parameters: dict):
+    """A suite without Data Docs: its row-wise expectations on the distinct rows of their columns,
+    the others on the frame's columns they name. Returns the results in the order GX gives for the
+    whole suite (expectations that raised first, as GX does) and, for each failed row-wise result,
+    the positions of the failing rows in the full frame."""
+    import great_expectations as gx
+
+    expectations = suite_dict.get("expectations", [])
+    row_wise = [_row_wise(e) for e in expectations]
+    data = frame.data
+    found: list = []
+    for part in (True, False):
+        chosen = [i for i, r in enumerate(row_wise) if r == part]
+        if not chosen:
+            continue
+        # each expectation carries its position, to find its result again (GX reorders them)
+        marked = [{**expectations[i], "meta": {**expectations[i].get("meta", {}), "parlib_position": i}}
+                  for i in chosen]
+        sub = gx.ExpectationSuite(**{**suite_dict, "expectations": marked})
+        used = data[[c for c in _columns_used(sub) if c in data.columns]]
+        reduced = _reduce(used, marked) if part and len(data) else None
+        if not part and all(e["type"] in EQUALITY_ONLY for e in marked):
+            used = _equality_codes(used)
+        result = _validate_data(sub, reduced.data if reduced else used, parameters)
+        for res in result.results:
+            i = res.expectation_config.meta["parlib_position"]
+            failing = (res.result or {}).get("unexpected_index_list")
+            rows = None
+            if reduced is not None and not res.success and failing:
+                rows = reduced.rows(_expectation_columns(expectations[i]["kwargs"]), failing)
+            found.append((i, res, rows))
+    rank = _gx_order(expectations)
+    found.sort(key=lambda f: (not _raised(f[1]), rank[f[0]]))
+    return [res for _, res, _ in found], {k: rows for k, (_, _, rows) in enumerate(found)
+                                            if rows is not None}
 
 
 def run_suites(frames: list[Frame], parameters: dict | None = None,
                folder: Path | None = None, docs: Path | None = None) -> ValidationReport:
     """Validate each frame with its suite; every failure becomes one or more ``Problem``.
 
-    With ``docs`` (a folder), the validations also go into a GX project there and its Data Docs.
+    With ``docs`` (a folder), the validations also go into a GX project there and its Data Docs, GX
+    seeing every row of every frame. Without, row-wise expectations see the distinct value
+    combinations of their columns (``_validate_reduced``); the problems are the same.
     """
     import great_expectations as gx
 
@@ -252,17 +518,22 @@ def run_suites(frames: list[Frame], parameters: dict | None = None,
     project_manager.set_project(context)  # GX resolves stores through the "current" context
     report = ValidationReport()
     for frame in frames:
-        suite = gx.ExpectationSuite(**load_suite_dict(frame.suite, folder))
-        result = _validate_frame(context, suite, frame, parameters, docs is not None)
+        suite_dict = load_suite_dict(frame.suite, folder)
+        if docs:
+            suite = gx.ExpectationSuite(**suite_dict)
+            results, rows = _validate_frame(context, suite, frame, parameters, True).results, {}
+        else:
+            results, rows = _validate_reduced(suite_dict, frame, parameters)
         found: list[Problem] = []
-        for res in result.results:
+        for i, res in enumerate(results):
             if not res.success:
-                found += _problems_from_result(res, frame, parameters)
+                index = frame.data.index[rows[i]] if i in rows else None
+                found += _problems_from_result(res, frame, parameters, index)
         report.problems += found
         report.suites.append(SuiteSummary(
-            frame.suite, frame.file, len(result.results),
-            sum(1 for r in result.results if not r.success and _severity(r) == "critical"),
-            sum(1 for r in result.results if not r.success and _severity(r) == "warning")))
+            frame.suite, frame.file, len(results),
+            sum(1 for r in results if not r.success and _severity(r) == "critical"),
+            sum(1 for r in results if not r.success and _severity(r) == "warning")))
     if docs:
         context.build_data_docs()
     return report
@@ -303,6 +574,7 @@ def framework_frames(inputs: YearInputs) -> list[Frame]:
             Frame("framework_totals", totals, f"{toml} [frameworks.{fwc.id}]", row_column=None)]
 
 
+@lru_cache(maxsize=100_000)
 def name_key(name: str) -> str:
     """Names compared as people read them: no diacritics, case or spacing (``Sở Tư  pháp`` =
     ``so tu phap``). Two units with the same key are probably one unit entered twice."""
@@ -324,13 +596,27 @@ def units_frame(inputs: YearInputs) -> Frame:
     return Frame("units", units, paths.display(inputs.dataset.units))
 
 
+def _take(values, codes: np.ndarray, index: pd.Index, dtype: str) -> pd.Series:
+    """Per-distinct-value results spread back over the rows (``codes`` from ``pd.factorize``)."""
+    return pd.Series(np.asarray(values, dtype=object if dtype == "str" else dtype)[codes],
+                     index=index, dtype=dtype)
+
+
 def scores_frame(inputs: YearInputs) -> Frame:
     """Scores with each leaf's maxima beside them, and a flag column per rule."""
     # duplicate codes are reported by the framework suite; here the first one is used
     leaves = inputs.framework.loc[inputs.framework["is_leaf"], ["code", "max_appraisal",
                                                                 "max_survey"]].drop_duplicates("code")
-    s = inputs.scores.merge(leaves, left_on="criterion", right_on="code", how="left")
-    s.index = inputs.scores.index
+    scores = inputs.scores
+    s = scores.copy(deep=False)  # copy on write: the new columns do not touch inputs.scores
+    # per distinct criterion, not per row: a million rows name a hundred criteria
+    crit_codes, crits = _factorize(scores["criterion"])
+    at = pd.Index(leaves["code"]).get_indexer(crits)
+    found = at >= 0
+    s["code"] = _take(np.where(found, crits, np.nan), crit_codes, s.index, "str")
+    for col in ("max_appraisal", "max_survey"):
+        s[col] = _take(np.where(found, leaves[col].to_numpy("float64")[at], np.nan), crit_codes,
+                       s.index, "float64")
     known = s["code"].notna()
     for col, max_col in (("self", "max_appraisal"), ("appraised", "max_appraisal"),
                          ("survey", "max_survey")):
@@ -343,17 +629,25 @@ def scores_frame(inputs: YearInputs) -> Frame:
     # which for 10,000 units cost seconds per validation
     for col in ("self", "appraised", "survey"):
         s[f"{col}_unreadable"] = (s[f"{col}_unparsed"] != "").astype("bool")
-    s["unit_registered"] = s["unit_id"].isin(set(inputs.units["unit_id"])).astype("bool")
+    # per distinct unit id, and per distinct (unit name, unit id) pair
+    unit_codes, unit_ids = _factorize(scores["unit_id"])
+    unit_ids = pd.Series(unit_ids, dtype=object)
+    s["unit_registered"] = _take(unit_ids.isin(set(inputs.units["unit_id"])), unit_codes, s.index,
+                                 "bool")
     registry = inputs.units.drop_duplicates("unit_id").set_index("unit_id")["unit_name"]
-    s["registry_name"] = s["unit_id"].map(registry).fillna("").astype("str")
-    given = s["unit_name"].fillna("").str.strip() != ""
-    differs = given & (s["unit_name"] != s["registry_name"]) & (s["registry_name"] != "")
-    from parlib.ingest import by_unique
-
-    same_key = pd.Series(by_unique(s["unit_name"], name_key), index=s.index) == \
-        pd.Series(by_unique(s["registry_name"], name_key), index=s.index)
-    s["unit_name_mismatch"] = (differs & ~same_key).astype("bool")
-    s["unit_name_variant"] = (differs & same_key).astype("bool")
+    registry_names = unit_ids.map(registry).fillna("").astype("str")
+    s["registry_name"] = _take(registry_names, unit_codes, s.index, "str")
+    name_codes, names = _factorize(s["unit_name"])
+    pair_codes, pairs = pd.factorize(name_codes.astype("int64") * len(unit_ids) + unit_codes)
+    name = pd.Series(np.asarray(names, dtype=object)[pairs // max(len(unit_ids), 1)], dtype="str")
+    registered_name = registry_names.to_numpy(dtype=object)[pairs % max(len(unit_ids), 1)]
+    registered_name = pd.Series(registered_name, dtype="str")
+    given = name.fillna("").str.strip() != ""
+    differs = (given & (name != registered_name) & (registered_name != "")).to_numpy(bool)
+    same_key = np.array([differs[i] and name_key(a) == name_key(b) for i, (a, b) in
+                         enumerate(zip(name, registered_name))], dtype=bool)
+    s["unit_name_mismatch"] = _take(differs & ~same_key, pair_codes, s.index, "bool")
+    s["unit_name_variant"] = _take(differs & same_key, pair_codes, s.index, "bool")
     s["leaf_unsplit"] = (known & s["max_appraisal"].isna() & s["max_survey"].isna()).astype("bool")
     s["kps_mismatch"] = (s["max_appraisal"].fillna(0) > 0) & (s["self_kps"] != s["appraised_kps"])
     s["kps_mismatch"] = s["kps_mismatch"].astype("bool")
@@ -363,14 +657,23 @@ def scores_frame(inputs: YearInputs) -> Frame:
 def coverage_frames(inputs: YearInputs) -> list[Frame]:
     leaves = list(dict.fromkeys(inputs.framework.loc[inputs.framework["is_leaf"], "code"]))
     registered = set(inputs.units["unit_id"])
-    assessed = [u for u in dict.fromkeys(inputs.scores["unit_id"]) if u in registered]
-    grid = pd.DataFrame({"unit_id": pd.Series(assessed, dtype="str").repeat(len(leaves)).to_numpy(),
-                         "criterion": leaves * len(assessed)}).astype("str")
-    present = inputs.scores[["unit_id", "criterion"]].drop_duplicates().assign(has_row=True)
-    grid = grid.merge(present, on=["unit_id", "criterion"], how="left")
-    grid["has_row"] = grid["has_row"].fillna(False).astype("bool")
+    unit_codes, units = _factorize(inputs.scores["unit_id"])
+    units = pd.Series(units, dtype=object)
+    is_assessed = units.isin(registered).to_numpy(bool)
+    assessed = units[is_assessed].to_numpy(dtype=object)  # in order of first appearance
+    grid = pd.DataFrame({"unit_id": np.repeat(assessed, len(leaves)),
+                         "criterion": np.tile(np.asarray(leaves, dtype=object), len(assessed))}
+                        ).astype("str")
+    # which (assessed unit, leaf) cells have a row: positions in the grid, from integer codes
+    unit_at = np.where(is_assessed, np.cumsum(is_assessed) - 1, -1)[unit_codes]
+    crit_codes, crits = _factorize(inputs.scores["criterion"])
+    leaf_at = pd.Index(leaves, dtype=object).get_indexer(pd.Index(crits, dtype=object))[crit_codes]
+    ok = (unit_at >= 0) & (leaf_at >= 0)
+    has_row = np.zeros(len(grid), dtype=bool)
+    has_row[unit_at[ok] * len(leaves) + leaf_at[ok]] = True
+    grid["has_row"] = has_row
     reg = inputs.units[["unit_id", "unit_name", "source_row"]].copy()
-    reg["assessed"] = reg["unit_id"].isin(set(inputs.scores["unit_id"])).astype("bool")
+    reg["assessed"] = reg["unit_id"].isin(set(units)).astype("bool")
     return [Frame("coverage", grid, paths.display(inputs.year.scores), row_column=None),
             Frame("registry_coverage", reg, paths.display(inputs.dataset.units))]
 
@@ -407,9 +710,14 @@ def validate_inputs(inputs: YearInputs, folder: Path | None = None,
         "leaf_codes": sorted(fw.loc[fw["is_leaf"], "code"].tolist()),
         "framework": inputs.year.framework.id,
     }
-    frames = [*framework_frames(inputs), units_frame(inputs), scores_frame(inputs),
-              *coverage_frames(inputs), published_frame(inputs), bands_frame(inputs)]
-    report = run_suites(frames, parameters, folder, docs)
+    global _FACTORS
+    _FACTORS = {}
+    try:
+        frames = [*framework_frames(inputs), units_frame(inputs), scores_frame(inputs),
+                  *coverage_frames(inputs), published_frame(inputs), bands_frame(inputs)]
+        report = run_suites(frames, parameters, folder, docs)
+    finally:
+        _FACTORS = None
     notes = [Problem(**{k: (None if k == "row" and pd.isna(v) else v) for k, v in row.items()})
              for row in inputs.notes.to_dict("records")]
     report.problems = notes + report.problems
