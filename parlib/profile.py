@@ -100,7 +100,9 @@ def deductions(criterion_index: pd.DataFrame, unit_id: str, lang: str) -> pd.Dat
 
 
 def strengths_sentence(areas: pd.DataFrame, criteria: pd.DataFrame, lang: str) -> str:
-    best, worst = areas.iloc[0], areas.iloc[-1]
+    # an area whose criteria did not arise for the unit has no index: it is neither best nor worst
+    scored = areas.dropna(subset=["index_pct"])
+    best, worst = scored.iloc[0], scored.iloc[-1]
     text = t("profile_areas_reading", lang, best=f"{best['area']} {best['name']}",
              best_pct=number(best["index_pct"], 2, lang), worst=f"{worst['area']} {worst['name']}",
              worst_pct=number(worst["index_pct"], 2, lang))

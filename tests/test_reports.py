@@ -133,3 +133,15 @@ def test_a_rendered_profile_shows_a_script_name_as_text(evil_results, tmp_path):
     assert EVIL not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in visible(html)
     assert "85,00" in visible(html)  # a's index, with a decimal comma
+
+
+def test_an_area_that_did_not_arise_is_neither_strongest_nor_weakest():
+    """Seen in a SYNTHETIC profile: area 4 had no applicable criterion for a commune (no index),
+    yet the sentence called it the weakest area, with an empty percentage."""
+    from parlib import profile
+
+    areas = pd.DataFrame({"area": ["1", "2", "4"], "name": ["A", "B", "D"],
+                          "index_pct": [100.0, 88.5, float("nan")]})
+    criteria = pd.DataFrame({"code": ["2.1"], "name": ["b"], "index_pct": [88.5]})
+    sentence = profile.strengths_sentence(areas, criteria, "en")
+    assert "4 D" not in sentence and "2 B" in sentence and "88.50" in sentence, sentence
