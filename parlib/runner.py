@@ -9,8 +9,9 @@ In: dataset names, years, language, extra notebook parameters. Out: for each dat
 notebook, no code, plus the executed notebooks and ``run.json``), and ``reports/index.html``.
 
 After a dataset-year's notebooks succeed, ``06_unit_profile`` runs once per unit (``UNIT_WORKERS``
-threads side by side, each executing papermill on its own warm kernel, ``parlib.kernels``) into ``reports/<dataset>/<year>/units/<unit>.html``, and the
-result tables are exported to ``results.xlsx``. After all years of a dataset, ``07_trends`` renders
+threads side by side, each executing papermill on its own warm kernel, ``parlib.kernels``) into
+``reports/<dataset>/<year>/units/<unit>.html``, and the result tables are exported to
+``results.xlsx``. After all years of a dataset, ``07_trends`` renders
 ``reports/<dataset>/trends.html`` from the published years.
 
 Everything is built in a staging folder first; only a run whose notebooks all succeed is swapped into
@@ -551,35 +552,37 @@ def run(datasets: list[str] | None = None, years: list[int] | None = None, lang:
     for name, exc in broken:
         _log(f"{name}: dataset.toml is invalid\n{exc}")
         outcomes.append(Outcome(name, 0, "invalid", str(exc).splitlines()[0]))
-    with Lock(root):
-        if clean_staging(root):
-            _log("removed staging folders left by an interrupted run")
-        if jobs == 1 or len(pairs) < 2:
-            outcomes += [run_year(d, y, lang, extra, root, force) for d, y in pairs]
-        else:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
-            # a dataset's years run in order in one worker (a year's reports read the earlier
-            # years' results); datasets run side by side
-            by_dataset: dict[str, list[int]] = {}
-            for d, y in pairs:
-                by_dataset.setdefault(d, []).append(y)
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-                futures = [pool.submit(_run_years, d, ys, lang, extra, root, force)
-                           for d, ys in by_dataset.items()]
-                outcomes += [o for f in futures for o in f.result()]
-        for name in dict.fromkeys(d for d, _ in pairs):
-            ran = [o for o in outcomes if o.dataset == name]
-            outcome = run_dataset(name, lang, extra, root,
-                                  force=force or any(o.status == "success" for o in ran))
-            if outcome is not None:
-                outcomes.append(outcome)
-        write_landing(paths.reports_dir(root))
     from parlib import kernels
 
-    kernels.shutdown()
+    try:
+        with Lock(root):
+            if clean_staging(root):
+                _log("removed staging folders left by an interrupted run")
+            if jobs == 1 or len(pairs) < 2:
+                outcomes += [run_year(d, y, lang, extra, root, force) for d, y in pairs]
+            else:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
+                # a dataset's years run in order in one worker (a year's reports read the earlier
+                # years' results); datasets run side by side
+                by_dataset: dict[str, list[int]] = {}
+                for d, y in pairs:
+                    by_dataset.setdefault(d, []).append(y)
+                with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+                    futures = [pool.submit(_run_years, d, ys, lang, extra, root, force)
+                               for d, ys in by_dataset.items()]
+                    outcomes += [o for f in futures for o in f.result()]
+            for name in dict.fromkeys(d for d, _ in pairs):
+                ran = [o for o in outcomes if o.dataset == name]
+                outcome = run_dataset(name, lang, extra, root,
+                                      force=force or any(o.status == "success" for o in ran))
+                if outcome is not None:
+                    outcomes.append(outcome)
+            write_landing(paths.reports_dir(root))
+    finally:
+        kernels.shutdown()  # the notebook threads' warm kernels
     return outcomes
 
 
