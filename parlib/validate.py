@@ -221,35 +221,32 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, object]:
     return _FACTORS[key][1]
 
 
-def _validate_frame(context, suite, frame: Frame, parameters: dict, with_docs: bool):
-    """Run one suite on one frame; with Data Docs, through a checkpoint that updates them."""
+def _validate_with_docs(context, suite, frame: Frame, parameters: dict):
+    """Run one suite on every row of one frame through a checkpoint of ``context`` (a Data Docs
+    context), so the validation goes into its Data Docs site."""
     import great_expectations as gx
 
     name = frame.suite
     data = frame.data[[c for c in _columns_used(suite) if c in frame.data.columns]]
-    if not with_docs:
-        return _validate_data(suite, data, parameters)
     source = context.data_sources.add_or_update_pandas(name)
-    if with_docs:
-        try:
-            asset = source.get_asset(name)
-        except LookupError:
-            asset = source.add_dataframe_asset(name)
-        try:
-            batch_def = asset.get_batch_definition("all")
-        except (LookupError, KeyError):
-            batch_def = asset.add_batch_definition_whole_dataframe("all")
-        suite = context.suites.add_or_update(suite)
-        definition = context.validation_definitions.add_or_update(
-            gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
-        # no per-checkpoint Data Docs action: it rebuilds the whole site each time; the caller
-        # builds the site once after the last suite
-        checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
-            name=name, validation_definitions=[definition],
-            result_format={"result_format": "COMPLETE"}))
-        run = checkpoint.run(batch_parameters={"dataframe": data},
-                             expectation_parameters=parameters)
-        return next(iter(run.run_results.values()))
+    try:
+        asset = source.get_asset(name)
+    except LookupError:
+        asset = source.add_dataframe_asset(name)
+    try:
+        batch_def = asset.get_batch_definition("all")
+    except (LookupError, KeyError):
+        batch_def = asset.add_batch_definition_whole_dataframe("all")
+    suite = context.suites.add_or_update(suite)
+    definition = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=name, data=batch_def, suite=suite))
+    # no per-checkpoint Data Docs action: it rebuilds the whole site each time; ``run_suites``
+    # builds the site once after the last suite
+    checkpoint = context.checkpoints.add_or_update(gx.Checkpoint(
+        name=name, validation_definitions=[definition],
+        result_format={"result_format": "COMPLETE"}))
+    run = checkpoint.run(batch_parameters={"dataframe": data}, expectation_parameters=parameters)
+    return next(iter(run.run_results.values()))
 
 
 @lru_cache(maxsize=1)
@@ -505,8 +502,8 @@ def run_suites(frames: list[Frame], parameters: dict | None = None,
                folder: Path | None = None, docs: Path | None = None) -> ValidationReport:
     """Validate each frame with its suite; every failure becomes one or more ``Problem``.
 
-    With ``docs`` (a folder), the validations also go into a GX project there and its Data Docs, GX
-    seeing every row of every frame. Without, row-wise expectations see the distinct value
+    With ``docs`` (a folder), the validations also go into the Data Docs site there
+    (``docs_context``), GX seeing every row of every frame. Without, row-wise expectations see the distinct value
     combinations of their columns (``_validate_reduced``); the problems are the same.
     """
     import great_expectations as gx
@@ -521,7 +518,7 @@ def run_suites(frames: list[Frame], parameters: dict | None = None,
         suite_dict = load_suite_dict(frame.suite, folder)
         if docs:
             suite = gx.ExpectationSuite(**suite_dict)
-            results, rows = _validate_frame(context, suite, frame, parameters, True).results, {}
+            results, rows = _validate_with_docs(context, suite, frame, parameters).results, {}
         else:
             results, rows = _validate_reduced(suite_dict, frame, parameters)
         found: list[Problem] = []
