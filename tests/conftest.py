@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from parlib.cli import main as _cli_main
+from parlib.run.cli import main as _cli_main
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from parlib import ingest, score
-from parlib.dataset import load_dataset
-from parlib.errors import DataError
+from parlib.config.dataset import load_dataset
+from parlib.core.errors import DataError
 
 from .conftest import write
 

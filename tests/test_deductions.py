@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from parlib import deductions
+from parlib.fairness import deductions
 
 
 def tiny():

@@ -7,7 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from parlib import fairness
+from parlib import ingest, score
+from parlib.config.dataset import load_dataset
+from parlib.fairness import bias as fairness
 
 
 def units(maxima, indexes, kinds=None, groups=None):
@@ -159,8 +161,6 @@ def test_grouping_choices():
 def test_synthetic_dataset_shows_the_bias_and_groups_move():
     """Done-means of issue #4: the SYNTHETIC data carry a real max-points bias that is detected,
     and comparable groups change some ranks."""
-    from parlib import ingest, score
-    from parlib.dataset import load_dataset
 
     results = score.compute(ingest.load_year(load_dataset("synthetic-province"), 2024))
     bias = fairness.max_bias(results.unit_index).set_index("scope")

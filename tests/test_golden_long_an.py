@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from parlib import ingest, score, validate
-from parlib.dataset import load_dataset
+from parlib.config.dataset import load_dataset
 
 PUBLISHED = {"self": 53.25, "appraised": 49.50, "survey": 30.46, "index": 79.96}
 

@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 
 from parlib import ingest
-from parlib.dataset import load_dataset
-from parlib.errors import DataError
+from parlib.config.dataset import load_dataset
+from parlib.core.errors import DataError
 
 from .conftest import write
 

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from papermill.exceptions import PapermillExecutionError
 
-from parlib import kernels
+from parlib.run import kernels
 
 pytestmark = pytest.mark.slow
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from parlib import cli, ingest, validate
-from parlib.dataset import load_dataset
-from parlib.errors import DataError
+from parlib import ingest
+from parlib.config.dataset import load_dataset
+from parlib.core.errors import DataError
+from parlib.run import cli, preflight
 
 from .conftest import ROOT
 
@@ -36,7 +37,7 @@ def problems_for(raw: Path) -> list:
         cfg = load_dataset("vn-provinces", raw)
     except DataError as exc:
         return exc.problems
-    report, _ = validate.preflight(lambda: ingest.load_year(cfg, 2012))
+    report, _ = preflight.preflight(lambda: ingest.load_year(cfg, 2012))
     return report.problems
 
 

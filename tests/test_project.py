@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from parlib.labels import catalogue, number, t
+from parlib.core.labels import catalogue, number, t
 
 ROOT = Path(__file__).resolve().parent.parent
 

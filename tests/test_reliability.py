@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from parlib import cli, runner
-from parlib.dataset import load_dataset
+from parlib.config.dataset import load_dataset
+from parlib.run import cli, execute, fingerprints, locking
 
 from .conftest import ROOT
 
@@ -54,7 +54,7 @@ def test_fingerprint_follows_only_what_a_year_depends_on(tmp_path):
     cfg = load_dataset("synthetic-province", raw)
 
     def prints():
-        return {y: runner.fingerprint(cfg, y, "vi", {}, ROOT) for y in cfg.years}
+        return {y: fingerprints.fingerprint(cfg, y, "vi", {}, ROOT) for y in cfg.years}
 
     def touch(year):
         path = raw / "synthetic-province" / "scores" / f"{year}.csv"
@@ -65,17 +65,17 @@ def test_fingerprint_follows_only_what_a_year_depends_on(tmp_path):
     after = prints()
     assert after[2022] == before[2022]
     assert after[2023] != before[2023] and after[2024] != before[2024]
-    assert runner.fingerprint(cfg, 2022, "en", {}, ROOT) != after[2022]  # parameters count
-    assert runner.fingerprint(cfg, 2022, "vi", {"alpha": 0.1}, ROOT) != after[2022]
+    assert fingerprints.fingerprint(cfg, 2022, "en", {}, ROOT) != after[2022]  # parameters count
+    assert fingerprints.fingerprint(cfg, 2022, "vi", {"alpha": 0.1}, ROOT) != after[2022]
     # published outputs of other years do not enter it: building them changes nothing
     out = ROOT / "data" / "processed" / "synthetic-province" / "2024"
-    assert runner.context_files(cfg, 2022, ROOT) == [p for p in runner.context_files(cfg, 2022, ROOT)
+    assert fingerprints.context_files(cfg, 2022, ROOT) == [p for p in fingerprints.context_files(cfg, 2022, ROOT)
                                                      if out not in p.parents]
 
 
 def test_a_second_run_is_refused_while_one_holds_the_lock(copied, capsys):
     project = copied
-    with runner.Lock(project):
+    with locking.Lock(project):
         assert cli.main(["run", "--dataset", "vn-provinces"]) == 3
     assert "another parlib run" in capsys.readouterr().err
     assert cli.main(["run", "--dataset", "vn-provinces"]) == 0  # released
@@ -136,12 +136,12 @@ def test_a_kernel_that_fails_to_start_is_retried_then_reported(tmp_path, monkeyp
 
     monkeypatch.setattr(papermill, "execute_notebook", flaky)
     notebook = ROOT / "notebooks" / "01_ingest.ipynb"
-    assert runner._execute(notebook, tmp_path / "out.ipynb", {}) == ("success", "")
+    assert execute._execute(notebook, tmp_path / "out.ipynb", {}) == ("success", "")
     assert len(calls) == 2
 
     def dead(*args, **kwargs):
         raise RuntimeError("Address already in use")
 
     monkeypatch.setattr(papermill, "execute_notebook", dead)
-    status, message = runner._execute(notebook, tmp_path / "out.ipynb", {})
+    status, message = execute._execute(notebook, tmp_path / "out.ipynb", {})
     assert status == "error" and "Address already in use" in message

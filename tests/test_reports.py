@@ -10,8 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from parlib import export, ingest, profile, report, score
-from parlib.dataset import load_dataset
+from parlib import ingest, score
+from parlib.config.dataset import load_dataset
+from parlib.history import profile
+from parlib.publish import export, landing, layouts, markup, views
+from parlib.run import execute, pipeline
 
 from .conftest import ROOT, visible
 
@@ -35,8 +38,8 @@ def evil_results(tiny_raw: Path, tmp_path: Path):
 
 def test_ranking_table_escapes_names_and_links_each_profile(evil_results):
     _, _, results = evil_results
-    html = report.html_table(report.with_profile_links(results.unit_index),
-                             report.RANKING_LINK_COLUMNS, "vi")
+    html = markup.html_table(views.with_profile_links(results.unit_index),
+                             layouts.RANKING_LINK_COLUMNS, "vi")
     assert EVIL not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     links = re.findall(r'<a href="([^"]+)">([^<]*)</a>', html)
     assert ("units/a.html", "&lt;script&gt;alert(1)&lt;/script&gt;") in links
@@ -44,13 +47,13 @@ def test_ranking_table_escapes_names_and_links_each_profile(evil_results):
 
 
 def test_unit_ids_never_become_paths_or_markup():
-    assert report.unit_file("so-noi-vu") == "so-noi-vu.html"
+    assert views.unit_file("so-noi-vu") == "so-noi-vu.html"
     for hostile in ("../../etc/passwd", '"><script>x</script>', "a/b", ""):
-        name = report.unit_file(hostile)
+        name = views.unit_file(hostile)
         assert re.fullmatch(r"unit-[0-9a-f]{12}\.html", name), name
     frame = pd.DataFrame({"unit_id": ['x"><b>'], "unit_name": ["X"]})
-    html = report.html_table(report.with_profile_links(frame),
-                             [report.Column("unit_name", "unit", link="profile_href")], "en")
+    html = markup.html_table(views.with_profile_links(frame),
+                             [markup.Column("unit_name", "unit", link="profile_href")], "en")
     assert "<b>" not in html and re.search(r'href="units/unit-[0-9a-f]{12}\.html"', html)
 
 
@@ -109,7 +112,7 @@ def test_landing_page_links_profiles_trends_and_the_workbook(tmp_path):
     (reports / "tiny" / "trends.html").write_text("x", encoding="utf-8")
     (year / "run.json").write_text('{"dataset": "tiny", "year": 2024, "outcome": "success", '
                                    '"title": {"vi": "T", "en": "T"}}', encoding="utf-8")
-    html = report.landing_page(reports, "vi")
+    html = landing.landing_page(reports, pipeline.REPORT_PAGES, "vi")
     links = set(re.findall(r'href="([^"]+)"', html))
     assert {"tiny/trends.html", "tiny/2024/units/a.html", "tiny/2024/results.xlsx",
             "tiny/2024/05_report.html"} <= links
@@ -118,17 +121,16 @@ def test_landing_page_links_profiles_trends_and_the_workbook(tmp_path):
 @pytest.mark.slow
 def test_a_rendered_profile_shows_a_script_name_as_text(evil_results, tmp_path):
     """One real page: notebook 06 through papermill and the runner's HTML export."""
-    from parlib import runner
 
     cfg, out, _ = evil_results
     processed = out.parent.parent
     executed = tmp_path / "a.ipynb"
-    status, message = runner._execute(ROOT / "notebooks" / "06_unit_profile.ipynb", executed, {
+    status, message = execute._execute(ROOT / "notebooks" / "06_unit_profile.ipynb", executed, {
         "dataset": "tiny", "year": 2024, "lang": "vi", "raw_root": str(cfg.folder.parent),
         "processed_root": str(processed), "reports_root": str(tmp_path / "reports"),
         "history_root": str(processed), "unit_id": "a"})
     assert status == "success", message
-    page = runner.export_html(executed, tmp_path / "a.html", "profile")
+    page = execute.export_html(executed, tmp_path / "a.html", "profile")
     html = page.read_text(encoding="utf-8")
     assert EVIL not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in visible(html)
@@ -138,7 +140,6 @@ def test_a_rendered_profile_shows_a_script_name_as_text(evil_results, tmp_path):
 def test_an_area_that_did_not_arise_is_neither_strongest_nor_weakest():
     """Seen in a SYNTHETIC profile: area 4 had no applicable criterion for a commune (no index),
     yet the sentence called it the weakest area, with an empty percentage."""
-    from parlib import profile
 
     areas = pd.DataFrame({"area": ["1", "2", "4"], "name": ["A", "B", "D"],
                           "index_pct": [100.0, 88.5, float("nan")]})

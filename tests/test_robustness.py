@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from parlib import robustness as rb
 from parlib import score
-from parlib.errors import DataError
+from parlib.config import alternatives
+from parlib.core.errors import DataError
+from parlib.fairness import robustness
 
 
 def tiny_points() -> pd.DataFrame:
@@ -39,8 +40,8 @@ def tiny_unit_index() -> pd.DataFrame:
 
 
 def index_of(rule: str, **kw) -> dict[str, float]:
-    parts = rb.parts_matrix(tiny_points())
-    values = rb.alternative_index(parts, rb.Alternative("x", rule, **kw))
+    parts = robustness.parts_matrix(tiny_points())
+    values = robustness.alternative_index(parts, alternatives.Alternative("x", rule, **kw))
     return dict(zip(parts.unit_ids, np.round(values, 2)))
 
 
@@ -77,18 +78,18 @@ def test_area_weights_by_hand():
 
 
 def test_compare_alternatives_side_by_side():
-    config = rb.Alternatives(items=(rb.OFFICIAL, rb.Alternative("zero", "not_applicable_as_zero",
+    config = alternatives.Alternatives(items=(alternatives.OFFICIAL, alternatives.Alternative("zero", "not_applicable_as_zero",
                                                                 component="survey")))
-    long = rb.compare_alternatives(tiny_points(), tiny_unit_index(), config)
+    long = robustness.compare_alternatives(tiny_points(), tiny_unit_index(), config)
     zero = long[long["alternative"] == "zero"].set_index("unit_id")
     # ranks under "zero": b 93.33 (1), a 72 (2), c 68 (3): c falls from 2 to 3, a climbs 3 to 2
     assert zero.loc["c", "rank"] == 3 and zero.loc["c", "rank_change"] == -1
     assert zero.loc["a", "rank_change"] == 1 and zero.loc["c", "index_change"] == pytest.approx(-17)
     official = long[long["alternative"] == "official"]
     assert (official["rank_change"] == 0).all()
-    summary = rb.alternatives_summary(long, config).set_index("alternative")
+    summary = robustness.alternatives_summary(long, config).set_index("alternative")
     assert summary.loc["zero", "n_units_moved"] == 2 and summary.loc["zero", "max_abs_rank_change"] == 1
-    wide = rb.alternatives_wide(long, config)
+    wide = robustness.alternatives_wide(long, config)
     assert list(wide["unit_id"]) == ["b", "c", "a"] and list(wide["rank__zero"]) == [1, 3, 2]
 
 
@@ -101,9 +102,9 @@ def write_toml(tmp_path, text: str):
 
 
 def test_load_alternatives_and_defaults(tmp_path):
-    assert rb.load_alternatives(None).monte_carlo.draws == 1000
-    assert [a.name for a in rb.load_alternatives(None).items] == ["official"]
-    cfg = rb.load_alternatives(write_toml(tmp_path, """
+    assert alternatives.load_alternatives(None).monte_carlo.draws == 1000
+    assert [a.name for a in alternatives.load_alternatives(None).items] == ["official"]
+    cfg = alternatives.load_alternatives(write_toml(tmp_path, """
         [alternatives.rescale]
         rule = "rescale_missing_component"
         label_en = "Fixed shares"
@@ -116,7 +117,7 @@ def test_load_alternatives_and_defaults(tmp_path):
     """))
     assert [a.name for a in cfg.items] == ["official", "rescale"]  # official added first
     assert cfg.get("rescale").label("en") == "Fixed shares"
-    assert cfg.monte_carlo == rb.MonteCarlo(50, 7, 0.1, 0.5, ("official", "rescale"))
+    assert cfg.monte_carlo == alternatives.MonteCarlo(50, 7, 0.1, 0.5, ("official", "rescale"))
 
 
 @pytest.mark.parametrize("text, key", [
@@ -133,7 +134,7 @@ def test_load_alternatives_and_defaults(tmp_path):
 def test_bad_alternatives_name_file_and_key(tmp_path, text, key):
     path = write_toml(tmp_path, text)
     with pytest.raises(DataError) as info:
-        rb.load_alternatives(path)
+        alternatives.load_alternatives(path)
     problem = info.value.problems[0]
     assert problem.file.endswith("alternatives.toml") and problem.value.startswith(key)
 
@@ -151,39 +152,39 @@ def official_unit_index(points: pd.DataFrame) -> pd.DataFrame:
     return unit
 
 
-def settings(**kw) -> rb.Alternatives:
-    mc = rb.MonteCarlo(**{**rb.MonteCarlo().__dict__, "draws": 200, **kw})
-    return rb.Alternatives(items=(rb.OFFICIAL, rb.Alternative("zero", "not_applicable_as_zero",
+def settings(**kw) -> alternatives.Alternatives:
+    mc = alternatives.MonteCarlo(**{**alternatives.MonteCarlo().__dict__, "draws": 200, **kw})
+    return alternatives.Alternatives(items=(alternatives.OFFICIAL, alternatives.Alternative("zero", "not_applicable_as_zero",
                                                               component="survey")),
                            monte_carlo=mc)
 
 
 def test_monte_carlo_is_reproducible_from_its_seed():
-    points = rb.synthetic_points(30, 40, seed=1)
-    parts = rb.parts_matrix(points)
+    points = robustness.synthetic_points(30, 40, seed=1)
+    parts = robustness.parts_matrix(points)
     cfg = settings(seed=11, alternatives=("official", "zero"))
     alts = [cfg.get(n) for n in cfg.monte_carlo.alternatives]
-    first = rb.simulate_ranks(parts, alts, cfg.monte_carlo)
-    again = rb.simulate_ranks(parts, alts, cfg.monte_carlo)
-    other = rb.simulate_ranks(parts, alts, rb.MonteCarlo(**{**cfg.monte_carlo.__dict__, "seed": 12}))
+    first = robustness.simulate_ranks(parts, alts, cfg.monte_carlo)
+    again = robustness.simulate_ranks(parts, alts, cfg.monte_carlo)
+    other = robustness.simulate_ranks(parts, alts, alternatives.MonteCarlo(**{**cfg.monte_carlo.__dict__, "seed": 12}))
     assert np.array_equal(first, again)
     assert not np.array_equal(first, other)
 
 
 def test_zero_variation_collapses_to_the_official_rank():
-    points = rb.synthetic_points(25, 30, seed=2)
+    points = robustness.synthetic_points(25, 30, seed=2)
     unit_index = official_unit_index(points)
     cfg = settings(area_weight_range=0.0, survey_noise_sd=0.0, alternatives=("official",))
-    table = rb.rank_intervals(points, unit_index, cfg).table
+    table = robustness.rank_intervals(points, unit_index, cfg).table
     for col in ("rank_p05", "rank_median", "rank_p95"):
         assert (table[col] == table["rank"]).all(), col
     assert (table["interval_width"] == 0).all() and table["official_in_interval"].all()
 
 
 def test_intervals_contain_the_median_and_notebook_overrides():
-    points = rb.synthetic_points(25, 30, seed=3)
+    points = robustness.synthetic_points(25, 30, seed=3)
     unit_index = official_unit_index(points)
-    result = rb.rank_intervals(points, unit_index, settings(alternatives=("official", "zero")),
+    result = robustness.rank_intervals(points, unit_index, settings(alternatives=("official", "zero")),
                                draws=120, seed=5)
     table = result.table
     assert ((table["rank_p05"] <= table["rank_median"])
@@ -191,26 +192,26 @@ def test_intervals_contain_the_median_and_notebook_overrides():
     assert (table["rank_p95"] - table["rank_p05"] == table["interval_width"]).all()
     assert result.settings.draws == 120 and result.settings.seed == 5 and (table["seed"] == 5).all()
     assert table["interval_width"].max() > 0
-    declared = rb.rank_intervals(points, unit_index, settings(), draws=-1, seed=-1).settings
-    assert declared.draws == 200 and declared.seed == rb.MonteCarlo().seed
+    declared = robustness.rank_intervals(points, unit_index, settings(), draws=-1, seed=-1).settings
+    assert declared.draws == 200 and declared.seed == alternatives.MonteCarlo().seed
 
 
 def test_alternatives_alone_bound_the_interval():
     # no weight or survey variation; each draw is official or "survey counts zero":
     # c's rank is 2 (official) or 3 (zero), so its interval is 2–3; b is always first
     cfg = settings(area_weight_range=0.0, survey_noise_sd=0.0, alternatives=("official", "zero"))
-    table = rb.rank_intervals(tiny_points(), tiny_unit_index(), cfg).table.set_index("unit_id")
+    table = robustness.rank_intervals(tiny_points(), tiny_unit_index(), cfg).table.set_index("unit_id")
     assert (table.loc["c", "rank_p05"], table.loc["c", "rank_p95"]) == (2, 3)
     assert (table.loc["b", "rank_p05"], table.loc["b", "rank_p95"]) == (1, 1)
 
 
 def test_thousand_draws_on_a_hundred_units_and_criteria_are_quick():
-    points = rb.synthetic_points(100, 100, seed=4)
+    points = robustness.synthetic_points(100, 100, seed=4)
     unit_index = official_unit_index(points)
-    cfg = rb.Alternatives(items=(rb.OFFICIAL, rb.Alternative("r", "rescale_missing_component"),
-                                 rb.Alternative("i", "impute_not_applicable", component="survey")),
-                          monte_carlo=rb.MonteCarlo(draws=1000, alternatives=("official", "r", "i")))
+    cfg = alternatives.Alternatives(items=(alternatives.OFFICIAL, alternatives.Alternative("r", "rescale_missing_component"),
+                                 alternatives.Alternative("i", "impute_not_applicable", component="survey")),
+                          monte_carlo=alternatives.MonteCarlo(draws=1000, alternatives=("official", "r", "i")))
     started = time.perf_counter()
-    result = rb.rank_intervals(points, unit_index, cfg)
+    result = robustness.rank_intervals(points, unit_index, cfg)
     assert time.perf_counter() - started < 10
     assert len(result.table) == 100 and result.settings.draws == 1000

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from parlib import cli
+from parlib.run import cli
 
 from .conftest import visible
 

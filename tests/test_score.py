@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from parlib import ingest, score
-from parlib.dataset import load_dataset
+from parlib.config.dataset import load_dataset
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import textwrap
 import pandas as pd
 import pytest
 
-from parlib import survey
-from parlib.errors import DataError
+from parlib.core.errors import DataError
+from parlib.fairness import survey
 
 
 def points() -> pd.DataFrame:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from parlib import cli, ingest, score
-from parlib.dataset import load_dataset
-from parlib.errors import UsageError
-from parlib.template import write
+from parlib import ingest, score
+from parlib.config.dataset import load_dataset
+from parlib.core.errors import UsageError
+from parlib.publish.template import write
+from parlib.run import cli
 
 
 def fill(path, values):

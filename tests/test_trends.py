@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from parlib import trends
-from parlib.dataset import load_dataset
-from parlib.errors import DataError
+from parlib.config.dataset import load_dataset
+from parlib.core.errors import DataError
+from parlib.history import trends
 
 from .conftest import ROOT, TINY_TOML, write
 

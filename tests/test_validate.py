@@ -7,9 +7,11 @@ import json
 
 import pytest
 
-from parlib import ingest, paths, validate
-from parlib.dataset import list_datasets, load_dataset
-from parlib.errors import ValidationFailed
+from parlib import ingest, validate
+from parlib.config.dataset import list_datasets, load_dataset
+from parlib.core import paths
+from parlib.core.errors import DataError, ValidationFailed
+from parlib.validate import distinct
 
 from .conftest import TINY_SCORES, write
 
@@ -163,7 +165,6 @@ def test_published_figure_for_an_unknown_unit(tiny_raw):
 
 
 def test_published_figure_given_twice(tiny_raw):
-    from parlib.errors import DataError
 
     path = write(tiny_raw / "p.csv", "unit_id,measure,value\na,index_pct,80\na,index_pct,81\n")
     with pytest.raises(DataError) as err:
@@ -229,7 +230,7 @@ def test_distinct_rows_keep_values_of_different_types_apart():
     expectations = [{"type": "expect_column_values_to_be_of_type", "kwargs": {"column": "v",
                                                                               "type_": "int"}},
                      {"type": "expect_column_values_to_be_between", "kwargs": {"column": "w"}}]
-    reduced = validate._reduce(data, expectations)
+    reduced = distinct._reduce(data, expectations)
     assert [type(v).__name__ for v in reduced.data["v"]][:6].count("int") == 1
     assert reduced.sizes["v"] == 6 and reduced.sizes["w"] == 1
     assert list(reduced.rows(["v"], [i for i, v in enumerate(reduced.data["v"][:6])

@@ -1,0 +1,42 @@
+"""Ingest: a dataset-year's raw files (CSV or XLSX as provinces keep them) → tidy tables.
+
+``tables`` reads one file into text cells and parses them (decimal commas, ``KPS``) and depends on
+nothing but ``parlib.core``; ``corrections`` applies the declared fixes with an audit trail;
+``inputs`` reads each input table of a year into ``YearInputs`` (``load_year``, the stage's entry
+point), saves it (``YearInputs.save`` / ``save_tidy``) and reads it back (``load_tidy``).
+"""
+
+from parlib.ingest.inputs import (
+    PUBLISHED_MEASURES,
+    SCORE_COLUMNS,
+    TIDY_FILES,
+    Notes,
+    YearInputs,
+    load_tidy,
+    load_year,
+    read_bands,
+    read_framework,
+    read_published,
+    read_scores,
+    read_units,
+    save_tidy,
+    summary,
+)
+from parlib.ingest.tables import (
+    Cell,
+    ascii_key,
+    canonical_columns,
+    nfc,
+    parse_cell,
+    parse_cells,
+    parse_number,
+    read_table,
+    read_text_table,
+)
+
+__all__ = [
+    "PUBLISHED_MEASURES", "SCORE_COLUMNS", "TIDY_FILES", "Cell", "Notes", "YearInputs",
+    "ascii_key", "canonical_columns", "load_tidy", "load_year", "nfc", "parse_cell", "parse_cells",
+    "parse_number", "read_bands", "read_framework", "read_published", "read_scores", "read_table",
+    "read_text_table", "read_units", "save_tidy", "summary",
+]

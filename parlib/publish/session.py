@@ -1,0 +1,119 @@
+"""What a notebook needs to start: resolved paths, the dataset, labels and display helpers.
+
+A notebook's parameters cell holds ``dataset``, ``year``, ``lang`` and three roots ("" = the
+project's own ``data/raw``, ``data/processed``, ``reports``); ``Session`` turns them into folders and
+offers ``header``, ``show``, ``figure`` and ``footer`` so notebooks stay a story, not plumbing.
+``history_root`` (a keyword parameter; "" = the project's ``data/processed``) is where the other
+years' published results are read from (movers, trends, unit profiles).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+from IPython.display import HTML, display
+
+from parlib.config import provenance
+from parlib.config.dataset import DatasetConfig, load_dataset
+from parlib.core import paths
+from parlib.core.errors import UsageError
+from parlib.core.labels import LANGS, number, t
+from parlib.publish import markup
+
+
+class Session:
+    def __init__(self, dataset: str, year: int, lang: str = "vi", raw_root: str = "",
+                 processed_root: str = "", reports_root: str = "", **parameters: object):
+        if lang not in LANGS:
+            raise UsageError(f"lang must be one of {LANGS}, not {lang!r}")
+        markup.setup_notebook()
+        self.lang = lang
+        self.year = int(year)
+        self.raw_root = Path(raw_root) if raw_root else paths.raw_dir()
+        self.processed_root = Path(processed_root) if processed_root else paths.processed_dir()
+        self.reports_root = Path(reports_root) if reports_root else paths.reports_dir()
+        self.cfg: DatasetConfig = load_dataset(dataset, self.raw_root)
+        self.year_cfg = self.cfg.year(self.year)
+        self.out = paths.year_dir(self.processed_root, dataset, self.year)
+        self.out.mkdir(parents=True, exist_ok=True)
+        self.reports_out = paths.year_dir(self.reports_root, dataset, self.year)
+        self.gx_project = self.out / "gx"  # Great Expectations project of this run (Data Docs)
+        self.data_docs = self.reports_out / "data_docs"
+        self.parameters = {"dataset": dataset, "year": self.year, "lang": lang, **parameters}
+        history = parameters.get("history_root")
+        self.history_root = Path(history) if history else paths.processed_dir()
+
+    # --- text ---------------------------------------------------------------------------------
+    def t(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+    def num(self, value: object, decimals: int = 2) -> str:
+        return number(value, decimals, self.lang)
+
+    # --- display ------------------------------------------------------------------------------
+    def show(self, html: str) -> None:
+
+        display(HTML(html))
+
+    def header(self, report_key: str, subject: str = "", all_years: bool = False) -> None:
+        """Banner, title and subtitle. ``subject`` (e.g. a unit's name, escaped) leads the title;
+        ``all_years``: the subtitle names the dataset's years instead of one year's methodology."""
+        if all_years:
+            years = list(self.cfg.years)
+            subtitle = (f"{self.cfg.title(self.lang)} — {self.t('years')} {years[0]}–{years[-1]}"
+                        if len(years) > 1 else f"{self.cfg.title(self.lang)} — {years[0]}")
+        else:
+            subtitle = (f"{self.cfg.title(self.lang)} — {self.t('year')} {self.year} — "
+                        f"{self.t('methodology')}: {self.year_cfg.framework.decision}")
+        title = f"{subject} — {self.t(report_key)}" if subject else self.t(report_key)
+        self.show(markup.banner(self.cfg.synthetic, self.lang) + markup.heading(title, subtitle))
+
+    def section(self, title: str, reading: str = "") -> None:
+        self.show(f"<h2>{markup.esc(title)}</h2>" + (f"<p>{markup.esc(reading)}</p>" if reading
+                                                     else ""))
+
+    def warn(self, text: str) -> None:
+        """A visible warning box (methodology changed between years, …)."""
+        self.show(markup.warning_box(text))
+
+    def say(self, text: str) -> None:
+        self.show(f"<p>{markup.esc(text)}</p>")
+
+    def table(self, df, columns, max_rows: int | None = None) -> None:
+        self.show(markup.html_table(df, columns, self.lang, max_rows))
+
+    def figure(self, fig, reading: str) -> None:
+        """Show a figure, then the one sentence that says what it means."""
+
+
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+        plt.close(fig)
+        data = base64.b64encode(buffer.getvalue()).decode("ascii")
+        # an <img> with alt text: screen readers read the same sentence sighted readers see
+        self.show(f'<figure><img alt="{markup.esc(reading)}" style="max-width:100%" '
+                  f'src="data:image/png;base64,{data}"><figcaption><em>{markup.esc(reading)}'
+                  f"</em></figcaption></figure>")
+
+    def footer(self, all_years: bool = False) -> None:
+        """The provenance footer; ``all_years``: list the inputs of every year of the dataset
+        (dataset-level reports such as the trends page), plus its lineage."""
+        prov = provenance.collect(self.cfg, self.year, self.parameters)
+        if all_years:
+            from parlib.history.trends import lineage_path
+
+            seen = {i["path"] for i in prov["inputs"]}
+            files = [p for y in self.cfg.years for p in self.cfg.input_files(y)]
+            files += [p for p in [lineage_path(self.cfg)] if p is not None]
+            for path in files:
+                if paths.display(path) not in seen:
+                    seen.add(paths.display(path))
+                    prov["inputs"].append({"path": paths.display(path),
+                                           "sha256": provenance.sha256(path)})
+            prov["year"] = ", ".join(str(y) for y in self.cfg.years)
+            prov["methodology"] = "; ".join(dict.fromkeys(
+                self.cfg.year(y).framework.decision for y in self.cfg.years))
+        self.show(markup.provenance_footer(prov, self.lang))

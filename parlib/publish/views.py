@@ -1,0 +1,88 @@
+"""Views: tables shaped for display (problems, suites, areas × units, deductions by area, series), the
+saved validation records merged for a page, and links from a ranking to unit profiles.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import pandas as pd
+
+from parlib.publish.layouts import PROBLEM_COLUMNS, SUITE_COLUMNS
+
+
+def problems_frame(problems: list, lang: str) -> pd.DataFrame:
+    """Problems as rows, with the message in the report's language."""
+    def localised(p: dict) -> dict:
+        vi = lang == "vi"
+        return {**p, "message": (p.get("message_vi") or p.get("message")) if vi else p.get("message"),
+                "expected": (p.get("expected_vi") or p.get("expected")) if vi else p.get("expected")}
+
+    rows = [localised(p.to_dict() if hasattr(p, "to_dict") else dict(p)) for p in problems]
+    return pd.DataFrame(rows, columns=[c.name for c in PROBLEM_COLUMNS])
+
+
+def load_validation(out_dir: Path) -> dict:
+    """Both validation records of a run (inputs, then computed results) merged into one."""
+    merged = {"critical": 0, "warnings": 0, "problems": [], "suites": []}
+    for name in ("validation.json", "validation_results.json"):
+        path = Path(out_dir) / name
+        if path.is_file():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            for key in ("critical", "warnings"):
+                merged[key] += int(data.get(key, 0))
+            merged["problems"] += data.get("problems", [])
+            merged["suites"] += data.get("suites", [])
+    merged["success"] = merged["critical"] == 0
+    return merged
+
+
+def area_matrix(area_index: pd.DataFrame, unit_index: pd.DataFrame) -> pd.DataFrame:
+    """Units (in ranking order) × areas of sub-indexes, with the unit's name first."""
+    grid = area_index.pivot_table(index="unit_id", columns="area", values="index_pct")
+    order = unit_index.set_index("unit_id")
+    grid = grid.reindex(order.index)
+    grid.insert(0, "unit_name", order["unit_name"])
+    grid.columns = [str(c) for c in grid.columns]
+    return grid.reset_index(drop=True)
+
+
+def suites_frame(suites: list) -> pd.DataFrame:
+    rows = [s.__dict__ if hasattr(s, "__dict__") else s for s in suites]
+    return pd.DataFrame(rows, columns=[c.name for c in SUITE_COLUMNS])
+
+
+def deducted_by_area(area_index: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """Points deducted at appraisal, summed over units, per area, largest first."""
+    name_col = "name_vi" if lang == "vi" else "name_en"
+    sums = area_index.groupby("area", as_index=False)[["self_points", "appraised_points",
+                                                      "points_deducted"]].sum()
+    names = area_index.drop_duplicates("area").set_index("area")[name_col]
+    sums["name"] = sums["area"].map(names)
+    return sums.sort_values(["points_deducted", "area"], ascending=[False, True], ignore_index=True)
+
+
+def unit_file(unit_id: str) -> str:
+    """The file name of a unit's profile: the id itself when it is a plain slug, else a stable hash
+    (an id from data must never become a path such as ``../x``)."""
+    text = str(unit_id)
+    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,80}", text):
+        return f"{text}.html"
+
+    return f"unit-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:12]}.html"
+
+
+def with_profile_links(unit_index: pd.DataFrame, folder: str = "units") -> pd.DataFrame:
+    """``unit_index`` plus ``profile_href``: the relative link of each unit's profile (URL-quoted;
+    ``html_table`` escapes it again for the attribute)."""
+    hrefs = unit_index["unit_id"].map(lambda u: f"{folder}/{quote(unit_file(u))}")
+    return unit_index.assign(profile_href=hrefs)
+
+
+def series_table(series: pd.DataFrame) -> pd.DataFrame:
+    """A unit's lineage-aware series in year order (for ``HISTORY_COLUMNS``)."""
+    return series.sort_values(["year", "line", "source"], ignore_index=True)

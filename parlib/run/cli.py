@@ -1,0 +1,122 @@
+"""``parlib`` command line: run the workbook, validate inputs, list datasets.
+
+Exit codes: 0 success (or nothing to do); 1 the data failed validation; 2 usage error; 3 a notebook
+failed for another reason (a bug or crash), or another run holds the lock. Documented in the README.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from parlib import ingest
+from parlib.config.dataset import list_datasets, load_dataset
+from parlib.core.errors import DataError, ParlibError, UsageError
+from parlib.publish import template
+from parlib.publish.landing import write_landing
+from parlib.run import preflight, runner
+from parlib.run.pipeline import REPORT_PAGES
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="parlib", description="PAR Index Workbook")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="execute the notebooks with papermill and publish reports")
+    run.add_argument("--dataset", action="append", help="dataset name (repeatable; default: all)")
+    run.add_argument("--year", action="append", type=int, help="year (repeatable; default: all)")
+    run.add_argument("--lang", default="vi", choices=["vi", "en"], help="report language")
+    run.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                     help="a notebook parameter (see the notebooks' parameters cells)")
+    run.add_argument("-j", "--jobs", type=int, default=1,
+                     help="run this many dataset-years side by side (default 1)")
+    run.add_argument("--force", action="store_true",
+                     help="rerun even what is up to date (same inputs, parameters and code)")
+
+    val = sub.add_parser("validate", help="ingest and validate inputs without publishing anything")
+    val.add_argument("--dataset", action="append")
+    val.add_argument("--year", action="append", type=int)
+
+    tpl = sub.add_parser("template", help="write an Excel scoring template for a framework and year")
+    tpl.add_argument("--dataset", required=True)
+    tpl.add_argument("--year", required=True, type=int)
+    tpl.add_argument("--unit", action="append", help="unit id (repeatable; default: every unit)")
+    tpl.add_argument("--out", required=True, help="the .xlsx file to write")
+
+    sub.add_parser("list", help="list datasets and years")
+    sub.add_parser("landing", help="rebuild reports/index.html (and index.en.html) from the published runs")
+    return parser
+
+
+def _cmd_run(args) -> int:
+
+    outcomes = runner.run(args.dataset, args.year, args.lang, args.param, jobs=args.jobs,
+                          force=args.force)
+    for o in outcomes:
+        where = f"{o.dataset} {o.year}" if o.year else f"{o.dataset} (all years)"
+        line = f"{where}: {o.status} ({o.seconds:.1f}s)"
+        print(line + (f" — {o.message}" if o.message else ""))
+    return max((o.exit_code for o in outcomes), default=0)
+
+
+def _cmd_validate(args) -> int:
+
+    worst = 0
+    broken: list = []
+    for name, year in runner.plan(args.dataset, args.year, broken=broken):
+        cfg = load_dataset(name)
+        report, _ = preflight.preflight(lambda: ingest.load_year(cfg, year))
+        for problem in report.problems:
+            print(problem)
+        print(f"{name} {year}: {len(report.critical)} critical, {len(report.warnings)} warnings")
+        worst = max(worst, 0 if report.success else 1)
+    for name, exc in broken:
+        print(f"{name}: {exc}")
+        worst = 1
+    return worst
+
+
+def _cmd_template(args) -> int:
+
+    print(template.write(load_dataset(args.dataset), args.year, args.out, args.unit))
+    return 0
+
+
+def _cmd_list(_args) -> int:
+
+    for name in list_datasets():
+        cfg = load_dataset(name)
+        tag = " [SYNTHETIC]" if cfg.synthetic else ""
+        print(f"{name}{tag}: {', '.join(map(str, cfg.years))} — {cfg.title_en}")
+    return 0
+
+
+def _cmd_landing(args) -> int:
+
+    print(write_landing(REPORT_PAGES))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    commands = {"run": _cmd_run, "validate": _cmd_validate, "list": _cmd_list,
+                "template": _cmd_template,
+                "landing": _cmd_landing}
+    try:
+        return commands[args.command](args)
+    except UsageError as exc:
+        if exc.exit_code != 2:
+            print(f"parlib: {exc}", file=sys.stderr)
+            return exc.exit_code
+        print(f"parlib: usage error: {exc}", file=sys.stderr)
+        return 2
+    except DataError as exc:
+        print(f"parlib: data error: {exc}", file=sys.stderr)
+        return 1
+    except ParlibError as exc:
+        print(f"parlib: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""Execute: run one notebook with papermill on a warm kernel (``kernels``), retrying a kernel that
+fails to start, and render an executed notebook to HTML without code.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+from papermill.exceptions import PapermillExecutionError
+
+from parlib.core.storage import write_text
+from parlib.run import kernels
+from parlib.run.pipeline import (
+    DATA_ERRORS,
+)
+from parlib.run.runlog import _log
+
+UNIT_WORKERS = 2  # threads executing notebooks, each on its own warm kernel (parlib.kernels)
+
+
+_POOL: list[ThreadPoolExecutor] = []
+
+
+def _pool() -> ThreadPoolExecutor:
+    """The process's notebook threads. They outlive one dataset-year so that their kernels, once
+    started and warm, serve every notebook of the run."""
+    if not _POOL:
+        _POOL.append(ThreadPoolExecutor(max_workers=UNIT_WORKERS, thread_name_prefix="notebook"))
+    return _POOL[0]
+
+
+def _execute_in_pool(notebook: Path, executed: Path, params: dict) -> tuple[str, str]:
+    """``_execute`` on one of the notebook threads (never call it from one of them)."""
+    return _pool().submit(_execute, notebook, executed, params).result()
+
+
+_EXPORTERS = threading.local()
+
+
+def export_html(executed: Path, target: Path, title: str) -> Path:
+    """Render an executed notebook to HTML with no code, no prompts and no stderr streams."""
+
+    nb = nbformat.read(executed, as_version=4)
+    # analyst notes (markdown tagged "analyst-note") stay in the notebook, not in the report
+    nb.cells = [c for c in nb.cells if "analyst-note" not in c.get("metadata", {}).get("tags", [])]
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        kept = []
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                continue
+            if out.get("output_type") == "error":
+                # a reviewer needs the reason, not the Python call stack
+                out["traceback"] = [f"{out.get('ename')}: {out.get('evalue')}"]
+            kept.append(out)
+        cell["outputs"] = kept
+    nb.metadata["title"] = title
+    exporter = getattr(_EXPORTERS, "html", None)
+    if exporter is None:  # one per thread: building one (templates, filters) costs more than using it
+        exporter = _EXPORTERS.html = HTMLExporter(
+            template_name="lab", exclude_input=True, exclude_input_prompt=True,
+            exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb)
+    return write_text(target, body)
+
+
+KERNEL_ATTEMPTS = 3  # a kernel that fails to start (e.g. a port taken by a concurrent kernel) is retried
+
+
+def _execute(notebook: Path, executed: Path, params: dict) -> tuple[str, str]:
+    """Run one notebook with papermill: (status, message); status is success, invalid or error.
+
+    A failing cell is final (the data or the code is wrong). A failure of the kernel itself
+    (jupyter_client picks free TCP ports before the kernel binds them, so two kernels started at
+    once can collide) is retried, then reported as an execution error, never raised.
+    """
+
+
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    problem = ""
+    for attempt in range(1, KERNEL_ATTEMPTS + 1):
+        try:
+            kernels.execute(str(notebook), str(executed), params, cwd=str(notebook.parent))
+            return "success", ""
+        except PapermillExecutionError as exc:
+            return ("invalid" if exc.ename in DATA_ERRORS else "error"), f"{exc.ename}: {exc.evalue}"
+        except Exception as exc:  # noqa: BLE001 - kernel start/death, not a cell's error
+            problem = f"kernel failure ({type(exc).__name__}: {exc})"
+            _log(f"  {notebook.stem}: {problem}; attempt {attempt} of {KERNEL_ATTEMPTS}")
+            time.sleep(0.5 * attempt)
+    return "error", problem

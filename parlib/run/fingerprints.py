@@ -1,0 +1,60 @@
+"""Fingerprints: one hash of everything a dataset-year's outputs depend on (its inputs, the earlier
+years' inputs and lineage, parameters, code), so a rerun with nothing changed does nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from parlib.config import provenance
+from parlib.config.dataset import DatasetConfig
+from parlib.core import paths
+from parlib.history.trends import lineage_path
+from parlib.run.pipeline import NOTEBOOKS
+
+
+def code_files(root: Path) -> list[Path]:
+    """The code a result depends on: the library, its labels, the notebooks and the suites."""
+    package = Path(__file__).resolve().parents[1]
+    files = sorted(package.rglob("*.py")) + sorted(package.rglob("*.csv"))
+    files += sorted(paths.notebooks_dir(root).glob("*.ipynb"))
+    files += sorted(paths.expectations_dir(root).glob("*.json"))
+    return files
+
+
+def context_files(cfg: DatasetConfig, year: int, root: Path) -> list[Path]:
+    """Files beyond the year's inputs that its reports depend on: the dataset's lineage and the
+    inputs of the EARLIER years, whose results the reports show (movers since last year, each
+    unit's trend up to this year). Inputs, not published outputs: outputs appear and disappear as
+    years are built, and a fingerprint that followed them would never settle."""
+
+    files = [p for p in [lineage_path(cfg)] if p is not None]
+    for other in cfg.years:
+        if other < year:
+            files += [p for p in cfg.input_files(other) if p not in files]
+    return files
+
+
+def fingerprint(cfg: DatasetConfig, year: int, lang: str, extra: dict, root: Path) -> str:
+    """One hash of everything a dataset-year's outputs depend on: inputs, parameters and code."""
+    digest = hashlib.sha256()
+    for path in cfg.input_files(year) + context_files(cfg, year, root) + code_files(root):
+        digest.update(paths.display(path).encode() + b"\0" + provenance.sha256(path).encode())
+    digest.update(json.dumps({"lang": lang, **extra}, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def _published_fingerprint(root: Path, dataset: str, year: int) -> str | None:
+    """The fingerprint of the published outputs, if they are complete."""
+    manifests = []
+    for base in (paths.processed_dir(root), paths.reports_dir(root)):
+        path = paths.year_dir(base, dataset, year) / "run.json"
+        try:
+            manifests.append(json.loads(path.read_text(encoding="utf-8")).get("fingerprint"))
+        except (OSError, json.JSONDecodeError):
+            return None
+    folder = paths.year_dir(paths.reports_dir(root), dataset, year)
+    complete = all((folder / f"{stem}.html").is_file() for stem, _ in NOTEBOOKS)
+    return manifests[0] if complete and manifests[0] == manifests[1] else None

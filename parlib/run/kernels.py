@@ -1,0 +1,153 @@
+"""Warm kernels: papermill executions that reuse a started IPython kernel instead of starting one each.
+
+Every notebook still runs through ``papermill.execute_notebook`` with its own parameters (the
+injected parameters cell, papermill's metadata and error handling are unchanged), but a kernel, once
+started and with pandas, matplotlib and ``parlib`` imported, serves the next notebook of the same
+thread too. Starting a kernel and its client and importing those costs seconds; a unit profile's
+own work costs about one. Before each notebook the kernel's namespace is reset (``%reset -f``),
+open figures are closed, matplotlib's settings restored and the working folder set, so a notebook
+sees only its own variables, as in a fresh kernel.
+
+Each thread has its own kernel and client (their sockets belong to the thread's event loop). A
+kernel that fails (it died, did not start, a port collided) is shut down and dropped; the thread's
+next execution starts a fresh one. ``shutdown()`` ends every kernel of the process (also at exit).
+
+In: notebook paths and parameters. Out: the executed notebook, as with papermill.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import threading
+
+import papermill
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from papermill.exceptions import PapermillExecutionError
+
+KERNEL_NAME = "python3"
+# the kernel's own log (start-up chatter, the interrupt jupyter_client sends before each shutdown)
+# is not the run's news; cell errors come through papermill
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"]
+START_TIMEOUT = 60
+# what runs (silently) in a kernel before each notebook it serves
+RESET = """\
+get_ipython().run_line_magic("reset", "-f")
+import os as _os, sys as _sys
+_os.chdir({cwd!r})
+if "parlib.plots" in _sys.modules:
+    _sys.modules["parlib.plots"].reset_style()
+del _os, _sys
+"""
+
+_local = threading.local()  # .warm: (kernel manager, client) of this thread
+_all: list[tuple] = []
+_lock = threading.Lock()
+_engine: list[str] = []
+
+
+def engine_name() -> str:
+    """Register (once) the papermill engine that runs a notebook on the thread's warm kernel."""
+    with _lock:
+        if _engine:
+            return _engine[0]
+        from papermill.clientwrap import PapermillNotebookClient
+        from papermill.engines import NBClientEngine, papermill_engines
+        from papermill.utils import merge_kwargs, remove_args
+
+        class WarmClient(PapermillNotebookClient):
+            reset_code = ""
+
+            def papermill_execute_cells(self):
+                reply = self.wait_for_reply(self.kc.execute(self.reset_code, silent=True,
+                                                            store_history=False))
+                if reply is None or reply["content"].get("status") != "ok":
+                    raise RuntimeError("the kernel could not be reset: "
+                                       f"{reply and reply['content'].get('evalue')}")
+                super().papermill_execute_cells()
+
+        class WarmEngine(NBClientEngine):
+            @classmethod
+            def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False,
+                                         stdout_file=None, stderr_file=None, start_timeout=60,
+                                         execution_timeout=None, **kwargs):
+                km, kc, cwd = kwargs.pop("warm")
+                kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+                client = WarmClient(nb_man, km=km, **merge_kwargs(
+                    kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+                    kernel_name=kernel_name, log_output=log_output, stdout_file=stdout_file,
+                    stderr_file=stderr_file))
+                client.kc = kc  # nbclient starts neither a kernel nor a client, and stops neither
+                client.reset_code = RESET.format(cwd=cwd)
+                return client.execute()
+
+        papermill_engines.register("parlib-warm", WarmEngine)
+        _engine.append("parlib-warm")
+        return _engine[0]
+
+
+def _start(cwd: str) -> tuple:
+
+    km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+    run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=cwd)
+    kc = km.client()
+    kc.start_channels()
+    try:
+        run_sync(kc.wait_for_ready)(timeout=START_TIMEOUT)
+    except BaseException:
+        _stop((km, kc))
+        raise
+    with _lock:
+        _all.append((km, kc))
+    return km, kc
+
+
+def _stop(warm: tuple) -> None:
+
+    km, kc = warm
+    with _lock:
+        if warm in _all:
+            _all.remove(warm)
+    with contextlib.suppress(Exception):
+        kc.stop_channels()
+    with contextlib.suppress(Exception):
+        if km.has_kernel:
+            run_sync(km.shutdown_kernel)(now=True)
+
+
+def execute(notebook: str, executed: str, parameters: dict, cwd: str) -> None:
+    """``papermill.execute_notebook`` on this thread's warm kernel; raises what papermill raises.
+
+    A failing cell leaves the kernel in service; any other failure (the kernel died or could not
+    be reached) discards it, so the next call starts a fresh one.
+    """
+
+    warm = getattr(_local, "warm", None)
+    if warm is None or not warm[0].has_kernel:
+        warm = _local.warm = _start(cwd)
+    try:
+        papermill.execute_notebook(notebook, executed, parameters=parameters,
+                                   engine_name=engine_name(), kernel_name=KERNEL_NAME,
+                                   warm=(*warm, cwd), progress_bar=False, log_output=False,
+                                   # one write at the end, not one per cell (each re-encodes
+                                   # and re-validates the whole notebook, figures included)
+                                   request_save_on_cell_execute=False)
+    except PapermillExecutionError:
+        raise
+    except BaseException:
+        _local.warm = None
+        _stop(warm)
+        raise
+
+
+def shutdown() -> None:
+    """End every kernel this process started."""
+    with _lock:
+        started = list(_all)
+    for warm in started:
+        _stop(warm)
+    _local.warm = None
+
+
+atexit.register(shutdown)

@@ -1,0 +1,80 @@
+"""Preflight: everything that can refuse a dataset-year, in one process, before any notebook runs —
+read the inputs, run the input suites, compute, run the result suites, read the optional analysis
+inputs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from parlib import score
+from parlib.config import alternatives
+from parlib.core.errors import DataError, Problem
+from parlib.fairness import survey
+from parlib.ingest.inputs import YearInputs
+from parlib.validate.engine import _DOCS_CONTEXTS
+from parlib.validate.problems import ValidationReport, load, save
+from parlib.validate.step import validate_inputs, validate_results
+
+
+def preflight(inputs_loader, docs: Path | None = None,
+              out_dir: Path | None = None) -> tuple[ValidationReport, object | None]:
+    """Everything that can refuse a dataset-year, in one process, before any notebook runs:
+    read the inputs, run the input suites, compute, run the result suites.
+
+    ``inputs_loader`` is a no-argument function returning ``YearInputs`` (it may raise
+    ``DataError``). Returns the report and the inputs (None when they could not be read). With
+    ``docs`` the validations also build the Data Docs site there; with ``out_dir`` the two records
+    are saved there (``validation`` for the inputs, ``validation_results`` for the computed
+    results), which is what the validate and index notebooks show.
+    """
+
+    try:
+        inputs = inputs_loader()
+    except DataError as exc:
+        problems = exc.problems or [Problem("critical", "unreadable_input", message=str(exc))]
+        return ValidationReport(problems=list(problems)), None
+    report = validate_inputs(inputs, docs=docs)
+    if out_dir is not None:
+        save(report, out_dir)
+        for stale in ("validation_results.json", "validation_results_problems.csv"):
+            (Path(out_dir) / stale).unlink(missing_ok=True)  # an earlier run's, not these inputs'
+    if report.success:
+        results = score.compute(inputs)
+        checked = validate_results(results, docs=docs)
+        checked.problems += _analysis_inputs_problems(inputs, results)
+        if out_dir is not None:
+            save(checked, out_dir, "validation_results")
+        report = report.extend(checked)
+    if docs is not None:  # the site is written; the in-memory results are not needed any more
+        _DOCS_CONTEXTS.pop(str(Path(docs).resolve()), None)
+    return report, inputs
+
+
+def checked_year(inputs: YearInputs, out_dir: Path, docs: Path, validated: bool) -> ValidationReport:
+    """The input suites' report of a dataset-year, as the validate notebook shows it.
+
+    ``validated``: the runner's preflight has already validated these inputs in this run and saved
+    both records (and the Data Docs) in ``out_dir``; they are read back, not recomputed. Otherwise
+    (a notebook run by hand) the preflight runs here, on ``inputs``, and saves them.
+    """
+    if not validated:
+        preflight(lambda: inputs, docs=docs, out_dir=out_dir)
+    return load(out_dir)
+
+
+def _analysis_inputs_problems(inputs: YearInputs, results) -> list[Problem]:
+    """The optional inputs of the fairness analyses (methodology alternatives, survey answers) are
+    read here too, so a bad file is refused before any notebook runs, not halfway through."""
+
+    problems: list[Problem] = []
+    checks = [lambda: alternatives.load_alternatives(inputs.dataset.alternatives)]
+    if inputs.year.survey_responses is not None:
+        checks.append(lambda: survey.read_responses(inputs.year.survey_responses, results.points,
+                                                    inputs.units["unit_id"]))
+    for check in checks:
+        try:
+            check()
+        except DataError as exc:
+            problems += exc.problems or [Problem("critical", "unreadable_input", message=str(exc))]
+    return problems

@@ -1,0 +1,384 @@
+"""Runner: execute the notebooks with papermill for each dataset and year, publish atomically.
+
+Unattended runs: a lock keeps two runs off the same outputs; a fingerprint (input hashes, parameters,
+code) makes a rerun with nothing changed a no-op; ``jobs`` runs dataset-years in parallel processes;
+each dataset-year writes ``run.json`` (manifest) and ``run.log``.
+
+In: dataset names, years, language, extra notebook parameters. Out: for each dataset-year,
+``data/processed/<dataset>/<year>/`` (tables), ``reports/<dataset>/<year>/`` (one HTML report per
+notebook, no code, plus the executed notebooks and ``run.json``), and ``reports/index.html``.
+
+After a dataset-year's notebooks succeed, ``06_unit_profile`` runs once per unit (``UNIT_WORKERS``
+threads side by side, each executing papermill on its own warm kernel, ``parlib.kernels``) into
+``reports/<dataset>/<year>/units/<unit>.html``, and the result tables are exported to
+``results.xlsx``. After all years of a dataset, ``07_trends`` renders
+``reports/<dataset>/trends.html`` from the published years.
+
+Everything is built in a staging folder first; only a run whose notebooks all succeed is swapped into
+place, so a failing run never touches the last good outputs. A failed run's rendered notebooks go to
+``reports/_failed/<dataset>/<year>/`` with ``failure.json``, which the landing page links.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from parlib import ingest, validate
+from parlib.config import provenance
+from parlib.config.dataset import DatasetConfig, list_datasets, load_dataset
+from parlib.core import paths
+from parlib.core.errors import DataError, UsageError
+from parlib.core.labels import t
+from parlib.core.storage import swap_in, write_json, write_text
+from parlib.publish import landing
+from parlib.publish.landing import write_landing
+from parlib.publish.views import load_validation, unit_file
+from parlib.run import kernels, preflight
+from parlib.run.execute import _execute, _execute_in_pool, _pool, export_html
+from parlib.run.fingerprints import _published_fingerprint, fingerprint
+from parlib.run.locking import Lock, clean_staging
+from parlib.run.parameters import parse_extra_parameters
+from parlib.run.pipeline import (
+    DATASET_NOTEBOOKS,
+    LANGS,
+    NOTEBOOKS,
+    REPORT_PAGES,
+    RESULTS_WORKBOOK,
+    UNIT_NOTEBOOK,
+    notebook_parameters,
+    notebook_paths,
+)
+from parlib.run.runlog import _LOG, _log
+from parlib.score.compute import load_table
+
+
+@dataclass
+class Outcome:
+    dataset: str
+    year: int
+    status: str  # success | invalid | error | up-to-date
+    message: str = ""
+    seconds: float = 0.0
+    notebooks: list[dict] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return {"success": 0, "up-to-date": 0, "invalid": 1, "error": 3}[self.status]
+
+
+def _run_unit_profiles(cfg: DatasetConfig, year: int, lang: str, params: dict, root: Path,
+                       out_processed: Path, out_reports: Path) -> dict:
+    """Execute ``06_unit_profile`` once per unit of the staged results, ``UNIT_WORKERS`` at a time.
+
+    Each execution is its own kernel process writing its own files; the threads share only the
+    log (locked) and their own result records. Returns the notebook record for ``run.json``.
+    """
+
+    stem, label = UNIT_NOTEBOOK
+    notebook = paths.notebooks_dir(root) / f"{stem}.ipynb"
+    declared = notebook_parameters(notebook)
+    units = load_table(out_processed, "unit_index")[["unit_id", "unit_name"]]
+    started = time.time()
+
+    def one(unit_id: str, unit_name: str) -> tuple[str, str, str]:
+        page = unit_file(unit_id)
+        executed = out_reports / "notebooks" / "units" / page.replace(".html", ".ipynb")
+        status, message = _execute(notebook, executed, {
+            k: v for k, v in {**params, "unit_id": unit_id}.items() if k in declared})
+        if executed.is_file():
+            export_html(executed, out_reports / "units" / page,
+                        f"{unit_name} — {t(label, lang)} — {cfg.title(lang)} {year}")
+        return unit_id, status, message
+
+    results = list(_pool().map(lambda r: one(*r), units.itertuples(index=False, name=None)))
+    failed = [(u, s, m) for u, s, m in results if s != "success"]
+    record = {"notebook": stem, "status": "success" if not failed else failed[0][1],
+              "seconds": round(time.time() - started, 2), "units": len(results)}
+    if failed:
+        record["message"] = f"{stem} {failed[0][0]}: {failed[0][2]}"
+    return record
+
+
+def run_year(dataset: str, year: int, lang: str = "vi", extra: dict | None = None,
+             root: Path | None = None, force: bool = False) -> Outcome:
+    """Run every notebook for one dataset-year in a staging folder; publish only on success.
+
+    Unless ``force``, a dataset-year whose published outputs carry the current fingerprint (same
+    inputs, parameters and code) is left alone.
+    """
+    root = Path(root or paths.project_root())
+    extra = dict(extra or {})
+    cfg = load_dataset(dataset, paths.raw_dir(root))
+    cfg.year(year)
+    _LOG.clear()
+    started_at = provenance.now_utc()
+    current = fingerprint(cfg, year, lang, extra, root)
+    if not force and _published_fingerprint(root, dataset, year) == current:
+        # the inputs are those of the last good run: an older failure no longer applies
+        shutil.rmtree(paths.year_dir(paths.reports_dir(root) / "_failed", dataset, year),
+                      ignore_errors=True)
+        _log(f"{dataset} {year}: up to date (inputs, parameters and code unchanged); nothing to do")
+        return Outcome(dataset, year, "up-to-date", "inputs, parameters and code unchanged")
+    return _run_year(cfg, dataset, year, lang, extra, root, current, started_at)
+
+
+def _run_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dict, root: Path,
+              current: str, started_at: str) -> Outcome:
+
+    _log(f"{dataset} {year}: running")
+    run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    stage_processed = paths.processed_dir(root) / ".staging" / run_id
+    stage_reports = paths.reports_dir(root) / ".staging" / run_id
+    out_processed = paths.year_dir(stage_processed, dataset, year)
+    out_reports = paths.year_dir(stage_reports, dataset, year)
+    out_reports.mkdir(parents=True, exist_ok=True)
+    base = {"dataset": dataset, "year": year, "lang": lang, "raw_root": str(paths.raw_dir(root)),
+            "processed_root": str(stage_processed), "reports_root": str(stage_reports),
+            "history_root": str(paths.processed_dir(root))}
+    outcome = Outcome(dataset, year, "success")
+    started = time.time()
+    prov = provenance.collect(cfg, year, {"lang": lang, **extra})
+    failed_dir = paths.year_dir(paths.reports_dir(root) / "_failed", dataset, year)
+
+    # Preflight: refuse bad data in-process, in a second, before any notebook or output is touched.
+
+    # the records and Data Docs are saved in the staging folder; the validate notebook shows them
+    out_processed.mkdir(parents=True, exist_ok=True)
+    checked, _ = preflight.preflight(lambda: ingest.load_year(cfg, year),
+                                    docs=out_processed / "gx", out_dir=out_processed)
+    if not checked.success:
+        _log(f"{dataset} {year}: refused, {len(checked.critical)} critical problem(s)")
+        _refuse(cfg, year, lang, checked, prov, out_reports, failed_dir, started, run_id)
+        shutil.rmtree(stage_reports, ignore_errors=True)
+        shutil.rmtree(stage_processed, ignore_errors=True)
+        first = checked.critical[0]
+        return Outcome(dataset, year, "invalid", f"{len(checked.critical)} critical problem(s), "
+                       f"first: {first}", round(time.time() - started, 2))
+    for notebook, (stem, label) in zip(notebook_paths(root), NOTEBOOKS):
+        declared = notebook_parameters(notebook)
+        params = {k: v for k, v in {**base, "validated": True, **extra}.items() if k in declared}
+        executed = out_reports / "notebooks" / f"{stem}.ipynb"
+        t0 = time.time()
+        status, message = _execute_in_pool(notebook, executed, params)
+        if status != "success":
+            outcome.status = status
+            outcome.message = f"{stem}: {message}"
+        seconds = round(time.time() - t0, 2)
+        outcome.notebooks.append({"notebook": stem, "status": status, "seconds": seconds})
+        if executed.is_file():
+            export_html(executed, out_reports / f"{stem}.html",
+                        f"{t(label, lang)} — {cfg.title(lang)} {year}")
+        _log(f"  {dataset} {year} {stem:<12} {status:<8} {seconds:6.1f}s")
+        if status != "success":
+            break
+    if outcome.status == "success":
+        from parlib.publish import export
+
+        export.write_workbook(out_processed, out_reports / RESULTS_WORKBOOK, lang, prov)
+        record = _run_unit_profiles(cfg, year, lang, {**base, **extra}, root, out_processed,
+                                    out_reports)
+        outcome.notebooks.append(record)
+        _log(f"  {dataset} {year} {record['notebook']} {record['status']:<8} "
+             f"{record['seconds']:6.1f}s ({record['units']} units)")
+        if record["status"] != "success":
+            outcome.status = record["status"]
+            outcome.message = record["message"]
+    outcome.seconds = round(time.time() - started, 2)
+    manifest = {**prov, "title": {"vi": cfg.title_vi, "en": cfg.title_en}, "run_id": run_id,
+                "fingerprint": current, "started_at": started_at,
+                "outcome": outcome.status, "message": outcome.message, "lang": lang,
+                "notebooks": outcome.notebooks, "seconds": outcome.seconds,
+                "finished_at": provenance.now_utc(), "validation": _validation_summary(out_processed)}
+    try:
+        _log(f"{dataset} {year}: {outcome.status} in {outcome.seconds:.1f}s")
+        write_text(out_reports / "run.log", "\n".join(_LOG) + "\n")
+        if outcome.status == "success":
+            write_json(out_processed / "run.json", manifest)
+            write_json(out_reports / "run.json", manifest)
+            swap_in(out_processed, paths.year_dir(paths.processed_dir(root), dataset, year))
+            swap_in(out_reports, paths.year_dir(paths.reports_dir(root), dataset, year))
+            shutil.rmtree(failed_dir, ignore_errors=True)
+        else:
+            write_json(out_reports / "failure.json", manifest)
+            swap_in(out_reports, failed_dir)
+    finally:
+        shutil.rmtree(stage_processed, ignore_errors=True)
+        shutil.rmtree(stage_reports, ignore_errors=True)
+    return outcome
+
+
+def _refuse(cfg: DatasetConfig, year: int, lang: str, checked, prov: dict, out_reports: Path,
+            failed_dir: Path, started: float, run_id: str) -> None:
+    """Publish why a run was refused: a validation page, the problems as CSV, failure.json."""
+
+    title = t("validation_title", lang)
+    subtitle = f"{cfg.title(lang)} — {t('year', lang)} {year} — {cfg.year(year).framework.decision}"
+    write_text(out_reports / "validation.html",
+               landing.validation_page(checked.problems, title, subtitle, cfg.synthetic, lang, prov))
+    validate.save(checked, out_reports)
+    first = checked.critical[0]
+    write_json(out_reports / "failure.json", {
+        **prov, "title": {"vi": cfg.title_vi, "en": cfg.title_en}, "run_id": run_id,
+        "outcome": "invalid", "lang": lang, "finished_at": provenance.now_utc(),
+        "seconds": round(time.time() - started, 2),
+        "message": f"{len(checked.critical)} critical problem(s); first: {first}",
+        "validation": {"success": False, "critical": len(checked.critical),
+                       "warnings": len(checked.warnings)}})
+    for problem in checked.critical[:20]:
+        _log(f"  {problem}")
+    if len(checked.critical) > 20:
+        _log(f"  ... and {len(checked.critical) - 20} more (see {paths.display(failed_dir)})")
+    write_text(out_reports / "run.log", "\n".join(_LOG) + "\n")
+    swap_in(out_reports, failed_dir)
+
+
+def _validation_summary(out_processed: Path) -> dict:
+
+    merged = load_validation(out_processed)
+    return {k: merged[k] for k in ("success", "critical", "warnings")}
+
+
+def plan(datasets: list[str] | None, years: list[int] | None, root: Path | None = None,
+         broken: list | None = None) -> list[tuple[str, int]]:
+    """Which dataset-years to run: all shipped by default; unknown names/years are usage errors.
+
+    A dataset whose ``dataset.toml`` is invalid is reported in ``broken`` (when given) and skipped,
+    so one bad dataset does not stop the others.
+    """
+    raw = paths.raw_dir(root)
+    names = datasets or list_datasets(raw)
+    if not names:
+        raise UsageError(f"no datasets under {raw}")
+    pairs = []
+    for name in names:
+        try:
+            cfg = load_dataset(name, raw)
+        except DataError as exc:
+            if broken is None:
+                raise
+            broken.append((name, exc))
+            continue
+        chosen = years or list(cfg.years)
+        if years:
+            for y in years:
+                if y not in cfg.years and len(names) == 1:
+                    cfg.year(y)  # raises UsageError naming the dataset's years
+        pairs += [(name, y) for y in chosen if y in cfg.years]
+    if not pairs and not broken:
+        raise UsageError(f"no dataset has the year(s) {years}")
+    return pairs
+
+
+def run(datasets: list[str] | None = None, years: list[int] | None = None, lang: str = "vi",
+        extra_pairs: list[str] | None = None, root: Path | None = None, jobs: int = 1,
+        force: bool = False) -> list[Outcome]:
+    """Run the planned dataset-years (in ``jobs`` parallel processes) under the outputs' lock."""
+    if lang not in LANGS:
+        raise UsageError(f"--lang must be one of {LANGS}")
+    if jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    root = Path(root or paths.project_root())
+    extra = parse_extra_parameters(extra_pairs or [], root)
+    broken: list = []
+    pairs = plan(datasets, years, root, broken)
+    outcomes = []
+    for name, exc in broken:
+        _log(f"{name}: dataset.toml is invalid\n{exc}")
+        outcomes.append(Outcome(name, 0, "invalid", str(exc).splitlines()[0]))
+
+    try:
+        with Lock(root):
+            if clean_staging(root):
+                _log("removed staging folders left by an interrupted run")
+            if jobs == 1 or len(pairs) < 2:
+                outcomes += [run_year(d, y, lang, extra, root, force) for d, y in pairs]
+            else:
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
+                context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
+                # a dataset's years run in order in one worker (a year's reports read the earlier
+                # years' results); datasets run side by side
+                by_dataset: dict[str, list[int]] = {}
+                for d, y in pairs:
+                    by_dataset.setdefault(d, []).append(y)
+                with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+                    futures = [pool.submit(_run_years, d, ys, lang, extra, root, force)
+                               for d, ys in by_dataset.items()]
+                    outcomes += [o for f in futures for o in f.result()]
+            for name in dict.fromkeys(d for d, _ in pairs):
+                ran = [o for o in outcomes if o.dataset == name]
+                outcome = run_dataset(name, lang, extra, root,
+                                      force=force or any(o.status == "success" for o in ran))
+                if outcome is not None:
+                    outcomes.append(outcome)
+            write_landing(REPORT_PAGES, paths.reports_dir(root))
+    finally:
+        kernels.shutdown()  # the notebook threads' warm kernels
+    return outcomes
+
+
+def _run_years(dataset: str, years: list[int], lang: str, extra: dict, root: Path,
+               force: bool) -> list[Outcome]:
+
+    try:
+        return [run_year(dataset, y, lang, extra, root, force) for y in sorted(years)]
+    finally:
+        kernels.shutdown()
+
+
+def run_dataset(dataset: str, lang: str = "vi", extra: dict | None = None,
+                root: Path | None = None, force: bool = False) -> Outcome | None:
+    """Render the dataset-level reports (``07_trends``) from the published years.
+
+    Runs when ``force`` (a year of the dataset was just rebuilt) or when a report is missing; does
+    nothing when no year of the dataset has published results. ``year`` is set to the latest
+    published year (the notebook reads every published year). Returns an ``Outcome`` (``year`` 0)
+    only when a report was rendered or failed.
+    """
+
+    root = Path(root or paths.project_root())
+    cfg = load_dataset(dataset, paths.raw_dir(root))
+    published = [y for y in cfg.years
+                 if (paths.year_dir(paths.processed_dir(root), dataset, y) / "run.json").is_file()]
+    target_dir = paths.reports_dir(root) / dataset
+    if not published:
+        return None
+    todo = [nb for nb in DATASET_NOTEBOOKS if force or not (target_dir / nb[2]).is_file()]
+    if not todo:
+        return None
+    outcome = Outcome(dataset, 0, "success")
+    started = time.time()
+    stage = paths.reports_dir(root) / ".staging" / ("dataset-" + uuid.uuid4().hex[:8])
+    try:
+        for stem, label, page in todo:
+            notebook = paths.notebooks_dir(root) / f"{stem}.ipynb"
+            declared = notebook_parameters(notebook)
+            params = {"dataset": dataset, "year": max(published), "lang": lang,
+                      "raw_root": str(paths.raw_dir(root)),
+                      "processed_root": str(paths.processed_dir(root)),
+                      "reports_root": str(paths.reports_dir(root)),
+                      "history_root": str(paths.processed_dir(root)), **(extra or {})}
+            executed = stage / f"{stem}.ipynb"
+            t0 = time.time()
+            status, message = _execute_in_pool(notebook, executed,
+                                               {k: v for k, v in params.items() if k in declared})
+            seconds = round(time.time() - t0, 2)
+            outcome.notebooks.append({"notebook": stem, "status": status, "seconds": seconds})
+            _log(f"  {dataset} {stem:<12} {status:<8} {seconds:6.1f}s")
+            if executed.is_file() and status == "success":
+                export_html(executed, target_dir / page, f"{t(label, lang)} — {cfg.title(lang)}")
+                (target_dir / "notebooks").mkdir(parents=True, exist_ok=True)
+                os.replace(executed, target_dir / "notebooks" / f"{stem}.ipynb")
+            if status != "success":
+                outcome.status, outcome.message = "error", f"{stem}: {message}"
+                break
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    outcome.seconds = round(time.time() - started, 2)
+    return outcome

@@ -1,0 +1,19 @@
+"""Score: indexes, ranks, bands and reconciliation of one dataset-year.
+
+``arithmetic`` holds the rules every figure follows (index = achieved ÷ applicable maximum × 100,
+half-up rounding, competition ranks, bands, rounding tolerance); ``compute`` builds the points table
+and the unit, area and criterion indexes from ``YearInputs`` (``compute``, the stage's entry point,
+returns ``Results``, which saves itself).
+"""
+
+from parlib.score.arithmetic import (
+    assign_bands,
+    index_pct,
+    rank_desc,
+    round_half_up,
+    rounding_tolerance,
+)
+from parlib.score.compute import Results, aggregate, compute, load_table, reconcile, save
+
+__all__ = ["Results", "aggregate", "assign_bands", "compute", "index_pct", "load_table",
+           "rank_desc", "reconcile", "round_half_up", "rounding_tolerance", "save"]

@@ -1,0 +1,186 @@
+"""Distinct rows: a row-wise expectation decides each row from that row's values in the columns it
+names, so Great Expectations can judge each distinct combination once and its verdict be carried back
+to every row holding it (``reduce``); equality-only expectations are judged on integer codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+_FACTORS: dict | None = None  # while validate_inputs runs: text columns' codes, by memory
+
+
+def _factorize(series: pd.Series) -> tuple[np.ndarray, object]:
+    """``pd.factorize(series, use_na_sentinel=False)``; a text column seen before during the same
+    ``validate_inputs`` call (same memory, as the frames share the score table's columns) is not
+    factorised again. The inputs are not modified during the call, so equal memory is equal data."""
+    values = getattr(series.array, "_ndarray", None)
+    if _FACTORS is None or values is None or values.dtype != object:
+        return pd.factorize(series, use_na_sentinel=False)
+    key = (values.__array_interface__["data"][0], values.shape, values.strides)
+    if key not in _FACTORS:
+        # the array is kept with its codes, so its memory cannot be reused while the entry lives
+        _FACTORS[key] = (values, pd.factorize(series, use_na_sentinel=False))
+    return _FACTORS[key][1]
+
+
+ROW_WISE = frozenset({
+    "expect_column_values_to_be_in_set", "expect_column_values_to_not_be_in_set",
+    "expect_column_values_to_be_between", "expect_column_values_to_not_be_null",
+    "expect_column_values_to_be_null", "expect_column_values_to_match_regex",
+    "expect_column_values_to_not_match_regex", "expect_column_values_to_match_regex_list",
+    "expect_column_values_to_not_match_regex_list", "expect_column_values_to_be_of_type",
+    "expect_column_values_to_be_in_type_list", "expect_column_value_lengths_to_be_between",
+    "expect_column_value_lengths_to_equal", "expect_column_pair_values_a_to_be_greater_than_b",
+    "expect_column_pair_values_to_be_equal", "expect_column_pair_values_to_be_in_set",
+    "expect_multicolumn_sum_to_equal", "expect_select_column_values_to_be_unique_within_record"})
+
+
+SCHEMA = frozenset({"expect_column_to_exist"})  # depends on the columns present, not on the rows
+
+
+def _expectation_columns(kwargs: dict) -> list[str]:
+    cols = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
+    return cols + list(kwargs.get("column_list", []))
+
+
+def _row_wise(expectation: dict) -> bool:
+    kwargs = expectation.get("kwargs", {})
+    if kwargs.get("row_condition") or kwargs.get("mostly", 1) != 1:
+        return False
+    if expectation["type"] in SCHEMA:
+        return "column_index" not in kwargs
+    return expectation["type"] in ROW_WISE
+
+
+def _value_codes(series: pd.Series) -> tuple[np.ndarray, int]:
+    """One integer per row, equal exactly where the values are (in object columns, and their types:
+    pandas takes ``1``, ``1.0`` and ``True`` for one value, and ``None`` and ``NaN``)."""
+    if series.dtype == bool:
+        return series.to_numpy().astype("int64"), 2
+    codes, uniques = _factorize(series)
+    codes, n = codes.astype("int64"), max(len(uniques), 1)
+    if series.dtype == object:
+        kinds, kind_uniques = pd.factorize(np.array([type(v).__name__ for v in series], dtype=object))
+        codes, n = codes * max(len(kind_uniques), 1) + kinds, n * max(len(kind_uniques), 1)
+    return codes, n
+
+
+def _groups(data: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Group id per row: 0, 1, … numbering the distinct value combinations in order of appearance."""
+    key, size = np.zeros(len(data), dtype="int64"), 1
+    for col in columns:
+        codes, n = _value_codes(data[col])
+        if size * n >= 2 ** 62:
+            key, uniques = pd.factorize(key)
+            size = max(len(uniques), 1)
+        key, size = key * n + codes, size * n
+    return pd.factorize(key)[0].astype("int64")
+
+
+@dataclass
+class _Reduced:
+    """What GX sees of a frame for the row-wise part of a suite. Columns that an expectation names
+    together form a component; each component contributes its distinct rows, side by side with the
+    others', padded to the longest by repeating its first distinct row. ``groups[column]`` maps every
+    row of the full frame to the reduced row holding its values; ``sizes[column]`` is the number of
+    distinct rows of its component."""
+
+    data: pd.DataFrame
+    groups: dict[str, np.ndarray]
+    sizes: dict[str, int]
+
+    def rows(self, columns: list[str], failing: list) -> np.ndarray:
+        """Positions in the full frame, in frame order, of the rows whose values failed."""
+        col = next(c for c in columns if c in self.groups)
+        size = self.sizes[col]
+        bad = np.zeros(size, dtype=bool)
+        bad[[i for i in failing if i < size]] = True  # padding repeats row 0
+        return np.flatnonzero(bad[self.groups[col]])
+
+
+def _reduce(data: pd.DataFrame, expectations: list[dict]) -> _Reduced:
+    parent = {c: c for c in data.columns}
+
+    def root(c):
+        while parent[c] != c:
+            c = parent[c]
+        return c
+
+    schema_only = set(data.columns)
+    for e in expectations:
+        cols = [c for c in _expectation_columns(e.get("kwargs", {})) if c in parent]
+        if e["type"] not in SCHEMA:
+            schema_only -= set(cols)
+        for c in cols[1:]:
+            a, b = root(c), root(cols[0])
+            if a != b:
+                parent[a] = b
+    components: dict[str, list[str]] = {}
+    for c in data.columns:
+        components.setdefault(root(c), []).append(c)
+    firsts, groups, sizes = {}, {}, {}
+    for cols in components.values():
+        if all(c in schema_only for c in cols):  # only the column's presence is checked
+            ids = np.zeros(len(data), dtype="int64")
+        else:
+            ids = _groups(data, cols)
+        # group ids appear in order 0, 1, 2 …: a new one starts where the running maximum rises
+        first = np.flatnonzero(np.diff(np.maximum.accumulate(ids), prepend=-1) > 0)
+        try:  # distinct rows sorted by value, so that equal data give an equal frame (and cache hit)
+            order = data[cols].take(first).reset_index(drop=True).sort_values(
+                cols, kind="mergesort", na_position="last").index.to_numpy()
+        except TypeError:  # values of mixed types do not sort: keep the order of appearance
+            order = np.arange(len(first))
+        rank = np.empty(len(order), dtype="int64")
+        rank[order] = np.arange(len(order))
+        ids, first = rank[ids], first[order]
+        for c in cols:
+            firsts[c], groups[c], sizes[c] = first, ids, len(first)
+    length = max(sizes.values(), default=0)
+    columns = {}
+    for c in data.columns:
+        first = firsts[c]
+        positions = np.concatenate([first, np.full(length - len(first), first[0], dtype="int64")])
+        columns[c] = data[c].take(positions).reset_index(drop=True)
+    return _Reduced(pd.DataFrame(columns, index=pd.RangeIndex(length)), groups, sizes)
+
+
+# Expectations that compare values only for equality (and nullness): GX judges them the same on
+# integer codes of the values, which it compares many times faster than text.
+EQUALITY_ONLY = frozenset({
+    "expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique",
+    "expect_column_unique_value_count_to_be_between",
+    "expect_column_proportion_of_unique_values_to_be_between"})
+
+
+def _equality_codes(data: pd.DataFrame) -> pd.DataFrame:
+    """Each column replaced by integer codes of its values (``pd.factorize``: equal values, as
+    pandas' own duplicate checks see them, get equal codes); missing values stay missing."""
+    columns = {}
+    for col in data.columns:
+        codes, uniques = _factorize(data[col])
+        missing = np.asarray(pd.isna(uniques), dtype=bool)[codes]
+        columns[col] = np.where(missing, np.nan, codes) if missing.any() else codes.astype("int64")
+    return pd.DataFrame(columns, index=data.index)
+
+
+def _gx_order(expectations: list[dict]) -> list[int]:
+    """Rank of each expectation in the order GX reports a suite's results: grouped by the column
+    named in ``column``, groups in order of first appearance (``Validator.process_expectations_for
+    _validation``), then suite order."""
+    groups: dict[str, list[int]] = {}
+    for i, e in enumerate(expectations):
+        column = e.get("kwargs", {}).get("column")
+        groups.setdefault(column if isinstance(column, str) else "\0", []).append(i)
+    order = [i for members in groups.values() for i in members]
+    return [order.index(i) for i in range(len(expectations))]
+
+
+def _raised(res) -> bool:
+    exc = res.exception_info or {}
+    return bool(exc.get("raised_exception")) or any(
+        isinstance(v, dict) and v.get("raised_exception") for v in exc.values())

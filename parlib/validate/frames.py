@@ -1,0 +1,185 @@
+"""Frames: each input table plus the derived flag columns its suite checks (orphans, splits, totals,
+missing or unreadable scores, unregistered units, name variants, coverage, bands).
+
+In: ``YearInputs``. Out: ``Frame`` objects (table, suite name, file and row column for messages).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from parlib.config import framework as fwk
+from parlib.core import paths
+from parlib.ingest.inputs import YearInputs
+from parlib.ingest.tables import ascii_key
+from parlib.validate.distinct import _factorize
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A table to validate, with what a person needs to find its rows: the file and row column."""
+
+    suite: str
+    data: pd.DataFrame
+    file: str
+    row_column: str | None = "source_row"
+
+
+def framework_frames(inputs: YearInputs) -> list[Frame]:
+    fw = inputs.framework.copy()
+    fwc = inputs.year.framework
+    codes = set(fw["code"])
+    fw["orphan"] = fw["parent"].map(lambda p: p != "" and p not in codes).astype("bool")
+    fw["leaf_split_difference"] = fwk.leaf_split_check(fw)
+    sub = fwk.subtotal_check(fw).drop_duplicates("code").set_index("code")
+    fw["children_sum"] = fw["code"].map(sub["children_sum"])
+    fw["subtotal_difference"] = fw["code"].map(sub["difference"])
+    sums = fwk.totals(fw)
+    rows = []
+    for measure, declared, kind in (("total", fwc.declared_total, "total"),
+                                    ("appraisal", fwc.declared_appraisal, "share"),
+                                    ("survey", fwc.declared_survey, "share")):
+        if declared is None:
+            continue
+        diff = round(float(declared) - sums[measure], 6)
+        rows.append({"code": measure, "declared": float(declared), "leaves_sum": sums[measure],
+                     "total_difference": diff if kind == "total" else math.nan,
+                     "share_difference": diff if kind == "share" else math.nan})
+    totals = pd.DataFrame(rows, columns=["code", "declared", "leaves_sum", "total_difference",
+                                         "share_difference"]).astype(
+        {"code": "str", "total_difference": "float64", "share_difference": "float64"})
+    toml = paths.display(inputs.dataset.folder / "dataset.toml")
+    return [Frame("framework", fw, paths.display(fwc.file)),
+            Frame("framework_totals", totals, f"{toml} [frameworks.{fwc.id}]", row_column=None)]
+
+
+@lru_cache(maxsize=100_000)
+def name_key(name: str) -> str:
+    """Names compared as people read them: no diacritics, case or spacing (``Sở Tư  pháp`` =
+    ``so tu phap``). Two units with the same key are probably one unit entered twice."""
+
+    return ascii_key(name)
+
+
+def units_frame(inputs: YearInputs) -> Frame:
+    units = inputs.units.copy()
+    for col in ("unit_id", "unit_name", "kind"):
+        units[f"{col}_empty"] = (units[col].str.strip() == "").astype("bool")
+    keys = units["unit_name"].map(name_key)
+    first = {}
+    for uid, key in zip(units["unit_id"], keys):
+        first.setdefault(key, uid)
+    units["same_name_as"] = [first[k] if first[k] != uid else "" for uid, k in zip(units["unit_id"], keys)]
+    units["name_near_duplicate"] = (units["same_name_as"] != "").astype("bool")
+    return Frame("units", units, paths.display(inputs.dataset.units))
+
+
+def _take(values, codes: np.ndarray, index: pd.Index, dtype: str) -> pd.Series:
+    """Per-distinct-value results spread back over the rows (``codes`` from ``pd.factorize``)."""
+    return pd.Series(np.asarray(values, dtype=object if dtype == "str" else dtype)[codes],
+                     index=index, dtype=dtype)
+
+
+def scores_frame(inputs: YearInputs) -> Frame:
+    """Scores with each leaf's maxima beside them, and a flag column per rule."""
+    # duplicate codes are reported by the framework suite; here the first one is used
+    leaves = inputs.framework.loc[inputs.framework["is_leaf"], ["code", "max_appraisal",
+                                                                "max_survey"]].drop_duplicates("code")
+    scores = inputs.scores
+    s = scores.copy(deep=False)  # copy on write: the new columns do not touch inputs.scores
+    # per distinct criterion, not per row: a million rows name a hundred criteria
+    crit_codes, crits = _factorize(scores["criterion"])
+    at = pd.Index(leaves["code"]).get_indexer(crits)
+    found = at >= 0
+    s["code"] = _take(np.where(found, crits, np.nan), crit_codes, s.index, "str")
+    for col in ("max_appraisal", "max_survey"):
+        s[col] = _take(np.where(found, leaves[col].to_numpy("float64")[at], np.nan), crit_codes,
+                       s.index, "float64")
+    known = s["code"].notna()
+    for col, max_col in (("self", "max_appraisal"), ("appraised", "max_appraisal"),
+                         ("survey", "max_survey")):
+        has_component = s[max_col].fillna(0) > 0
+        empty = s[f"{col}_score"].isna() & ~s[f"{col}_kps"] & (s[f"{col}_unparsed"] == "")
+        s[f"{col}_missing"] = (known & has_component & empty).astype("bool")
+        given = s[f"{col}_score"].notna() | s[f"{col}_kps"]
+        s[f"{col}_without_component"] = (known & ~has_component & given).astype("bool")
+    # a flag rather than a value set of every unit id: GX serialises value sets once per metric,
+    # which for 10,000 units cost seconds per validation
+    for col in ("self", "appraised", "survey"):
+        s[f"{col}_unreadable"] = (s[f"{col}_unparsed"] != "").astype("bool")
+    # per distinct unit id, and per distinct (unit name, unit id) pair
+    unit_codes, unit_ids = _factorize(scores["unit_id"])
+    unit_ids = pd.Series(unit_ids, dtype=object)
+    s["unit_registered"] = _take(unit_ids.isin(set(inputs.units["unit_id"])), unit_codes, s.index,
+                                 "bool")
+    registry = inputs.units.drop_duplicates("unit_id").set_index("unit_id")["unit_name"]
+    registry_names = unit_ids.map(registry).fillna("").astype("str")
+    s["registry_name"] = _take(registry_names, unit_codes, s.index, "str")
+    name_codes, names = _factorize(s["unit_name"])
+    pair_codes, pairs = pd.factorize(name_codes.astype("int64") * len(unit_ids) + unit_codes)
+    name = pd.Series(np.asarray(names, dtype=object)[pairs // max(len(unit_ids), 1)], dtype="str")
+    registered_name = registry_names.to_numpy(dtype=object)[pairs % max(len(unit_ids), 1)]
+    registered_name = pd.Series(registered_name, dtype="str")
+    given = name.fillna("").str.strip() != ""
+    differs = (given & (name != registered_name) & (registered_name != "")).to_numpy(bool)
+    same_key = np.array([differs[i] and name_key(a) == name_key(b) for i, (a, b) in
+                         enumerate(zip(name, registered_name))], dtype=bool)
+    s["unit_name_mismatch"] = _take(differs & ~same_key, pair_codes, s.index, "bool")
+    s["unit_name_variant"] = _take(differs & same_key, pair_codes, s.index, "bool")
+    s["leaf_unsplit"] = (known & s["max_appraisal"].isna() & s["max_survey"].isna()).astype("bool")
+    s["kps_mismatch"] = (s["max_appraisal"].fillna(0) > 0) & (s["self_kps"] != s["appraised_kps"])
+    s["kps_mismatch"] = s["kps_mismatch"].astype("bool")
+    return Frame("scores", s, paths.display(inputs.year.scores))
+
+
+def coverage_frames(inputs: YearInputs) -> list[Frame]:
+    leaves = list(dict.fromkeys(inputs.framework.loc[inputs.framework["is_leaf"], "code"]))
+    registered = set(inputs.units["unit_id"])
+    unit_codes, units = _factorize(inputs.scores["unit_id"])
+    units = pd.Series(units, dtype=object)
+    is_assessed = units.isin(registered).to_numpy(bool)
+    assessed = units[is_assessed].to_numpy(dtype=object)  # in order of first appearance
+    grid = pd.DataFrame({"unit_id": np.repeat(assessed, len(leaves)),
+                         "criterion": np.tile(np.asarray(leaves, dtype=object), len(assessed))}
+                        ).astype("str")
+    # which (assessed unit, leaf) cells have a row: positions in the grid, from integer codes
+    unit_at = np.where(is_assessed, np.cumsum(is_assessed) - 1, -1)[unit_codes]
+    crit_codes, crits = _factorize(inputs.scores["criterion"])
+    leaf_at = pd.Index(leaves, dtype=object).get_indexer(pd.Index(crits, dtype=object))[crit_codes]
+    ok = (unit_at >= 0) & (leaf_at >= 0)
+    has_row = np.zeros(len(grid), dtype=bool)
+    has_row[unit_at[ok] * len(leaves) + leaf_at[ok]] = True
+    grid["has_row"] = has_row
+    reg = inputs.units[["unit_id", "unit_name", "source_row"]].copy()
+    reg["assessed"] = reg["unit_id"].isin(set(units)).astype("bool")
+    return [Frame("coverage", grid, paths.display(inputs.year.scores), row_column=None),
+            Frame("registry_coverage", reg, paths.display(inputs.dataset.units))]
+
+
+def bands_frame(inputs: YearInputs) -> Frame:
+    """Rating bands of the year, sorted from the top: each must start where the next one ends."""
+    b = inputs.bands.copy()
+    b["lower"] = b["lower_pct"].fillna(-float("inf"))
+    b["upper"] = b["upper_pct"].fillna(float("inf"))
+    b = b.sort_values("lower", ascending=False, ignore_index=True)
+    b["inverted"] = (b["lower"] >= b["upper"]).astype("bool")
+    below = b["upper"].shift(-1)
+    # the next band down must end exactly where this one starts (no gap, no overlap)
+    b["gap_or_overlap"] = ((below.notna()) & (below != b["lower"])).astype("bool")
+    b["next_upper"] = below
+    b["criterion"] = b["band"]
+    where = f"{paths.display(inputs.dataset.bands)} (year {inputs.year.year})" if \
+        inputs.dataset.bands else "bands"
+    return Frame("bands", b, where, row_column=None)
+
+
+def published_frame(inputs: YearInputs) -> Frame:
+    pub = inputs.published.copy()
+    pub["criterion"] = pub["measure"]
+    pub["unit_registered"] = pub["unit_id"].isin(set(inputs.units["unit_id"])).astype("bool")
+    return Frame("published", pub, paths.display(inputs.year.published or "published"))
