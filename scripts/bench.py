@@ -194,7 +194,7 @@ def bench_report() -> dict:
     for name in ("data/raw", "notebooks", "expectations"):
         shutil.copytree(ROOT / name, work / name)
     shutil.copy(ROOT / "pyproject.toml", work / "pyproject.toml")
-    parlib = [sys.executable, "-m", "parlib.cli", "run"]
+    parlib = [sys.executable, "-m", "parlib.run.cli", "run"]
     env = {**os.environ, "PARLIB_ROOT": str(work)}
     timings = {}
     for label, extra in (("cold_jobs1", []), ("noop", []), ("cold_jobs2", ["--jobs", "2", "--force"])):

@@ -32,7 +32,7 @@ def test_each_notebook_starts_clean_on_a_reused_kernel(tmp_path):
     dirty = _notebook(tmp_path / "dirty.ipynb",
                       "leftover = marker\n"
                       "import matplotlib; matplotlib.use('Agg')\n"
-                      "import parlib.plots, matplotlib.pyplot as plt\n"
+                      "import parlib.publish.plots, matplotlib.pyplot as plt\n"
                       "plt.rcParams['lines.linewidth'] = 9\nplt.figure()\n"
                       "import os; os.chdir('/')\nprint(os.getpid())")
     probe = _notebook(tmp_path / "probe.ipynb",

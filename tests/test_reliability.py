@@ -85,7 +85,7 @@ def test_a_run_killed_midway_leaves_the_previous_outputs(copied):
     project = copied
     before = {n: tree_digest(project / n / "vn-provinces") for n in ("data/processed", "reports")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "parlib.cli", "run", "--dataset", "vn-provinces", "--force"],
+        [sys.executable, "-m", "parlib.run.cli", "run", "--dataset", "vn-provinces", "--force"],
         env={**os.environ, "PARLIB_ROOT": str(project)}, start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     staged = project / "reports" / ".staging"

@@ -21,6 +21,7 @@ from parlib.config.dataset import DatasetConfig, load_dataset
 from parlib.core import paths
 from parlib.core.errors import UsageError
 from parlib.core.labels import LANGS, number, t
+from parlib.history.trends import lineage_path
 from parlib.publish import markup
 
 
@@ -103,8 +104,6 @@ class Session:
         (dataset-level reports such as the trends page), plus its lineage."""
         prov = provenance.collect(self.cfg, self.year, self.parameters)
         if all_years:
-            from parlib.history.trends import lineage_path
-
             seen = {i["path"] for i in prov["inputs"]}
             files = [p for y in self.cfg.years for p in self.cfg.input_files(y)]
             files += [p for p in [lineage_path(self.cfg)] if p is not None]

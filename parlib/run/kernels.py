@@ -24,7 +24,10 @@ import threading
 import papermill
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import run_sync
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
+from papermill.utils import merge_kwargs, remove_args
 
 KERNEL_NAME = "python3"
 # the kernel's own log (start-up chatter, the interrupt jupyter_client sends before each shutdown)
@@ -36,8 +39,8 @@ RESET = """\
 get_ipython().run_line_magic("reset", "-f")
 import os as _os, sys as _sys
 _os.chdir({cwd!r})
-if "parlib.plots" in _sys.modules:
-    _sys.modules["parlib.plots"].reset_style()
+if "parlib.publish.plots" in _sys.modules:
+    _sys.modules["parlib.publish.plots"].reset_style()
 del _os, _sys
 """
 
@@ -52,10 +55,6 @@ def engine_name() -> str:
     with _lock:
         if _engine:
             return _engine[0]
-        from papermill.clientwrap import PapermillNotebookClient
-        from papermill.engines import NBClientEngine, papermill_engines
-        from papermill.utils import merge_kwargs, remove_args
-
         class WarmClient(PapermillNotebookClient):
             reset_code = ""
 

@@ -21,10 +21,12 @@ place, so a failing run never touches the last good outputs. A failed run's rend
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import time
 import uuid
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +37,7 @@ from parlib.core import paths
 from parlib.core.errors import DataError, UsageError
 from parlib.core.labels import t
 from parlib.core.storage import swap_in, write_json, write_text
-from parlib.publish import landing
+from parlib.publish import export, landing
 from parlib.publish.landing import write_landing
 from parlib.publish.views import load_validation, unit_file
 from parlib.run import kernels, preflight
@@ -177,8 +179,6 @@ def _run_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dic
         if status != "success":
             break
     if outcome.status == "success":
-        from parlib.publish import export
-
         export.write_workbook(out_processed, out_reports / RESULTS_WORKBOOK, lang, prov)
         record = _run_unit_profiles(cfg, year, lang, {**base, **extra}, root, out_processed,
                                     out_reports)
@@ -298,9 +298,6 @@ def run(datasets: list[str] | None = None, years: list[int] | None = None, lang:
             if jobs == 1 or len(pairs) < 2:
                 outcomes += [run_year(d, y, lang, extra, root, force) for d, y in pairs]
             else:
-                import multiprocessing
-                from concurrent.futures import ProcessPoolExecutor
-
                 context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
                 # a dataset's years run in order in one worker (a year's reports read the earlier
                 # years' results); datasets run side by side
