@@ -4,7 +4,8 @@ declare (read from their ``parameters`` cells).
 
 from __future__ import annotations
 
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import papermill
@@ -13,24 +14,36 @@ from parlib.core import paths
 from parlib.core.errors import UsageError
 from parlib.publish.landing import ReportPages
 
-NOTEBOOKS = (  # (notebook file stem, label key of its report) in the order a run executes them
-    ("01_ingest", "report_ingest"),
-    ("02_validate", "report_validate"),
-    ("03_index", "report_index"),
-    ("04_fairness", "report_fairness"),
-    ("05_report", "report_overview"),
+
+@dataclass(frozen=True)
+class Notebook:
+    """One notebook of the pipeline: its file stem, the label key of its report's title, how often
+    it runs (``year``: once per dataset-year, in order; ``unit``: once per unit of a dataset-year,
+    after the year's notebooks; ``dataset``: once per dataset, after all its years) and the page it
+    publishes (relative to the year's, the unit folder's or the dataset's reports folder)."""
+
+    stem: str
+    label: str
+    scope: str
+    page: str
+
+
+PIPELINE = (
+    Notebook("01_ingest", "report_ingest", "year", "01_ingest.html"),
+    Notebook("02_validate", "report_validate", "year", "02_validate.html"),
+    Notebook("03_index", "report_index", "year", "03_index.html"),
+    Notebook("04_fairness", "report_fairness", "year", "04_fairness.html"),
+    Notebook("05_report", "report_overview", "year", "05_report.html"),
+    Notebook("06_unit_profile", "report_unit_profile", "unit", "units/<unit>.html"),
+    Notebook("07_trends", "report_trends", "dataset", "trends.html"),
 )
 
+# the same, in the shapes the runner iterates over
+NOTEBOOKS = tuple((n.stem, n.label) for n in PIPELINE if n.scope == "year")
+UNIT_NOTEBOOK = next((n.stem, n.label) for n in PIPELINE if n.scope == "unit")
+DATASET_NOTEBOOKS = tuple((n.stem, n.label, n.page) for n in PIPELINE if n.scope == "dataset")
 
-# run once per unit of a dataset-year, after NOTEBOOKS: reports/<dataset>/<year>/units/<unit>.html
-UNIT_NOTEBOOK = ("06_unit_profile", "report_unit_profile")
-
-
-# run once per dataset, after all its years: reports/<dataset>/<file>
-DATASET_NOTEBOOKS = (("07_trends", "report_trends", "trends.html"),)
-
-
-RESULTS_WORKBOOK = "results.xlsx"  # reports/<dataset>/<year>/results.xlsx (parlib.export)
+RESULTS_WORKBOOK = "results.xlsx"  # reports/<dataset>/<year>/results.xlsx (parlib.publish.export)
 
 
 LANGS = ("vi", "en")
@@ -47,7 +60,7 @@ RUNNER_PARAMETERS = ("unit_id", "history_root", "validated")
 DATA_ERRORS = ("ValidationFailed", "DataError")
 
 
-@lru_cache(maxsize=None)
+@cache
 def notebook_parameters(notebook: Path) -> dict[str, dict]:
     """The parameters a notebook declares in its ``parameters`` cell: name → type and default."""
 
@@ -73,6 +86,6 @@ def notebook_paths(root: Path | None = None, every: bool = False) -> list[Path]:
 
 
 # what the landing page links, from the definition above
-REPORT_PAGES = ReportPages(year=tuple((f"{stem}.html", key) for stem, key in NOTEBOOKS),
-                           dataset=tuple((page, key) for _stem, key, page in DATASET_NOTEBOOKS),
+REPORT_PAGES = ReportPages(year=tuple((n.page, n.label) for n in PIPELINE if n.scope == "year"),
+                           dataset=tuple((n.page, n.label) for n in PIPELINE if n.scope == "dataset"),
                            workbook=RESULTS_WORKBOOK)
