@@ -149,8 +149,10 @@ def _run_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dic
 
     # Preflight: refuse bad data in-process, in a second, before any notebook or output is touched.
 
-    # the records and Data Docs are saved in the staging folder; the validate notebook shows them
+    # the records and Data Docs are saved in the staging folder; the validate notebook shows them,
+    # and the notebooks' footers show the provenance record
     out_processed.mkdir(parents=True, exist_ok=True)
+    provenance.save(prov, out_processed)
     checked, _ = preflight.preflight(lambda: ingest.load_year(cfg, year),
                                     docs=out_processed / "gx", out_dir=out_processed)
     if not checked.success:
@@ -198,6 +200,8 @@ def _run_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dic
         _log(f"{dataset} {year}: {outcome.status} in {outcome.seconds:.1f}s")
         write_text(out_reports / "run.log", "\n".join(_LOG) + "\n")
         if outcome.status == "success":
+            # run.json carries the record from here on: a notebook run by hand collects its own
+            (out_processed / provenance.FILE).unlink(missing_ok=True)
             write_json(out_processed / "run.json", manifest)
             write_json(out_reports / "run.json", manifest)
             swap_in(out_processed, paths.year_dir(paths.processed_dir(root), dataset, year))
