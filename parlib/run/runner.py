@@ -30,7 +30,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parlib import ingest, validate
+from parlib import validate
 from parlib.config import provenance
 from parlib.config.dataset import DatasetConfig, list_datasets, load_dataset
 from parlib.core import paths
@@ -149,12 +149,11 @@ def _run_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dic
 
     # Preflight: refuse bad data in-process, in a second, before any notebook or output is touched.
 
-    # the records and Data Docs are saved in the staging folder; the validate notebook shows them,
-    # and the notebooks' footers show the provenance record
+    # the provenance record, the tidy inputs, the validation records, the results and the Data Docs
+    # are saved in the staging folder; the notebooks show them instead of doing the work again
     out_processed.mkdir(parents=True, exist_ok=True)
     provenance.save(prov, out_processed)
-    checked, _ = preflight.preflight(lambda: ingest.load_year(cfg, year),
-                                    docs=out_processed / "gx", out_dir=out_processed)
+    checked = preflight.preflight_year(cfg, year, out_processed)
     if not checked.success:
         _log(f"{dataset} {year}: refused, {len(checked.critical)} critical problem(s)")
         _refuse(cfg, year, lang, checked, prov, out_reports, failed_dir, started, run_id)
