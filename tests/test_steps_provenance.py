@@ -5,6 +5,7 @@ trends page reads the published years' records."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -57,27 +58,47 @@ def test_footer_run_by_hand_collects_once(tiny_raw, tmp_path, monkeypatch, shown
     assert len(calls) == 1 and "units.csv" in shown[-1]
 
 
-def test_trends_footer_reads_the_published_years_records(tiny_raw, tmp_path, monkeypatch, shown):
-    cfg = load_dataset("tiny", tiny_raw)
-    (cfg.folder / "lineage.csv").write_text(
+@pytest.fixture
+def three_years(tiny_raw):
+    """The tiny dataset scored in 2022, 2023 and 2024 (one scores file per year), with a lineage."""
+    ds = tiny_raw / "tiny"
+    toml = (ds / "dataset.toml").read_text(encoding="utf-8")
+    for year in (2022, 2023):
+        (ds / "scores" / f"{year}.csv").write_bytes((ds / "scores" / "2024.csv").read_bytes())
+        toml += f'\n[years.{year}]\nframework = "tiny"\nscores = "scores/{year}.csv"\n'
+    (ds / "dataset.toml").write_text(toml, encoding="utf-8")
+    (ds / "lineage.csv").write_text(
         "unit_id,unit_name,predecessor_id,predecessor_name,from_year,source\n", encoding="utf-8")
+    return load_dataset("tiny", tiny_raw)
+
+
+def test_trends_footer_reads_the_published_years_records(three_years, tmp_path, monkeypatch,
+                                                         shown):
+    """2023 and 2024 are published (their run.json lists their inputs with hashes), 2022 is not:
+    only its own scores file and the lineage are hashed, git is not asked."""
+    cfg = three_years
     processed = tmp_path / "p"
-    record = {**provenance.collect(cfg, 2024, {}), "git_commit": "abc1234"}
-    record["inputs"] = [{**i, "sha256": "ab" * 32} for i in record["inputs"]]
-    published = processed / "tiny" / "2024"
-    published.mkdir(parents=True)
-    (published / "run.json").write_text(json.dumps({**record, "outcome": "success"}),
-                                         encoding="utf-8")
+    for year, digest in ((2023, "ab"), (2024, "ef")):
+        record = {**provenance.collect(cfg, year, {}), "git_commit": f"abc{year}"}
+        record["inputs"] = [{**i, "sha256": digest * 32} for i in record["inputs"]]
+        published = processed / "tiny" / str(year)
+        published.mkdir(parents=True)
+        (published / "run.json").write_text(json.dumps({**record, "outcome": "success"}),
+                                             encoding="utf-8")
     hashed = []
     monkeypatch.setattr(provenance, "sha256", lambda path: hashed.append(Path(path).name) or "cd" * 32)
     monkeypatch.setattr(provenance, "git_commit", lambda *a: pytest.fail("git called"))
     monkeypatch.setattr(provenance, "collect", lambda *a: pytest.fail("collected again"))
-    s = Session("tiny", 2024, "vi", str(tiny_raw), str(processed), str(tmp_path / "r"),
+    s = Session("tiny", 2024, "vi", str(cfg.folder.parent), str(processed), str(tmp_path / "r"),
                 history_root=str(processed))
     s.footer(all_years=True)
-    assert hashed == ["lineage.csv"]  # the only file no published record lists
-    assert "abababababababab" in shown[-1] and "cdcdcdcdcdcdcdcd" in shown[-1]
-    assert "(git abc1234)" in shown[-1]
+    assert sorted(hashed) == ["2022.csv", "lineage.csv"]  # what no published record lists
+    html = shown[-1]
+    shown_inputs = re.findall(r"<code>([^<]+)</code> — [^<]+<code>([0-9a-f]{16})…", html)
+    assert [(Path(p).name, h[:2]) for p, h in shown_inputs] == [
+        ("dataset.toml", "ef"), ("units.csv", "ef"), ("tiny.csv", "ef"), ("2024.csv", "ef"),
+        ("2022.csv", "cd"), ("2023.csv", "ab"), ("lineage.csv", "cd")]
+    assert "(git abc2024)" in html and "2022, 2023, 2024" in html
 
 
 def test_session_has_no_warn():
