@@ -13,6 +13,7 @@ import pytest
 from parlib.config import provenance
 from parlib.config.dataset import load_dataset
 from parlib.publish.session import Session
+from parlib.run import pipeline
 
 
 @pytest.fixture
@@ -103,3 +104,24 @@ def test_trends_footer_reads_the_published_years_records(three_years, tmp_path, 
 
 def test_session_has_no_warn():
     assert not hasattr(Session, "warn")  # it had no caller: sentences.methodology_warnings shows them
+
+
+@pytest.mark.slow
+def test_a_run_shows_the_runners_record_in_every_footer_and_publishes_it_in_run_json(first_run):
+    """Every footer of a real run shows the time the runner collected the record (a footer that
+    collected its own would show a later one), the trends page the published inputs' hashes, and
+    the hand-off file is not published (run.json carries the record)."""
+    project, code, code_en = first_run
+    assert (code, code_en) == (0, 0)
+    for ds, year in (("vn-provinces", 2012), ("synthetic-province", 2024)):
+        processed = project / "data" / "processed" / ds / str(year)
+        assert not (processed / provenance.FILE).exists()
+        manifest = json.loads((processed / "run.json").read_text(encoding="utf-8"))
+        assert set(provenance.RECORD_KEYS) <= set(manifest)
+        reports = project / "reports" / ds / str(year)
+        pages = [reports / f"{stem}.html" for stem, _ in pipeline.NOTEBOOKS]
+        pages += sorted((reports / "units").glob("*.html"))
+        for page in pages:
+            assert f"{manifest['generated_at']}</div>" in page.read_text(encoding="utf-8"), page
+        trends = (project / "reports" / ds / "trends.html").read_text(encoding="utf-8")
+        assert all(i["sha256"][:16] in trends for i in manifest["inputs"])
