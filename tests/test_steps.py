@@ -14,7 +14,7 @@ import pytest
 from parlib import fairness, ingest, score, validate
 from parlib.config.alternatives import load_alternatives
 from parlib.config.dataset import load_dataset
-from parlib.core.errors import Problem, UsageError, ValidationFailed
+from parlib.core.errors import DataError, Problem, UsageError, ValidationFailed
 from parlib.run import pipeline, preflight
 
 from .conftest import ROOT
@@ -173,6 +173,14 @@ def test_notebooks_run_by_hand_do_the_steps_themselves(tiny_raw, tmp_path):
     results = preflight.scored_year(cfg, 2024, out, validated=False)
     assert (out / "unit_index.csv").is_file()
     assert results.unit_index.set_index("unit_id").loc["a", "index_pct"] == 85.0
+
+
+def test_notebooks_run_by_hand_out_of_order_say_which_step_to_run_first(tiny_raw, tmp_path):
+    cfg = load_dataset("tiny", tiny_raw)
+    for step in (lambda out: preflight.checked_year(cfg, 2024, out, None, validated=False),
+                 lambda out: preflight.scored_year(cfg, 2024, out, validated=False)):
+        with pytest.raises(DataError, match="no ingested data; run the ingest notebook"):
+            step(tmp_path / "empty")
 
 
 def test_index_step_refuses_results_the_result_suites_failed(tiny_raw, tmp_path):

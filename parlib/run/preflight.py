@@ -97,7 +97,8 @@ def checked_year(cfg: DatasetConfig, year: int, out_dir: Path, docs: Path,
     saved, and saves them.
     """
     if not validated:
-        preflight(lambda: YearInputs.load(out_dir, cfg, year), docs=docs, out_dir=out_dir)
+        inputs = YearInputs.load(out_dir, cfg, year)  # raises when the ingest step has not run
+        preflight(lambda: inputs, docs=docs, out_dir=out_dir)
     return load(out_dir)
 
 
