@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from parlib import history
 from parlib.config.dataset import load_dataset
 from parlib.core.errors import DataError
 from parlib.history import trends
@@ -72,6 +73,35 @@ def test_history_skips_years_that_were_never_published(two_methods, tmp_path):
     assert list(hist["index_pct"]) == [80.5, 90.0]
     assert list(hist["methodology"]) == ["Tiny test framework", "Other decision"]
     assert trends.read_unit_index(processed, "tiny", 2023) is None
+
+
+def test_history_step_gathers_the_years_and_the_movers(two_methods, tmp_path):
+    cfg = two_methods
+    processed = tmp_path / "processed"
+    write(processed / "tiny" / "2022" / "unit_index.csv",
+          "unit_id,unit_name,index_pct,rank,rank_of,band\na,A,80.5,1,2,\nb,B,70.0,2,2,\n")
+    write(processed / "tiny" / "2023" / "unit_index.csv",
+          "unit_id,unit_name,index_pct,rank,rank_of,band\na,A,75.0,2,2,\nb,B,78.0,1,2,\n")
+    current = pd.DataFrame({"unit_id": ["a", "b"], "unit_name": ["A", "B"], "index_pct": [90.0, 60.0],
+                            "rank": [1, 2], "rank_of": [2, 2], "band": ["", ""]})
+    past = history.gather(cfg, processed, 2024, current)
+    assert list(past.table["year"]) == [2022, 2022, 2023, 2023, 2024, 2024]
+    assert past.previous_year == 2023 and past.lineage is None and past.national is None
+    moved = past.movers(current).set_index("unit_id")
+    assert moved.loc["a", "rank_change"] == 1 and moved.loc["a", "index_change"] == 15.0
+    assert moved.loc["b", "rank_change"] == -1 and moved.loc["b", "index_change"] == -18.0
+    assert past.movers(current).equals(trends.movers(current, trends.read_unit_index(
+        processed, "tiny", 2023)))
+    assert list(past.unit_series("a")["index_pct"]) == [80.5, 75.0, 90.0]
+    assert past.benchmark("a", "") is None and past.conflicts() is None
+    # up to 2023: the 2024 results are not there yet, and 2022 is the year before
+    earlier = history.gather(cfg, processed, 2023)
+    assert set(earlier.table["year"]) == {2022, 2023} and earlier.previous_year == 2022
+    # a previous year never published: no movers
+    (processed / "tiny" / "2023" / "unit_index.csv").unlink()
+    assert history.gather(cfg, processed, 2024, current).movers(current) is None
+    # every published year, for the trends page
+    assert set(history.gather(cfg, processed).table["year"]) == {2022}
 
 
 LINEAGE = pd.DataFrame([("ab", "AB", "a", "A", 2025, "s"), ("ab", "AB", "b", "B", 2025, "s"),

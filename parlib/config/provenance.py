@@ -2,20 +2,35 @@
 
 Every report shows it as a footer and every run stores it beside its outputs, so a reviewer can tell
 exactly which files and which method produced a figure.
+
+``collect`` makes the record of one dataset-year (it hashes every input and asks git for the
+commit). ``parlib run`` collects it once per dataset-year and writes it (``save``) to
+``provenance.json`` in the year's staging folder before any notebook runs; the notebooks' footers
+read it back (``read``) instead of collecting it again. A published year keeps the record in its
+``run.json`` (``published`` reads it from there).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import platform
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
 import parlib
 from parlib.config.dataset import DatasetConfig
 from parlib.core import paths
+from parlib.core.storage import write_json
+
+FILE = "provenance.json"  # the runner's record of a dataset-year, in its staging folder
+
+
+RECORD_KEYS = ("dataset", "synthetic", "year", "framework", "methodology", "inputs", "parameters",
+               "versions", "git_commit", "generated_at")
+
 
 PACKAGES = ("pandas", "great-expectations", "papermill", "matplotlib", "numpy", "scipy", "openpyxl")
 
@@ -48,7 +63,7 @@ def git_commit(root: Path | None = None) -> str:
 
 
 def now_utc() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def collect(cfg: DatasetConfig, year: int, parameters: dict) -> dict:
@@ -67,3 +82,27 @@ def collect(cfg: DatasetConfig, year: int, parameters: dict) -> dict:
         "git_commit": git_commit(),
         "generated_at": now_utc(),
     }
+
+
+def save(record: dict, folder: Path) -> Path:
+    """Write ``record`` to ``folder/provenance.json`` (atomically)."""
+    return write_json(Path(folder) / FILE, record)
+
+
+def read(folder: Path) -> dict | None:
+    """The record ``save`` wrote in ``folder``, or None when there is none (a notebook run by hand)."""
+    path = Path(folder) / FILE
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def published(folder: Path) -> dict | None:
+    """The provenance record of a published dataset-year (the ``RECORD_KEYS`` of its ``run.json``
+    in ``folder``), or None when the year has no published run."""
+    path = Path(folder) / "run.json"
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    return {key: manifest[key] for key in RECORD_KEYS if key in manifest}

@@ -244,10 +244,10 @@ def quality(responses: pd.DataFrame, points: pd.DataFrame, unit_index: pd.DataFr
 
 @dataclass
 class SurveyQuality:
-    responses: pd.DataFrame  # checked answers
     respondents: pd.DataFrame  # per respondent (straightliners)
     criteria: pd.DataFrame  # unit × survey criterion (criterion_scores)
     quality: pd.DataFrame  # per unit (quality)
+    responses: pd.DataFrame | None = None  # checked answers (an input: None when read back)
 
 
 def analyse(path: Path | None, points: pd.DataFrame, unit_index: pd.DataFrame,

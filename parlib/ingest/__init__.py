@@ -3,7 +3,8 @@
 ``tables`` reads one file into text cells and parses them (decimal commas, ``KPS``) and depends on
 nothing but ``parlib.core``; ``corrections`` applies the declared fixes with an audit trail;
 ``inputs`` reads each input table of a year into ``YearInputs`` (``load_year``, the stage's entry
-point), saves it (``YearInputs.save`` / ``save_tidy``) and reads it back (``load_tidy``).
+point), which saves itself (``YearInputs.save``; ``save_tidy``) and is read back (``YearInputs.load``;
+``load_tidy``; one table: ``load_tidy_table``).
 """
 
 from parlib.ingest.inputs import (
@@ -13,6 +14,7 @@ from parlib.ingest.inputs import (
     Notes,
     YearInputs,
     load_tidy,
+    load_tidy_table,
     load_year,
     read_bands,
     read_framework,
@@ -36,7 +38,7 @@ from parlib.ingest.tables import (
 
 __all__ = [
     "PUBLISHED_MEASURES", "SCORE_COLUMNS", "TIDY_FILES", "Cell", "Notes", "YearInputs",
-    "ascii_key", "canonical_columns", "load_tidy", "load_year", "nfc", "parse_cell", "parse_cells",
-    "parse_number", "read_bands", "read_framework", "read_published", "read_scores", "read_table",
-    "read_text_table", "read_units", "save_tidy", "summary",
+    "ascii_key", "canonical_columns", "load_tidy", "load_tidy_table", "load_year", "nfc",
+    "parse_cell", "parse_cells", "parse_number", "read_bands", "read_framework", "read_published",
+    "read_scores", "read_table", "read_text_table", "read_units", "save_tidy", "summary",
 ]

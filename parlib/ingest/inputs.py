@@ -5,6 +5,9 @@ columns), the units registry, the scores (one row per source row, every cell par
 ``KPS`` = not arising, empty, or unparseable text kept verbatim for the error message), the published
 totals and the rating bands. Nothing is fixed silently here: a cell that cannot be read stays visible
 in ``*_unparsed`` and validation turns it into an error naming file, row, unit, criterion and value.
+
+``load_year`` is the stage's entry point; ``YearInputs.save`` writes the tidy tables
+(``tidy/<name>.csv``) and ``YearInputs.load`` reads them back, ``load_tidy_table`` only one of them.
 """
 
 from __future__ import annotations
@@ -253,6 +256,17 @@ class YearInputs:
     corrections: pd.DataFrame  # audit trail of the corrections applied (may be empty)
     notes: pd.DataFrame  # warnings about what ingest did (Problem rows), e.g. text normalised
 
+    def save(self, out_dir: Path) -> list[Path]:
+        """Write every table to ``out_dir/tidy/<name>.csv`` (``TIDY_FILES``)."""
+        return [write_csv(getattr(self, name), Path(out_dir) / "tidy" / f"{name}.csv")
+                for name in TIDY_FILES]
+
+    @classmethod
+    def load(cls, out_dir: Path, cfg: DatasetConfig, year: int) -> YearInputs:
+        """Read back what ``save`` wrote (types restored); raises if the ingest step has not run."""
+        tables = {name: load_tidy_table(out_dir, name) for name in TIDY_FILES}
+        return cls(dataset=cfg, year=cfg.year(year), **tables)
+
 
 def load_year(cfg: DatasetConfig, year: int) -> YearInputs:
     """Read every input of one dataset-year, applying declared corrections with an audit trail."""
@@ -288,31 +302,35 @@ _DTYPES = {
 }
 
 
-def save_tidy(inputs: YearInputs, out_dir: Path) -> list[Path]:
+_BOOLS = {"framework": ("is_leaf",), "scores": ("self_kps", "appraised_kps", "survey_kps")}
 
-    written = []
-    for name in TIDY_FILES:
-        written.append(write_csv(getattr(inputs, name), Path(out_dir) / "tidy" / f"{name}.csv"))
-    return written
+
+def save_tidy(inputs: YearInputs, out_dir: Path) -> list[Path]:
+    """``inputs.save(out_dir)`` (the name notebooks and tests used before ``YearInputs.save``)."""
+    return inputs.save(out_dir)
 
 
 def load_tidy(out_dir: Path, cfg: DatasetConfig, year: int) -> YearInputs:
-    """Read back what ``save_tidy`` wrote (types restored); raises if the ingest step has not run."""
-    folder = Path(out_dir) / "tidy"
-    if not (folder / "scores.csv").is_file():
-        raise DataError(f"{folder}: no ingested data; run the ingest notebook (or `parlib run`) first")
-    tables = {}
-    for name in TIDY_FILES:
-        tables[name] = pd.read_csv(folder / f"{name}.csv", dtype=_DTYPES[name],
-                                   keep_default_na=False, na_values=[""])
-        for col, dtype in _DTYPES[name].items():
-            if col in tables[name].columns and dtype == "str":
-                tables[name][col] = tables[name][col].fillna("").astype("str")
-    for col in ("is_leaf",):
-        tables["framework"][col] = tables["framework"][col].astype("bool")
-    for col in ("self_kps", "appraised_kps", "survey_kps"):
-        tables["scores"][col] = tables["scores"][col].astype("bool")
-    return YearInputs(dataset=cfg, year=cfg.year(year), **tables)
+    """``YearInputs.load(out_dir, cfg, year)``: every tidy table of a dataset-year, types restored."""
+    return YearInputs.load(out_dir, cfg, year)
+
+
+def load_tidy_table(out_dir: Path, name: str) -> pd.DataFrame:
+    """One tidy table saved by ``YearInputs.save`` (``name`` in ``TIDY_FILES``), types restored:
+    for a report that needs the units or the published totals, not every score row."""
+    if name not in TIDY_FILES:
+        raise ValueError(f"no tidy table {name!r}; tables: {', '.join(TIDY_FILES)}")
+    path = Path(out_dir) / "tidy" / f"{name}.csv"
+    if not path.is_file():
+        raise DataError(f"{path.parent}: no ingested data; run the ingest notebook (or `parlib run`) "
+                        f"first")
+    table = pd.read_csv(path, dtype=_DTYPES[name], keep_default_na=False, na_values=[""])
+    for col, dtype in _DTYPES[name].items():
+        if col in table.columns and dtype == "str":
+            table[col] = table[col].fillna("").astype("str")
+    for col in _BOOLS.get(name, ()):
+        table[col] = table[col].astype("bool")
+    return table
 
 
 def summary(inputs: YearInputs) -> dict[str, int | float]:

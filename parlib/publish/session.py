@@ -2,9 +2,15 @@
 
 A notebook's parameters cell holds ``dataset``, ``year``, ``lang`` and three roots ("" = the
 project's own ``data/raw``, ``data/processed``, ``reports``); ``Session`` turns them into folders and
-offers ``header``, ``show``, ``figure`` and ``footer`` so notebooks stay a story, not plumbing.
-``history_root`` (a keyword parameter; "" = the project's ``data/processed``) is where the other
-years' published results are read from (movers, trends, unit profiles).
+offers ``header``, ``section``, ``say``, ``table``, ``figure``, ``show`` and ``footer`` so notebooks
+stay a story, not plumbing. ``history_root`` (a keyword parameter; "" = the project's
+``data/processed``) is where the other years' published results are read from (movers, trends, unit
+profiles). Every other keyword parameter is listed in the footer.
+
+The footer's provenance is collected once per dataset-year: under ``parlib run`` the runner wrote it
+to ``provenance.json`` in the output folder before the notebooks ran, and the footer reads it; a
+notebook run by hand (no such file) collects it itself, once. The trends page's footer (all years)
+reads the published years' records from their ``run.json``.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ from parlib.publish import markup
 
 
 class Session:
+    """One notebook's dataset-year: its folders, its dataset, its language and its display."""
+
     def __init__(self, dataset: str, year: int, lang: str = "vi", raw_root: str = "",
                  processed_root: str = "", reports_root: str = "", **parameters: object):
         if lang not in LANGS:
@@ -46,6 +54,7 @@ class Session:
         self.parameters = {"dataset": dataset, "year": self.year, "lang": lang, **parameters}
         history = parameters.get("history_root")
         self.history_root = Path(history) if history else paths.processed_dir()
+        self._record: dict | None = None  # this dataset-year's provenance, read or collected once
 
     # --- text ---------------------------------------------------------------------------------
     def t(self, key: str, **values: object) -> str:
@@ -76,10 +85,6 @@ class Session:
         self.show(f"<h2>{markup.esc(title)}</h2>" + (f"<p>{markup.esc(reading)}</p>" if reading
                                                      else ""))
 
-    def warn(self, text: str) -> None:
-        """A visible warning box (methodology changed between years, …)."""
-        self.show(markup.warning_box(text))
-
     def say(self, text: str) -> None:
         self.show(f"<p>{markup.esc(text)}</p>")
 
@@ -99,20 +104,43 @@ class Session:
                   f'src="data:image/png;base64,{data}"><figcaption><em>{markup.esc(reading)}'
                   f"</em></figcaption></figure>")
 
+    def provenance(self) -> dict:
+        """This dataset-year's provenance record, with this notebook's parameters: the runner's
+        (``provenance.json`` in the output folder) or, run by hand, collected here once."""
+        if self._record is None:
+            self._record = (provenance.read(self.out)
+                            or provenance.collect(self.cfg, self.year, {}))
+        return {**self._record, "parameters": self.parameters}
+
+    def dataset_provenance(self) -> dict:
+        """The record of a dataset-level report (the trends page): this year's record, then the
+        inputs of every year of the dataset and its lineage file. A published year's inputs and
+        hashes come from its ``run.json`` (under ``history_root``); only files no record lists
+        (a year never published, the lineage) are hashed here."""
+        records = {y: provenance.published(paths.year_dir(self.history_root, self.cfg.name, y))
+                   for y in self.cfg.years}
+        own = records.get(self.year)
+        prov = {**own, "parameters": self.parameters} if own else self.provenance()
+        inputs = list(prov["inputs"])
+        seen = {i["path"] for i in inputs}
+        for year in self.cfg.years:
+            recorded = {i["path"]: i for i in (records[year] or {}).get("inputs", [])}
+            for path in self.cfg.input_files(year):
+                shown = paths.display(path)
+                if shown not in seen:
+                    seen.add(shown)
+                    inputs.append(recorded.get(shown)
+                                  or {"path": shown, "sha256": provenance.sha256(path)})
+        lineage = lineage_path(self.cfg)
+        if lineage is not None and paths.display(lineage) not in seen:
+            inputs.append({"path": paths.display(lineage), "sha256": provenance.sha256(lineage)})
+        return {**prov, "inputs": inputs,
+                "year": ", ".join(str(y) for y in self.cfg.years),
+                "methodology": "; ".join(dict.fromkeys(
+                    self.cfg.year(y).framework.decision for y in self.cfg.years))}
+
     def footer(self, all_years: bool = False) -> None:
         """The provenance footer; ``all_years``: list the inputs of every year of the dataset
         (dataset-level reports such as the trends page), plus its lineage."""
-        prov = provenance.collect(self.cfg, self.year, self.parameters)
-        if all_years:
-            seen = {i["path"] for i in prov["inputs"]}
-            files = [p for y in self.cfg.years for p in self.cfg.input_files(y)]
-            files += [p for p in [lineage_path(self.cfg)] if p is not None]
-            for path in files:
-                if paths.display(path) not in seen:
-                    seen.add(paths.display(path))
-                    prov["inputs"].append({"path": paths.display(path),
-                                           "sha256": provenance.sha256(path)})
-            prov["year"] = ", ".join(str(y) for y in self.cfg.years)
-            prov["methodology"] = "; ".join(dict.fromkeys(
-                self.cfg.year(y).framework.decision for y in self.cfg.years))
+        prov = self.dataset_provenance() if all_years else self.provenance()
         self.show(markup.provenance_footer(prov, self.lang))

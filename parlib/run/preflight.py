@@ -1,6 +1,12 @@
 """Preflight: everything that can refuse a dataset-year, in one process, before any notebook runs —
 read the inputs, run the input suites, compute, run the result suites, read the optional analysis
-inputs.
+inputs — and the hand-off to the notebooks: what the preflight read, checked and computed is saved
+in the year's output folder, and notebooks 01–03 show it instead of doing it again.
+
+``preflight_year`` is the runner's call; ``ingested_year``, ``checked_year`` and ``scored_year`` are
+the notebooks': with ``validated`` (set by the runner) they read back what the preflight saved in
+this run; run by hand they do the step themselves, through the same entry points
+(``ingest.load_year``, ``validate.validate_inputs`` / ``validate_results``, ``score.compute``).
 """
 
 from __future__ import annotations
@@ -9,9 +15,11 @@ from pathlib import Path
 
 from parlib import score
 from parlib.config import alternatives
+from parlib.config.dataset import DatasetConfig
 from parlib.core.errors import DataError, Problem
 from parlib.fairness import survey
-from parlib.ingest.inputs import YearInputs
+from parlib.ingest.inputs import YearInputs, load_year
+from parlib.score.compute import Results
 from parlib.validate.engine import _DOCS_CONTEXTS
 from parlib.validate.problems import ValidationReport, load, save
 from parlib.validate.step import validate_inputs, validate_results
@@ -26,7 +34,8 @@ def preflight(inputs_loader, docs: Path | None = None,
     ``DataError``). Returns the report and the inputs (None when they could not be read). With
     ``docs`` the validations also build the Data Docs site there; with ``out_dir`` the two records
     are saved there (``validation`` for the inputs, ``validation_results`` for the computed
-    results), which is what the validate and index notebooks show.
+    results), and so are the results when they pass (``Results.save``): what the validate and
+    index notebooks show.
     """
 
     try:
@@ -45,22 +54,67 @@ def preflight(inputs_loader, docs: Path | None = None,
         checked.problems += _analysis_inputs_problems(inputs, results)
         if out_dir is not None:
             save(checked, out_dir, "validation_results")
+            if checked.success:
+                results.save(out_dir)
         report = report.extend(checked)
     if docs is not None:  # the site is written; the in-memory results are not needed any more
         _DOCS_CONTEXTS.pop(str(Path(docs).resolve()), None)
     return report, inputs
 
 
-def checked_year(inputs: YearInputs, out_dir: Path, docs: Path, validated: bool) -> ValidationReport:
+def preflight_year(cfg: DatasetConfig, year: int, out_dir: Path) -> ValidationReport:
+    """The runner's preflight of one dataset-year in its staging folder ``out_dir``: read the raw
+    inputs (``load_year``) and save them (``tidy/``), validate, compute and check the results, and
+    save both validation records, the results and the Data Docs project (``gx/``) there."""
+
+    def loaded() -> YearInputs:
+        inputs = load_year(cfg, year)
+        inputs.save(out_dir)
+        return inputs
+
+    report, _ = preflight(loaded, docs=Path(out_dir) / "gx", out_dir=out_dir)
+    return report
+
+
+def ingested_year(cfg: DatasetConfig, year: int, out_dir: Path, validated: bool) -> YearInputs:
+    """The inputs the ingest notebook shows. ``validated``: the runner's preflight read them in
+    this run and saved the tidy tables in ``out_dir``; they are read back. Otherwise (a notebook
+    run by hand) they are read from the raw files and saved."""
+    if validated:
+        return YearInputs.load(out_dir, cfg, year)
+    inputs = load_year(cfg, year)
+    inputs.save(out_dir)
+    return inputs
+
+
+def checked_year(cfg: DatasetConfig, year: int, out_dir: Path, docs: Path,
+                 validated: bool) -> ValidationReport:
     """The input suites' report of a dataset-year, as the validate notebook shows it.
 
     ``validated``: the runner's preflight has already validated these inputs in this run and saved
     both records (and the Data Docs) in ``out_dir``; they are read back, not recomputed. Otherwise
-    (a notebook run by hand) the preflight runs here, on ``inputs``, and saves them.
+    (a notebook run by hand) the preflight runs here, on the tidy inputs the ingest notebook
+    saved, and saves them.
     """
     if not validated:
+        inputs = YearInputs.load(out_dir, cfg, year)  # raises when the ingest step has not run
         preflight(lambda: inputs, docs=docs, out_dir=out_dir)
     return load(out_dir)
+
+
+def scored_year(cfg: DatasetConfig, year: int, out_dir: Path, validated: bool) -> Results:
+    """The results the index notebook shows, once the result suites have passed.
+
+    ``validated``: the runner's preflight computed, checked and saved them in this run; they are
+    read back. Otherwise (a notebook run by hand) they are computed from the tidy inputs and saved,
+    after the result suites' record (saved by the validate notebook's preflight) says they pass.
+    """
+    results = Results.load(out_dir) if validated else score.compute(
+        YearInputs.load(out_dir, cfg, year))
+    load(out_dir, "validation_results").raise_if_failed(f"{cfg.name} {year}: computed results")
+    if not validated:
+        results.save(out_dir)
+    return results
 
 
 def _analysis_inputs_problems(inputs: YearInputs, results) -> list[Problem]:

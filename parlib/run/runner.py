@@ -30,7 +30,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parlib import ingest, validate
+from parlib import validate
 from parlib.config import provenance
 from parlib.config.dataset import DatasetConfig, list_datasets, load_dataset
 from parlib.core import paths
@@ -149,10 +149,11 @@ def _run_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dic
 
     # Preflight: refuse bad data in-process, in a second, before any notebook or output is touched.
 
-    # the records and Data Docs are saved in the staging folder; the validate notebook shows them
+    # the provenance record, the tidy inputs, the validation records, the results and the Data Docs
+    # are saved in the staging folder; the notebooks show them instead of doing the work again
     out_processed.mkdir(parents=True, exist_ok=True)
-    checked, _ = preflight.preflight(lambda: ingest.load_year(cfg, year),
-                                    docs=out_processed / "gx", out_dir=out_processed)
+    provenance.save(prov, out_processed)
+    checked = preflight.preflight_year(cfg, year, out_processed)
     if not checked.success:
         _log(f"{dataset} {year}: refused, {len(checked.critical)} critical problem(s)")
         _refuse(cfg, year, lang, checked, prov, out_reports, failed_dir, started, run_id)
@@ -198,6 +199,8 @@ def _run_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dic
         _log(f"{dataset} {year}: {outcome.status} in {outcome.seconds:.1f}s")
         write_text(out_reports / "run.log", "\n".join(_LOG) + "\n")
         if outcome.status == "success":
+            # run.json carries the record from here on: a notebook run by hand collects its own
+            (out_processed / provenance.FILE).unlink(missing_ok=True)
             write_json(out_processed / "run.json", manifest)
             write_json(out_reports / "run.json", manifest)
             swap_in(out_processed, paths.year_dir(paths.processed_dir(root), dataset, year))

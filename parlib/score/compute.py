@@ -9,6 +9,9 @@ In: ``YearInputs`` (validated). Out: ``Results`` with named tables:
 - ``area_index`` and ``criterion_index``: the same ratio for every area and every node of the tree;
 - ``reconciliation``: every published figure beside the computed one, with the rounding tolerance.
 
+``compute`` is the stage's entry point; ``Results.save`` writes the tables as ``<name>.csv`` and
+``Results.load`` reads them back (one of them: ``load_table``).
+
 Formula (MoHA, e.g. QĐ 1149/QĐ-BNV): index (%) = points achieved ÷ maximum points × 100, the same for
 each area and criterion. Units are only scored on criteria that arose for them, so maxima differ.
 """
@@ -40,8 +43,9 @@ PUBLISHED_FOR = {"self_points": "self_total", "appraised_points": "appraised_tot
 
 
 def _points_table(inputs: YearInputs):
-    """``points_table`` and, per row, the sorted-order codes of its unit and criterion (with the
-    sorted values), which the index tables group by."""
+    """The ``points`` table (one row per unit × leaf × component, sorted by unit, criterion and
+    component) and, per row, the sorted-order codes of its unit and criterion (with the sorted
+    values), which the index tables group by."""
     leaves = inputs.framework.loc[inputs.framework["is_leaf"],
                                   ["code", "area", "max_appraisal", "max_survey"]]
     scores = inputs.scores
@@ -54,9 +58,7 @@ def _points_table(inputs: YearInputs):
     leaf = pd.Index(leaves["code"]).get_indexer(pd.Index(crits))[crit_codes]  # -1: not a leaf
     area = leaves["area"].to_numpy(dtype=object)
     parts = []
-    for c, (max_col, score_col, kps_col) in enumerate((
-            ("max_appraisal", "appraised_score", "appraised_kps"),
-            ("max_survey", "survey_score", "survey_kps"))):
+    for c, max_col in enumerate(("max_appraisal", "max_survey")):  # the appraisal, the survey
         maxima = np.nan_to_num(leaves[max_col].to_numpy("float64"), nan=0.0)
         rows = np.flatnonzero((leaf >= 0) & (maxima[leaf] > 0))
         parts.append((c, rows, maxima))
@@ -238,9 +240,10 @@ unit: pd.DataFrame, published: pd.DataFrame, decimals: int,
 
 
 def _ancestor_rows(crit: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, tuple]:
-    """``with_ancestors`` without copying the table: which points rows it repeats, in its order,
-    and the node each repetition counts towards (sorted-order codes and values). ``crit``: the
-    points' criterion codes and values."""
+    """Every points row once per node of the tree it counts towards (its area, each criterion
+    above its leaf, the leaf itself: level 1 first, then deeper), without copying the table:
+    which points rows, in that order, and the node of each repetition (sorted-order codes and
+    values). ``crit``: the points' criterion codes and values."""
     codes, leaves = crit
     leaves = [str(c) for c in leaves]
     depth = max((fwk.depth(c) for c in leaves), default=0)
@@ -276,6 +279,8 @@ def _with_names(table: pd.DataFrame, key: str, names: pd.DataFrame) -> pd.DataFr
 
 @dataclass
 class Results:
+    """The score step's tables of one dataset-year; each saved as ``<name>.csv`` (``TABLES``)."""
+
     points: pd.DataFrame
     unit_index: pd.DataFrame
     area_index: pd.DataFrame
@@ -283,6 +288,16 @@ class Results:
     reconciliation: pd.DataFrame
 
     TABLES = ("unit_index", "area_index", "criterion_index", "reconciliation", "points")
+
+    def save(self, out_dir: Path) -> list[Path]:
+        """Write every table to ``out_dir/<name>.csv``."""
+        return [write_csv(getattr(self, name), Path(out_dir) / f"{name}.csv")
+                for name in self.TABLES]
+
+    @classmethod
+    def load(cls, out_dir: Path) -> Results:
+        """Read back what ``save`` wrote (text columns as text, ranks as integers)."""
+        return cls(**{name: load_table(out_dir, name) for name in cls.TABLES})
 
 
 def compute(inputs: YearInputs) -> Results:
@@ -320,7 +335,7 @@ def compute(inputs: YearInputs) -> Results:
     area["index_pct"] = round_half_up(area["index_pct_exact"], decimals)
     area.insert(0, "year", yc.year)
 
-    # every node of the tree from the rows of its leaves, as with_ancestors(points) lays them out
+    # every node of the tree from the rows of its leaves (each row repeated per ancestor)
     rows, nodes = _ancestor_rows(crit)
     crit = _grouped_sums(_measures(points, rows), [("unit_id", unit_codes[0][rows], unit_codes[1]),
                                                    ("code", *nodes)])
@@ -334,10 +349,8 @@ def compute(inputs: YearInputs) -> Results:
 
 
 def save(results: Results, out_dir) -> list:
-
-
-    return [write_csv(getattr(results, name), Path(out_dir) / f"{name}.csv")
-            for name in Results.TABLES]
+    """``results.save(out_dir)`` (the name notebooks used before ``Results.save``)."""
+    return results.save(out_dir)
 
 
 def load_table(out_dir, name: str) -> pd.DataFrame:

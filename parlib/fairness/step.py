@@ -1,0 +1,185 @@
+"""The fairness step: one dataset-year's results → every fairness and robustness table.
+
+In: the score step's ``Results`` (``points``, ``unit_index``, ``criterion_index``), the year's
+decimals and optional ``survey_responses`` file, the dataset's optional ``alternatives.toml``, the
+``FairnessParameters`` (notebook 04's parameters) and the report language (it names the criteria of
+``deductions_by_criterion``). Out: ``FairnessResult`` — max-points bias, comparable-maximum groups
+and their summary, the like-for-like index, the methodology alternatives, Monte Carlo rank
+intervals, points deducted by unit, unit × area, criterion and in detail, and survey quality —
+which saves its tables as ``<name>.csv`` (``FairnessResult.FILES``) and is read back with ``load``.
+
+``analyse`` only composes ``bias``, ``robustness``, ``deductions`` and ``survey``; the formulas are
+documented there.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+import pandas as pd
+
+from parlib.config.alternatives import Alternatives, load_alternatives
+from parlib.config.dataset import DatasetConfig
+from parlib.core.errors import UsageError
+from parlib.core.storage import write_csv
+from parlib.fairness import bias, deductions, robustness, survey
+from parlib.fairness.robustness import RankIntervals
+from parlib.fairness.survey import SurveyQuality
+from parlib.score.compute import Results, load_table
+
+
+@dataclass(frozen=True)
+class FairnessParameters:
+    """What an analyst may change about the fairness analyses (notebook 04's parameters; the
+    defaults are the notebook's, ``tests/test_steps.py`` checks that they agree)."""
+
+    group_tolerance_points: float = 5.0  # units whose applicable maxima differ by ≤ this compare
+    alpha: float = 0.05  # significance level of the bias test; its interval is 1 − alpha
+    like_for_like_groups: str = "declared"  # declared, max or all (``bias.GROUPINGS``)
+    mc_draws: int = -1  # Monte Carlo draws; negative: as declared in alternatives.toml
+    mc_seed: int = -1  # Monte Carlo seed; negative: as declared in alternatives.toml
+    min_respondents: int = 10  # fewer survey respondents: the unit is flagged
+    straightline_min_questions: int = 5  # one same answer to ≥ this many questions straight-lines
+    straightline_excess: float = 0.15  # flag a unit whose straight-lining exceeds chance by more
+    survey_gap_points: float = 1.0  # flag a unit whose survey points from answers and file differ
+    top_n: int = 15  # rows shown of the longest lists (every row is saved)
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.like_for_like_groups not in bias.GROUPINGS:
+            problems.append(f"like_for_like_groups must be one of {bias.GROUPINGS}, not "
+                            f"{self.like_for_like_groups!r}")
+        if not 0 < self.alpha < 1:
+            problems.append(f"alpha must lie between 0 and 1, not {self.alpha!r}")
+        if self.group_tolerance_points < 0:
+            problems.append("group_tolerance_points must be ≥ 0")
+        if self.mc_draws == 0:
+            problems.append("mc_draws must be ≥ 1 (or negative: as declared in alternatives.toml)")
+        if self.top_n < 0:
+            problems.append("top_n must be ≥ 0")
+        if problems:
+            raise UsageError("; ".join(problems))
+
+    def as_dict(self) -> dict[str, object]:
+        """The parameters by name, in declaration order (as a report's footer lists them)."""
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class FairnessResult:
+    """Every fairness table of one dataset-year, with the settings needed to read them."""
+
+    bias: pd.DataFrame  # index against applicable maximum, per scope (``bias.max_bias``)
+    groups: pd.DataFrame  # ranks within declared and comparable-maximum groups
+    group_summary: pd.DataFrame  # one row per comparable-maximum group
+    like_for_like: pd.DataFrame  # index over the parts every unit of the group shares
+    declared: Alternatives  # the alternatives compared (alternatives.toml; an input, not saved)
+    alternatives: pd.DataFrame  # every unit under every alternative, long
+    intervals: RankIntervals  # Monte Carlo rank intervals; ``settings`` as run
+    deductions_by_unit: pd.DataFrame
+    deductions_by_area: pd.DataFrame  # unit × area
+    deductions_by_criterion: pd.DataFrame
+    deductions_detail: pd.DataFrame  # every unit × criterion with a difference
+    survey: SurveyQuality | None = None  # None: the year has no survey answers file
+
+    # attribute (dotted: of an attribute) → file name stem in data/processed/<dataset>/<year>/
+    FILES: ClassVar[dict[str, str]] = {
+        "bias": "fairness_bias", "groups": "fairness_groups",
+        "group_summary": "fairness_group_summary", "like_for_like": "fairness_like_for_like",
+        "alternatives": "fairness_alternatives", "intervals.table": "fairness_rank_intervals",
+        "deductions_by_unit": "deductions_by_unit", "deductions_by_area": "deductions_by_area",
+        "deductions_by_criterion": "deductions_by_criterion",
+        "deductions_detail": "deductions_detail"}
+    # attribute of ``survey`` → file name stem, written only when the year has survey answers
+    SURVEY_FILES: ClassVar[dict[str, str]] = {
+        "quality": "survey_quality", "criteria": "survey_criteria",
+        "respondents": "survey_respondents"}
+
+    @property
+    def alternatives_summary(self) -> pd.DataFrame:
+        """Per alternative: how many units change rank, the largest move and whose it is."""
+        return robustness.alternatives_summary(self.alternatives, self.declared)
+
+    @property
+    def alternatives_wide(self) -> pd.DataFrame:
+        """One row per unit with its index and rank under each alternative side by side."""
+        return robustness.alternatives_wide(self.alternatives, self.declared)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The saved tables by file name stem, in the order they are written."""
+        out = {stem: _attribute(self, name) for name, stem in self.FILES.items()}
+        if self.survey is not None:
+            out.update({stem: getattr(self.survey, name) for name, stem in self.SURVEY_FILES.items()})
+        return out
+
+    def save(self, out_dir: Path) -> list[Path]:
+        """Write every table to ``out_dir/<stem>.csv``. Without survey answers, survey tables an
+        earlier run left there are removed: what is in the folder is this result."""
+        written = [write_csv(table, Path(out_dir) / f"{stem}.csv")
+                   for stem, table in self.tables().items()]
+        if self.survey is None:
+            for stem in self.SURVEY_FILES.values():
+                (Path(out_dir) / f"{stem}.csv").unlink(missing_ok=True)
+        return written
+
+    @classmethod
+    def load(cls, out_dir: Path, declared: Alternatives) -> FairnessResult:
+        """Read back what ``save`` wrote. ``declared``: the alternatives the analysis compared (the
+        dataset's ``alternatives.toml``, an input); the Monte Carlo settings are those declared
+        with the draws and seed recorded in the rank intervals. Not saved, so not read back: the
+        survey answers themselves (``survey.responses`` is None) and the simulation's seconds."""
+        tables = {stem: load_table(out_dir, stem) for stem in cls.FILES.values()}
+        intervals = tables["fairness_rank_intervals"]
+        settings = declared.monte_carlo
+        if len(intervals):
+            settings = dataclasses.replace(settings, draws=int(intervals["draws"].iloc[0]),
+                                           seed=int(intervals["seed"].iloc[0]))
+        surveyed = all((Path(out_dir) / f"{stem}.csv").is_file()
+                       for stem in cls.SURVEY_FILES.values())
+        found = (SurveyQuality(**{name: load_table(out_dir, stem)
+                                  for name, stem in cls.SURVEY_FILES.items()})
+                 if surveyed else None)
+        fields = {name: tables[stem] for name, stem in cls.FILES.items() if "." not in name}
+        return cls(**fields, declared=declared, survey=found,
+                   intervals=RankIntervals(intervals, settings, float("nan")))
+
+
+def _attribute(obj: object, dotted: str) -> object:
+    for name in dotted.split("."):
+        obj = getattr(obj, name)
+    return obj
+
+
+def analyse(results: Results, cfg: DatasetConfig, year: int,
+            parameters: FairnessParameters | None = None, lang: str = "vi") -> FairnessResult:
+    """Every fairness analysis of one dataset-year (what notebook 04 shows and saves).
+
+    Reads the dataset's ``alternatives.toml`` and the year's ``survey_responses`` (both optional);
+    the rest comes from ``results``. Seeded: the same inputs and parameters give the same tables.
+    """
+    p = parameters or FairnessParameters()
+    year_cfg = cfg.year(year)
+    unit_index, points = results.unit_index, results.points
+    decimals = year_cfg.decimals
+    groups = bias.group_ranks(unit_index, p.group_tolerance_points)
+    declared = load_alternatives(cfg.alternatives)
+    return FairnessResult(
+        bias=bias.max_bias(unit_index, p.alpha),
+        groups=groups,
+        group_summary=bias.group_summary(groups),
+        like_for_like=bias.like_for_like(points, unit_index,
+                                         bias.grouping(groups, p.like_for_like_groups), decimals),
+        declared=declared,
+        alternatives=robustness.compare_alternatives(points, unit_index, declared, decimals),
+        intervals=robustness.rank_intervals(points, unit_index, declared, decimals, p.mc_draws,
+                                            p.mc_seed),
+        deductions_by_unit=deductions.by_unit(points, unit_index, decimals),
+        deductions_by_area=deductions.by_unit_area(points),
+        deductions_by_criterion=deductions.by_criterion(points, results.criterion_index, lang),
+        deductions_detail=deductions.detail(points),
+        survey=survey.analyse(year_cfg.survey_responses, points, unit_index, p.min_respondents,
+                              p.straightline_min_questions, p.survey_gap_points,
+                              p.straightline_excess))
