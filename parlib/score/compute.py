@@ -179,6 +179,18 @@ def aggregate(points: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return _grouped_sums(_measures(points), [(c, *_sorted_codes(points[c])) for c in by])
 
 
+# a difference equal to the tolerance is within it: in floats the tolerance can come out a hair
+# below its exact value (9 × 0.005 × 100 ÷ 100 + 0.005 = 0.049999999999999996)
+COMPARISON_SLACK = 1e-9
+
+
+def _status(diff: float, exact: float, tol: float) -> str:
+    """``match`` (equal as printed), ``within_rounding`` (|diff| ≤ tol) or ``mismatch``."""
+    if abs(diff) < exact:
+        return "match"
+    return "within_rounding" if abs(diff) <= tol + COMPARISON_SLACK else "mismatch"
+
+
 def reconcile(
 unit: pd.DataFrame, published: pd.DataFrame, decimals: int,
               prefer_published: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -205,8 +217,7 @@ unit: pd.DataFrame, published: pd.DataFrame, decimals: int,
             computed = float(u[col])
             tol = rounding_tolerance(int(parts[col]), decimals)
             diff = round(computed - value, 6)
-            status = "match" if abs(diff) < exact else ("within_rounding" if abs(diff) <= tol
-                                                       else "mismatch")
+            status = _status(diff, exact, tol)
             used = prefer_published and status == "within_rounding"
             if used:
                 unit.at[i, col] = value
@@ -227,8 +238,7 @@ unit: pd.DataFrame, published: pd.DataFrame, decimals: int,
         n_parts = int(u.n_appraisal_parts + u.n_survey_parts)
         tol = rounding_tolerance(n_parts, decimals) * 100.0 / u.max_points + exact
         diff = round(float(round_half_up(u.index_pct_exact, decimals)) - value, 6)
-        status = "match" if abs(diff) < exact else ("within_rounding" if abs(diff) <= tol
-                                                   else "mismatch")
+        status = _status(diff, exact, tol)
         rows.append({"unit_id": u.unit_id, "measure": "index_pct", "computed": u.index_pct_exact,
                      "published": value, "difference": diff, "tolerance": tol, "status": status,
                      "published_used": False,
