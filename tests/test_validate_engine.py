@@ -5,6 +5,8 @@ validation; no cache is keyed on an object's identity or memory."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import great_expectations as gx
 import numpy as np
@@ -20,7 +22,7 @@ from parlib.validate import context, distinct, docs, engine, step
 from parlib.validate.frames import Frame
 from parlib.validate.problems import SuiteSummary
 
-from .conftest import TINY_SCORES, write
+from .conftest import ROOT, TINY_SCORES, write
 
 
 def every_row(frame: Frame, parameters: dict) -> tuple[list[Problem], SuiteSummary]:
@@ -248,3 +250,16 @@ def test_every_row_maps_to_a_reduced_row_holding_its_values(rows):
         distinct_rows = {tuple((type(v).__name__, repr(v)) for v in row)
                          for row in data[component].itertuples(index=False)}
         assert reduced.sizes[col] == len(distinct_rows)
+
+
+def test_the_iri_grammar_is_built_only_when_an_iri_is_checked():
+    """Importing parlib.validate (hence GX, altair, jsonschema) does not compile rfc3987_syntax's
+    grammar; jsonschema's iri check, when made, still answers as the real module does."""
+    code = ("import sys, parlib.validate, jsonschema\n"
+            "built = 'rfc3987_syntax.syntax_helpers' in sys.modules\n"
+            "check = jsonschema.FormatChecker()\n"
+            "print(built, check.conforms('http://example.com/ü', 'iri'),"
+            " check.conforms('not an iri', 'iri'), 'rfc3987_syntax.syntax_helpers' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          check=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert done.stdout.split() == ["False", "True", "False", "True"]
