@@ -196,6 +196,39 @@ def test_the_data_docs_record_the_engines_validations(tiny_raw, tmp_path):
     assert "rows_in_table" in page.read_text(encoding="utf-8")
 
 
+def test_kept_templates_render_the_pages_gx_own_views_render(tmp_path):
+    """The site's views keep their compiled templates for the process (``docs.PageView``); the
+    pages are those of GX's default views, up to times and ids."""
+    inputs = ingest.load_year(load_dataset("vn-provinces"), 2012)
+    frames, parameters = step.input_frames(inputs)
+    judged = [(engine.load_suite_dict(f.suite), f) for f in frames]
+    judged = [(suite, engine.judge(suite, f, parameters).result) for suite, f in judged]
+    plain = context.new_context()
+    plain.update_data_docs_site("local_site", {
+        "class_name": "SiteBuilder", "show_how_to_buttons": False,
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend",
+                          "base_directory": str(docs.data_docs_index(tmp_path / "a").parent)},
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
+    for site in (plain, docs.docs_context(tmp_path / "b"), docs.docs_context(tmp_path / "c")):
+        stored = [key for suite, result in judged for key in docs.record(site, suite, result)]
+        docs.build(site, stored[:6])  # twice, as the input and the result suites are
+        docs.build(site, stored[6:])
+    for name in ("b", "c"):
+        docs.forget(tmp_path / name)
+
+    def pages(folder):
+        found = {}
+        for path in sorted((folder / "gx").rglob("*.html")):
+            text = re.sub(r"\d{8}T\d{6}\.\d{6}Z|\d{4}-\d{2}-\d{2}T[\d:.]+(Z|\+00:00)?", "T",
+                          path.read_text(encoding="utf-8"))
+            found[path.relative_to(folder).as_posix()] = re.sub(
+                r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "U", text)
+        return found
+
+    assert len(pages(tmp_path / "a")) == 17
+    assert pages(tmp_path / "a") == pages(tmp_path / "b") == pages(tmp_path / "c")
+
+
 def test_a_frame_changed_in_place_is_judged_again():
     """The engine's memory of judged frames is keyed on their content: the same DataFrame object,
     changed in place, gets a new verdict."""
