@@ -244,7 +244,11 @@ def test_precomputed_codes_give_the_same_reduction(dirty):
     """The score table's codes passed in give the reduction factorising the columns would."""
     frames, _ = step.input_frames(dirty)
     frame = next(f for f in frames if f.suite == "scores")
-    assert set(frame.codes) == {"unit_id", "criterion"}
+    assert set(frame.codes) == {"unit_id", "criterion", "max_appraisal", "max_survey"}
+    for col, (found, uniques) in frame.codes.items():
+        own_codes, own_uniques = distinct.factorize(frame.data[col])
+        assert np.array_equal(found, own_codes) and list(map(str, uniques)) == list(
+            map(str, own_uniques)), col
     expectations = [e for e in engine.load_suite_dict("scores")["expectations"]
                     if distinct.row_wise(e)]
     data = frame.data[engine._columns_used(expectations)]

@@ -60,7 +60,7 @@ def _value_codes(series: pd.Series, codes: Codes | None) -> tuple[np.ndarray, in
         if not len(values):
             return values.astype("int64"), 1, True
         other = values != values[0]
-        return other.astype("int64"), 2 if other.any() else 1, True
+        return other.view(np.int8), 2 if other.any() else 1, True  # 0 and 1 as small integers
     found, uniques = codes if codes is not None else factorize(series)
     found, n = found.astype("int64", copy=False), max(len(uniques), 1)
     if series.dtype != object:
@@ -165,9 +165,10 @@ def reduce_rows(data: pd.DataFrame, expectations: list[dict],
                 cols, kind="mergesort", na_position="last").index.to_numpy()
         except TypeError:  # values of mixed types do not sort: keep the order of appearance
             order = np.arange(len(first))
-        rank = np.empty(len(order), dtype="int64")
-        rank[order] = np.arange(len(order))
-        ids, first = rank[ids], first[order]
+        if not np.array_equal(order, np.arange(len(order))):  # renumber the groups in sorted order
+            rank = np.empty(len(order), dtype="int64")
+            rank[order] = np.arange(len(order))
+            ids, first = rank[ids], first[order]
         for c in cols:
             firsts[c], groups[c], sizes[c] = first, ids, len(first)
     length = max(sizes.values(), default=0)

@@ -119,9 +119,13 @@ def scores_frame(inputs: YearInputs, codes: Mapping[str, Codes]) -> Frame:
     at = pd.Index(leaves["code"]).get_indexer(crits)
     found = at >= 0
     s["code"] = _take(np.where(found, crits, np.nan), crit_codes, s.index, "str")
+    maxima = {}
     for col in ("max_appraisal", "max_survey"):
-        s[col] = _take(np.where(found, leaves[col].to_numpy("float64")[at], np.nan), crit_codes,
-                       s.index, "float64")
+        per_criterion = np.where(found, leaves[col].to_numpy("float64")[at], np.nan)
+        s[col] = _take(per_criterion, crit_codes, s.index, "float64")
+        # factorize(s[col]) from the criteria's: values first appear in the criteria's order
+        max_codes, max_uniques = factorize(pd.Series(per_criterion))
+        maxima[col] = (max_codes[crit_codes], max_uniques)
     known = (found & ~np.asarray(pd.isna(crits), dtype=bool))[crit_codes]  # code not missing
     unreadable = {col: _given(s[f"{col}_unparsed"]) for col in ("self", "appraised", "survey")}
     for col, max_col in (("self", "max_appraisal"), ("appraised", "max_appraisal"),
@@ -158,7 +162,7 @@ def scores_frame(inputs: YearInputs, codes: Mapping[str, Codes]) -> Frame:
     s["kps_mismatch"] = ((s["max_appraisal"].fillna(0).to_numpy() > 0)
                          & (s["self_kps"].to_numpy(bool) != s["appraised_kps"].to_numpy(bool)))
     return Frame("scores", s, paths.display(inputs.year.scores),
-                 codes={col: codes[col] for col in SCORE_CODES})
+                 codes={**{col: codes[col] for col in SCORE_CODES}, **maxima})
 
 
 def coverage_frames(inputs: YearInputs, codes: Mapping[str, Codes]) -> list[Frame]:
