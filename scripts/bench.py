@@ -297,12 +297,21 @@ def main() -> None:
     parser.add_argument("--big-repeats", type=int, default=1, help="repeats at 10^7 rows")
     parser.add_argument("--skip-report", action="store_true")
     parser.add_argument("--notes", default="", help="text for the 'Reading the results' section")
+    parser.add_argument("--docs-only", action="store_true",
+                        help="rewrite docs/benchmarks.md from bench/results.json and the notes file")
     parser.add_argument("--no-write", action="store_true",
                         help="print the figures only; leave bench/results.json and docs/ as they are")
     parser.add_argument("--report-only", action="store_true",
                         help="keep the sizes and Monte Carlo of bench/results.json; time `parlib run`")
     args = parser.parse_args()
     BENCH.mkdir(exist_ok=True)
+    if args.docs_only:
+        results = json.loads((BENCH / "results.json").read_text(encoding="utf-8"))
+        notes = ROOT / "docs" / "benchmarks-notes.md"
+        results["notes"] = notes.read_text(encoding="utf-8") if notes.is_file() else ""
+        (BENCH / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+        write_docs(results)
+        return
     if args.report_only:
         results = json.loads((BENCH / "results.json").read_text(encoding="utf-8"))
         results["report"] = bench_report()
