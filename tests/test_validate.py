@@ -207,20 +207,6 @@ def test_vietnamese_expectation_text(tiny_raw):
     assert p.expectation("vi") == "từ 0 đến 4" and p.expectation("en") == "between 0 and 4"
 
 
-def test_distinct_rows_give_the_problems_of_every_row(tiny_raw, tmp_path):
-    """Without Data Docs GX judges the distinct value combinations of the columns an expectation
-    names; the problems (and their order) are those of GX judging every row (the Data Docs path)."""
-    text = (replace_line("a,1.2,4,3,", "a,1.2,4,4.5,").replace("b,2.1,4,4,", "b,2.1,4,-1,")
-            .replace("c,1.2,4,4,", "c,1.2,4,4.5,") + "    a,1.1,6,6,\n    z,1.1,1,1,\n"
-            "    a,7.7,1,1,\n    c,1.2,abc,4,\n")
-    fast = check(tiny_raw, text)
-    inputs = ingest.load_year(load_dataset("tiny", tiny_raw), 2024)
-    full = validate.validate_inputs(inputs, docs=tmp_path / "gx")
-    assert [p.to_dict() for p in fast.problems] == [p.to_dict() for p in full.problems]
-    assert [s.__dict__ for s in fast.suites] == [s.__dict__ for s in full.suites]
-    assert len(only(fast, "score_above_max")) == 2 and only(fast, "duplicate_score")
-
-
 def test_distinct_rows_keep_values_of_different_types_apart():
     """pandas hashes 1, 1.0 and True alike; a type check must still see each of them."""
     import pandas as pd
@@ -230,7 +216,7 @@ def test_distinct_rows_keep_values_of_different_types_apart():
     expectations = [{"type": "expect_column_values_to_be_of_type", "kwargs": {"column": "v",
                                                                               "type_": "int"}},
                      {"type": "expect_column_values_to_be_between", "kwargs": {"column": "w"}}]
-    reduced = distinct._reduce(data, expectations)
+    reduced = distinct.reduce_rows(data, expectations)
     assert [type(v).__name__ for v in reduced.data["v"]][:6].count("int") == 1
     assert reduced.sizes["v"] == 6 and reduced.sizes["w"] == 1
     assert list(reduced.rows(["v"], [i for i, v in enumerate(reduced.data["v"][:6])

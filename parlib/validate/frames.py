@@ -1,13 +1,16 @@
 """Frames: each input table plus the derived flag columns its suite checks (orphans, splits, totals,
 missing or unreadable scores, unregistered units, name variants, coverage, bands).
 
-In: ``YearInputs``. Out: ``Frame`` objects (table, suite name, file and row column for messages).
+In: ``YearInputs`` (and the score table's unit and criterion codes, ``score_codes``, computed once
+per call of ``validate_inputs``). Out: ``Frame`` objects (table, suite name, file and row column for
+messages, codes of columns already factorised).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -17,7 +20,7 @@ from parlib.config import framework as fwk
 from parlib.core import paths
 from parlib.ingest.inputs import YearInputs
 from parlib.ingest.tables import ascii_key
-from parlib.validate.distinct import _factorize
+from parlib.validate.distinct import Codes, factorize
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,15 @@ class Frame:
     data: pd.DataFrame
     file: str
     row_column: str | None = "source_row"
+    codes: Mapping[str, Codes] = field(default_factory=dict)  # ``factorize`` of some data columns
+
+
+SCORE_CODES = ("unit_id", "criterion")
+
+
+def score_codes(inputs: YearInputs) -> dict[str, Codes]:
+    """The score table's unit and criterion columns factorised, once for every frame built from it."""
+    return {col: factorize(inputs.scores[col]) for col in SCORE_CODES}
 
 
 def framework_frames(inputs: YearInputs) -> list[Frame]:
@@ -80,47 +92,62 @@ def units_frame(inputs: YearInputs) -> Frame:
 
 
 def _take(values, codes: np.ndarray, index: pd.Index, dtype: str) -> pd.Series:
-    """Per-distinct-value results spread back over the rows (``codes`` from ``pd.factorize``)."""
-    return pd.Series(np.asarray(values, dtype=object if dtype == "str" else dtype)[codes],
-                     index=index, dtype=dtype)
+    """Per-distinct-value results spread back over the rows (``codes`` from ``pd.factorize``).
+    Text is made a ``str`` array once per distinct value and then taken, not checked per row."""
+    if dtype == "str":
+        return pd.Series(pd.array(np.asarray(values, dtype=object), dtype="str").take(codes),
+                         index=index)
+    return pd.Series(np.asarray(values, dtype=dtype)[codes], index=index, dtype=dtype)
 
 
-def scores_frame(inputs: YearInputs) -> Frame:
-    """Scores with each leaf's maxima beside them, and a flag column per rule."""
+def _given(series: pd.Series) -> np.ndarray:
+    """Where a text column is not empty (missing counts as given, as ``series != ""`` has it),
+    compared on the plain values: a ``str`` column's own comparison checks every row for NA first."""
+    return series.to_numpy(dtype=object) != ""
+
+
+def scores_frame(inputs: YearInputs, codes: Mapping[str, Codes]) -> Frame:
+    """Scores with each leaf's maxima beside them, and a flag column per rule. ``codes``:
+    ``score_codes(inputs)``."""
     # duplicate codes are reported by the framework suite; here the first one is used
     leaves = inputs.framework.loc[inputs.framework["is_leaf"], ["code", "max_appraisal",
                                                                 "max_survey"]].drop_duplicates("code")
     scores = inputs.scores
     s = scores.copy(deep=False)  # copy on write: the new columns do not touch inputs.scores
     # per distinct criterion, not per row: a million rows name a hundred criteria
-    crit_codes, crits = _factorize(scores["criterion"])
+    crit_codes, crits = codes["criterion"]
     at = pd.Index(leaves["code"]).get_indexer(crits)
     found = at >= 0
     s["code"] = _take(np.where(found, crits, np.nan), crit_codes, s.index, "str")
+    maxima = {}
     for col in ("max_appraisal", "max_survey"):
-        s[col] = _take(np.where(found, leaves[col].to_numpy("float64")[at], np.nan), crit_codes,
-                       s.index, "float64")
-    known = s["code"].notna()
+        per_criterion = np.where(found, leaves[col].to_numpy("float64")[at], np.nan)
+        s[col] = _take(per_criterion, crit_codes, s.index, "float64")
+        # factorize(s[col]) from the criteria's: values first appear in the criteria's order
+        max_codes, max_uniques = factorize(pd.Series(per_criterion))
+        maxima[col] = (max_codes[crit_codes], max_uniques)
+    known = (found & ~np.asarray(pd.isna(crits), dtype=bool))[crit_codes]  # code not missing
+    unreadable = {col: _given(s[f"{col}_unparsed"]) for col in ("self", "appraised", "survey")}
     for col, max_col in (("self", "max_appraisal"), ("appraised", "max_appraisal"),
                          ("survey", "max_survey")):
-        has_component = s[max_col].fillna(0) > 0
-        empty = s[f"{col}_score"].isna() & ~s[f"{col}_kps"] & (s[f"{col}_unparsed"] == "")
-        s[f"{col}_missing"] = (known & has_component & empty).astype("bool")
-        given = s[f"{col}_score"].notna() | s[f"{col}_kps"]
-        s[f"{col}_without_component"] = (known & ~has_component & given).astype("bool")
+        has_component = s[max_col].fillna(0).to_numpy() > 0
+        score_missing = s[f"{col}_score"].isna().to_numpy()
+        kps = s[f"{col}_kps"].to_numpy(bool)
+        s[f"{col}_missing"] = known & has_component & score_missing & ~kps & ~unreadable[col]
+        s[f"{col}_without_component"] = known & ~has_component & (~score_missing | kps)
     # a flag rather than a value set of every unit id: GX serialises value sets once per metric,
     # which for 10,000 units cost seconds per validation
     for col in ("self", "appraised", "survey"):
-        s[f"{col}_unreadable"] = (s[f"{col}_unparsed"] != "").astype("bool")
+        s[f"{col}_unreadable"] = unreadable[col]
     # per distinct unit id, and per distinct (unit name, unit id) pair
-    unit_codes, unit_ids = _factorize(scores["unit_id"])
+    unit_codes, unit_ids = codes["unit_id"]
     unit_ids = pd.Series(unit_ids, dtype=object)
     s["unit_registered"] = _take(unit_ids.isin(set(inputs.units["unit_id"])), unit_codes, s.index,
                                  "bool")
     registry = inputs.units.drop_duplicates("unit_id").set_index("unit_id")["unit_name"]
     registry_names = unit_ids.map(registry).fillna("").astype("str")
     s["registry_name"] = _take(registry_names, unit_codes, s.index, "str")
-    name_codes, names = _factorize(s["unit_name"])
+    name_codes, names = factorize(s["unit_name"])
     pair_codes, pairs = pd.factorize(name_codes.astype("int64") * len(unit_ids) + unit_codes)
     name = pd.Series(np.asarray(names, dtype=object)[pairs // max(len(unit_ids), 1)], dtype="str")
     registered_name = registry_names.to_numpy(dtype=object)[pairs % max(len(unit_ids), 1)]
@@ -131,25 +158,31 @@ def scores_frame(inputs: YearInputs) -> Frame:
                          enumerate(zip(name, registered_name))], dtype=bool)
     s["unit_name_mismatch"] = _take(differs & ~same_key, pair_codes, s.index, "bool")
     s["unit_name_variant"] = _take(differs & same_key, pair_codes, s.index, "bool")
-    s["leaf_unsplit"] = (known & s["max_appraisal"].isna() & s["max_survey"].isna()).astype("bool")
-    s["kps_mismatch"] = (s["max_appraisal"].fillna(0) > 0) & (s["self_kps"] != s["appraised_kps"])
-    s["kps_mismatch"] = s["kps_mismatch"].astype("bool")
-    return Frame("scores", s, paths.display(inputs.year.scores))
+    s["leaf_unsplit"] = known & s["max_appraisal"].isna().to_numpy() & s["max_survey"].isna().to_numpy()
+    s["kps_mismatch"] = ((s["max_appraisal"].fillna(0).to_numpy() > 0)
+                         & (s["self_kps"].to_numpy(bool) != s["appraised_kps"].to_numpy(bool)))
+    return Frame("scores", s, paths.display(inputs.year.scores),
+                 codes={**{col: codes[col] for col in SCORE_CODES}, **maxima})
 
 
-def coverage_frames(inputs: YearInputs) -> list[Frame]:
+def coverage_frames(inputs: YearInputs, codes: Mapping[str, Codes]) -> list[Frame]:
+    """Every (assessed unit, leaf) cell with whether it has a row; every registered unit with
+    whether it was assessed. ``codes``: ``score_codes(inputs)``."""
     leaves = list(dict.fromkeys(inputs.framework.loc[inputs.framework["is_leaf"], "code"]))
     registered = set(inputs.units["unit_id"])
-    unit_codes, units = _factorize(inputs.scores["unit_id"])
+    unit_codes, units = codes["unit_id"]
     units = pd.Series(units, dtype=object)
     is_assessed = units.isin(registered).to_numpy(bool)
     assessed = units[is_assessed].to_numpy(dtype=object)  # in order of first appearance
-    grid = pd.DataFrame({"unit_id": np.repeat(assessed, len(leaves)),
-                         "criterion": np.tile(np.asarray(leaves, dtype=object), len(assessed))}
-                        ).astype("str")
+    # text arrays of the distinct units and leaves, repeated (not a million strings checked)
+    grid = pd.DataFrame({
+        "unit_id": pd.array(assessed, dtype="str").take(np.repeat(np.arange(len(assessed)),
+                                                                  len(leaves))),
+        "criterion": pd.array(np.asarray(leaves, dtype=object), dtype="str").take(
+            np.tile(np.arange(len(leaves)), len(assessed)))})
     # which (assessed unit, leaf) cells have a row: positions in the grid, from integer codes
     unit_at = np.where(is_assessed, np.cumsum(is_assessed) - 1, -1)[unit_codes]
-    crit_codes, crits = _factorize(inputs.scores["criterion"])
+    crit_codes, crits = codes["criterion"]
     leaf_at = pd.Index(leaves, dtype=object).get_indexer(pd.Index(crits, dtype=object))[crit_codes]
     ok = (unit_at >= 0) & (leaf_at >= 0)
     has_row = np.zeros(len(grid), dtype=bool)

@@ -1,5 +1,6 @@
 """The validate step: every input suite on one dataset-year (``validate_inputs``) and the result
-suites on its computed results (``validate_results``).
+suites on its computed results (``validate_results``), both through the one engine
+(``engine.run_suites``), with or without a Data Docs folder.
 
 In: ``YearInputs`` / ``Results``. Out: a ``ValidationReport``.
 """
@@ -19,37 +20,49 @@ from parlib.validate.frames import (
     coverage_frames,
     framework_frames,
     published_frame,
+    score_codes,
     scores_frame,
     units_frame,
 )
 from parlib.validate.problems import ValidationReport
 
 
-def validate_inputs(inputs: YearInputs, folder: Path | None = None,
-                    docs: Path | None = None) -> ValidationReport:
-    """Every input suite on one dataset-year."""
+def input_frames(inputs: YearInputs) -> tuple[list[Frame], dict]:
+    """The frames of every input suite, and the suite parameters (the year's leaf codes and
+    framework). The score table's unit and criterion columns are factorised once, for all frames."""
     fw = inputs.framework
     parameters = {
         "leaf_codes": sorted(fw.loc[fw["is_leaf"], "code"].tolist()),
         "framework": inputs.year.framework.id,
     }
-    global _FACTORS
-    _FACTORS = {}
-    try:
-        frames = [*framework_frames(inputs), units_frame(inputs), scores_frame(inputs),
-                  *coverage_frames(inputs), published_frame(inputs), bands_frame(inputs)]
-        report = run_suites(frames, parameters, folder, docs)
-    finally:
-        _FACTORS = None
+    codes = score_codes(inputs)
+    frames = [*framework_frames(inputs), units_frame(inputs), scores_frame(inputs, codes),
+              *coverage_frames(inputs, codes), published_frame(inputs), bands_frame(inputs)]
+    return frames, parameters
+
+
+def validate_inputs(inputs: YearInputs, folder: Path | None = None,
+                    docs: Path | None = None) -> ValidationReport:
+    """Every input suite on one dataset-year; with ``docs`` (a folder) also its Data Docs site.
+    The problems found while reading (``inputs.notes``) come first."""
+    frames, parameters = input_frames(inputs)
+    report = run_suites(frames, parameters, folder, docs)
     notes = [Problem(**{k: (None if k == "row" and pd.isna(v) else v) for k, v in row.items()})
              for row in inputs.notes.to_dict("records")]
     report.problems = notes + report.problems
     return report
 
 
+def result_frames(results) -> list[Frame]:
+    """The frames of the result suites: the unit indexes, the reconciliation with published
+    figures."""
+    return [Frame("results", results.unit_index, "computed unit_index", row_column=None),
+            Frame("reconciliation", results.reconciliation, "published totals vs computed",
+                  row_column=None)]
+
+
 def validate_results(results, folder: Path | None = None,
                      docs: Path | None = None) -> ValidationReport:
-    """The results suites: indexes in 0–100, achieved ≤ maximum, published figures reconciled."""
-    return run_suites([Frame("results", results.unit_index, "computed unit_index", row_column=None),
-                       Frame("reconciliation", results.reconciliation,
-                             "published totals vs computed", row_column=None)], {}, folder, docs)
+    """The results suites: indexes in 0–100, achieved ≤ maximum, published figures reconciled;
+    with ``docs``, into the same Data Docs site as the input suites."""
+    return run_suites(result_frames(results), {}, folder, docs)
