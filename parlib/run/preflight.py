@@ -20,7 +20,7 @@ from parlib.core.errors import DataError, Problem
 from parlib.fairness import survey
 from parlib.ingest.inputs import YearInputs, load_year
 from parlib.score.compute import Results
-from parlib.validate.engine import _DOCS_CONTEXTS
+from parlib.validate import docs as data_docs
 from parlib.validate.problems import ValidationReport, load, save
 from parlib.validate.step import validate_inputs, validate_results
 
@@ -58,7 +58,7 @@ def preflight(inputs_loader, docs: Path | None = None,
                 results.save(out_dir)
         report = report.extend(checked)
     if docs is not None:  # the site is written; the in-memory results are not needed any more
-        _DOCS_CONTEXTS.pop(str(Path(docs).resolve()), None)
+        data_docs.forget(docs)
     return report, inputs
 
 
