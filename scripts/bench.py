@@ -294,7 +294,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="PAR workbook benchmark")
     parser.add_argument("--sizes", nargs="*", help="only these sizes, e.g. 10^4 10^5")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--big-repeats", type=int, default=1, help="repeats at 10^7 rows")
+    parser.add_argument("--big-repeats", type=int, default=3, help="repeats at 10^7 rows")
     parser.add_argument("--skip-report", action="store_true")
     parser.add_argument("--notes", default="", help="text for the 'Reading the results' section")
     parser.add_argument("--docs-only", action="store_true",
