@@ -45,7 +45,7 @@ from parlib.validate.distinct import (
     reduce_rows,
     row_wise,
 )
-from parlib.validate.docs import _DOCS_CONTEXTS, build, docs_context, record  # noqa: F401 (preflight)
+from parlib.validate.docs import build, docs_context, record
 from parlib.validate.frames import Frame
 from parlib.validate.problems import SuiteSummary, ValidationReport
 
