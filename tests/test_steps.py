@@ -155,7 +155,7 @@ def test_preflight_saves_what_compute_of_load_year_gives(tiny_raw, tmp_path, mon
 
     monkeypatch.setattr(preflight, "load_year", refuse)
     monkeypatch.setattr(preflight.score, "compute", refuse)
-    monkeypatch.setattr(preflight, "validate_inputs", refuse)
+    monkeypatch.setattr(preflight.validate, "validate_inputs", refuse)
     shown = preflight.ingested_year(cfg, 2024, out, validated=True)
     assert list(shown.units["unit_id"]) == ["a", "b", "c"]
     assert preflight.checked_year(cfg, 2024, out, out / "gx", validated=True).success

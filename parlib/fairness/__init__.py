@@ -5,6 +5,18 @@ Carlo rank intervals (``robustness``), points deducted at appraisal (``deduction
 all and returns a ``FairnessResult``, which saves its tables and is read back with ``load``.
 """
 
-from parlib.fairness.step import FairnessParameters, FairnessResult, analyse
+import importlib
+
+# scipy.stats takes about a second to import; a command that analyses nothing (``parlib list``, a
+# rerun with nothing to do, the preflight reading survey answers) does not pay it: these names
+# import ``step`` on first use (as ``parlib.validate`` does with Great Expectations).
+LAZY = ("FairnessParameters", "FairnessResult", "analyse")
+
+
+def __getattr__(name: str):
+    if name in LAZY:
+        return getattr(importlib.import_module("parlib.fairness.step"), name)
+    raise AttributeError(f"module 'parlib.fairness' has no attribute {name!r}")
+
 
 __all__ = ["FairnessParameters", "FairnessResult", "analyse"]

@@ -13,16 +13,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from parlib import score
+from parlib import score, validate
 from parlib.config import alternatives
 from parlib.config.dataset import DatasetConfig
 from parlib.core.errors import DataError, Problem
 from parlib.fairness import survey
 from parlib.ingest.inputs import YearInputs, load_year
 from parlib.score.compute import Results
-from parlib.validate import docs as data_docs
 from parlib.validate.problems import ValidationReport, load, save
-from parlib.validate.step import validate_inputs, validate_results
 
 
 def preflight(inputs_loader, docs: Path | None = None,
@@ -43,14 +41,14 @@ def preflight(inputs_loader, docs: Path | None = None,
     except DataError as exc:
         problems = exc.problems or [Problem("critical", "unreadable_input", message=str(exc))]
         return ValidationReport(problems=list(problems)), None
-    report = validate_inputs(inputs, docs=docs)
+    report = validate.validate_inputs(inputs, docs=docs)
     if out_dir is not None:
         save(report, out_dir)
         for stale in ("validation_results.json", "validation_results_problems.csv"):
             (Path(out_dir) / stale).unlink(missing_ok=True)  # an earlier run's, not these inputs'
     if report.success:
         results = score.compute(inputs)
-        checked = validate_results(results, docs=docs)
+        checked = validate.validate_results(results, docs=docs)
         checked.problems += _analysis_inputs_problems(inputs, results)
         if out_dir is not None:
             save(checked, out_dir, "validation_results")
@@ -58,7 +56,7 @@ def preflight(inputs_loader, docs: Path | None = None,
                 results.save(out_dir)
         report = report.extend(checked)
     if docs is not None:  # the site is written; the in-memory results are not needed any more
-        data_docs.forget(docs)
+        validate.forget_docs(docs)
     return report, inputs
 
 

@@ -8,9 +8,9 @@ located ``Problem`` records; ``docs`` puts the same validation results into the 
 ``step`` is the entry point (``validate_inputs``, ``validate_results``).
 """
 
+import importlib
+
 from parlib.validate import startup  # noqa: F401  (first: before any module that imports GX)
-from parlib.validate.docs import data_docs_index, publish_docs
-from parlib.validate.engine import run_suites
 from parlib.validate.problems import (
     INPUT_SUITES,
     RESULT_SUITES,
@@ -19,7 +19,21 @@ from parlib.validate.problems import (
     load,
     save,
 )
-from parlib.validate.step import validate_inputs, validate_results
+
+# Great Expectations takes seconds to import, and most commands never validate (``parlib list``, a
+# rerun with nothing to do, a notebook showing saved records): the names below import the modules
+# that need it on first use (the lazy-loading pattern of Scientific Python's SPEC 1).
+LAZY = {"validate_inputs": "step", "validate_results": "step", "run_suites": "engine",
+        "data_docs_index": "docs", "publish_docs": "docs", "forget_docs": "docs"}
+
+
+def __getattr__(name: str):
+    if name in LAZY:
+        module = importlib.import_module(f"parlib.validate.{LAZY[name]}")
+        return getattr(module, "forget" if name == "forget_docs" else name)
+    raise AttributeError(f"module 'parlib.validate' has no attribute {name!r}")
+
 
 __all__ = ["INPUT_SUITES", "RESULT_SUITES", "SuiteSummary", "ValidationReport", "data_docs_index",
-           "load", "publish_docs", "run_suites", "save", "validate_inputs", "validate_results"]
+           "forget_docs", "load", "publish_docs", "run_suites", "save", "validate_inputs",
+           "validate_results"]
