@@ -4,6 +4,7 @@ fails to start, and render an executed notebook to HTML without code.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -15,12 +16,11 @@ from papermill.exceptions import PapermillExecutionError
 
 from parlib.core.storage import write_text
 from parlib.run import kernels
-from parlib.run.pipeline import (
-    DATA_ERRORS,
-)
-from parlib.run.runlog import _log
+from parlib.run.pipeline import DATA_ERRORS
 
-UNIT_WORKERS = 2  # threads executing notebooks, each on its own warm kernel (parlib.kernels)
+log = logging.getLogger(__name__)
+
+UNIT_WORKERS = 2  # threads executing notebooks, each on its own warm kernel (parlib.run.kernels)
 
 
 _POOL: list[ThreadPoolExecutor] = []
@@ -80,8 +80,6 @@ def _execute(notebook: Path, executed: Path, params: dict) -> tuple[str, str]:
     (jupyter_client picks free TCP ports before the kernel binds them, so two kernels started at
     once can collide) is retried, then reported as an execution error, never raised.
     """
-
-
     executed.parent.mkdir(parents=True, exist_ok=True)
     problem = ""
     for attempt in range(1, KERNEL_ATTEMPTS + 1):
@@ -92,6 +90,6 @@ def _execute(notebook: Path, executed: Path, params: dict) -> tuple[str, str]:
             return ("invalid" if exc.ename in DATA_ERRORS else "error"), f"{exc.ename}: {exc.evalue}"
         except Exception as exc:  # noqa: BLE001 - kernel start/death, not a cell's error
             problem = f"kernel failure ({type(exc).__name__}: {exc})"
-            _log(f"  {notebook.stem}: {problem}; attempt {attempt} of {KERNEL_ATTEMPTS}")
+            log.warning(f"  {notebook.stem}: {problem}; attempt {attempt} of {KERNEL_ATTEMPTS}")
             time.sleep(0.5 * attempt)
     return "error", problem
