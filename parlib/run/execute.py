@@ -1,5 +1,6 @@
 """Execute: run one notebook with papermill on a warm kernel (``kernels``), retrying a kernel that
-fails to start, and render an executed notebook to HTML without code.
+fails to start, and render an executed notebook to HTML without code (what the notebook wrote to
+stderr, its warnings, goes to the run's log instead of the page).
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ _EXPORTERS = threading.local()
 
 
 def export_html(executed: Path, target: Path, title: str) -> Path:
-    """Render an executed notebook to HTML with no code, no prompts and no stderr streams."""
+    """Render an executed notebook to HTML with no code, no prompts and no stderr streams; the
+    stderr text (warnings the notebook raised, see ``markup.setup_notebook``) is logged instead."""
 
     nb = nbformat.read(executed, as_version=4)
     # analyst notes (markdown tagged "analyst-note") stay in the notebook, not in the report
@@ -54,6 +56,7 @@ def export_html(executed: Path, target: Path, title: str) -> Path:
         kept = []
         for out in cell.get("outputs", []):
             if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                log.warning(f"  {executed.stem}: {''.join(out.get('text', '')).rstrip()}")
                 continue
             if out.get("output_type") == "error":
                 # a reviewer needs the reason, not the Python call stack
