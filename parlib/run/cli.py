@@ -108,9 +108,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return commands[args.command](args)
     except UsageError as exc:
-        if exc.exit_code != 2:
-            print(f"parlib: {exc}", file=sys.stderr)
-            return exc.exit_code
         print(f"parlib: usage error: {exc}", file=sys.stderr)
         return 2
     except DataError as exc:
