@@ -242,7 +242,7 @@ def conflicts(national: pd.DataFrame) -> pd.DataFrame:
             rows.append({"year": r.year, "unit_name": r.unit_name, "kind": "conflict_note",
                          "detail": r.note, "source_url": r.source_url})
     keyed = national[national["unit_id"] != ""]
-    for (year, unit), g in keyed.groupby(["year", "unit_id"], sort=True):
+    for (year, _unit), g in keyed.groupby(["year", "unit_id"], sort=True):
         for col in ("index_pct", "rank"):
             values = g[col].dropna().unique()
             if len(values) > 1:

@@ -54,7 +54,7 @@ def _points_table(inputs: YearInputs):
     leaf = pd.Index(leaves["code"]).get_indexer(pd.Index(crits))[crit_codes]  # -1: not a leaf
     area = leaves["area"].to_numpy(dtype=object)
     parts = []
-    for c, (max_col, score_col, kps_col) in enumerate((
+    for c, (max_col, _score_col, _kps_col) in enumerate((
             ("max_appraisal", "appraised_score", "appraised_kps"),
             ("max_survey", "survey_score", "survey_kps"))):
         maxima = np.nan_to_num(leaves[max_col].to_numpy("float64"), nan=0.0)

@@ -46,7 +46,7 @@ class ValidationReport:
     def success(self) -> bool:
         return not self.critical
 
-    def extend(self, other: "ValidationReport") -> "ValidationReport":
+    def extend(self, other: ValidationReport) -> ValidationReport:
         return ValidationReport(self.problems + other.problems, self.suites + other.suites)
 
     def problems_frame(self) -> pd.DataFrame:
