@@ -281,16 +281,7 @@ def run(datasets: list[str] | None = None, years: list[int] | None = None, lang:
             if jobs == 1 or len(pairs) < 2:
                 outcomes += [run_year(d, y, lang, extra, root, force) for d, y in pairs]
             else:
-                context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
-                # a dataset's years run in order in one worker (a year's reports read the earlier
-                # years' results); datasets run side by side
-                by_dataset: dict[str, list[int]] = {}
-                for d, y in pairs:
-                    by_dataset.setdefault(d, []).append(y)
-                with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-                    futures = [pool.submit(_run_years, d, ys, lang, extra, root, force)
-                               for d, ys in by_dataset.items()]
-                    outcomes += [o for f in futures for o in f.result()]
+                outcomes += _side_by_side(pairs, lang, extra, root, force, jobs)
             for name in dict.fromkeys(d for d, _ in pairs):
                 ran = [o for o in outcomes if o.dataset == name]
                 outcome = run_dataset(name, lang, extra, root,
@@ -303,9 +294,47 @@ def run(datasets: list[str] | None = None, years: list[int] | None = None, lang:
     return outcomes
 
 
-def _run_years(dataset: str, years: list[int], lang: str, extra: dict, root: Path,
-               force: bool) -> list[Outcome]:
+def _side_by_side(pairs: list[tuple[str, int]], lang: str, extra: dict, root: Path, force: bool,
+                  jobs: int) -> list[Outcome]:
+    """The dataset-years ``jobs`` at a time: a dataset's years in order in one process (a year's
+    reports read the earlier years' results), datasets side by side, the first of them in this
+    process and the others in ``jobs - 1`` worker processes. A dataset with nothing to redo (every
+    year up to date) is settled here without a worker, and so is the only dataset left with work:
+    a worker would only add its start-up. Outcomes come in the order of ``pairs``."""
 
+    by_dataset: dict[str, list[int]] = {}
+    for d, y in pairs:
+        by_dataset.setdefault(d, []).append(y)
+    busy = [d for d, ys in by_dataset.items()
+            if force or any(not _up_to_date(d, y, lang, extra, root) for y in ys)]
+    done: dict[str, list[Outcome]] = {}
+    if len(busy) > 1:
+        context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
+        with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
+            futures = {d: pool.submit(_run_years, d, by_dataset[d], lang, extra, root, force,
+                                      runlog.has_console()) for d in busy[1:]}
+            done[busy[0]] = [run_year(busy[0], y, lang, extra, root, force)
+                             for y in sorted(by_dataset[busy[0]])]
+            done.update({d: f.result() for d, f in futures.items()})
+    for d, ys in by_dataset.items():
+        if d not in done:
+            done[d] = [run_year(d, y, lang, extra, root, force) for y in sorted(ys)]
+    return [o for d in by_dataset for o in done[d]]
+
+
+def _up_to_date(dataset: str, year: int, lang: str, extra: dict, root: Path) -> bool:
+
+    cfg = load_dataset(dataset, paths.raw_dir(root))
+    return _published_fingerprint(root, dataset, year) == fingerprint(cfg, year, lang, extra, root)
+
+
+def _run_years(dataset: str, years: list[int], lang: str, extra: dict, root: Path,
+               force: bool, console: bool = False) -> list[Outcome]:
+    """A worker process's dataset: its years in order, each with its own ``run.log``; with
+    ``console`` the process logs to stderr as the command line's process does."""
+
+    if console:
+        runlog.console()
     try:
         return [run_year(dataset, y, lang, extra, root, force) for y in sorted(years)]
     finally:
