@@ -4,7 +4,7 @@ declare (read from their ``parameters`` cells).
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import papermill
@@ -47,7 +47,7 @@ RUNNER_PARAMETERS = ("unit_id", "history_root", "validated")
 DATA_ERRORS = ("ValidationFailed", "DataError")
 
 
-@lru_cache(maxsize=None)
+@cache
 def notebook_parameters(notebook: Path) -> dict[str, dict]:
     """The parameters a notebook declares in its ``parameters`` cell: name → type and default."""
 
