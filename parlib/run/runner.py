@@ -1,9 +1,9 @@
 """Runner: execute the notebooks with papermill for each dataset and year, publish atomically.
 
 Unattended runs: a lock keeps two runs off the same outputs; a fingerprint (input hashes, parameters,
-code) makes a rerun with nothing changed a no-op; ``jobs`` runs dataset-years in parallel processes;
-each dataset-year writes ``run.json`` (manifest) and ``run.log`` (what the process logged while the
-year ran, ``parlib.run.runlog``).
+code) makes a rerun with nothing changed a no-op; ``jobs`` runs datasets side by side (this process
+and worker processes); each dataset-year writes ``run.json`` (manifest) and ``run.log`` (what the
+process logged while the year ran, ``parlib.run.runlog``).
 
 In: dataset names, years, language, extra notebook parameters. Out: for each dataset-year,
 ``data/processed/<dataset>/<year>/`` (tables), ``reports/<dataset>/<year>/`` (one HTML report per
@@ -260,7 +260,7 @@ def _validation_summary(out_processed: Path) -> dict:
 def run(datasets: list[str] | None = None, years: list[int] | None = None, lang: str = "vi",
         extra_pairs: list[str] | None = None, root: Path | None = None, jobs: int = 1,
         force: bool = False) -> list[Outcome]:
-    """Run the planned dataset-years (in ``jobs`` parallel processes) under the outputs' lock."""
+    """Run the planned dataset-years (``jobs`` at a time, ``_side_by_side``) under the outputs' lock."""
     if lang not in LANGS:
         raise UsageError(f"--lang must be one of {LANGS}")
     if jobs < 1:
