@@ -10,6 +10,8 @@ import re
 import threading
 import warnings
 
+import pytest
+
 from parlib.run import runlog
 
 RECORD = re.compile(r"^\d\d:\d\d:\d\d (.*)$", re.M)  # a record's first line: the time, its message
@@ -32,7 +34,17 @@ def messages(text: str) -> list[str]:
     return RECORD.findall(text)
 
 
-def test_run_log_file_takes_every_thread_and_warnings_until_the_year_ends(tmp_path):
+@pytest.fixture
+def chatty():
+    """A library that logs its news at INFO (Great Expectations sets such a level on its logger)."""
+    library = logging.getLogger("great_expectations.core")
+    level = library.level
+    library.setLevel(logging.INFO)
+    yield library
+    library.setLevel(level)
+
+
+def test_run_log_file_takes_every_thread_and_warnings_until_the_year_ends(tmp_path, chatty):
     log = logging.getLogger("parlib.run.runner")
     path = tmp_path / "run.log"
     with warnings_logged(), runlog.to_file(path) as end_log:
@@ -40,8 +52,8 @@ def test_run_log_file_takes_every_thread_and_warnings_until_the_year_ends(tmp_pa
         worker = threading.Thread(target=log.info, args=("  tiny 2024 06_unit_profile success",))
         worker.start()
         worker.join()
-        logging.getLogger("great_expectations.core").info("chatter")  # another library's news
-        logging.getLogger("great_expectations.core").warning("their warning")
+        chatty.info("chatter")  # another library's news
+        chatty.warning("their warning")
         warnings.warn("a warning of ours", UserWarning, stacklevel=1)
         log.info("tiny 2024: success in 1.0s")
         end_log()
@@ -57,11 +69,11 @@ def test_run_log_file_takes_every_thread_and_warnings_until_the_year_ends(tmp_pa
                 if getattr(h, "baseFilename", None) == str(path)]
 
 
-def test_console_writes_to_the_current_stderr_once(capsys):
+def test_console_writes_to_the_current_stderr_once(capsys, chatty):
     runlog.console()
     runlog.console()  # the command line may be called many times in one process
     assert runlog.has_console()
     logging.getLogger("parlib.run.runner").info("vn-provinces 2012: running")
-    logging.getLogger("papermill").info("chatter")
+    chatty.info("chatter")
     err = capsys.readouterr().err
     assert messages(err) == ["vn-provinces 2012: running"]
