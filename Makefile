@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report test lab bench validate clean lock synthetic
+.PHONY: help setup report test lint lab bench validate clean lock synthetic
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -28,6 +28,11 @@ report: $(STAMP) ## run every shipped dataset and year; writes reports/index.htm
 
 test: $(STAMP) ## run the test suite (unit, property, golden, papermill, browser)
 	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff (lint and format check) and the import layers; the pre-commit hooks run the same
+	$(BIN)/ruff check parlib tests scripts
+	$(BIN)/ruff format --check parlib tests scripts
+	$(BIN)/lint-imports --config pyproject.toml
 
 validate: $(STAMP) ## check every dataset's inputs without publishing anything
 	$(BIN)/parlib validate

@@ -1,11 +1,15 @@
-"""Shared fixtures: small hand-made datasets written to temporary folders in the contract's format."""
+"""Shared fixtures: small hand-made datasets written to temporary folders in the contract's format,
+and one end-to-end run of the project that the slow tests share (``first_run``)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import shutil
 import textwrap
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -72,10 +76,8 @@ TINY_TOML = """
 """
 
 
-@pytest.fixture
-def tiny_raw(tmp_path: Path) -> Path:
-    """A raw root holding the hand-checked dataset ``tiny``."""
-    raw = tmp_path / "raw"
+def write_tiny(raw: Path) -> Path:
+    """The hand-checked dataset as ``<raw>/tiny``."""
     ds = raw / "tiny"
     write(ds / "dataset.toml", TINY_TOML)
     write(ds / "frameworks" / "tiny.csv", TINY_FRAMEWORK)
@@ -84,28 +86,50 @@ def tiny_raw(tmp_path: Path) -> Path:
     return raw
 
 
+@pytest.fixture
+def tiny_raw(tmp_path: Path) -> Path:
+    """A raw root holding the hand-checked dataset ``tiny``."""
+    return write_tiny(tmp_path / "raw")
+
+
 def visible(html: str) -> str:
     """The page without its style sheets and scripts: what a reader can see."""
     return re.sub(r"<(style|script)\b.*?</\1>", "", html, flags=re.S | re.I)
 
 
-
 @pytest.fixture(scope="session")
 def project(tmp_path_factory):
+    """A copy of the project's inputs, notebooks and suites, plus the small dataset ``tiny``."""
     root = tmp_path_factory.mktemp("run") / "project"
     for name in ("data/raw", "notebooks", "expectations"):
         shutil.copytree(ROOT / name, root / name)
     shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
+    write_tiny(root / "data" / "raw")
     return root
 
 
+# The shared end-to-end run. The real dataset (Vietnamese) and ``tiny`` run side by side in two
+# processes (``--jobs``; tiny costs little on the second core), then the SYNTHETIC dataset's 2024
+# (Excel scores, survey answers, 31 unit profiles) in English in this process.
+JOBS_RUN = ["run", "--jobs", "2", "--dataset", "vn-provinces", "--dataset", "tiny"]
+ENGLISH_RUN = ["run", "--dataset", "synthetic-province", "--year", "2024", "--lang", "en"]
+
+
+class FirstRun(NamedTuple):
+    project: Path
+    code: int  # exit code of JOBS_RUN
+    code_en: int  # exit code of ENGLISH_RUN
+    printed: str  # what JOBS_RUN printed on stdout
+
+
 @pytest.fixture(scope="session")
-def first_run(project):
+def first_run(project) -> FirstRun:
     mp = pytest.MonkeyPatch()
     mp.setenv("PARLIB_ROOT", str(project))
-    code = _cli_main(["run", "--dataset", "vn-provinces"])
-    code_en = _cli_main(["run", "--dataset", "synthetic-province", "--year", "2024", "--lang", "en"])
-    mp.undo()
-    return project, code, code_en
-
-
+    try:
+        with contextlib.redirect_stdout(io.StringIO()) as printed:
+            code = _cli_main(JOBS_RUN)
+        code_en = _cli_main(ENGLISH_RUN)
+    finally:
+        mp.undo()
+    return FirstRun(project, code, code_en, printed.getvalue())

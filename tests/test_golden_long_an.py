@@ -7,6 +7,8 @@ copied from that publication, not from the code.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from parlib import ingest, score, validate
@@ -63,8 +65,6 @@ def test_area_points_are_appraised_plus_survey(long_an):
 
 def test_without_published_totals_the_parts_give_79_97(long_an):
     inputs, _ = long_an
-    from dataclasses import replace
-
     plain = replace(inputs, year=replace(inputs.year, prefer_published_totals=False))
     row = score.compute(plain).unit_index.iloc[0]
     assert row["index_pct"] == 79.97

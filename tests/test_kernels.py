@@ -38,8 +38,7 @@ def test_each_notebook_starts_clean_on_a_reused_kernel(tmp_path):
     probe = _notebook(tmp_path / "probe.ipynb",
                       "import os, matplotlib.pyplot as plt\n"
                       "print('leftover' in dir(), marker, plt.rcParams['lines.linewidth'],\n"
-                      "      len(plt.get_fignums()), os.getcwd() == {!r}, os.getpid())".format(
-                          str(tmp_path)))
+                      f"      len(plt.get_fignums()), os.getcwd() == {str(tmp_path)!r}, os.getpid())")
     try:
         kernels.execute(dirty, str(tmp_path / "a.ipynb"), {"marker": 1}, cwd=str(tmp_path))
         kernels.execute(probe, str(tmp_path / "b.ipynb"), {"marker": 2}, cwd=str(tmp_path))

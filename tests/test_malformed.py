@@ -1,10 +1,12 @@
 """The corpus of malformed inputs (tests/malformed/<case>/): each overlays files on the real
 vn-provinces dataset and states the problem it must produce. Every case must be refused with that
-message, and a refused run must leave the previous outputs exactly as they were."""
+message (checked in-process by the preflight the runner calls), and a refused run must leave the
+previous outputs exactly as they were (checked end to end on two cases)."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import tomllib
 from pathlib import Path
@@ -74,24 +76,56 @@ def tree_digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+# Every case above is refused by the preflight, which the runner calls before anything else; what a
+# refused run does with the outputs does not depend on why it was refused, so it is proved on two
+# cases: inputs that cannot be read at all (ingest) and inputs that fail a check (validation).
+REFUSED_RUNS = ["13-not-utf8", "01-score-above-max"]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", REFUSED_RUNS)
 def test_refused_run_keeps_the_previous_outputs(case, first_run, tmp_path, monkeypatch):
-    good, code, _ = first_run
-    assert code == 0
+    """Exit 1; every previous output file byte for byte as it was; no staging left; the reason
+    published in ``reports/_failed/`` (page, failure.json, run.log) and linked from the landing."""
+    assert first_run.code == 0
     root = tmp_path / "project"
-    shutil.copytree(good, root, ignore=shutil.ignore_patterns("gx", "data_docs"))
+    shutil.copytree(first_run.project, root, ignore=shutil.ignore_patterns("gx", "data_docs"))
     before = {name: tree_digest(root / name / "vn-provinces")
               for name in ("data/processed", "reports")}
-    overlay(case, root / "data" / "raw" / "vn-provinces")
+    expected = overlay(case, root / "data" / "raw" / "vn-provinces")["expected"]
     monkeypatch.setenv("PARLIB_ROOT", str(root))
     assert cli.main(["run", "--dataset", "vn-provinces"]) == 1
     after = {name: tree_digest(root / name / "vn-provinces") for name in before}
     assert after == before
     assert not list((root / "data" / "processed").glob(".staging/*"))
     assert not list((root / "reports").glob(".staging/*"))
-    failure = root / "reports" / "_failed" / "vn-provinces" / "2012" / "validation.html"
-    if failure.is_file():  # a dataset.toml error is refused before any year is looked at
-        landing = (root / "reports" / "index.html").read_text(encoding="utf-8")
-        assert "_failed/vn-provinces/2012/validation.html" in landing
-        assert "Không đạt" in landing
+    failed = root / "reports" / "_failed" / "vn-provinces" / "2012"
+    failure = json.loads((failed / "failure.json").read_text(encoding="utf-8"))
+    assert failure["outcome"] == "invalid" and expected["check"] not in failure["message"]
+    page = (failed / "validation.html").read_text(encoding="utf-8")
+    log = (failed / "run.log").read_text(encoding="utf-8")
+    assert "vn-provinces 2012: refused, " in log
+    if case == "01-score-above-max":  # the reviewer's page and the log name file, value and rule
+        assert "above the criterion's maximum" in failure["message"]
+        assert "data/raw/vn-provinces/scores/2012.csv" in page and expected["value"] in page
+        assert "vượt điểm tối đa" in page  # the Vietnamese message
+        assert "[critical] data/raw/vn-provinces/scores/2012.csv, row 3" in log
+    landing = (root / "reports" / "index.html").read_text(encoding="utf-8")
+    assert "_failed/vn-provinces/2012/validation.html" in landing
+    assert "Không đạt" in landing
+
+
+def test_an_invalid_dataset_toml_exits_1_and_runs_nothing(tmp_path, monkeypatch, capsys):
+    """A dataset whose ``dataset.toml`` is wrong is refused before any of its years is looked at."""
+    root = tmp_path / "project"
+    shutil.copytree(ROOT / "data" / "raw" / "vn-provinces", root / "data" / "raw" / "vn-provinces")
+    overlay("25-dataset-toml-typo", root / "data" / "raw" / "vn-provinces")
+    monkeypatch.setenv("PARLIB_ROOT", str(root))
+    assert cli.main(["run"]) == 1
+    captured = capsys.readouterr()
+    assert "vn-provinces (all years): invalid" in captured.out
+    assert "vn-provinces: dataset.toml is invalid" in captured.err
+    assert "value 'prefer_published_total'" in captured.err
+    assert not (root / "reports" / "vn-provinces").exists()
+    assert not (root / "data" / "processed" / "vn-provinces").exists()
+    assert cli.main(["validate"]) == 1

@@ -1,9 +1,9 @@
-"""Unattended runs: no-op reruns, per-year fingerprints, the lock, a run killed midway, --jobs."""
+"""Unattended runs: no-op reruns, per-year fingerprints, the lock, a run killed midway, kernel retries.
+(Dataset-years side by side with ``--jobs``: ``first_run`` and ``test_runner.py``.)"""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import signal
@@ -15,11 +15,9 @@ from pathlib import Path
 import pytest
 
 from parlib.config.dataset import load_dataset
-from parlib.run import cli, execute, fingerprints, locking
+from parlib.run import cli, execute, fingerprints, kernels, locking, runner
 
-from .conftest import ROOT
-
-pytestmark = pytest.mark.slow
+from .conftest import JOBS_RUN, ROOT, FirstRun
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -28,22 +26,31 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def copied(first_run, tmp_path, monkeypatch):
-    good, code, _ = first_run
-    assert code == 0
+def copied(first_run: FirstRun, tmp_path, monkeypatch):
+    assert first_run.code == 0
     root = tmp_path / "project"
-    shutil.copytree(good, root)
+    shutil.copytree(first_run.project, root)
     monkeypatch.setenv("PARLIB_ROOT", str(root))
     return root
 
 
-def test_rerun_with_nothing_changed_does_nothing(copied, capsys):
+@pytest.mark.slow
+def test_rerun_with_nothing_changed_does_nothing(copied, capsys, monkeypatch):
+    """The first run again (``--jobs 2``): every year up to date, nothing written, and no worker
+    process started for it."""
     project = copied
-    before = tree_digest(project / "reports" / "vn-provinces")
-    assert cli.main(["run", "--dataset", "vn-provinces"]) == 0
+    before = {ds: tree_digest(project / "reports" / ds) for ds in ("vn-provinces", "tiny")}
+
+    def no_workers(*args, **kwargs):
+        raise AssertionError("a worker process was started for datasets with nothing to do")
+
+    monkeypatch.setattr(runner, "ProcessPoolExecutor", no_workers)
+    assert cli.main(JOBS_RUN) == 0
     out = capsys.readouterr()
-    assert "up-to-date" in out.out and "nothing to do" in out.err
-    assert tree_digest(project / "reports" / "vn-provinces") == before
+    assert out.out.count("up-to-date") == 2
+    assert "vn-provinces 2012: up to date" in out.err and "tiny 2024: up to date" in out.err
+    assert "nothing to do" in out.err
+    assert {ds: tree_digest(project / "reports" / ds) for ds in before} == before
 
 
 def test_fingerprint_follows_only_what_a_year_depends_on(tmp_path):
@@ -69,19 +76,23 @@ def test_fingerprint_follows_only_what_a_year_depends_on(tmp_path):
     assert fingerprints.fingerprint(cfg, 2022, "vi", {"alpha": 0.1}, ROOT) != after[2022]
     # published outputs of other years do not enter it: building them changes nothing
     out = ROOT / "data" / "processed" / "synthetic-province" / "2024"
-    assert fingerprints.context_files(cfg, 2022, ROOT) == [p for p in fingerprints.context_files(cfg, 2022, ROOT)
-                                                     if out not in p.parents]
+    context = fingerprints.context_files(cfg, 2022, ROOT)
+    assert context == [p for p in context if out not in p.parents]
 
 
+@pytest.mark.slow
 def test_a_second_run_is_refused_while_one_holds_the_lock(copied, capsys):
     project = copied
     with locking.Lock(project):
         assert cli.main(["run", "--dataset", "vn-provinces"]) == 3
     assert "another parlib run" in capsys.readouterr().err
-    assert cli.main(["run", "--dataset", "vn-provinces"]) == 0  # released
+    assert cli.main(["run", "--dataset", "vn-provinces"]) == 0  # released; up to date, in-process
 
 
+@pytest.mark.slow
 def test_a_run_killed_midway_leaves_the_previous_outputs(copied):
+    """Killed (with its kernels) once its first notebook is staged: the published outputs are
+    untouched, and the next run sweeps the staging folders."""
     project = copied
     before = {n: tree_digest(project / n / "vn-provinces") for n in ("data/processed", "reports")}
     process = subprocess.Popen(
@@ -89,10 +100,11 @@ def test_a_run_killed_midway_leaves_the_previous_outputs(copied):
         env={**os.environ, "PARLIB_ROOT": str(project)}, start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     staged = project / "reports" / ".staging"
-    deadline = time.time() + 120
-    while time.time() < deadline and not list(staged.glob("*/vn-provinces/2012/02_validate.html")):
-        time.sleep(0.2)
-    assert list(staged.glob("*/vn-provinces/2012/02_validate.html")), "the run never got going"
+    midway = "*/vn-provinces/2012/01_ingest.html"
+    deadline = time.time() + 120  # a timeout for a run that never starts, not a speed check
+    while time.time() < deadline and not list(staged.glob(midway)) and process.poll() is None:
+        time.sleep(0.1)
+    assert list(staged.glob(midway)), "the run never got going"
     os.killpg(process.pid, signal.SIGKILL)  # the runner and its kernels, mid-run
     process.wait(timeout=30)
     after = {n: tree_digest(project / n / "vn-provinces") for n in before}
@@ -101,47 +113,29 @@ def test_a_run_killed_midway_leaves_the_previous_outputs(copied):
     assert not list(staged.glob("*")) and not list((project / "data/processed/.staging").glob("*"))
 
 
-def test_jobs_run_dataset_years_side_by_side(copied, capsys):
-    project = copied
-    published = project / "data" / "raw" / "vn-provinces" / "published" / "2012.csv"
-    published.write_text(published.read_text(encoding="utf-8").replace("rank 20 of 63",
-                                                                       "rank 20 of 63 provinces"),
-                         encoding="utf-8")
-    argv = ["run", "--jobs", "2", "--dataset", "vn-provinces", "--dataset", "synthetic-province",
-            "--year", "2012", "--year", "2024"]
-    assert cli.main(argv) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert any(l.startswith("vn-provinces 2012: success") for l in lines)
-    assert any(l.startswith("synthetic-province 2024: success") for l in lines)
-    for ds, year in (("vn-provinces", 2012), ("synthetic-province", 2024)):
-        manifest = json.loads((project / "reports" / ds / str(year) / "run.json").read_text())
-        assert manifest["outcome"] == "success" and len(manifest["fingerprint"]) == 64
-        assert [n["notebook"] for n in manifest["notebooks"]][0] == "01_ingest"
-        assert (project / "reports" / ds / str(year) / "run.log").is_file()
-    assert cli.main(argv) == 0
-    assert capsys.readouterr().out.count("up-to-date") == 2
-
-
-def test_a_kernel_that_fails_to_start_is_retried_then_reported(tmp_path, monkeypatch):
-    """Kernel-level failures (not a cell's error) are retried and end as 'error', never raised."""
-    import papermill
-
+def test_a_kernel_that_fails_to_start_is_retried_then_reported(tmp_path, monkeypatch, caplog):
+    """Kernel-level failures (not a cell's error) are retried, logged, and end as 'error', never
+    raised."""
     calls = []
+    waits = []
 
     def flaky(*args, **kwargs):
         calls.append(1)
         if len(calls) < 2:
             raise RuntimeError("Kernel died before replying to kernel_info")
-        return None
 
-    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    monkeypatch.setattr(kernels, "execute", flaky)
+    monkeypatch.setattr(execute.time, "sleep", waits.append)
     notebook = ROOT / "notebooks" / "01_ingest.ipynb"
     assert execute._execute(notebook, tmp_path / "out.ipynb", {}) == ("success", "")
-    assert len(calls) == 2
+    assert len(calls) == 2 and waits == [0.5]
 
     def dead(*args, **kwargs):
         raise RuntimeError("Address already in use")
 
-    monkeypatch.setattr(papermill, "execute_notebook", dead)
+    monkeypatch.setattr(kernels, "execute", dead)
     status, message = execute._execute(notebook, tmp_path / "out.ipynb", {})
     assert status == "error" and "Address already in use" in message
+    assert len(waits) == 1 + execute.KERNEL_ATTEMPTS
+    assert "01_ingest: kernel failure (RuntimeError: Address already in use); attempt 3 of 3" in \
+        caplog.text

@@ -3,8 +3,9 @@
 A data problem always names the file, the row or unit, the criterion, the value found and what was
 expected, so an analyst can fix the source file without reading code.
 
-Exit codes of ``parlib`` map onto the hierarchy: ``DataError`` → 1, ``UsageError`` → 2,
-``ExecutionError`` → 3.
+Exit codes of ``parlib`` map onto the hierarchy: ``DataError`` → 1, ``UsageError`` → 2, any other
+``ParlibError`` → 3 (e.g. ``parlib.run.locking.RunLocked``). A notebook that fails for a reason
+other than the data is not an exception here: the runner records it as the outcome ``error`` (3).
 """
 
 from __future__ import annotations
@@ -27,9 +28,6 @@ class Problem:
     message: str = ""
     message_vi: str = ""
     expected_vi: str = ""
-
-    def text(self, lang: str = "en") -> str:
-        return (self.message_vi or self.message) if lang == "vi" else self.message
 
     def expectation(self, lang: str = "en") -> str:
         return (self.expected_vi or self.expected) if lang == "vi" else self.expected
@@ -80,9 +78,3 @@ class DataError(ParlibError):
 
 class ValidationFailed(DataError):
     """Critical validation checks failed; nothing downstream may run or be published."""
-
-
-class ExecutionError(ParlibError):
-    """A notebook or step failed for a reason other than the data (a bug, a crash)."""
-
-    exit_code = 3

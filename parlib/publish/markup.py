@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+import sys
 import warnings
 from dataclasses import dataclass
 
@@ -36,9 +37,27 @@ CSS = """
 """
 
 
+NOTEBOOK_WARNINGS = "parlib-notebook-warnings"  # the name of the handler setup_notebook adds
+
+
 def setup_notebook() -> None:
-    """Quiet, reviewer-friendly notebook output: no warnings, no progress bars, no GX chatter."""
-    warnings.filterwarnings("ignore")
+    """Reviewer-friendly notebook output: warnings are logged, not shown; no GX chatter.
+
+    Warnings go through ``logging`` (``captureWarnings``) to the kernel's stderr, which the rendered
+    page leaves out and the runner writes to the run's log (``parlib.run.execute.export_html``).
+    Deprecations attributed to ``parlib`` are shown once per place, like the notebook's own (Python
+    hides other modules' by default), so they reach the log too. Calling it again (a warm kernel
+    serves many notebooks) adds nothing.
+    """
+    logging.captureWarnings(True)
+    warnings.filterwarnings("default", category=DeprecationWarning, module=r"parlib(\.|$)")
+    captured = logging.getLogger("py.warnings")
+    if not any(h.get_name() == NOTEBOOK_WARNINGS for h in captured.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.set_name(NOTEBOOK_WARNINGS)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        captured.addHandler(handler)
+        captured.propagate = False  # once, whatever handlers the kernel's root logger has
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     pd.set_option("display.max_rows", 200)
 

@@ -300,7 +300,7 @@ def trend_lines(series: pd.DataFrame, lang: str, title: str, changes: list | Non
     predecessor; published figures hollow, computed ones filled; dashed verticals where the
     methodology changed."""
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    for (line_id, line), g in series.groupby(["line_id", "line"], sort=True):
+    for (_line_id, line), g in series.groupby(["line_id", "line"], sort=True):
         for source, marker_face in (("computed", None), ("published", "none")):
             part = g[g["source"] == source].sort_values("year")
             if part.empty:

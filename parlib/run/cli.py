@@ -2,11 +2,13 @@
 
 Exit codes: 0 success (or nothing to do); 1 the data failed validation; 2 usage error; 3 a notebook
 failed for another reason (a bug or crash), or another run holds the lock. Documented in the README.
+Progress and warnings are logged to stderr (``runlog.console``); results are printed to stdout.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 
 from parlib import ingest
@@ -14,7 +16,7 @@ from parlib.config.dataset import list_datasets, load_dataset
 from parlib.core.errors import DataError, ParlibError, UsageError
 from parlib.publish import template
 from parlib.publish.landing import write_landing
-from parlib.run import preflight, runner
+from parlib.run import parameters, preflight, runlog, runner
 from parlib.run.pipeline import REPORT_PAGES
 
 
@@ -63,9 +65,9 @@ def _cmd_validate(args) -> int:
 
     worst = 0
     broken: list = []
-    for name, year in runner.plan(args.dataset, args.year, broken=broken):
+    for name, year in parameters.plan(args.dataset, args.year, broken=broken):
         cfg = load_dataset(name)
-        report, _ = preflight.preflight(lambda: ingest.load_year(cfg, year))
+        report, _ = preflight.preflight(functools.partial(ingest.load_year, cfg, year))
         for problem in report.problems:
             print(problem)
         print(f"{name} {year}: {len(report.critical)} critical, {len(report.warnings)} warnings")
@@ -99,15 +101,13 @@ def _cmd_landing(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    runlog.console()
     commands = {"run": _cmd_run, "validate": _cmd_validate, "list": _cmd_list,
                 "template": _cmd_template,
                 "landing": _cmd_landing}
     try:
         return commands[args.command](args)
     except UsageError as exc:
-        if exc.exit_code != 2:
-            print(f"parlib: {exc}", file=sys.stderr)
-            return exc.exit_code
         print(f"parlib: usage error: {exc}", file=sys.stderr)
         return 2
     except DataError as exc:

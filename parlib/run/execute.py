@@ -1,9 +1,11 @@
 """Execute: run one notebook with papermill on a warm kernel (``kernels``), retrying a kernel that
-fails to start, and render an executed notebook to HTML without code.
+fails to start, and render an executed notebook to HTML without code (what the notebook wrote to
+stderr, its warnings, goes to the run's log instead of the page).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -15,12 +17,11 @@ from papermill.exceptions import PapermillExecutionError
 
 from parlib.core.storage import write_text
 from parlib.run import kernels
-from parlib.run.pipeline import (
-    DATA_ERRORS,
-)
-from parlib.run.runlog import _log
+from parlib.run.pipeline import DATA_ERRORS
 
-UNIT_WORKERS = 2  # threads executing notebooks, each on its own warm kernel (parlib.kernels)
+log = logging.getLogger(__name__)
+
+UNIT_WORKERS = 2  # threads executing notebooks, each on its own warm kernel (parlib.run.kernels)
 
 
 _POOL: list[ThreadPoolExecutor] = []
@@ -43,7 +44,8 @@ _EXPORTERS = threading.local()
 
 
 def export_html(executed: Path, target: Path, title: str) -> Path:
-    """Render an executed notebook to HTML with no code, no prompts and no stderr streams."""
+    """Render an executed notebook to HTML with no code, no prompts and no stderr streams; the
+    stderr text (warnings the notebook raised, see ``markup.setup_notebook``) is logged instead."""
 
     nb = nbformat.read(executed, as_version=4)
     # analyst notes (markdown tagged "analyst-note") stay in the notebook, not in the report
@@ -54,6 +56,7 @@ def export_html(executed: Path, target: Path, title: str) -> Path:
         kept = []
         for out in cell.get("outputs", []):
             if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                log.warning(f"  {executed.stem}: {''.join(out.get('text', '')).rstrip()}")
                 continue
             if out.get("output_type") == "error":
                 # a reviewer needs the reason, not the Python call stack
@@ -80,8 +83,6 @@ def _execute(notebook: Path, executed: Path, params: dict) -> tuple[str, str]:
     (jupyter_client picks free TCP ports before the kernel binds them, so two kernels started at
     once can collide) is retried, then reported as an execution error, never raised.
     """
-
-
     executed.parent.mkdir(parents=True, exist_ok=True)
     problem = ""
     for attempt in range(1, KERNEL_ATTEMPTS + 1):
@@ -92,6 +93,6 @@ def _execute(notebook: Path, executed: Path, params: dict) -> tuple[str, str]:
             return ("invalid" if exc.ename in DATA_ERRORS else "error"), f"{exc.ename}: {exc.evalue}"
         except Exception as exc:  # noqa: BLE001 - kernel start/death, not a cell's error
             problem = f"kernel failure ({type(exc).__name__}: {exc})"
-            _log(f"  {notebook.stem}: {problem}; attempt {attempt} of {KERNEL_ATTEMPTS}")
+            log.warning(f"  {notebook.stem}: {problem}; attempt {attempt} of {KERNEL_ATTEMPTS}")
             time.sleep(0.5 * attempt)
     return "error", problem

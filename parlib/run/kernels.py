@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import os
 import threading
 
 import papermill
@@ -33,6 +34,10 @@ KERNEL_NAME = "python3"
 # the kernel's own log (start-up chatter, the interrupt jupyter_client sends before each shutdown)
 # is not the run's news; cell errors come through papermill
 KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"]
+# Warnings the kernels' notebooks raise are logged (``markup.setup_notebook``), all but one: tqdm
+# warns, when Great Expectations imports ``tqdm.auto`` in a kernel, that ipywidgets is not
+# installed (it is not needed: no progress bars are shown), which is no news about a run.
+KERNEL_WARNINGS = "ignore:IProgress not found"
 START_TIMEOUT = 60
 # what runs (silently) in a kernel before each notebook it serves
 RESET = """\
@@ -89,7 +94,9 @@ def engine_name() -> str:
 def _start(cwd: str) -> tuple:
 
     km = AsyncKernelManager(kernel_name=KERNEL_NAME)
-    run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=cwd)
+    env = dict(os.environ)
+    env["PYTHONWARNINGS"] = ",".join(filter(None, [env.get("PYTHONWARNINGS"), KERNEL_WARNINGS]))
+    run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=cwd, env=env)
     kc = km.client()
     kc.start_channels()
     try:

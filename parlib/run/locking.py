@@ -11,13 +11,11 @@ from pathlib import Path
 
 from parlib.config import provenance
 from parlib.core import paths
-from parlib.core.errors import UsageError
+from parlib.core.errors import ParlibError
 
 
-class RunLocked(UsageError):
-    """Another run holds the lock on these outputs."""
-
-    exit_code = 3
+class RunLocked(ParlibError):
+    """Another run holds the lock on these outputs (exit code 3, as every ``ParlibError``)."""
 
 
 class Lock:
@@ -30,7 +28,7 @@ class Lock:
         self.path = paths.processed_dir(root) / ".parlib.lock"
         self.handle = None
 
-    def __enter__(self) -> "Lock":
+    def __enter__(self) -> Lock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.handle = open(self.path, "a+", encoding="utf-8")
         try:
@@ -40,7 +38,8 @@ class Lock:
             holder = self.handle.read().strip() or "unknown"
             self.handle.close()
             raise RunLocked(f"another parlib run is writing these outputs ({holder}); it holds "
-                            f"{paths.display(self.path)}. Wait for it to finish, then run again.")
+                            f"{paths.display(self.path)}. Wait for it to finish, then run again."
+                            ) from None
         self.handle.seek(0)
         self.handle.truncate()
         self.handle.write(f"pid {os.getpid()}, started {provenance.now_utc()}\n")

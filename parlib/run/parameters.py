@@ -1,4 +1,5 @@
-"""Parameters: ``-p NAME=VALUE`` pairs checked against the notebooks' parameters cells.
+"""Parameters: what a run is asked to do — the dataset-years (``plan``) and the ``-p NAME=VALUE``
+pairs, checked against the datasets and the notebooks' parameters cells.
 """
 
 from __future__ import annotations
@@ -6,7 +7,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from parlib.core.errors import UsageError
+from parlib.config.dataset import list_datasets, load_dataset
+from parlib.core import paths
+from parlib.core.errors import DataError, UsageError
 from parlib.run.pipeline import (
     BASE_PARAMETERS,
     RUNNER_PARAMETERS,
@@ -64,3 +67,34 @@ def _coerce(name: str, text: str, info: dict) -> object:
         return text
     except ValueError:
         raise UsageError(f"parameter {name!r}: {text!r} is not a valid {target.__name__}") from None
+
+
+def plan(datasets: list[str] | None, years: list[int] | None, root: Path | None = None,
+         broken: list | None = None) -> list[tuple[str, int]]:
+    """Which dataset-years to run: all shipped by default; unknown names/years are usage errors.
+
+    A dataset whose ``dataset.toml`` is invalid is reported in ``broken`` (when given) and skipped,
+    so one bad dataset does not stop the others.
+    """
+    raw = paths.raw_dir(root)
+    names = datasets or list_datasets(raw)
+    if not names:
+        raise UsageError(f"no datasets under {raw}")
+    pairs = []
+    for name in names:
+        try:
+            cfg = load_dataset(name, raw)
+        except DataError as exc:
+            if broken is None:
+                raise
+            broken.append((name, exc))
+            continue
+        chosen = years or list(cfg.years)
+        if years:
+            for y in years:
+                if y not in cfg.years and len(names) == 1:
+                    cfg.year(y)  # raises UsageError naming the dataset's years
+        pairs += [(name, y) for y in chosen if y in cfg.years]
+    if not pairs and not broken:
+        raise UsageError(f"no dataset has the year(s) {years}")
+    return pairs

@@ -1,15 +1,16 @@
 """Runner: execute the notebooks with papermill for each dataset and year, publish atomically.
 
 Unattended runs: a lock keeps two runs off the same outputs; a fingerprint (input hashes, parameters,
-code) makes a rerun with nothing changed a no-op; ``jobs`` runs dataset-years in parallel processes;
-each dataset-year writes ``run.json`` (manifest) and ``run.log``.
+code) makes a rerun with nothing changed a no-op; ``jobs`` runs datasets side by side (this process
+and worker processes); each dataset-year writes ``run.json`` (manifest) and ``run.log`` (what the
+process logged while the year ran, ``parlib.run.runlog``).
 
 In: dataset names, years, language, extra notebook parameters. Out: for each dataset-year,
 ``data/processed/<dataset>/<year>/`` (tables), ``reports/<dataset>/<year>/`` (one HTML report per
 notebook, no code, plus the executed notebooks and ``run.json``), and ``reports/index.html``.
 
 After a dataset-year's notebooks succeed, ``06_unit_profile`` runs once per unit (``UNIT_WORKERS``
-threads side by side, each executing papermill on its own warm kernel, ``parlib.kernels``) into
+threads side by side, each executing papermill on its own warm kernel, ``parlib.run.kernels``) into
 ``reports/<dataset>/<year>/units/<unit>.html``, and the result tables are exported to
 ``results.xlsx``. After all years of a dataset, ``07_trends`` renders
 ``reports/<dataset>/trends.html`` from the published years.
@@ -21,6 +22,7 @@ place, so a failing run never touches the last good outputs. A failed run's rend
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import shutil
@@ -32,19 +34,19 @@ from pathlib import Path
 
 from parlib import validate
 from parlib.config import provenance
-from parlib.config.dataset import DatasetConfig, list_datasets, load_dataset
+from parlib.config.dataset import DatasetConfig, load_dataset
 from parlib.core import paths
-from parlib.core.errors import DataError, UsageError
+from parlib.core.errors import UsageError
 from parlib.core.labels import t
 from parlib.core.storage import swap_in, write_json, write_text
 from parlib.publish import export, landing
 from parlib.publish.landing import write_landing
 from parlib.publish.views import load_validation, unit_file
-from parlib.run import kernels, preflight
+from parlib.run import kernels, preflight, runlog
 from parlib.run.execute import _execute, _execute_in_pool, _pool, export_html
 from parlib.run.fingerprints import _published_fingerprint, fingerprint
 from parlib.run.locking import Lock, clean_staging
-from parlib.run.parameters import parse_extra_parameters
+from parlib.run.parameters import parse_extra_parameters, plan
 from parlib.run.pipeline import (
     DATASET_NOTEBOOKS,
     LANGS,
@@ -55,8 +57,9 @@ from parlib.run.pipeline import (
     notebook_parameters,
     notebook_paths,
 )
-from parlib.run.runlog import _LOG, _log
 from parlib.score.compute import load_table
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -78,7 +81,7 @@ def _run_unit_profiles(cfg: DatasetConfig, year: int, lang: str, params: dict, r
     """Execute ``06_unit_profile`` once per unit of the staged results, ``UNIT_WORKERS`` at a time.
 
     Each execution is its own kernel process writing its own files; the threads share only the
-    log (locked) and their own result records. Returns the notebook record for ``run.json``.
+    log (``logging`` is thread-safe) and their own result records. Returns the notebook record for ``run.json``.
     """
 
     stem, label = UNIT_NOTEBOOK
@@ -117,28 +120,38 @@ def run_year(dataset: str, year: int, lang: str = "vi", extra: dict | None = Non
     extra = dict(extra or {})
     cfg = load_dataset(dataset, paths.raw_dir(root))
     cfg.year(year)
-    _LOG.clear()
     started_at = provenance.now_utc()
     current = fingerprint(cfg, year, lang, extra, root)
     if not force and _published_fingerprint(root, dataset, year) == current:
         # the inputs are those of the last good run: an older failure no longer applies
         shutil.rmtree(paths.year_dir(paths.reports_dir(root) / "_failed", dataset, year),
                       ignore_errors=True)
-        _log(f"{dataset} {year}: up to date (inputs, parameters and code unchanged); nothing to do")
+        log.info(f"{dataset} {year}: up to date (inputs, parameters and code unchanged); nothing to do")
         return Outcome(dataset, year, "up-to-date", "inputs, parameters and code unchanged")
     return _run_year(cfg, dataset, year, lang, extra, root, current, started_at)
 
 
 def _run_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dict, root: Path,
               current: str, started_at: str) -> Outcome:
+    """Build the dataset-year in a staging folder, with everything logged meanwhile in its
+    ``run.log``."""
 
-    _log(f"{dataset} {year}: running")
     run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    out_reports = paths.year_dir(paths.reports_dir(root) / ".staging" / run_id, dataset, year)
+    out_reports.mkdir(parents=True, exist_ok=True)
+    with runlog.to_file(out_reports / "run.log") as end_log:
+        return _build_year(cfg, dataset, year, lang, extra, root, current, started_at, run_id,
+                           end_log)
+
+
+def _build_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dict, root: Path,
+                current: str, started_at: str, run_id: str, end_log) -> Outcome:
+
+    log.info(f"{dataset} {year}: running")
     stage_processed = paths.processed_dir(root) / ".staging" / run_id
     stage_reports = paths.reports_dir(root) / ".staging" / run_id
     out_processed = paths.year_dir(stage_processed, dataset, year)
     out_reports = paths.year_dir(stage_reports, dataset, year)
-    out_reports.mkdir(parents=True, exist_ok=True)
     base = {"dataset": dataset, "year": year, "lang": lang, "raw_root": str(paths.raw_dir(root)),
             "processed_root": str(stage_processed), "reports_root": str(stage_reports),
             "history_root": str(paths.processed_dir(root))}
@@ -155,8 +168,8 @@ def _run_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dic
     provenance.save(prov, out_processed)
     checked = preflight.preflight_year(cfg, year, out_processed)
     if not checked.success:
-        _log(f"{dataset} {year}: refused, {len(checked.critical)} critical problem(s)")
-        _refuse(cfg, year, lang, checked, prov, out_reports, failed_dir, started, run_id)
+        log.warning(f"{dataset} {year}: refused, {len(checked.critical)} critical problem(s)")
+        _refuse(cfg, year, lang, checked, prov, out_reports, failed_dir, started, run_id, end_log)
         shutil.rmtree(stage_reports, ignore_errors=True)
         shutil.rmtree(stage_processed, ignore_errors=True)
         first = checked.critical[0]
@@ -176,7 +189,7 @@ def _run_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dic
         if executed.is_file():
             export_html(executed, out_reports / f"{stem}.html",
                         f"{t(label, lang)} — {cfg.title(lang)} {year}")
-        _log(f"  {dataset} {year} {stem:<12} {status:<8} {seconds:6.1f}s")
+        log.info(f"  {dataset} {year} {stem:<12} {status:<8} {seconds:6.1f}s")
         if status != "success":
             break
     if outcome.status == "success":
@@ -184,8 +197,8 @@ def _run_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dic
         record = _run_unit_profiles(cfg, year, lang, {**base, **extra}, root, out_processed,
                                     out_reports)
         outcome.notebooks.append(record)
-        _log(f"  {dataset} {year} {record['notebook']} {record['status']:<8} "
-             f"{record['seconds']:6.1f}s ({record['units']} units)")
+        log.info(f"  {dataset} {year} {record['notebook']} {record['status']:<8} "
+                 f"{record['seconds']:6.1f}s ({record['units']} units)")
         if record["status"] != "success":
             outcome.status = record["status"]
             outcome.message = record["message"]
@@ -196,8 +209,8 @@ def _run_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dic
                 "notebooks": outcome.notebooks, "seconds": outcome.seconds,
                 "finished_at": provenance.now_utc(), "validation": _validation_summary(out_processed)}
     try:
-        _log(f"{dataset} {year}: {outcome.status} in {outcome.seconds:.1f}s")
-        write_text(out_reports / "run.log", "\n".join(_LOG) + "\n")
+        log.info(f"{dataset} {year}: {outcome.status} in {outcome.seconds:.1f}s")
+        end_log()  # run.log is complete before its folder is published
         if outcome.status == "success":
             # run.json carries the record from here on: a notebook run by hand collects its own
             (out_processed / provenance.FILE).unlink(missing_ok=True)
@@ -216,8 +229,9 @@ def _run_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dic
 
 
 def _refuse(cfg: DatasetConfig, year: int, lang: str, checked, prov: dict, out_reports: Path,
-            failed_dir: Path, started: float, run_id: str) -> None:
-    """Publish why a run was refused: a validation page, the problems as CSV, failure.json."""
+            failed_dir: Path, started: float, run_id: str, end_log) -> None:
+    """Publish why a run was refused: a validation page, the problems as CSV, failure.json and
+    ``run.log`` (ended by ``end_log`` before the folder moves)."""
 
     title = t("validation_title", lang)
     subtitle = f"{cfg.title(lang)} — {t('year', lang)} {year} — {cfg.year(year).framework.decision}"
@@ -233,10 +247,10 @@ def _refuse(cfg: DatasetConfig, year: int, lang: str, checked, prov: dict, out_r
         "validation": {"success": False, "critical": len(checked.critical),
                        "warnings": len(checked.warnings)}})
     for problem in checked.critical[:20]:
-        _log(f"  {problem}")
+        log.warning(f"  {problem}")
     if len(checked.critical) > 20:
-        _log(f"  ... and {len(checked.critical) - 20} more (see {paths.display(failed_dir)})")
-    write_text(out_reports / "run.log", "\n".join(_LOG) + "\n")
+        log.warning(f"  ... and {len(checked.critical) - 20} more (see {paths.display(failed_dir)})")
+    end_log()
     swap_in(out_reports, failed_dir)
 
 
@@ -246,41 +260,10 @@ def _validation_summary(out_processed: Path) -> dict:
     return {k: merged[k] for k in ("success", "critical", "warnings")}
 
 
-def plan(datasets: list[str] | None, years: list[int] | None, root: Path | None = None,
-         broken: list | None = None) -> list[tuple[str, int]]:
-    """Which dataset-years to run: all shipped by default; unknown names/years are usage errors.
-
-    A dataset whose ``dataset.toml`` is invalid is reported in ``broken`` (when given) and skipped,
-    so one bad dataset does not stop the others.
-    """
-    raw = paths.raw_dir(root)
-    names = datasets or list_datasets(raw)
-    if not names:
-        raise UsageError(f"no datasets under {raw}")
-    pairs = []
-    for name in names:
-        try:
-            cfg = load_dataset(name, raw)
-        except DataError as exc:
-            if broken is None:
-                raise
-            broken.append((name, exc))
-            continue
-        chosen = years or list(cfg.years)
-        if years:
-            for y in years:
-                if y not in cfg.years and len(names) == 1:
-                    cfg.year(y)  # raises UsageError naming the dataset's years
-        pairs += [(name, y) for y in chosen if y in cfg.years]
-    if not pairs and not broken:
-        raise UsageError(f"no dataset has the year(s) {years}")
-    return pairs
-
-
 def run(datasets: list[str] | None = None, years: list[int] | None = None, lang: str = "vi",
         extra_pairs: list[str] | None = None, root: Path | None = None, jobs: int = 1,
         force: bool = False) -> list[Outcome]:
-    """Run the planned dataset-years (in ``jobs`` parallel processes) under the outputs' lock."""
+    """Run the planned dataset-years (``jobs`` at a time, ``_side_by_side``) under the outputs' lock."""
     if lang not in LANGS:
         raise UsageError(f"--lang must be one of {LANGS}")
     if jobs < 1:
@@ -291,26 +274,17 @@ def run(datasets: list[str] | None = None, years: list[int] | None = None, lang:
     pairs = plan(datasets, years, root, broken)
     outcomes = []
     for name, exc in broken:
-        _log(f"{name}: dataset.toml is invalid\n{exc}")
+        log.error(f"{name}: dataset.toml is invalid\n{exc}")
         outcomes.append(Outcome(name, 0, "invalid", str(exc).splitlines()[0]))
 
     try:
         with Lock(root):
             if clean_staging(root):
-                _log("removed staging folders left by an interrupted run")
+                log.info("removed staging folders left by an interrupted run")
             if jobs == 1 or len(pairs) < 2:
                 outcomes += [run_year(d, y, lang, extra, root, force) for d, y in pairs]
             else:
-                context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
-                # a dataset's years run in order in one worker (a year's reports read the earlier
-                # years' results); datasets run side by side
-                by_dataset: dict[str, list[int]] = {}
-                for d, y in pairs:
-                    by_dataset.setdefault(d, []).append(y)
-                with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-                    futures = [pool.submit(_run_years, d, ys, lang, extra, root, force)
-                               for d, ys in by_dataset.items()]
-                    outcomes += [o for f in futures for o in f.result()]
+                outcomes += _side_by_side(pairs, lang, extra, root, force, jobs)
             for name in dict.fromkeys(d for d, _ in pairs):
                 ran = [o for o in outcomes if o.dataset == name]
                 outcome = run_dataset(name, lang, extra, root,
@@ -323,9 +297,47 @@ def run(datasets: list[str] | None = None, years: list[int] | None = None, lang:
     return outcomes
 
 
-def _run_years(dataset: str, years: list[int], lang: str, extra: dict, root: Path,
-               force: bool) -> list[Outcome]:
+def _side_by_side(pairs: list[tuple[str, int]], lang: str, extra: dict, root: Path, force: bool,
+                  jobs: int) -> list[Outcome]:
+    """The dataset-years ``jobs`` at a time: a dataset's years in order in one process (a year's
+    reports read the earlier years' results), datasets side by side, the first of them in this
+    process and the others in ``jobs - 1`` worker processes. A dataset with nothing to redo (every
+    year up to date) is settled here without a worker, and so is the only dataset left with work:
+    a worker would only add its start-up. Outcomes come in the order of ``pairs``."""
 
+    by_dataset: dict[str, list[int]] = {}
+    for d, y in pairs:
+        by_dataset.setdefault(d, []).append(y)
+    busy = [d for d, ys in by_dataset.items()
+            if force or any(not _up_to_date(d, y, lang, extra, root) for y in ys)]
+    done: dict[str, list[Outcome]] = {}
+    if len(busy) > 1:
+        context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
+        with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
+            futures = {d: pool.submit(_run_years, d, by_dataset[d], lang, extra, root, force,
+                                      runlog.has_console()) for d in busy[1:]}
+            done[busy[0]] = [run_year(busy[0], y, lang, extra, root, force)
+                             for y in sorted(by_dataset[busy[0]])]
+            done.update({d: f.result() for d, f in futures.items()})
+    for d, ys in by_dataset.items():
+        if d not in done:
+            done[d] = [run_year(d, y, lang, extra, root, force) for y in sorted(ys)]
+    return [o for d in by_dataset for o in done[d]]
+
+
+def _up_to_date(dataset: str, year: int, lang: str, extra: dict, root: Path) -> bool:
+
+    cfg = load_dataset(dataset, paths.raw_dir(root))
+    return _published_fingerprint(root, dataset, year) == fingerprint(cfg, year, lang, extra, root)
+
+
+def _run_years(dataset: str, years: list[int], lang: str, extra: dict, root: Path,
+               force: bool, console: bool = False) -> list[Outcome]:
+    """A worker process's dataset: its years in order, each with its own ``run.log``; with
+    ``console`` the process logs to stderr as the command line's process does."""
+
+    if console:
+        runlog.console()
     try:
         return [run_year(dataset, y, lang, extra, root, force) for y in sorted(years)]
     finally:
@@ -370,7 +382,7 @@ def run_dataset(dataset: str, lang: str = "vi", extra: dict | None = None,
                                                {k: v for k, v in params.items() if k in declared})
             seconds = round(time.time() - t0, 2)
             outcome.notebooks.append({"notebook": stem, "status": status, "seconds": seconds})
-            _log(f"  {dataset} {stem:<12} {status:<8} {seconds:6.1f}s")
+            log.info(f"  {dataset} {stem:<12} {status:<8} {seconds:6.1f}s")
             if executed.is_file() and status == "success":
                 export_html(executed, target_dir / page, f"{t(label, lang)} — {cfg.title(lang)}")
                 (target_dir / "notebooks").mkdir(parents=True, exist_ok=True)
