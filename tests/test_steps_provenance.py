@@ -111,7 +111,7 @@ def test_a_run_shows_the_runners_record_in_every_footer_and_publishes_it_in_run_
     """Every footer of a real run shows the time the runner collected the record (a footer that
     collected its own would show a later one), the trends page the published inputs' hashes, and
     the hand-off file is not published (run.json carries the record)."""
-    project, code, code_en = first_run
+    project, code, code_en = first_run.project, first_run.code, first_run.code_en
     assert (code, code_en) == (0, 0)
     for ds, year in (("vn-provinces", 2012), ("synthetic-province", 2024)):
         processed = project / "data" / "processed" / ds / str(year)
