@@ -154,15 +154,10 @@ def _measures(points: pd.DataFrame, rows: np.ndarray | None = None,
 
 
 def _grouped_sums(measures: pd.DataFrame, keys: list[tuple[str, np.ndarray, np.ndarray]]
-                  ) -> pd.DataFrame:
+                  ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Sum ``measures`` by the keys (name, integer code per row in sorted order, the sorted values),
-    groups sorted by the keys; pandas' grouped sum (compensated, in row order) on one integer key."""
-    return _grouped_sums_coded(measures, keys)[0]
-
-
-def _grouped_sums_coded(measures: pd.DataFrame, keys: list[tuple[str, np.ndarray, np.ndarray]]
-                        ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """``_grouped_sums`` and, per key, the code of each group's value (into the key's values)."""
+    groups sorted by the keys; pandas' grouped sum (compensated, in row order) on one integer key.
+    Also returns, per key, the code of each group's value (into the key's values)."""
     key = np.zeros(len(measures), dtype="int64")
     ok = np.ones(len(measures), dtype=bool)
     for _, codes, values in keys:
@@ -197,7 +192,7 @@ def aggregate(points: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     Not-arising rows contribute neither points nor maximum, so they leave the index unchanged.
     Groups come sorted by ``by``; keys are grouped as integer codes (text is many times slower).
     """
-    return _grouped_sums(_measures(points), [(c, *_sorted_codes(points[c])) for c in by])
+    return _grouped_sums(_measures(points), [(c, *_sorted_codes(points[c])) for c in by])[0]
 
 
 # a difference equal to the tolerance is within it: in floats the tolerance can come out a hair
@@ -295,23 +290,18 @@ def _ancestor_rows(crit: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, tup
 
 
 def _with_names(table: pd.DataFrame, key: str, names: pd.DataFrame,
-                coded: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
-    """``table.merge(names, left_on=key, right_index=True, how="left")``, looked up per code;
-    ``coded``: the code of each row's key and the values coded (when ``_grouped_sums_coded``
-    already has them); the table is then extended in place."""
+                coded: tuple[np.ndarray, np.ndarray]) -> pd.DataFrame:
+    """``table.merge(names, left_on=key, right_index=True, how="left")``, looked up per code
+    (``coded``: each row's code into the values coded, from ``_grouped_sums``), in place."""
     if names.index.has_duplicates:
         return table.merge(names, left_on=key, right_index=True, how="left")
-    if coded is None:
-        codes, values = pd.factorize(table[key], use_na_sentinel=False)
-        out = table.copy()
-    else:
-        (codes, values), out = coded, table
+    codes, values = coded
     at = names.index.get_indexer(pd.Index(values, dtype=object))
     for col in names.columns:
         looked_up = names[col].to_numpy(dtype=object)[at]
         looked_up[at < 0] = np.nan
-        out[col] = pd.Series(looked_up[codes], index=table.index, dtype=names[col].dtype)
-    return out
+        table[col] = pd.Series(looked_up[codes], index=table.index, dtype=names[col].dtype)
+    return table
 
 
 @dataclass
@@ -346,7 +336,7 @@ def compute(inputs: YearInputs) -> Results:
 
     blocks = _measure_blocks(points)
     measures = _measures(points, blocks=blocks)
-    unit = _grouped_sums(measures, [("unit_id", *unit_codes)])
+    unit = _grouped_sums(measures, [("unit_id", *unit_codes)])[0]
     unit, recon = reconcile(unit, inputs.published, decimals, yc.prefer_published_totals)
     unit = units.merge(unit, on="unit_id", how="inner")
     unit.insert(0, "year", yc.year)
@@ -367,7 +357,7 @@ def compute(inputs: YearInputs) -> Results:
     area_of[crit[0]] = points["area"].to_numpy(dtype=object)  # a leaf's area follows from its code
     area_codes, area_values = pd.factorize(area_of, sort=True)
     area_values = np.asarray(area_values, dtype=object)
-    area, group_codes = _grouped_sums_coded(measures, [("unit_id", *unit_codes),
+    area, group_codes = _grouped_sums(measures, [("unit_id", *unit_codes),
                                                        ("area", area_codes.astype("int64")[crit[0]],
                                                         area_values)])
     area = _with_names(area, "area", names, (group_codes["area"], area_values))
@@ -376,7 +366,7 @@ def compute(inputs: YearInputs) -> Results:
 
     # every node of the tree from the rows of its leaves (each row repeated per ancestor)
     rows, nodes = _ancestor_rows(crit)
-    crit, group_codes = _grouped_sums_coded(_measures(points, rows, blocks),
+    crit, group_codes = _grouped_sums(_measures(points, rows, blocks),
                                             [("unit_id", unit_codes[0][rows], unit_codes[1]),
                                              ("code", *nodes)])
     crit = _with_names(crit, "code", names, (group_codes["code"], nodes[1]))
