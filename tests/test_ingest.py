@@ -6,11 +6,14 @@ import math
 import unicodedata
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from parlib import ingest
+from parlib.config import framework as fwk
 from parlib.config.dataset import load_dataset
 from parlib.core.errors import DataError
+from parlib.ingest import inputs, tables
 
 from .conftest import write
 
@@ -126,3 +129,61 @@ def test_tidy_tables_round_trip(tiny_raw, tmp_path):
     assert back.scores["self_kps"].dtype == bool
     assert list(back.framework["code"]) == list(inputs.framework["code"])
     assert back.scores["appraised_score"].equals(inputs.scores["appraised_score"])
+
+
+def _plain_scores(path, notes_used: bool) -> dict[str, list]:
+    """What ``read_scores`` must give, read cell by cell (no codes shared between steps)."""
+    raw = tables.read_table(path)
+    code = [fwk.normalise_code(inputs._cell_text(v)) for v in raw["criterion"]]
+    if notes_used:  # normalised before the corrections, then once more
+        code = [fwk.normalise_code(inputs._cell_text(v)) for v in code]
+    out = {"unit_id": [inputs._cell_text(v) for v in raw["unit_id"]], "criterion": code,
+           "source_row": list(raw["source_row"])}
+    for col in ("self_score", "appraised_score", "survey_score"):
+        cells = [tables.parse_cell(v) for v in raw[col]]
+        out[col] = [c.value for c in cells]
+        out[col.replace("_score", "_kps")] = [c.kps for c in cells]
+        out[col.replace("_score", "_unparsed")] = [c.unparsed for c in cells]
+    return out
+
+
+@pytest.mark.parametrize("with_notes", [False, True])
+def test_read_scores_through_the_reading_codes_equals_a_plain_read(tmp_path, with_notes):
+    """read_scores maps ids, codes and score cells through the codes ``read_table_coded`` kept;
+    with blank rows dropped, decomposed text normalised and repeated values, every cell must be
+    what reading it on its own gives (a code out of step with its row would shift values)."""
+    path = tmp_path / "scores.csv"
+    decomposed = unicodedata.normalize("NFD", "Đà Nẵng")
+    path.write_text("\n".join([
+        "unit_id,criterion,self_score,appraised_score,survey_score",
+        ',,,,', 'u1,1.1.,"8,75",KPS,', ',,,,', f'{decomposed},1.2,tám,2, 1 ', 'u1,1.1,8.75,kps,N/A',
+        ' , , , , ', 'u2, 2. ,0,,3', f'{decomposed},1.2,tám,2, 1 ', 'u2,1.3. .,1,1,1']) + "\n", encoding="utf-8")
+    got = ingest.read_scores(path, ingest.Notes() if with_notes else None)
+    want = _plain_scores(path, with_notes)
+    assert list(got["source_row"]) == want["source_row"] == [3, 5, 6, 8, 9, 10]
+    for col, values in want.items():
+        if got[col].dtype == "float64":
+            assert got[col].to_numpy().tobytes() == pd.Series(values, dtype="float64").to_numpy(
+                ).tobytes(), col
+        else:
+            assert list(got[col]) == values, col
+    # "1.3. ." loses its last dot when normalised once, both when normalised twice (with notes)
+    assert list(got["criterion"]) == ["1.1", "1.2", "1.1", "2", "1.2",
+                                      "1.3" if with_notes else "1.3. "]
+    assert list(got["unit_id"])[1] == unicodedata.normalize("NFC", decomposed)
+
+
+def test_read_scores_with_a_correction_reads_the_corrected_cell(tmp_path):
+    """A correction changes cells after reading: the codes from reading are dropped, not reused."""
+    path = tmp_path / "scores.csv"
+    path.write_text("unit_id,criterion,self_score,appraised_score,survey_score\n"
+                    "u1,1.1,3,3,\nu2,1.1,3,3,\n", encoding="utf-8")
+    fix = pd.DataFrame([{"year": "", "table": "scores", "unit_id": "u2", "criterion": "1.1",
+                         "column": "appraised_score", "old_value": "3", "new_value": "2,5",
+                         "source": "minutes", "reason": "typo", "file": "corrections.csv",
+                         "source_row": 2}])
+    notes = ingest.Notes(fix)
+    got = ingest.read_scores(path, notes)
+    assert list(got["appraised_score"]) == [3.0, 2.5]
+    assert list(got["self_score"]) == [3.0, 3.0]
+    assert len(notes.audit) == 1

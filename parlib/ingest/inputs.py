@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from parlib.config import framework as fwk
@@ -24,7 +25,14 @@ from parlib.core import paths
 from parlib.core.errors import DataError, Problem
 from parlib.core.storage import write_csv
 from parlib.ingest import corrections as corr
-from parlib.ingest.tables import by_unique, canonical_columns, parse_cells, parse_number, read_table
+from parlib.ingest.tables import (
+    by_unique,
+    canonical_columns,
+    parse_cells,
+    parse_number,
+    read_table,
+    read_table_coded,
+)
 
 SCORE_COLUMNS = ("self_score", "appraised_score", "survey_score")
 
@@ -116,8 +124,13 @@ def _cell_text(v: object) -> str:
     return (format(v, "g") if isinstance(v, float) else str(v)).strip()
 
 
-def _text(series: pd.Series) -> pd.Series:
-    return pd.Series(by_unique(series, _cell_text), index=series.index, dtype="str")
+def _text(series: pd.Series, coded: tuple[np.ndarray, np.ndarray] | None = None) -> pd.Series:
+    return pd.Series(by_unique(series, _cell_text, coded), index=series.index, dtype="str")
+
+
+def _code_text(value: object) -> str:
+    """A criterion code as ``_text`` then ``fwk.normalise_code`` make it."""
+    return fwk.normalise_code(_cell_text(value))
 
 
 def _numbers(df: pd.DataFrame, column: str, path: Path, problems: list[Problem],
@@ -167,13 +180,23 @@ def read_units(path: Path, notes: Notes | None = None) -> pd.DataFrame:
 
 def read_scores(path: Path, notes: Notes | None = None) -> pd.DataFrame:
     """One row per source row; for each score column: value, ``*_kps`` flag, ``*_unparsed`` text."""
-    raw = read_table(path)
+    raw, coded = read_table_coded(path)
     df = canonical_columns(raw, SCORES_ALIASES, path, ("unit_id", "criterion"))
+    # each column's codes from reading it, by its canonical name (the rename keeps the order)
+    coded = ({new: coded[old] for new, old in zip(df.columns, raw.columns) if old in coded}
+             if df.columns.is_unique else {})
     if notes:
         notes.normalised(raw, path)
-        df["criterion"] = pd.Series(by_unique(_text(df["criterion"]), fwk.normalise_code),
-                                    index=df.index, dtype="str")
-        df = notes.correct(df, "scores", path)
+        criterion = by_unique(df["criterion"], _code_text, coded.get("criterion"))
+        df["criterion"] = pd.Series(criterion, index=df.index, dtype="str")
+        if "criterion" in coded:  # normalised twice below, as a code read from the file would be
+            codes, uniques = coded["criterion"]
+            coded["criterion"] = (codes, by_unique(None, _code_text,
+                                                   (np.arange(len(uniques)), uniques)))
+        corrected = notes.correct(df, "scores", path)
+        if corrected is not df:  # corrections changed cells: their codes are no longer known
+            coded = {}
+        df = corrected
     missing_scores = [c for c in SCORE_COLUMNS if c not in df.columns]
     if len(missing_scores) == len(SCORE_COLUMNS):
         raise DataError(f"{paths.display(path)}: no score columns", [Problem(
@@ -182,14 +205,15 @@ def read_scores(path: Path, notes: Notes | None = None) -> pd.DataFrame:
     out = pd.DataFrame({
         "source_file": paths.display(path),
         "source_row": df["source_row"].astype("int64"),
-        "unit_id": _text(df["unit_id"]),
-        "criterion": pd.Series(by_unique(_text(df["criterion"]), fwk.normalise_code),
+        "unit_id": _text(df["unit_id"], coded.get("unit_id")),
+        "criterion": pd.Series(by_unique(df["criterion"], _code_text, coded.get("criterion")),
                                index=df.index, dtype="str"),
-        "unit_name": _text(df["unit_name"]) if "unit_name" in df.columns else "",
+        "unit_name": (_text(df["unit_name"], coded.get("unit_name")) if "unit_name" in df.columns
+                      else ""),
     })
     for col in SCORE_COLUMNS:
         source = df[col] if col in df.columns else pd.Series("", index=df.index, dtype="str")
-        values, kps, unparsed = parse_cells(source)
+        values, kps, unparsed = parse_cells(source, coded.get(col))
         out[col] = values
         out[col.replace("_score", "_kps")] = kps
         out[col.replace("_score", "_unparsed")] = unparsed

@@ -59,22 +59,33 @@ def parse_cell(raw: object) -> Cell:
     return Cell(math.nan, False, text)
 
 
-def by_unique(series: pd.Series, func) -> list:
+def factorized(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize(series, use_na_sentinel=False)`` with the distinct values as a plain object
+    array (walked value by value far faster than a string array)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def by_unique(series: pd.Series | None, func, coded: tuple[np.ndarray, np.ndarray] | None = None
+              ) -> np.ndarray:
     """``[func(v) for v in series]``, computing ``func`` once per distinct value.
 
     Score files repeat the same few values (ids, codes, scores in quarter points) millions of
-    times, so this turns a per-cell Python loop into a per-value one.
+    times, so this turns a per-cell Python loop into a per-value one. ``coded``: the series'
+    ``factorized`` codes and values when already known (``read_table_coded``).
     """
-    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+    codes, uniques = coded if coded is not None else factorized(series)
     results = np.empty(len(uniques), dtype=object)
     for i, value in enumerate(uniques):
         results[i] = func(value)
     return results[codes]
 
 
-def parse_cells(series: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Vectorised ``parse_cell``: (values, kps flags, unparsed texts) for a whole column."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=False)
+def parse_cells(series: pd.Series, coded: tuple[np.ndarray, np.ndarray] | None = None
+                ) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Vectorised ``parse_cell``: (values, kps flags, unparsed texts) for a whole column
+    (``coded``: as in ``by_unique``)."""
+    codes, uniques = coded if coded is not None else factorized(series)
     cells = [parse_cell(v) for v in uniques]
     values = pd.Series([c.value for c in cells], dtype="float64").to_numpy()[codes]
     kps = pd.Series([c.kps for c in cells], dtype="bool").to_numpy()[codes]
@@ -97,6 +108,13 @@ def read_table(path: Path) -> pd.DataFrame:
 
     Adds ``source_row``: the 1-based line of each record in the file (the header is line 1).
     """
+    return read_table_coded(path)[0]
+
+
+def read_table_coded(path: Path) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarray, np.ndarray]]]:
+    """``read_table`` and, per column read (by its header as in the table), the ``factorized``
+    codes of its rows and its distinct values: reading already factorises every column, so a
+    caller that maps each cell (``by_unique``, ``parse_cells``) need not do it again."""
     path = Path(path)
     suffix = path.suffix.lower()
     try:
@@ -115,8 +133,9 @@ def read_table(path: Path) -> pd.DataFrame:
     df.columns = [nfc(str(c)).strip() for c in df.columns]
     changed = np.zeros(len(df), dtype=bool)
     empty = np.ones(len(df), dtype=bool)
+    coded = {}
     for col in df.columns:  # each distinct value once: normalised to NFC? blank?
-        codes, uniques = pd.factorize(df[col], use_na_sentinel=False)
+        codes, uniques = factorized(df[col])
         was_changed = np.array([isinstance(v, str) and nfc(v) != v for v in uniques], dtype=bool)
         if was_changed.any():
             normalised = np.empty(len(uniques), dtype=object)
@@ -124,8 +143,9 @@ def read_table(path: Path) -> pd.DataFrame:
                 normalised[i] = nfc(value) if isinstance(value, str) else value
             df[col] = normalised[codes]
             changed |= was_changed[codes]
-            codes, uniques = pd.factorize(df[col], use_na_sentinel=False)
+            codes, uniques = factorized(df[col])
         empty &= np.array([_blank(v) for v in uniques], dtype=bool)[codes]
+        coded[col] = (codes, uniques)
     changed = pd.Series(changed, index=df.index)
     empty = pd.Series(empty, index=df.index)
     df.insert(0, "source_row", range(2, len(df) + 2))
@@ -133,7 +153,10 @@ def read_table(path: Path) -> pd.DataFrame:
     out = df.loc[~empty].reset_index(drop=True)
     # rows whose text was not in composed Unicode (NFC): normalised, and reported, never silently
     out.attrs["nfc_rows"] = [int(r) for r in df.loc[changed & ~empty, "source_row"]]
-    return out
+    kept = ~empty.to_numpy()
+    coded = ({col: (codes[kept], uniques) for col, (codes, uniques) in coded.items()}
+             if df.columns.is_unique else {})  # a repeated header: no codes, callers factorise
+    return out, coded
 
 
 def _blank(value: object) -> bool:

@@ -64,7 +64,9 @@ def _points_table(inputs: YearInputs):
         parts.append((c, rows, maxima))
     component = np.concatenate([np.full(len(rows), c, dtype="int64") for c, rows, _ in parts])
     rows = np.concatenate([rows for _, rows, _ in parts])
-    order = np.lexsort((component, crit_codes[rows], unit_codes[rows]))  # stable, as sort_values
+    # stable, as sort_values: one integer key (unit, criterion, component), near sorted already
+    key = (unit_codes[rows] * max(len(crits), 1) + crit_codes[rows]) * 2 + component
+    order = np.argsort(key, kind="stable")
     component, rows = component[order], rows[order]
     appraisal = component == 0
     at = leaf[rows]
@@ -112,37 +114,50 @@ def _points_table_joined(scores: pd.DataFrame, leaves: pd.DataFrame) -> pd.DataF
     return points.sort_values(["unit_id", "criterion", "component"], ignore_index=True)
 
 
-def _measures(points: pd.DataFrame, rows: np.ndarray | None = None) -> pd.DataFrame:
-    """The summed columns of ``aggregate``, one row per points row (``rows``: which, repeated)."""
-    def take(values):
-        return values if rows is None else values[rows]
+FLOAT_MEASURES = ("achieved_points", "max_points", "self_points", "appraised_points",
+                  "survey_points", "max_appraisal", "max_survey", "max_points_declared")
+COUNT_MEASURES = ("n_appraisal_parts", "n_survey_parts", "n_not_arising")
 
-    live = take(points["applicable"].to_numpy(bool))
-    comp = take(points["component"].to_numpy(dtype=object))
+
+def _measure_blocks(points: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The summed columns of ``aggregate`` as two blocks, one column per points row: the points
+    and maxima (``FLOAT_MEASURES``, float) and the counts (``COUNT_MEASURES``, integer)."""
+    live = points["applicable"].to_numpy(bool)
+    comp = points["component"].to_numpy(dtype=object)
     appraisal = live & (comp == "appraisal")
     survey = live & (comp == "survey")
-    pts = take(points["points"].to_numpy("float64"))
-    mx = take(points["max_points"].to_numpy("float64"))
-    selfp = take(points["self_points"].to_numpy("float64"))
-    return pd.DataFrame({
-        "achieved_points": np.where(live, pts, 0.0),
-        "max_points": np.where(live, mx, 0.0),
-        "self_points": np.where(appraisal, selfp, 0.0),
-        "appraised_points": np.where(appraisal, pts, 0.0),
-        "survey_points": np.where(survey, pts, 0.0),
-        "max_appraisal": np.where(appraisal, mx, 0.0),
-        "max_survey": np.where(survey, mx, 0.0),
-        "max_points_declared": mx,
-        "n_appraisal_parts": appraisal.astype("int64"),
-        "n_survey_parts": survey.astype("int64"),
-        "n_not_arising": (~live).astype("int64"),
-    })
+    pts = points["points"].to_numpy("float64")
+    mx = points["max_points"].to_numpy("float64")
+    selfp = points["self_points"].to_numpy("float64")
+    floats = np.empty((len(FLOAT_MEASURES), len(points)), dtype="float64")
+    for i, (where, values) in enumerate(((live, pts), (live, mx), (appraisal, selfp),
+                                         (appraisal, pts), (survey, pts), (appraisal, mx),
+                                         (survey, mx))):
+        floats[i] = np.where(where, values, 0.0)
+    floats[7] = mx
+    counts = np.stack([appraisal, survey, ~live]).astype("int64")
+    return floats, counts
+
+
+def _measures(points: pd.DataFrame, rows: np.ndarray | None = None,
+              blocks: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
+    """The summed columns of ``aggregate``, one row per points row (``rows``: which, repeated);
+    ``blocks``: ``_measure_blocks(points)`` when already computed."""
+    floats, counts = blocks if blocks is not None else _measure_blocks(points)
+    if rows is not None:
+        floats, counts = floats[:, rows], counts[:, rows]
+    # one float block, shared rather than copied column by column; the counts beside it
+    out = pd.DataFrame(floats.T, columns=list(FLOAT_MEASURES), copy=False)
+    for name, values in zip(COUNT_MEASURES, counts):
+        out[name] = values
+    return out
 
 
 def _grouped_sums(measures: pd.DataFrame, keys: list[tuple[str, np.ndarray, np.ndarray]]
-                  ) -> pd.DataFrame:
+                  ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Sum ``measures`` by the keys (name, integer code per row in sorted order, the sorted values),
-    groups sorted by the keys; pandas' grouped sum (compensated, in row order) on one integer key."""
+    groups sorted by the keys; pandas' grouped sum (compensated, in row order) on one integer key.
+    Also returns, per key, the code of each group's value (into the key's values)."""
     key = np.zeros(len(measures), dtype="int64")
     ok = np.ones(len(measures), dtype=bool)
     for _, codes, values in keys:
@@ -152,17 +167,18 @@ def _grouped_sums(measures: pd.DataFrame, keys: list[tuple[str, np.ndarray, np.n
         measures, key = measures[ok], key[ok]
     sums = measures.groupby(key, sort=True).sum()
     group = sums.index.to_numpy()
-    out = {}
+    out, group_codes = {}, {}
     for name, _, values in reversed(keys):
         n = max(len(values), 1)
-        out[name] = pd.Series(np.asarray(values, dtype=object)[group % n], dtype="str")
+        group_codes[name] = group % n
+        out[name] = pd.Series(np.asarray(values, dtype=object)[group_codes[name]], dtype="str")
         group = group // n
+    renamed = {"max_points_declared": "max_points_full"}
     out = pd.DataFrame({**{name: out[name] for name, _, _ in keys},
-                        **{c: sums[c].to_numpy() for c in sums.columns}})
-    out = out.rename(columns={"max_points_declared": "max_points_full"})
+                        **{renamed.get(c, c): sums[c].to_numpy() for c in sums.columns}})
     out["index_pct_exact"] = index_pct(out["achieved_points"], out["max_points"])
     out["points_deducted"] = (out["self_points"] - out["appraised_points"]).round(6)
-    return out
+    return out, group_codes
 
 
 def _sorted_codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -176,7 +192,7 @@ def aggregate(points: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     Not-arising rows contribute neither points nor maximum, so they leave the index unchanged.
     Groups come sorted by ``by``; keys are grouped as integer codes (text is many times slower).
     """
-    return _grouped_sums(_measures(points), [(c, *_sorted_codes(points[c])) for c in by])
+    return _grouped_sums(_measures(points), [(c, *_sorted_codes(points[c])) for c in by])[0]
 
 
 # a difference equal to the tolerance is within it: in floats the tolerance can come out a hair
@@ -273,18 +289,19 @@ def _ancestor_rows(crit: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, tup
     return np.concatenate(rows), (per_row.astype("int64"), np.asarray(node_values, dtype=object))
 
 
-def _with_names(table: pd.DataFrame, key: str, names: pd.DataFrame) -> pd.DataFrame:
-    """``table.merge(names, left_on=key, right_index=True, how="left")``, looked up per code."""
+def _with_names(table: pd.DataFrame, key: str, names: pd.DataFrame,
+                coded: tuple[np.ndarray, np.ndarray]) -> pd.DataFrame:
+    """``table.merge(names, left_on=key, right_index=True, how="left")``, looked up per code
+    (``coded``: each row's code into the values coded, from ``_grouped_sums``), in place."""
     if names.index.has_duplicates:
         return table.merge(names, left_on=key, right_index=True, how="left")
-    codes, values = pd.factorize(table[key], use_na_sentinel=False)
+    codes, values = coded
     at = names.index.get_indexer(pd.Index(values, dtype=object))
-    out = table.copy()
     for col in names.columns:
         looked_up = names[col].to_numpy(dtype=object)[at]
         looked_up[at < 0] = np.nan
-        out[col] = pd.Series(looked_up[codes], index=table.index, dtype=names[col].dtype)
-    return out
+        table[col] = pd.Series(looked_up[codes], index=table.index, dtype=names[col].dtype)
+    return table
 
 
 @dataclass
@@ -317,8 +334,9 @@ def compute(inputs: YearInputs) -> Results:
     points, unit_codes, crit = _points_table(inputs)
     units = inputs.units[["unit_id", "unit_name", "kind", "group"]]
 
-    measures = _measures(points)
-    unit = _grouped_sums(measures, [("unit_id", *unit_codes)])
+    blocks = _measure_blocks(points)
+    measures = _measures(points, blocks=blocks)
+    unit = _grouped_sums(measures, [("unit_id", *unit_codes)])[0]
     unit, recon = reconcile(unit, inputs.published, decimals, yc.prefer_published_totals)
     unit = units.merge(unit, on="unit_id", how="inner")
     unit.insert(0, "year", yc.year)
@@ -338,18 +356,20 @@ def compute(inputs: YearInputs) -> Results:
     area_of = np.empty(len(crit[1]), dtype=object)
     area_of[crit[0]] = points["area"].to_numpy(dtype=object)  # a leaf's area follows from its code
     area_codes, area_values = pd.factorize(area_of, sort=True)
-    area = _grouped_sums(measures, [("unit_id", *unit_codes),
-                                    ("area", area_codes.astype("int64")[crit[0]],
-                                     np.asarray(area_values, dtype=object))])
-    area = _with_names(area, "area", names)
+    area_values = np.asarray(area_values, dtype=object)
+    area, group_codes = _grouped_sums(measures, [("unit_id", *unit_codes),
+                                                       ("area", area_codes.astype("int64")[crit[0]],
+                                                        area_values)])
+    area = _with_names(area, "area", names, (group_codes["area"], area_values))
     area["index_pct"] = round_half_up(area["index_pct_exact"], decimals)
     area.insert(0, "year", yc.year)
 
     # every node of the tree from the rows of its leaves (each row repeated per ancestor)
     rows, nodes = _ancestor_rows(crit)
-    crit = _grouped_sums(_measures(points, rows), [("unit_id", unit_codes[0][rows], unit_codes[1]),
-                                                   ("code", *nodes)])
-    crit = _with_names(crit, "code", names)
+    crit, group_codes = _grouped_sums(_measures(points, rows, blocks),
+                                            [("unit_id", unit_codes[0][rows], unit_codes[1]),
+                                             ("code", *nodes)])
+    crit = _with_names(crit, "code", names, (group_codes["code"], nodes[1]))
     crit["index_pct"] = round_half_up(crit["index_pct_exact"], decimals)
     crit.insert(0, "year", yc.year)
 
