@@ -16,19 +16,42 @@ import warnings
 
 # old module → the new modules its names now live in, searched in order
 ALIASES: dict[str, tuple[str, ...]] = {
-    "errors": ("core.errors",), "paths": ("core.paths",), "labels": ("core.labels",),
-    "storage": ("core.storage",), "dataset": ("config.dataset",),
-    "framework": ("config.framework",), "provenance": ("config.provenance",),
-    "corrections": ("ingest.corrections",), "fairness_report": ("publish.fairness_text",),
-    "deductions": ("fairness.deductions",), "survey": ("fairness.survey",),
+    "errors": ("core.errors",),
+    "paths": ("core.paths",),
+    "labels": ("core.labels",),
+    "storage": ("core.storage",),
+    "dataset": ("config.dataset",),
+    "framework": ("config.framework",),
+    "provenance": ("config.provenance",),
+    "corrections": ("ingest.corrections",),
+    "fairness_report": ("publish.fairness_text",),
+    "deductions": ("fairness.deductions",),
+    "survey": ("fairness.survey",),
     "robustness": ("fairness.robustness", "config.alternatives"),
-    "trends": ("history.trends",), "profile": ("history.profile",), "plots": ("publish.plots",),
-    "export": ("publish.export",), "template": ("publish.template",),
-    "session": ("publish.session",), "kernels": ("run.kernels",), "cli": ("run.cli",),
-    "report": ("publish.markup", "publish.landing", "publish.layouts", "publish.views",
-               "publish.sentences", "run.pipeline"),
-    "runner": ("run.runner", "run.pipeline", "run.parameters", "run.locking",
-               "run.fingerprints", "run.execute"),
+    "trends": ("history.trends",),
+    "profile": ("history.profile",),
+    "plots": ("publish.plots",),
+    "export": ("publish.export",),
+    "template": ("publish.template",),
+    "session": ("publish.session",),
+    "kernels": ("run.kernels",),
+    "cli": ("run.cli",),
+    "report": (
+        "publish.markup",
+        "publish.landing",
+        "publish.layouts",
+        "publish.views",
+        "publish.sentences",
+        "run.pipeline",
+    ),
+    "runner": (
+        "run.runner",
+        "run.pipeline",
+        "run.parameters",
+        "run.locking",
+        "run.fingerprints",
+        "run.execute",
+    ),
 }
 
 
@@ -48,8 +71,11 @@ class _Moved(types.ModuleType):
             if hasattr(module, name):
                 if not self._warned:
                     self._warned = True
-                    warnings.warn(f"{self.__name__} moved in parlib 0.2: import {name} from "
-                                  f"{target}", DeprecationWarning, stacklevel=2)
+                    warnings.warn(
+                        f"{self.__name__} moved in parlib 0.2: import {name} from {target}",
+                        DeprecationWarning,
+                        stacklevel=2,
+                    )
                 return getattr(module, name)
         raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
 

@@ -37,10 +37,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 SIZES = [  # (label, units, criteria, years)
-    ("10^4", 100, 100, 1), ("10^5", 1000, 100, 1), ("10^6", 10000, 100, 1),
-    ("10^7", 10000, 100, 10)]
-TARGETS = {"pipeline_10^7_s": 25.0, "peak_10^7_mb": 4096.0, "ratio_10^7": 1.5, "mc_s": 10.0,
-           "report_s": 60.0, "noop_s": 5.0}
+    ("10^4", 100, 100, 1),
+    ("10^5", 1000, 100, 1),
+    ("10^6", 10000, 100, 1),
+    ("10^7", 10000, 100, 10),
+]
+TARGETS = {
+    "pipeline_10^7_s": 25.0,
+    "peak_10^7_mb": 4096.0,
+    "ratio_10^7": 1.5,
+    "mc_s": 10.0,
+    "report_s": 60.0,
+    "noop_s": 5.0,
+}
 
 PIPELINE = r"""
 import json, os, resource, shutil, sys, tempfile, time
@@ -122,9 +131,14 @@ print(json.dumps({"seconds": time.perf_counter() - t0,
 
 
 def child(code: str, *args: str) -> dict:
-    result = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True,
-                            text=True, check=False, cwd=ROOT,
-                            env={**os.environ, "PARLIB_ROOT": str(ROOT)})
+    result = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        env={**os.environ, "PARLIB_ROOT": str(ROOT)},
+    )
     if result.returncode:
         raise SystemExit(f"benchmark child failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -160,15 +174,26 @@ def bench_sizes(repeats: int, big_repeats: int, only: list[str] | None) -> list[
         assert diff < 1e-9, f"pipeline and baseline disagree by {diff}"
         p = statistics.median(r["seconds"] for r in runs_p)
         b = statistics.median(r["seconds"] for r in runs_b)
-        steps = {k: round(statistics.median(r["steps"][k] for r in runs_p), 2)
-                 for k in runs_p[0]["steps"]}
-        rows.append({"size": label, "rows": units * criteria * years, "repeats": n,
-                     "pipeline_s": round(p, 2), "baseline_s": round(b, 2), "ratio": round(p / b, 2),
-                     "pipeline_peak_mb": round(max(r["peak_mb"] for r in runs_p)),
-                     "baseline_peak_mb": round(max(r["peak_mb"] for r in runs_b)),
-                     "import_s": round(statistics.median(r["import_s"] for r in runs_p), 2),
-                     "jobs": runs_p[0].get("jobs", 1),
-                     "steps": steps, "max_index_difference": diff})
+        steps = {
+            k: round(statistics.median(r["steps"][k] for r in runs_p), 2)
+            for k in runs_p[0]["steps"]
+        }
+        rows.append(
+            {
+                "size": label,
+                "rows": units * criteria * years,
+                "repeats": n,
+                "pipeline_s": round(p, 2),
+                "baseline_s": round(b, 2),
+                "ratio": round(p / b, 2),
+                "pipeline_peak_mb": round(max(r["peak_mb"] for r in runs_p)),
+                "baseline_peak_mb": round(max(r["peak_mb"] for r in runs_b)),
+                "import_s": round(statistics.median(r["import_s"] for r in runs_p), 2),
+                "jobs": runs_p[0].get("jobs", 1),
+                "steps": steps,
+                "max_index_difference": diff,
+            }
+        )
         print(json.dumps(rows[-1]), flush=True)
     return rows
 
@@ -210,7 +235,11 @@ def bench_report() -> dict:
     parlib = [sys.executable, "-m", "parlib.run.cli", "run"]
     env = {**os.environ, "PARLIB_ROOT": str(work)}
     timings = {}
-    for label, extra in (("cold_jobs1", []), ("noop", []), ("cold_jobs2", ["--jobs", "2", "--force"])):
+    for label, extra in (
+        ("cold_jobs1", []),
+        ("noop", []),
+        ("cold_jobs2", ["--jobs", "2", "--force"]),
+    ):
         t = time.perf_counter()
         done = subprocess.run(parlib + extra, env=env, capture_output=True, text=True, check=False)
         timings[label] = round(time.perf_counter() - t, 1)
@@ -248,45 +277,75 @@ def write_docs(results: dict) -> None:
         return "–" if value is None else ("met" if value <= target else "**not met**")
 
     lines = [
-        "# Benchmarks", "",
+        "# Benchmarks",
+        "",
         "Measured by `make bench` (`scripts/bench.py`); raw figures in `bench/results.json`.",
         f"Machine: {results['machine']}. Run: {results['when']}. Medians of the repeats shown;",
-        "pipeline and baseline alternate so they see the same machine load.", "",
-        "## Against the targets (issue #10; `parlib run` timings: the reports issue)", "",
-        "| target | measured | verdict |", "|---|---|---|"]
+        "pipeline and baseline alternate so they see the same machine load.",
+        "",
+        "## Against the targets (issue #10; `parlib run` timings: the reports issue)",
+        "",
+        "| target | measured | verdict |",
+        "|---|---|---|",
+    ]
     if big:
         lines += [
             f"| ingest + validate (with Data Docs) + index + fairness on 10⁷ rows < {T['pipeline_10^7_s']:g} s | {big['pipeline_s']} s | {verdict(big['pipeline_s'], T['pipeline_10^7_s'])} |",
             f"| peak memory < 4 GB | {big['pipeline_peak_mb']} MB | {verdict(big['pipeline_peak_mb'], T['peak_10^7_mb'])} |",
-            f"| at most {T['ratio_10^7']:g}× the pandas baseline | {big['ratio']}× ({big['pipeline_s']} s vs {big['baseline_s']} s) | {verdict(big['ratio'], T['ratio_10^7'])} |"]
+            f"| at most {T['ratio_10^7']:g}× the pandas baseline | {big['ratio']}× ({big['pipeline_s']} s vs {big['baseline_s']} s) | {verdict(big['ratio'], T['ratio_10^7'])} |",
+        ]
     if "seconds" in mc:
-        lines.append(f"| Monte Carlo, 1,000 draws, 100 units × 100 criteria < {T['mc_s']:g} s | {mc['seconds']:.2f} s (median of 5 seeds) | {verdict(mc['seconds'], T['mc_s'])} |")
+        lines.append(
+            f"| Monte Carlo, 1,000 draws, 100 units × 100 criteria < {T['mc_s']:g} s | {mc['seconds']:.2f} s (median of 5 seeds) | {verdict(mc['seconds'], T['mc_s'])} |"
+        )
     elif mc:
-        lines.append(f"| Monte Carlo, 1,000 draws < 10 s | not measured: {mc.get('error', '')[:80]} | – |")
+        lines.append(
+            f"| Monte Carlo, 1,000 draws < 10 s | not measured: {mc.get('error', '')[:80]} | – |"
+        )
     if rep:
         lines += [
             f"| `parlib run` on the shipped datasets < {T['report_s']:g} s | {rep.get('cold_jobs1')} s (1 job), {rep.get('cold_jobs2')} s (2 jobs) | {verdict(min(rep.get('cold_jobs1', 1e9), rep.get('cold_jobs2', 1e9)), T['report_s'])} |",
-            f"| rerun with nothing changed < {T['noop_s']:g} s | {rep.get('noop')} s | {verdict(rep.get('noop'), T['noop_s'])} |"]
-    lines += ["", "## Growth with size", "",
-              "| rows | repeats | pipeline (s) | baseline (s) | ratio | pipeline peak (MB) | baseline peak (MB) | import | ingest | validate + Data Docs | index | result suites | fairness |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+            f"| rerun with nothing changed < {T['noop_s']:g} s | {rep.get('noop')} s | {verdict(rep.get('noop'), T['noop_s'])} |",
+        ]
+    lines += [
+        "",
+        "## Growth with size",
+        "",
+        "| rows | repeats | pipeline (s) | baseline (s) | ratio | pipeline peak (MB) | baseline peak (MB) | import | ingest | validate + Data Docs | index | result suites | fairness |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
         s = r["steps"]
-        lines.append(f"| {r['rows']:,} | {r['repeats']} | {r['pipeline_s']} | {r['baseline_s']} | {r['ratio']}× | {r['pipeline_peak_mb']} | {r['baseline_peak_mb']} | {r['import_s']} | {s['ingest']} | {s['validate']} | {s['index']} | {s.get('results', '–')} | {s['fairness']} |")
-    lines += ["", "![time and memory against size](benchmarks.png)", "",
-              "Pipeline seconds include starting Python and importing pandas and Great Expectations",
-              "(the import column). The validate column is the input suites with their Data Docs site",
-              "(one per dataset-year, written to a temporary folder, as `parlib run`'s preflight",
-              "writes it); the result suites go into the same site. The baseline only reads the files",
-              "and computes the unit indexes; the benchmark checks that its indexes equal the",
-              "pipeline's to 1e-9.",
-              "With several years (10⁷ rows: 10 years) the pipeline runs the years in "
-              f"{max(r.get('jobs', 1) for r in rows)} worker processes: its peak memory is the",
-              "main process's plus each worker's peak, and the step columns add up the workers'",
-              "seconds, so they exceed the wall time.", "",
-              "## Reading the results", "", results.get("notes", ""), "",
-              "## Reproduce", "", "```sh", "make bench                       # everything (several minutes)",
-              ".venv/bin/python scripts/bench.py --sizes 10^4 10^5   # a quick look", "```", ""]
+        lines.append(
+            f"| {r['rows']:,} | {r['repeats']} | {r['pipeline_s']} | {r['baseline_s']} | {r['ratio']}× | {r['pipeline_peak_mb']} | {r['baseline_peak_mb']} | {r['import_s']} | {s['ingest']} | {s['validate']} | {s['index']} | {s.get('results', '–')} | {s['fairness']} |"
+        )
+    lines += [
+        "",
+        "![time and memory against size](benchmarks.png)",
+        "",
+        "Pipeline seconds include starting Python and importing pandas and Great Expectations",
+        "(the import column). The validate column is the input suites with their Data Docs site",
+        "(one per dataset-year, written to a temporary folder, as `parlib run`'s preflight",
+        "writes it); the result suites go into the same site. The baseline only reads the files",
+        "and computes the unit indexes; the benchmark checks that its indexes equal the",
+        "pipeline's to 1e-9.",
+        "With several years (10⁷ rows: 10 years) the pipeline runs the years in "
+        f"{max(r.get('jobs', 1) for r in rows)} worker processes: its peak memory is the",
+        "main process's plus each worker's peak, and the step columns add up the workers'",
+        "seconds, so they exceed the wall time.",
+        "",
+        "## Reading the results",
+        "",
+        results.get("notes", ""),
+        "",
+        "## Reproduce",
+        "",
+        "```sh",
+        "make bench                       # everything (several minutes)",
+        ".venv/bin/python scripts/bench.py --sizes 10^4 10^5   # a quick look",
+        "```",
+        "",
+    ]
     (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -297,12 +356,21 @@ def main() -> None:
     parser.add_argument("--big-repeats", type=int, default=3, help="repeats at 10^7 rows")
     parser.add_argument("--skip-report", action="store_true")
     parser.add_argument("--notes", default="", help="text for the 'Reading the results' section")
-    parser.add_argument("--docs-only", action="store_true",
-                        help="rewrite docs/benchmarks.md from bench/results.json and the notes file")
-    parser.add_argument("--no-write", action="store_true",
-                        help="print the figures only; leave bench/results.json and docs/ as they are")
-    parser.add_argument("--report-only", action="store_true",
-                        help="keep the sizes and Monte Carlo of bench/results.json; time `parlib run`")
+    parser.add_argument(
+        "--docs-only",
+        action="store_true",
+        help="rewrite docs/benchmarks.md from bench/results.json and the notes file",
+    )
+    parser.add_argument(
+        "--no-write",
+        action="store_true",
+        help="print the figures only; leave bench/results.json and docs/ as they are",
+    )
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="keep the sizes and Monte Carlo of bench/results.json; time `parlib run`",
+    )
     args = parser.parse_args()
     BENCH.mkdir(exist_ok=True)
     if args.docs_only:
@@ -321,8 +389,10 @@ def main() -> None:
         (BENCH / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
         write_docs(results)
         return
-    results = {"machine": f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}",
-               "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    results = {
+        "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}",
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
     results["sizes"] = bench_sizes(args.repeats, args.big_repeats, args.sizes)
     if args.no_write:
         return

@@ -14,8 +14,11 @@ from pathlib import Path
 def dirty_cells(path: Path) -> list[int]:
     """The numbers (from 1) of the code cells that carry outputs or an execution count."""
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    return [i for i, c in enumerate(cells, 1)
-            if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count") is not None)]
+    return [
+        i
+        for i, c in enumerate(cells, 1)
+        if c["cell_type"] == "code" and (c.get("outputs") or c.get("execution_count") is not None)
+    ]
 
 
 def main(argv: list[str]) -> int:

@@ -51,12 +51,33 @@ MAX_CELLS, MAX_DIFF_LINES = 10, 40
 RUNID = re.compile(r"\b\d{8}T\d{6}(?:\.\d+)?Z?(?:-[0-9a-f]{4,})?\b")
 MASKS = [  # applied in this order
     (RUNID, "<RUNID>"),
-    (re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"), "<TIMESTAMP>"),
+    (
+        re.compile(
+            r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+        ),
+        "<TIMESTAMP>",
+    ),
     (re.compile(r"\b\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b"), "<TIME>"),
     (re.compile(r"\b\d+(?:[.,]\d+)?\s?(?:ms|s|sec|seconds?|giây|min|phút)\b"), "<DUR>"),
     (re.compile(r"\bgit [0-9a-f]{7,40}\b"), "git <HEX>"),
 ]
-BLOCKS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "pre", "caption", "footer"}
+BLOCKS = {
+    "p",
+    "div",
+    "br",
+    "tr",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "pre",
+    "caption",
+    "footer",
+}
 HEX = re.compile(r"\b(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{7,64}\b")  # a digit and a letter
 
 
@@ -131,14 +152,19 @@ def notebook_outputs(path: Path, norm: Normaliser) -> tuple[list[str], list]:
                 parts, images = parts + ["html: " + t for t in text], images + imgs
             if "text/plain" in data:
                 parts.append("plain: " + norm("".join(data["text/plain"])))
-            images += [(k, hashlib.sha256("".join(v).encode()).hexdigest())
-                       for k, v in data.items() if k.startswith("image/")]
+            images += [
+                (k, hashlib.sha256("".join(v).encode()).hexdigest())
+                for k, v in data.items()
+                if k.startswith("image/")
+            ]
             lines += [f"[cell {i}] {p}" for p in parts]
     return lines, images
 
 
 def first(messages: list[str], what: str, limit: int = MAX_CELLS) -> list[str]:
-    return messages[:limit] + ([f"  ... {len(messages) - limit} more {what}"] if len(messages) > limit else [])
+    return messages[:limit] + (
+        [f"  ... {len(messages) - limit} more {what}"] if len(messages) > limit else []
+    )
 
 
 def diff_lines(a: list[str], b: list[str]) -> list[str]:
@@ -149,26 +175,48 @@ def diff_lines(a: list[str], b: list[str]) -> list[str]:
 # Comparers: (before_path, after_path, normaliser) -> (problems, notes). Problems make the file
 # differ; notes are only reported.
 
+
 def compare_csv(a: Path, b: Path, _norm):
     if a.read_bytes() == b.read_bytes():
         return [], []
     da, db = (pd.read_csv(p, dtype=str, keep_default_na=False) for p in (a, b))
-    out = [] if list(da.columns) == list(db.columns) else [
-        f"  columns differ: before {list(da.columns)}, after {list(db.columns)}"]
+    out = (
+        []
+        if list(da.columns) == list(db.columns)
+        else [f"  columns differ: before {list(da.columns)}, after {list(db.columns)}"]
+    )
     if da.shape != db.shape:
         out.append(f"  shape (rows, columns) differs: before {da.shape}, after {db.shape}")
-    cells = sorted((row, col) for col in da.columns if col in db.columns
-                   for row in range(min(len(da), len(db))) if da[col].iat[row] != db[col].iat[row])
-    key = next((c for c in da.columns if c.endswith("_id") or c in ("code", "criterion")), da.columns[0])
-    out += first([f"  row {row} (file line {row + 2}, {key}={da[key].iat[row]!r}), column {col!r}: "
-                  f"before {da[col].iat[row]!r}, after {db[col].iat[row]!r}" for row, col in cells], "differing cells")
-    return out or ["  text differs (line endings, quoting or trailing lines) but every cell is equal"], []
+    cells = sorted(
+        (row, col)
+        for col in da.columns
+        if col in db.columns
+        for row in range(min(len(da), len(db)))
+        if da[col].iat[row] != db[col].iat[row]
+    )
+    key = next(
+        (c for c in da.columns if c.endswith("_id") or c in ("code", "criterion")), da.columns[0]
+    )
+    out += first(
+        [
+            f"  row {row} (file line {row + 2}, {key}={da[key].iat[row]!r}), column {col!r}: "
+            f"before {da[col].iat[row]!r}, after {db[col].iat[row]!r}"
+            for row, col in cells
+        ],
+        "differing cells",
+    )
+    return out or [
+        "  text differs (line endings, quoting or trailing lines) but every cell is equal"
+    ], []
 
 
 def strip_volatile(obj, norm: Normaliser):
     if isinstance(obj, dict):
-        return {k: strip_volatile(v, norm) for k, v in obj.items()
-                if k not in VOLATILE_KEYS and not k.endswith("_at") and not k.startswith("duration")}
+        return {
+            k: strip_volatile(v, norm)
+            for k, v in obj.items()
+            if k not in VOLATILE_KEYS and not k.endswith("_at") and not k.startswith("duration")
+        }
     if isinstance(obj, list):
         return [strip_volatile(v, norm) for v in obj]
     return norm.unroot(obj) if isinstance(obj, str) else obj
@@ -176,10 +224,17 @@ def strip_volatile(obj, norm: Normaliser):
 
 def json_diffs(a, b, where="") -> list[str]:
     if isinstance(a, dict) and isinstance(b, dict):
-        return [d for k in sorted(set(a) | set(b), key=str)
-                for d in json_diffs(a.get(k, "<missing>"), b.get(k, "<missing>"), f"{where}.{k}")]
+        return [
+            d
+            for k in sorted(set(a) | set(b), key=str)
+            for d in json_diffs(a.get(k, "<missing>"), b.get(k, "<missing>"), f"{where}.{k}")
+        ]
     if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        return [d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in json_diffs(x, y, f"{where}[{i}]")]
+        return [
+            d
+            for i, (x, y) in enumerate(zip(a, b, strict=True))
+            for d in json_diffs(x, y, f"{where}[{i}]")
+        ]
     show = lambda v: json.dumps(v, ensure_ascii=False)[:200]  # noqa: E731
     return [] if a == b else [f"  key {where or '<top>'}: before {show(a)}, after {show(b)}"]
 
@@ -192,26 +247,55 @@ def compare_json(a: Path, b: Path, norm):
 def text_and_images(extract):
     """A comparer for pages and notebooks: normalised text lines, and embedded images whose count
     per type must match; new bytes with the same count are only a note (matplotlib may vary)."""
+
     def compare(a: Path, b: Path, norm):
         (ta, ia), (tb, ib) = extract(a, norm), extract(b, norm)
         cb, ca = Counter(m for m, _ in ia), Counter(m for m, _ in ib)
-        problems = [f"  embedded images differ in count: before {dict(cb)}, after {dict(ca)}"] if cb != ca else []
-        notes = [f"  note: {len(ia)} embedded image(s), bytes NOT identical"] if not problems and ia != ib else []
+        problems = (
+            [f"  embedded images differ in count: before {dict(cb)}, after {dict(ca)}"]
+            if cb != ca
+            else []
+        )
+        notes = (
+            [f"  note: {len(ia)} embedded image(s), bytes NOT identical"]
+            if not problems and ia != ib
+            else []
+        )
         return problems + diff_lines(ta, tb), notes
+
     return compare
 
 
 def compare_xlsx(a: Path, b: Path, norm):
     wa, wb = (openpyxl.load_workbook(p, read_only=True, data_only=True) for p in (a, b))
-    out = [] if wa.sheetnames == wb.sheetnames else [f"  sheets: before {wa.sheetnames}, after {wb.sheetnames}"]
+    out = (
+        []
+        if wa.sheetnames == wb.sheetnames
+        else [f"  sheets: before {wa.sheetnames}, after {wb.sheetnames}"]
+    )
     for name in [s for s in wa.sheetnames if s in wb.sheetnames]:
-        clean = norm if name == "provenance" else str  # only the provenance sheet has volatile cells
-        rows = zip_longest(*[[["" if v is None else clean(str(v)) for v in row] for row in
-                              book[name].iter_rows(values_only=True)] for book in (wa, wb)], fillvalue=[])
-        out += first([f"  sheet {name!r} cell {get_column_letter(c + 1)}{r + 1}: before {x!r}, after {y!r}"
-                      for r, (xa, xb) in enumerate(rows)
-                      for c, (x, y) in enumerate(zip_longest(xa, xb, fillvalue="")) if x != y],
-                     f"differing cells in sheet {name!r}")
+        clean = (
+            norm if name == "provenance" else str
+        )  # only the provenance sheet has volatile cells
+        rows = zip_longest(
+            *[
+                [
+                    ["" if v is None else clean(str(v)) for v in row]
+                    for row in book[name].iter_rows(values_only=True)
+                ]
+                for book in (wa, wb)
+            ],
+            fillvalue=[],
+        )
+        out += first(
+            [
+                f"  sheet {name!r} cell {get_column_letter(c + 1)}{r + 1}: before {x!r}, after {y!r}"
+                for r, (xa, xb) in enumerate(rows)
+                for c, (x, y) in enumerate(zip_longest(xa, xb, fillvalue=""))
+                if x != y
+            ],
+            f"differing cells in sheet {name!r}",
+        )
     wa.close(), wb.close()
     return out, []
 
@@ -229,23 +313,41 @@ def is_gx(rel: str) -> bool:
     return "/data_docs/" in rel or "/gx/" in rel
 
 
-COMPARERS = {".csv": compare_csv, ".json": compare_json, ".xlsx": compare_xlsx, ".log": compare_log,
-             ".html": text_and_images(lambda p, n: parse_html(p.read_text(encoding="utf-8"), n)),
-             ".ipynb": text_and_images(notebook_outputs)}
+COMPARERS = {
+    ".csv": compare_csv,
+    ".json": compare_json,
+    ".xlsx": compare_xlsx,
+    ".log": compare_log,
+    ".html": text_and_images(lambda p, n: parse_html(p.read_text(encoding="utf-8"), n)),
+    ".ipynb": text_and_images(notebook_outputs),
+}
 
 
 def list_files(root: Path) -> dict[str, Path]:
     """Files under data/processed and reports, by path relative to root; no dot-folders, no lock."""
-    return {p.relative_to(root).as_posix(): p for area in AREAS for p in sorted((root / area).rglob("*"))
-            if p.is_file() and p.name not in IGNORED_NAMES
-            and not any(part.startswith(".") for part in p.relative_to(root).parts[:-1])}
+    return {
+        p.relative_to(root).as_posix(): p
+        for area in AREAS
+        for p in sorted((root / area).rglob("*"))
+        if p.is_file()
+        and p.name not in IGNORED_NAMES
+        and not any(part.startswith(".") for part in p.relative_to(root).parts[:-1])
+    }
 
 
 def stable_hashes(root: Path) -> set[str]:
     """SHA-256 of the inputs (files under data/raw, and those recorded in run.json): never masked."""
-    raw = {hashlib.sha256(p.read_bytes()).hexdigest() for p in (root / "data/raw").rglob("*") if p.is_file()}
-    return raw | {i["sha256"] for run in (root / "data/processed").rglob("run.json")
-                  for i in json.loads(run.read_text(encoding="utf-8")).get("inputs", []) if "sha256" in i}
+    raw = {
+        hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in (root / "data/raw").rglob("*")
+        if p.is_file()
+    }
+    return raw | {
+        i["sha256"]
+        for run in (root / "data/processed").rglob("run.json")
+        for i in json.loads(run.read_text(encoding="utf-8")).get("inputs", [])
+        if "sha256" in i
+    }
 
 
 def main(before_root: str, after_root: str, verbose: bool = False) -> int:
@@ -258,9 +360,11 @@ def main(before_root: str, after_root: str, verbose: bool = False) -> int:
     fb, fa = list_files(before), list_files(after)
 
     gx_b, gx_a = (Counter(RUNID.sub("<RUNID>", r) for r in files if is_gx(r)) for files in (fb, fa))
-    print(f"NOTE Great Expectations Data Docs (data_docs/, gx/): {sum(gx_b.values())} files before, "
-          f"{sum(gx_a.values())} after, {sum((gx_b & gx_a).values())} names match; compared by file name "
-          "only (timestamp folders masked), contents skipped: GX writes random ids and timestamps.")
+    print(
+        f"NOTE Great Expectations Data Docs (data_docs/, gx/): {sum(gx_b.values())} files before, "
+        f"{sum(gx_a.values())} after, {sum((gx_b & gx_a).values())} names match; compared by file name "
+        "only (timestamp folders masked), contents skipped: GX writes random ids and timestamps."
+    )
     only_b = sorted(r for r in set(fb) - set(fa) if not is_gx(r)) + sorted((gx_b - gx_a).elements())
     only_a = sorted(r for r in set(fa) - set(fb) if not is_gx(r)) + sorted((gx_a - gx_b).elements())
 
@@ -277,19 +381,29 @@ def main(before_root: str, after_root: str, verbose: bool = False) -> int:
         else:
             identical += 1
             new_image_bytes += [rel] if notes else []
-    shown = ", ".join(new_image_bytes if verbose else new_image_bytes[:5] + ["..."] * (len(new_image_bytes) > 5))
-    print(f"NOTE {len(new_image_bytes)} identical file(s) have embedded images of the same count whose bytes "
-          f"differ (not counted as a difference; -v lists all): {shown}" if new_image_bytes
-          else "NOTE embedded images: all byte-identical")
+    shown = ", ".join(
+        new_image_bytes if verbose else new_image_bytes[:5] + ["..."] * (len(new_image_bytes) > 5)
+    )
+    print(
+        f"NOTE {len(new_image_bytes)} identical file(s) have embedded images of the same count whose bytes "
+        f"differ (not counted as a difference; -v lists all): {shown}"
+        if new_image_bytes
+        else "NOTE embedded images: all byte-identical"
+    )
     for line in [f"ONLY BEFORE {r}" for r in only_b] + [f"ONLY AFTER  {r}" for r in only_a]:
         print(line)
-    print(f"{identical + differ} files compared, {identical} identical, {differ} differ, "
-          f"only-before {len(only_b)}, only-after {len(only_a)}")
+    print(
+        f"{identical + differ} files compared, {identical} identical, {differ} differ, "
+        f"only-before {len(only_b)}, only-after {len(only_a)}"
+    )
     return 0 if differ == 0 and not only_b and not only_a else 1
 
 
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if a != "-v"]
     if len(args) != 2:
-        sys.exit(print("usage: python compare_outputs.py [-v] BEFORE_ROOT AFTER_ROOT", file=sys.stderr) or 2)
+        sys.exit(
+            print("usage: python compare_outputs.py [-v] BEFORE_ROOT AFTER_ROOT", file=sys.stderr)
+            or 2
+        )
     sys.exit(main(*args, verbose="-v" in sys.argv[1:]))

@@ -19,8 +19,9 @@ import pandas as pd
 KINDS = np.array(["commune", "department", "district"])
 
 
-def generate(out: Path, units: int, criteria: int, years: int, seed: int, first_year: int = 2015
-             ) -> Path:
+def generate(
+    out: Path, units: int, criteria: int, years: int, seed: int, first_year: int = 2015
+) -> Path:
     rng = np.random.default_rng(seed)
     out.mkdir(parents=True, exist_ok=True)
     (out / "frameworks").mkdir(exist_ok=True)
@@ -33,20 +34,30 @@ def generate(out: Path, units: int, criteria: int, years: int, seed: int, first_
         rows.append(f"{a},Lĩnh vực {a},Area {a},{leaf_max * per_area:g},,")
         for c in range(1, per_area + 1):
             is_survey = c > per_area * 0.8
-            rows.append(f"{a}.{c},Tiêu chí {a}.{c},Criterion {a}.{c},{leaf_max:g},"
-                        f"{0 if is_survey else leaf_max:g},{leaf_max if is_survey else 0:g}")
+            rows.append(
+                f"{a}.{c},Tiêu chí {a}.{c},Criterion {a}.{c},{leaf_max:g},"
+                f"{0 if is_survey else leaf_max:g},{leaf_max if is_survey else 0:g}"
+            )
             leaves.append(f"{a}.{c}")
             survey.append(is_survey)
     (out / "frameworks" / "national.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     ids = np.array([f"u{i:06d}" for i in range(units)])
     kinds = KINDS[rng.integers(0, len(KINDS), units)]
-    pd.DataFrame({"unit_id": ids, "unit_name": [f"Đơn vị {i}" for i in range(units)],
-                  "kind": kinds}).to_csv(out / "units.csv", index=False)
+    pd.DataFrame(
+        {"unit_id": ids, "unit_name": [f"Đơn vị {i}" for i in range(units)], "kind": kinds}
+    ).to_csv(out / "units.csv", index=False)
     survey = np.tile(np.array(survey), units)
-    toml = ['title_vi = "Dữ liệu quy mô quốc gia (SYNTHETIC)"',
-            'title_en = "National-scale benchmark data (SYNTHETIC)"', "synthetic = true",
-            "", "[frameworks.national]", 'file = "frameworks/national.csv"',
-            'decision = "SYNTHETIC benchmark framework"', "declared_total = 100", ""]
+    toml = [
+        'title_vi = "Dữ liệu quy mô quốc gia (SYNTHETIC)"',
+        'title_en = "National-scale benchmark data (SYNTHETIC)"',
+        "synthetic = true",
+        "",
+        "[frameworks.national]",
+        'file = "frameworks/national.csv"',
+        'decision = "SYNTHETIC benchmark framework"',
+        "declared_total = 100",
+        "",
+    ]
     skill = rng.uniform(0.5, 1.0, units).repeat(len(leaves))
     for y in range(first_year, first_year + years):
         n = units * len(leaves)
@@ -54,10 +65,15 @@ def generate(out: Path, units: int, criteria: int, years: int, seed: int, first_
         text = pd.Series(points).map(lambda v: format(v, "g").replace(".", ",")).to_numpy()
         kps = (rng.uniform(size=n) < 0.1) & ~survey
         appraisal = np.where(survey, "", np.where(kps, "KPS", text))
-        frame = pd.DataFrame({"unit_id": ids.repeat(len(leaves)),
-                              "criterion": np.tile(np.array(leaves), units),
-                              "self_score": appraisal, "appraised_score": appraisal,
-                              "survey_score": np.where(survey, text, "")})
+        frame = pd.DataFrame(
+            {
+                "unit_id": ids.repeat(len(leaves)),
+                "criterion": np.tile(np.array(leaves), units),
+                "self_score": appraisal,
+                "appraised_score": appraisal,
+                "survey_score": np.where(survey, text, ""),
+            }
+        )
         frame.to_csv(out / "scores" / f"{y}.csv", index=False)
         toml += [f"[years.{y}]", 'framework = "national"', f'scores = "scores/{y}.csv"', ""]
     (out / "dataset.toml").write_text("\n".join(toml), encoding="utf-8")

@@ -60,7 +60,9 @@ DEFAULT_SEED = 20241123
 YEARS = (2022, 2023, 2024)
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO_ROOT / "data" / "raw" / "synthetic-province"
-FIXED_TIME = dt.datetime(2025, 1, 15, 8, 0, 0)  # document properties and ZIP entry times of the XLSX
+FIXED_TIME = dt.datetime(
+    2025, 1, 15, 8, 0, 0
+)  # document properties and ZIP entry times of the XLSX
 
 DEP, COM, CB = "department", "commune", "central_branch"
 
@@ -72,16 +74,17 @@ DEP, COM, CB = "department", "commune", "central_branch"
 
 AREAS = [
     ("1", "Công tác chỉ đạo, điều hành CCHC", "Steering and direction of PAR"),
-    ("2", "Xây dựng và tổ chức thực hiện văn bản QPPL",
-     "Making and implementing legal documents"),
+    ("2", "Xây dựng và tổ chức thực hiện văn bản QPPL", "Making and implementing legal documents"),
     ("3", "Cải cách thủ tục hành chính", "Administrative procedure reform"),
     ("4", "Cải cách tổ chức bộ máy hành chính", "Reform of the administrative apparatus"),
-    ("5", "Xây dựng và nâng cao chất lượng đội ngũ CBCCVC",
-     "Building and improving the civil service"),
+    (
+        "5",
+        "Xây dựng và nâng cao chất lượng đội ngũ CBCCVC",
+        "Building and improving the civil service",
+    ),
     ("6", "Cải cách tài chính công", "Public finance reform"),
     ("7", "Hiện đại hóa hành chính", "Modernisation of administration"),
-    ("8", "Sự hài lòng của người dân, tổ chức",
-     "Satisfaction of citizens and organisations"),
+    ("8", "Sự hài lòng của người dân, tổ chức", "Satisfaction of citizens and organisations"),
 ]
 
 CRITERIA = [
@@ -108,140 +111,478 @@ CRITERIA = [
 
 LEAVES = [
     # area 1: 10 points
-    ("1.1.1", "Ban hành kế hoạch CCHC năm kịp thời", "Timely issue of the annual PAR plan",
-     1, 0, (0, 0, 0)),
-    ("1.1.2", "Mức độ thực hiện kế hoạch CCHC năm", "Implementation of the annual PAR plan",
-     1.5, 0, (0, 0, 0)),
+    (
+        "1.1.1",
+        "Ban hành kế hoạch CCHC năm kịp thời",
+        "Timely issue of the annual PAR plan",
+        1,
+        0,
+        (0, 0, 0),
+    ),
+    (
+        "1.1.2",
+        "Mức độ thực hiện kế hoạch CCHC năm",
+        "Implementation of the annual PAR plan",
+        1.5,
+        0,
+        (0, 0, 0),
+    ),
     ("1.2", "Thực hiện chế độ báo cáo CCHC", "PAR reporting", 1.5, 0, (0, 0, 0)),
-    ("1.3.1", "Ban hành kế hoạch kiểm tra CCHC", "Issue of the PAR inspection plan",
-     0.5, 0, (0.05, 0.7, 0.15)),
-    ("1.3.2", "Mức độ thực hiện kế hoạch kiểm tra", "Implementation of the inspection plan",
-     0.75, 0, (0.05, 0.7, 0.15)),
-    ("1.3.3", "Xử lý các vấn đề phát hiện qua kiểm tra", "Follow-up of inspection findings",
-     0.75, 0, (0.15, 0.8, 0.25)),
-    ("1.4.1", "Ban hành kế hoạch tuyên truyền CCHC", "Issue of the PAR communication plan",
-     0.5, 0, (0, 0.15, 0.05)),
-    ("1.4.2", "Mức độ thực hiện kế hoạch tuyên truyền", "Implementation of the communication plan",
-     1.5, 0, (0, 0.15, 0.05)),
+    (
+        "1.3.1",
+        "Ban hành kế hoạch kiểm tra CCHC",
+        "Issue of the PAR inspection plan",
+        0.5,
+        0,
+        (0.05, 0.7, 0.15),
+    ),
+    (
+        "1.3.2",
+        "Mức độ thực hiện kế hoạch kiểm tra",
+        "Implementation of the inspection plan",
+        0.75,
+        0,
+        (0.05, 0.7, 0.15),
+    ),
+    (
+        "1.3.3",
+        "Xử lý các vấn đề phát hiện qua kiểm tra",
+        "Follow-up of inspection findings",
+        0.75,
+        0,
+        (0.15, 0.8, 0.25),
+    ),
+    (
+        "1.4.1",
+        "Ban hành kế hoạch tuyên truyền CCHC",
+        "Issue of the PAR communication plan",
+        0.5,
+        0,
+        (0, 0.15, 0.05),
+    ),
+    (
+        "1.4.2",
+        "Mức độ thực hiện kế hoạch tuyên truyền",
+        "Implementation of the communication plan",
+        1.5,
+        0,
+        (0, 0.15, 0.05),
+    ),
     ("1.5", "Sáng kiến, giải pháp mới trong CCHC", "Innovations in PAR", 1, 0, (0, 0, 0)),
-    ("1.6", "Thực hiện nhiệm vụ được UBND tỉnh giao",
-     "Tasks assigned by the provincial People's Committee",
-     1, 0, (0.05, 0.3, 0.3)),
+    (
+        "1.6",
+        "Thực hiện nhiệm vụ được UBND tỉnh giao",
+        "Tasks assigned by the provincial People's Committee",
+        1,
+        0,
+        (0.05, 0.3, 0.3),
+    ),
     # area 2: 8 points
-    ("2.1.1", "Thực hiện kế hoạch xây dựng văn bản QPPL", "Implementation of the law-making plan",
-     1.5, 0, (0.3, 0.9, 0.5)),
-    ("2.1.2", "Tuân thủ quy trình xây dựng văn bản QPPL", "Compliance with the drafting procedure",
-     1.5, 0, (0.3, 0.9, 0.5)),
-    ("2.2", "Theo dõi tình hình thi hành pháp luật", "Monitoring of law enforcement",
-     2, 0, (0.1, 0.6, 0.2)),
-    ("2.3.1", "Tự kiểm tra văn bản QPPL", "Self-checking of legal documents",
-     1, 0, (0.2, 0.9, 0.3)),
-    ("2.3.2", "Rà soát, hệ thống hóa văn bản QPPL", "Review and systematisation of legal documents",
-     1, 0, (0.05, 0.7, 0.2)),
-    ("2.3.3", "Xử lý văn bản sau kiểm tra, rà soát", "Handling of documents found defective",
-     1, 0, (0.4, 0.9, 0.4)),
+    (
+        "2.1.1",
+        "Thực hiện kế hoạch xây dựng văn bản QPPL",
+        "Implementation of the law-making plan",
+        1.5,
+        0,
+        (0.3, 0.9, 0.5),
+    ),
+    (
+        "2.1.2",
+        "Tuân thủ quy trình xây dựng văn bản QPPL",
+        "Compliance with the drafting procedure",
+        1.5,
+        0,
+        (0.3, 0.9, 0.5),
+    ),
+    (
+        "2.2",
+        "Theo dõi tình hình thi hành pháp luật",
+        "Monitoring of law enforcement",
+        2,
+        0,
+        (0.1, 0.6, 0.2),
+    ),
+    (
+        "2.3.1",
+        "Tự kiểm tra văn bản QPPL",
+        "Self-checking of legal documents",
+        1,
+        0,
+        (0.2, 0.9, 0.3),
+    ),
+    (
+        "2.3.2",
+        "Rà soát, hệ thống hóa văn bản QPPL",
+        "Review and systematisation of legal documents",
+        1,
+        0,
+        (0.05, 0.7, 0.2),
+    ),
+    (
+        "2.3.3",
+        "Xử lý văn bản sau kiểm tra, rà soát",
+        "Handling of documents found defective",
+        1,
+        0,
+        (0.4, 0.9, 0.4),
+    ),
     # area 3: 14 points
-    ("3.1.1", "Ban hành kế hoạch rà soát, đánh giá TTHC", "Issue of the procedure review plan",
-     0.5, 0, (0.05, 0.35, 0.05)),
-    ("3.1.2", "Mức độ thực hiện kế hoạch rà soát", "Implementation of the review plan",
-     0.75, 0, (0.05, 0.35, 0.05)),
-    ("3.1.3", "Xử lý các vấn đề phát hiện qua rà soát", "Follow-up of review findings",
-     0.75, 0, (0.15, 0.5, 0.1)),
-    ("3.2", "Công khai thủ tục hành chính", "Publicity of administrative procedures",
-     2, 0, (0.05, 0, 0)),
-    ("3.3.1", "Tiếp nhận hồ sơ tại Bộ phận Một cửa", "Receiving files at the one-stop shop",
-     1, 0, (0.1, 0, 0)),
-    ("3.3.2", "Tỷ lệ hồ sơ giải quyết đúng hạn", "Share of files settled on time",
-     2, 0, (0.1, 0, 0)),
-    ("3.3.3", "Thực hiện xin lỗi khi giải quyết hồ sơ trễ hạn", "Apologies for late settlement",
-     1, 0, (0.5, 0.5, 0.3)),
-    ("3.4.1", "Tỷ lệ số hóa hồ sơ TTHC", "Share of procedure files digitised",
-     1.5, 0, (0.1, 0.05, 0.1)),
-    ("3.4.2", "Tỷ lệ số hóa kết quả giải quyết TTHC", "Share of procedure results digitised",
-     1.5, 0, (0.1, 0.05, 0.1)),
-    ("3.5.1", "Công khai địa chỉ tiếp nhận phản ánh, kiến nghị", "Publicity of the feedback address",
-     0.5, 0, (0, 0, 0)),
-    ("3.5.2", "Xử lý phản ánh, kiến nghị đúng thời hạn", "Feedback handled on time",
-     1.5, 0, (0.3, 0.5, 0.2)),
-    ("3.5.3", "Công khai kết quả xử lý phản ánh, kiến nghị", "Publicity of feedback handling results",
-     1, 0, (0.3, 0.5, 0.2)),
+    (
+        "3.1.1",
+        "Ban hành kế hoạch rà soát, đánh giá TTHC",
+        "Issue of the procedure review plan",
+        0.5,
+        0,
+        (0.05, 0.35, 0.05),
+    ),
+    (
+        "3.1.2",
+        "Mức độ thực hiện kế hoạch rà soát",
+        "Implementation of the review plan",
+        0.75,
+        0,
+        (0.05, 0.35, 0.05),
+    ),
+    (
+        "3.1.3",
+        "Xử lý các vấn đề phát hiện qua rà soát",
+        "Follow-up of review findings",
+        0.75,
+        0,
+        (0.15, 0.5, 0.1),
+    ),
+    (
+        "3.2",
+        "Công khai thủ tục hành chính",
+        "Publicity of administrative procedures",
+        2,
+        0,
+        (0.05, 0, 0),
+    ),
+    (
+        "3.3.1",
+        "Tiếp nhận hồ sơ tại Bộ phận Một cửa",
+        "Receiving files at the one-stop shop",
+        1,
+        0,
+        (0.1, 0, 0),
+    ),
+    (
+        "3.3.2",
+        "Tỷ lệ hồ sơ giải quyết đúng hạn",
+        "Share of files settled on time",
+        2,
+        0,
+        (0.1, 0, 0),
+    ),
+    (
+        "3.3.3",
+        "Thực hiện xin lỗi khi giải quyết hồ sơ trễ hạn",
+        "Apologies for late settlement",
+        1,
+        0,
+        (0.5, 0.5, 0.3),
+    ),
+    (
+        "3.4.1",
+        "Tỷ lệ số hóa hồ sơ TTHC",
+        "Share of procedure files digitised",
+        1.5,
+        0,
+        (0.1, 0.05, 0.1),
+    ),
+    (
+        "3.4.2",
+        "Tỷ lệ số hóa kết quả giải quyết TTHC",
+        "Share of procedure results digitised",
+        1.5,
+        0,
+        (0.1, 0.05, 0.1),
+    ),
+    (
+        "3.5.1",
+        "Công khai địa chỉ tiếp nhận phản ánh, kiến nghị",
+        "Publicity of the feedback address",
+        0.5,
+        0,
+        (0, 0, 0),
+    ),
+    (
+        "3.5.2",
+        "Xử lý phản ánh, kiến nghị đúng thời hạn",
+        "Feedback handled on time",
+        1.5,
+        0,
+        (0.3, 0.5, 0.2),
+    ),
+    (
+        "3.5.3",
+        "Công khai kết quả xử lý phản ánh, kiến nghị",
+        "Publicity of feedback handling results",
+        1,
+        0,
+        (0.3, 0.5, 0.2),
+    ),
     # area 4: 9 points
-    ("4.1.1", "Rà soát chức năng, nhiệm vụ, cơ cấu tổ chức", "Review of functions and structure",
-     1, 0, (0.1, 0.75, 0.2)),
-    ("4.1.2", "Sắp xếp, kiện toàn tổ chức bộ máy", "Reorganisation of the apparatus",
-     1, 0, (0.3, 0.8, 0.3)),
-    ("4.1.3", "Thực hiện quy định về số lượng cấp phó", "Rules on the number of deputies",
-     1, 0, (0.05, 0.7, 0.15)),
-    ("4.2", "Quản lý, sử dụng biên chế được giao", "Management of assigned staffing",
-     3, 0, (0, 0.5, 0.2)),
-    ("4.3.1", "Thực hiện các nhiệm vụ được phân cấp", "Implementation of decentralised tasks",
-     1.5, 0, (0.2, 0.7, 0.2)),
-    ("4.3.2", "Kiểm tra việc thực hiện nhiệm vụ được phân cấp", "Checks on decentralised tasks",
-     1.5, 0, (0.3, 0.8, 0.25)),
+    (
+        "4.1.1",
+        "Rà soát chức năng, nhiệm vụ, cơ cấu tổ chức",
+        "Review of functions and structure",
+        1,
+        0,
+        (0.1, 0.75, 0.2),
+    ),
+    (
+        "4.1.2",
+        "Sắp xếp, kiện toàn tổ chức bộ máy",
+        "Reorganisation of the apparatus",
+        1,
+        0,
+        (0.3, 0.8, 0.3),
+    ),
+    (
+        "4.1.3",
+        "Thực hiện quy định về số lượng cấp phó",
+        "Rules on the number of deputies",
+        1,
+        0,
+        (0.05, 0.7, 0.15),
+    ),
+    (
+        "4.2",
+        "Quản lý, sử dụng biên chế được giao",
+        "Management of assigned staffing",
+        3,
+        0,
+        (0, 0.5, 0.2),
+    ),
+    (
+        "4.3.1",
+        "Thực hiện các nhiệm vụ được phân cấp",
+        "Implementation of decentralised tasks",
+        1.5,
+        0,
+        (0.2, 0.7, 0.2),
+    ),
+    (
+        "4.3.2",
+        "Kiểm tra việc thực hiện nhiệm vụ được phân cấp",
+        "Checks on decentralised tasks",
+        1.5,
+        0,
+        (0.3, 0.8, 0.25),
+    ),
     # area 5: 13 points
-    ("5.1.1", "Xây dựng, điều chỉnh đề án vị trí việc làm", "Job-position scheme",
-     1, 0, (0.1, 0.6, 0.15)),
-    ("5.1.2", "Bố trí CBCCVC theo vị trí việc làm", "Staff assigned by job position",
-     1.5, 0, (0, 0.2, 0.05)),
-    ("5.2", "Thực hiện quy định về tuyển dụng CCVC", "Recruitment of civil servants",
-     2, 0, (0.3, 0.7, 0.3)),
-    ("5.3", "Đánh giá, xếp loại CBCCVC", "Performance evaluation of civil servants",
-     2, 0, (0, 0, 0)),
-    ("5.4.1", "Ban hành kế hoạch đào tạo, bồi dưỡng", "Issue of the training plan",
-     0.5, 0, (0, 0.4, 0.05)),
-    ("5.4.2", "Mức độ thực hiện kế hoạch đào tạo, bồi dưỡng", "Implementation of the training plan",
-     1, 0, (0, 0.4, 0.05)),
-    ("5.4.3", "Tỷ lệ CBCCVC được bồi dưỡng kiến thức, kỹ năng", "Share of staff trained",
-     1, 0, (0, 0, 0)),
-    ("5.5.1", "Thực hiện quy định về đạo đức công vụ", "Civil-service ethics",
-     1, 0, (0, 0, 0)),
-    ("5.5.2", "Không có CBCCVC vi phạm bị xử lý kỷ luật", "No staff disciplined for violations",
-     1.5, 0, (0, 0, 0)),
-    ("5.6", "Thực hiện chế độ, chính sách đối với CBCCVC", "Staff entitlements and policies",
-     1.5, 0, (0.05, 0.2, 0.05)),
+    (
+        "5.1.1",
+        "Xây dựng, điều chỉnh đề án vị trí việc làm",
+        "Job-position scheme",
+        1,
+        0,
+        (0.1, 0.6, 0.15),
+    ),
+    (
+        "5.1.2",
+        "Bố trí CBCCVC theo vị trí việc làm",
+        "Staff assigned by job position",
+        1.5,
+        0,
+        (0, 0.2, 0.05),
+    ),
+    (
+        "5.2",
+        "Thực hiện quy định về tuyển dụng CCVC",
+        "Recruitment of civil servants",
+        2,
+        0,
+        (0.3, 0.7, 0.3),
+    ),
+    (
+        "5.3",
+        "Đánh giá, xếp loại CBCCVC",
+        "Performance evaluation of civil servants",
+        2,
+        0,
+        (0, 0, 0),
+    ),
+    (
+        "5.4.1",
+        "Ban hành kế hoạch đào tạo, bồi dưỡng",
+        "Issue of the training plan",
+        0.5,
+        0,
+        (0, 0.4, 0.05),
+    ),
+    (
+        "5.4.2",
+        "Mức độ thực hiện kế hoạch đào tạo, bồi dưỡng",
+        "Implementation of the training plan",
+        1,
+        0,
+        (0, 0.4, 0.05),
+    ),
+    (
+        "5.4.3",
+        "Tỷ lệ CBCCVC được bồi dưỡng kiến thức, kỹ năng",
+        "Share of staff trained",
+        1,
+        0,
+        (0, 0, 0),
+    ),
+    ("5.5.1", "Thực hiện quy định về đạo đức công vụ", "Civil-service ethics", 1, 0, (0, 0, 0)),
+    (
+        "5.5.2",
+        "Không có CBCCVC vi phạm bị xử lý kỷ luật",
+        "No staff disciplined for violations",
+        1.5,
+        0,
+        (0, 0, 0),
+    ),
+    (
+        "5.6",
+        "Thực hiện chế độ, chính sách đối với CBCCVC",
+        "Staff entitlements and policies",
+        1.5,
+        0,
+        (0.05, 0.2, 0.05),
+    ),
     # area 6: 10 points
-    ("6.1.1", "Thực hiện quy định về lập, giao dự toán", "Budget preparation and allocation",
-     1, 0, (0, 0, 0)),
-    ("6.1.2", "Tỷ lệ giải ngân vốn đầu tư công", "Disbursement of public investment",
-     1.5, 0, (0.4, 0.4, 0.4)),
+    (
+        "6.1.1",
+        "Thực hiện quy định về lập, giao dự toán",
+        "Budget preparation and allocation",
+        1,
+        0,
+        (0, 0, 0),
+    ),
+    (
+        "6.1.2",
+        "Tỷ lệ giải ngân vốn đầu tư công",
+        "Disbursement of public investment",
+        1.5,
+        0,
+        (0.4, 0.4, 0.4),
+    ),
     ("6.1.3", "Công khai ngân sách", "Budget transparency", 1.5, 0, (0, 0, 0)),
     ("6.2.1", "Ban hành quy chế chi tiêu nội bộ", "Internal spending rules", 1, 0, (0, 0, 0)),
-    ("6.2.2", "Thực hiện cơ chế tự chủ của đơn vị sự nghiệp công lập",
-     "Autonomy of public service units", 2, 0, (0.25, 0.85, 0.3)),
-    ("6.3.1", "Ban hành quy chế quản lý, sử dụng tài sản công", "Rules on public assets",
-     1.5, 0, (0, 0.3, 0.05)),
-    ("6.3.2", "Thực hiện kiến nghị của thanh tra, kiểm toán", "Follow-up of inspection and audit findings",
-     1.5, 0, (0.4, 0.6, 0.3)),
+    (
+        "6.2.2",
+        "Thực hiện cơ chế tự chủ của đơn vị sự nghiệp công lập",
+        "Autonomy of public service units",
+        2,
+        0,
+        (0.25, 0.85, 0.3),
+    ),
+    (
+        "6.3.1",
+        "Ban hành quy chế quản lý, sử dụng tài sản công",
+        "Rules on public assets",
+        1.5,
+        0,
+        (0, 0.3, 0.05),
+    ),
+    (
+        "6.3.2",
+        "Thực hiện kiến nghị của thanh tra, kiểm toán",
+        "Follow-up of inspection and audit findings",
+        1.5,
+        0,
+        (0.4, 0.6, 0.3),
+    ),
     # area 7: 20 points
-    ("7.1.1", "Ban hành kế hoạch ứng dụng CNTT, chuyển đổi số", "Issue of the IT and digital plan",
-     1, 0, (0, 0.3, 0.05)),
-    ("7.1.2", "Tỷ lệ văn bản trao đổi dưới dạng điện tử", "Share of documents exchanged electronically",
-     2, 0, (0, 0, 0)),
+    (
+        "7.1.1",
+        "Ban hành kế hoạch ứng dụng CNTT, chuyển đổi số",
+        "Issue of the IT and digital plan",
+        1,
+        0,
+        (0, 0.3, 0.05),
+    ),
+    (
+        "7.1.2",
+        "Tỷ lệ văn bản trao đổi dưới dạng điện tử",
+        "Share of documents exchanged electronically",
+        2,
+        0,
+        (0, 0, 0),
+    ),
     ("7.1.3", "Sử dụng chữ ký số", "Use of digital signatures", 2, 0, (0, 0, 0)),
-    ("7.2.1", "Tỷ lệ TTHC cung cấp dịch vụ công trực tuyến toàn trình",
-     "Share of procedures fully online", 2, 0, (0.15, 0.1, 0.1)),
-    ("7.2.2", "Tỷ lệ hồ sơ TTHC xử lý trực tuyến", "Share of files processed online",
-     2, 0, (0.15, 0.1, 0.1)),
-    ("7.2.3", "Tỷ lệ thanh toán trực tuyến", "Share of online payments",
-     2, 0, (0.25, 0.2, 0.15)),
-    ("7.3", "Áp dụng hệ thống quản lý chất lượng TCVN ISO 9001", "ISO 9001 quality management",
-     2.5, 0, (0.05, 0.5, 0.1)),
-    ("7.4", "Kết nối, chia sẻ cơ sở dữ liệu", "Data connection and sharing",
-     3, 0, (0.1, 0.7, 0.2)),
-    ("7.5", "Duy trì cổng/trang thông tin điện tử", "Maintaining the web portal",
-     2, 0, (0, 0.5, 0.05)),
+    (
+        "7.2.1",
+        "Tỷ lệ TTHC cung cấp dịch vụ công trực tuyến toàn trình",
+        "Share of procedures fully online",
+        2,
+        0,
+        (0.15, 0.1, 0.1),
+    ),
+    (
+        "7.2.2",
+        "Tỷ lệ hồ sơ TTHC xử lý trực tuyến",
+        "Share of files processed online",
+        2,
+        0,
+        (0.15, 0.1, 0.1),
+    ),
+    ("7.2.3", "Tỷ lệ thanh toán trực tuyến", "Share of online payments", 2, 0, (0.25, 0.2, 0.15)),
+    (
+        "7.3",
+        "Áp dụng hệ thống quản lý chất lượng TCVN ISO 9001",
+        "ISO 9001 quality management",
+        2.5,
+        0,
+        (0.05, 0.5, 0.1),
+    ),
+    ("7.4", "Kết nối, chia sẻ cơ sở dữ liệu", "Data connection and sharing", 3, 0, (0.1, 0.7, 0.2)),
+    (
+        "7.5",
+        "Duy trì cổng/trang thông tin điện tử",
+        "Maintaining the web portal",
+        2,
+        0,
+        (0, 0.5, 0.05),
+    ),
     ("7.6", "Bảo đảm an toàn thông tin mạng", "Cybersecurity", 1.5, 0, (0, 0.2, 0)),
     # area 8: 16 points, survey only (SIPAS-like); central branches are never surveyed
-    ("8.1", "Sự hài lòng về tiếp cận dịch vụ", "Satisfaction with access to services",
-     0, 3, (0, 0, 1)),
-    ("8.2", "Sự hài lòng về thủ tục hành chính", "Satisfaction with administrative procedures",
-     0, 3, (0, 0, 1)),
-    ("8.3", "Sự hài lòng về công chức giải quyết công việc", "Satisfaction with civil servants",
-     0, 3.5, (0, 0, 1)),
-    ("8.4", "Sự hài lòng về kết quả giải quyết công việc", "Satisfaction with results",
-     0, 3.5, (0, 0, 1)),
-    ("8.5", "Sự hài lòng về tiếp nhận, xử lý góp ý, phản ánh",
-     "Satisfaction with the handling of feedback", 0, 3, (0, 0, 1)),
+    (
+        "8.1",
+        "Sự hài lòng về tiếp cận dịch vụ",
+        "Satisfaction with access to services",
+        0,
+        3,
+        (0, 0, 1),
+    ),
+    (
+        "8.2",
+        "Sự hài lòng về thủ tục hành chính",
+        "Satisfaction with administrative procedures",
+        0,
+        3,
+        (0, 0, 1),
+    ),
+    (
+        "8.3",
+        "Sự hài lòng về công chức giải quyết công việc",
+        "Satisfaction with civil servants",
+        0,
+        3.5,
+        (0, 0, 1),
+    ),
+    (
+        "8.4",
+        "Sự hài lòng về kết quả giải quyết công việc",
+        "Satisfaction with results",
+        0,
+        3.5,
+        (0, 0, 1),
+    ),
+    (
+        "8.5",
+        "Sự hài lòng về tiếp nhận, xử lý góp ý, phản ánh",
+        "Satisfaction with the handling of feedback",
+        0,
+        3,
+        (0, 0, 1),
+    ),
 ]
 
 UNITS = [
@@ -282,15 +623,15 @@ GROUPS = {DEP: "Sở, ban, ngành", COM: "Cấp xã", CB: "Cơ quan ngành dọc
 KIND_INDEX = {DEP: 0, COM: 1, CB: 2}
 
 # Model parameters (see the module docstring).
-KPS_PERSISTENCE = 0.75     # chance that a leaf's KPS status this year is the unit's usual one
-LOSS_INTERCEPT = -6.2      # logit of P(lose points on a leaf) when no leaf applies ...
-LOSS_SLOPE = 6.0           # ... plus this times the share of leaves that apply (the max-points bias)
-LOSS_SKILL = 0.3           # higher skill, fewer losses
-SURVEY_MEAN = 0.99         # mean satisfaction share when no leaf applies ...
-SURVEY_SLOPE = 0.13        # ... minus this times the share of leaves that apply
-SURVEY_SKILL = 0.03        # higher skill, more satisfied users
-LOSS_TREND = 0.15          # province-wide improvement per year
-SKILL_DRIFT = 0.45         # year-to-year change of a unit's skill (s.d.)
+KPS_PERSISTENCE = 0.75  # chance that a leaf's KPS status this year is the unit's usual one
+LOSS_INTERCEPT = -6.2  # logit of P(lose points on a leaf) when no leaf applies ...
+LOSS_SLOPE = 6.0  # ... plus this times the share of leaves that apply (the max-points bias)
+LOSS_SKILL = 0.3  # higher skill, fewer losses
+SURVEY_MEAN = 0.99  # mean satisfaction share when no leaf applies ...
+SURVEY_SLOPE = 0.13  # ... minus this times the share of leaves that apply
+SURVEY_SKILL = 0.03  # higher skill, more satisfied users
+LOSS_TREND = 0.15  # province-wide improvement per year
+SKILL_DRIFT = 0.45  # year-to-year change of a unit's skill (s.d.)
 # Units whose KPS propensity is fixed instead of random: the tax department is scored on every
 # appraisal criterion, so it shows the plain "no survey" case (maximum exactly 84).
 KPS_MULT_FIXED = {"cuc-thue-tinh": 0.0}
@@ -323,6 +664,7 @@ def nfc(text: str) -> str:
 # Framework
 # ---------------------------------------------------------------------------------------------
 
+
 def framework_rows() -> list[dict]:
     """Every node, in code order, with max_points of inner nodes = sum of their children."""
     leaves = {c: (vi, en, q(a), q(s)) for c, vi, en, a, s, _p in LEAVES}
@@ -337,20 +679,36 @@ def framework_rows() -> list[dict]:
     for code in codes:
         if code in leaves:
             vi, en, a, s = leaves[code]
-            rows.append({"code": code, "name_vi": nfc(vi), "name_en": en,
-                         "max_points": fmt_quarters(a + s), "max_appraisal": fmt_quarters(a),
-                         "max_survey": fmt_quarters(s)})
+            rows.append(
+                {
+                    "code": code,
+                    "name_vi": nfc(vi),
+                    "name_en": en,
+                    "max_points": fmt_quarters(a + s),
+                    "max_appraisal": fmt_quarters(a),
+                    "max_survey": fmt_quarters(s),
+                }
+            )
         else:
             vi, en = inner[code]
             total = sum(a + s for c, (_v, _e, a, s) in leaves.items() if c.startswith(code + "."))
-            rows.append({"code": code, "name_vi": nfc(vi), "name_en": en,
-                         "max_points": fmt_quarters(total), "max_appraisal": "", "max_survey": ""})
+            rows.append(
+                {
+                    "code": code,
+                    "name_vi": nfc(vi),
+                    "name_en": en,
+                    "max_points": fmt_quarters(total),
+                    "max_appraisal": "",
+                    "max_survey": "",
+                }
+            )
     return rows
 
 
 # ---------------------------------------------------------------------------------------------
 # Scores
 # ---------------------------------------------------------------------------------------------
+
 
 def simulate(seed: int) -> dict[int, list[dict]]:
     """Per year, one record per unit × leaf: quarters (appraisal) / hundredths (survey) or 'KPS'.
@@ -385,26 +743,38 @@ def simulate(seed: int) -> dict[int, list[dict]]:
                     kps[code] = p >= 1
                     continue
                 p = min(0.97, p * kps_mult[unit_id])
-                draw = usual_kps[unit_id, code] if r_kps.random() < KPS_PERSISTENCE else r_kps.random()
+                draw = (
+                    usual_kps[unit_id, code] if r_kps.random() < KPS_PERSISTENCE else r_kps.random()
+                )
                 kps[code] = draw < p
             # the max-points bias: the more leaves apply, the more chances to lose points
             share = sum(1 for leaf in LEAVES if not kps[leaf[0]]) / len(LEAVES)
             # 2. scores
             for code, _vi, _en, a, s, _p in LEAVES:
-                row = {"unit_id": unit_id, "criterion": code,
-                       "self": None, "appraised": None, "survey": None}
+                row = {
+                    "unit_id": unit_id,
+                    "criterion": code,
+                    "self": None,
+                    "appraised": None,
+                    "survey": None,
+                }
                 if a > 0:
                     if kps[code]:
                         row["self"] = row["appraised"] = "KPS"
                     else:
                         row["self"], row["appraised"] = appraisal_scores(
-                            r_score, q(a), share, skill[unit_id], difficulty[code], year)
+                            r_score, q(a), share, skill[unit_id], difficulty[code], year
+                        )
                 if s > 0:
                     if kps[code]:
                         row["survey"] = "KPS"
                     else:
-                        mean = (SURVEY_MEAN - SURVEY_SLOPE * share + SURVEY_SKILL * skill[unit_id]
-                                + 0.01 * (year - YEARS[0]))
+                        mean = (
+                            SURVEY_MEAN
+                            - SURVEY_SLOPE * share
+                            + SURVEY_SKILL * skill[unit_id]
+                            + 0.01 * (year - YEARS[0])
+                        )
                         frac = min(1.0, max(0.45, r_score.gauss(mean, 0.05)))
                         row["survey"] = min(round(s * 100 * frac), round(s * 100))
                 rows.append(row)
@@ -412,24 +782,30 @@ def simulate(seed: int) -> dict[int, list[dict]]:
     return out
 
 
-def appraisal_scores(rng: random.Random, mx: int, share: float, skill: float,
-                     difficulty: float, year: int) -> tuple[int, int]:
+def appraisal_scores(
+    rng: random.Random, mx: int, share: float, skill: float, difficulty: float, year: int
+) -> tuple[int, int]:
     """(self, appraised) in quarters for one applicable leaf of maximum ``mx`` quarters."""
-    logit = (LOSS_INTERCEPT + LOSS_SLOPE * share - LOSS_SKILL * skill
-             - LOSS_TREND * (year - YEARS[0]) + difficulty)
+    logit = (
+        LOSS_INTERCEPT
+        + LOSS_SLOPE * share
+        - LOSS_SKILL * skill
+        - LOSS_TREND * (year - YEARS[0])
+        + difficulty
+    )
     p_loss = 1 / (1 + math.exp(-logit))
     if rng.random() < p_loss:
         appraised = min(mx - 1, int(mx * rng.uniform(0, 0.9)))
         roll = rng.random()
         if roll < 0.7:
-            self_ = mx                                  # claimed everything, deducted on appraisal
+            self_ = mx  # claimed everything, deducted on appraisal
         elif roll < 0.9:
-            self_ = rng.randint(appraised, mx)           # claimed part of the lost points
+            self_ = rng.randint(appraised, mx)  # claimed part of the lost points
         else:
-            self_ = appraised                            # reported the loss honestly
+            self_ = appraised  # reported the loss honestly
     else:
         appraised = self_ = mx
-    if appraised > 0 and rng.random() < 0.02:            # rare: the council gives more than claimed
+    if appraised > 0 and rng.random() < 0.02:  # rare: the council gives more than claimed
         self_ = appraised - rng.randint(1, min(appraised, 2))
     return self_, appraised
 
@@ -437,6 +813,7 @@ def appraisal_scores(rng: random.Random, mx: int, share: float, skill: float,
 # ---------------------------------------------------------------------------------------------
 # Writers
 # ---------------------------------------------------------------------------------------------
+
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -455,16 +832,27 @@ def score_text(value, survey: bool, comma: bool) -> str:
 
 
 def write_scores_csv(path: Path, rows: list[dict], comma: bool) -> None:
-    write_csv(path, ["unit_id", "criterion", "self_score", "appraised_score", "survey_score"],
-              [[r["unit_id"], r["criterion"], score_text(r["self"], False, comma),
-                score_text(r["appraised"], False, comma), score_text(r["survey"], True, comma)]
-               for r in rows])
+    write_csv(
+        path,
+        ["unit_id", "criterion", "self_score", "appraised_score", "survey_score"],
+        [
+            [
+                r["unit_id"],
+                r["criterion"],
+                score_text(r["self"], False, comma),
+                score_text(r["appraised"], False, comma),
+                score_text(r["survey"], True, comma),
+            ]
+            for r in rows
+        ],
+    )
 
 
 def write_scores_xlsx(path: Path, rows: list[dict], seed: int, year: int) -> None:
     """Excel file with Vietnamese headers; some scores numbers, some text with a decimal comma."""
     from openpyxl import Workbook
     from openpyxl.writer.excel import ExcelWriter
+
     rng = random.Random(f"{seed}:xlsx")
     wb = Workbook()
     ws = wb.active
@@ -475,14 +863,21 @@ def write_scores_xlsx(path: Path, rows: list[dict], seed: int, year: int) -> Non
         if value is None or value == "KPS":
             return value
         number = value / 100 if survey else value / 4
-        if rng.random() < 0.35 and number != int(number):   # typed as text: "8,75"
+        if rng.random() < 0.35 and number != int(number):  # typed as text: "8,75"
             return score_text(value, survey, comma=True)
         return int(number) if number == int(number) else number
 
     for r in rows:
-        ws.append([r["unit_id"], r["criterion"], cell(r["self"], False),
-                   cell(r["appraised"], False), cell(r["survey"], True)])
-    for col in ("A", "B"):                                    # codes are text, never numbers
+        ws.append(
+            [
+                r["unit_id"],
+                r["criterion"],
+                cell(r["self"], False),
+                cell(r["appraised"], False),
+                cell(r["survey"], True),
+            ]
+        )
+    for col in ("A", "B"):  # codes are text, never numbers
         for c in ws[col]:
             c.number_format = "@"
     ws.column_dimensions["A"].width = 36
@@ -497,13 +892,15 @@ def write_scores_xlsx(path: Path, rows: list[dict], seed: int, year: int) -> Non
     props.modified = FIXED_TIME
     props.lastModifiedBy = "scripts/make_synthetic.py"
 
-    buffer = io.BytesIO()                     # ExcelWriter, not wb.save(): save() stamps "now"
+    buffer = io.BytesIO()  # ExcelWriter, not wb.save(): save() stamps "now"
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).write_data()
     # Rewrite the archive with fixed entry timestamps so the bytes never change.
     path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, \
-            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
@@ -515,7 +912,8 @@ def dataset_toml(seed: int, appraisal: str, survey: str, total: str) -> str:
     years = "".join(
         f'\n[years.{y}]\nframework = "internal-2022"\nscores = "scores/{y}.{ext}"\ndecimals = 2\n'
         + (f'survey_responses = "survey/{y}.csv"\n' if y == SURVEY_YEAR else "")
-        for y, ext in zip(YEARS, ("csv", "csv", "xlsx")))
+        for y, ext in zip(YEARS, ("csv", "csv", "xlsx"))
+    )
     return f"""# synthetic-province: SYNTHETIC (invented) data, generated by
 #   python scripts/make_synthetic.py --seed {seed}
 # Do not edit by hand: change the script and rerun it. No figure here is real.
@@ -546,7 +944,10 @@ SURVEY_YEAR = 2024
 QUESTIONS_PER_CRITERION = 2
 RESPONDENTS = {"leader": (2, 4), "staff": (5, 9), "citizen": (8, 14)}  # per unit, inclusive ranges
 FEW_RESPONDENTS = {  # units whose score rests on too few answers: (leaders, staff, citizens)
-    "xa-hoa-an": (1, 2, 2), "phuong-hoa-binh": (0, 3, 3), "so-khoa-hoc-va-cong-nghe": (1, 2, 3)}
+    "xa-hoa-an": (1, 2, 2),
+    "phuong-hoa-binh": (0, 3, 3),
+    "so-khoa-hoc-va-cong-nghe": (1, 2, 3),
+}
 NO_LEADER = {"so-xay-dung"}  # the leaders' questionnaires were filled in by staff
 STRAIGHTLINE_P = 0.03  # chance that a respondent ticks 5 throughout ...
 STRAIGHTLINE_HEAVY = {"so-tu-phap": 0.35, "xa-vinh-thuan": 0.35}  # ... much higher here
@@ -686,35 +1087,55 @@ Files: `dataset.toml`, `units.csv`, `frameworks/internal-2022.csv`, `scores/2022
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Generate the SYNTHETIC synthetic-province dataset.")
+    parser = argparse.ArgumentParser(
+        description="Generate the SYNTHETIC synthetic-province dataset."
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"default {DEFAULT_SEED}")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help="output folder (default data/raw/synthetic-province in the repository)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help="output folder (default data/raw/synthetic-province in the repository)",
+    )
     args = parser.parse_args(argv)
     try:  # checked first, so that a missing openpyxl never leaves a half-written dataset
         import openpyxl  # noqa: F401
     except ImportError:
-        parser.exit(2, "make_synthetic.py: openpyxl is needed for scores/2024.xlsx "
-                       "(pip install openpyxl)\n")
+        parser.exit(
+            2, "make_synthetic.py: openpyxl is needed for scores/2024.xlsx (pip install openpyxl)\n"
+        )
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
 
     fw = framework_rows()
-    write_csv(out / "frameworks" / "internal-2022.csv",
-              ["code", "name_vi", "name_en", "max_points", "max_appraisal", "max_survey"],
-              [[r[k] for k in ("code", "name_vi", "name_en", "max_points", "max_appraisal",
-                               "max_survey")] for r in fw])
+    write_csv(
+        out / "frameworks" / "internal-2022.csv",
+        ["code", "name_vi", "name_en", "max_points", "max_appraisal", "max_survey"],
+        [
+            [
+                r[k]
+                for k in ("code", "name_vi", "name_en", "max_points", "max_appraisal", "max_survey")
+            ]
+            for r in fw
+        ],
+    )
     total_a = sum(q(leaf[3]) for leaf in LEAVES)
     total_s = sum(q(leaf[4]) for leaf in LEAVES)
     if total_a + total_s != 400:
         raise ValueError(f"framework sums to {(total_a + total_s) / 4}, not 100")
 
-    write_csv(out / "units.csv", ["unit_id", "unit_name", "kind", "group"],
-              [[u, nfc(name), kind, GROUPS[kind]] for u, name, kind in UNITS])
+    write_csv(
+        out / "units.csv",
+        ["unit_id", "unit_name", "kind", "group"],
+        [[u, nfc(name), kind, GROUPS[kind]] for u, name, kind in UNITS],
+    )
 
     bands = [("A", "90", ""), ("B", "80", "90"), ("C", "70", "80"), ("D", "", "70")]
-    write_csv(out / "bands.csv", ["year", "band", "lower_pct", "upper_pct"],
-              [[str(y), b, lo, hi] for y in YEARS for b, lo, hi in bands])
+    write_csv(
+        out / "bands.csv",
+        ["year", "band", "lower_pct", "upper_pct"],
+        [[str(y), b, lo, hi] for y in YEARS for b, lo, hi in bands],
+    )
 
     scores = simulate(args.seed)
     write_scores_csv(out / "scores" / "2022.csv", scores[2022], comma=False)
@@ -722,20 +1143,37 @@ def main(argv: list[str] | None = None) -> int:
     write_scores_xlsx(out / "scores" / "2024.xlsx", scores[2024], args.seed, 2024)
 
     survey = simulate_survey(args.seed, scores[SURVEY_YEAR])
-    write_csv(out / "survey" / f"{SURVEY_YEAR}.csv",
-              ["respondent_id", "unit_id", "role", "criterion", "question", "answer"], survey)
+    write_csv(
+        out / "survey" / f"{SURVEY_YEAR}.csv",
+        ["respondent_id", "unit_id", "role", "criterion", "question", "answer"],
+        survey,
+    )
     (out / "alternatives.toml").write_text(ALTERNATIVES_TOML, encoding="utf-8")
 
     (out / "dataset.toml").write_text(
-        dataset_toml(args.seed, fmt_quarters(total_a), fmt_quarters(total_s),
-                     fmt_quarters(total_a + total_s)), encoding="utf-8")
+        dataset_toml(
+            args.seed, fmt_quarters(total_a), fmt_quarters(total_s), fmt_quarters(total_a + total_s)
+        ),
+        encoding="utf-8",
+    )
     kinds = [k for _u, _n, k in UNITS]
-    (out / "README.md").write_text(README.format(
-        seed=args.seed, n_units=len(UNITS), n_dep=kinds.count(DEP), n_com=kinds.count(COM),
-        n_cb=kinds.count(CB), n_leaves=len(LEAVES), appraisal=fmt_quarters(total_a),
-        survey=fmt_quarters(total_s)), encoding="utf-8")
-    print(f"wrote {out} (seed {args.seed}): {len(UNITS)} units, {len(LEAVES)} leaves, "
-          f"years {', '.join(map(str, YEARS))}")
+    (out / "README.md").write_text(
+        README.format(
+            seed=args.seed,
+            n_units=len(UNITS),
+            n_dep=kinds.count(DEP),
+            n_com=kinds.count(COM),
+            n_cb=kinds.count(CB),
+            n_leaves=len(LEAVES),
+            appraisal=fmt_quarters(total_a),
+            survey=fmt_quarters(total_s),
+        ),
+        encoding="utf-8",
+    )
+    print(
+        f"wrote {out} (seed {args.seed}): {len(UNITS)} units, {len(LEAVES)} leaves, "
+        f"years {', '.join(map(str, YEARS))}"
+    )
     return 0
 
 

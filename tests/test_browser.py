@@ -29,9 +29,18 @@ import websocket
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--hide-scrollbars", "--remote-debugging-port=0"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--remote-debugging-port=0",
+]
 TIMEOUT = 60  # seconds to wait for one answer of the browser (a hang, not a speed check)
 
 # pages whose text must show a given string (Vietnamese diacritics, decimal comma, English run)
@@ -50,22 +59,35 @@ class Chromium:
     """A headless Chromium and one DevTools connection to it; ``tab()`` opens a page target."""
 
     def __init__(self, profile: Path):
-        self.process = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            [CHROMIUM, *FLAGS, f"--user-data-dir={profile}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for line in self.process.stderr:  # it names its websocket once it listens
             if found := re.search(r"DevTools listening on (ws://\S+)", line):
                 break
         else:
             raise RuntimeError(f"chromium exited ({self.process.wait()}) without a DevTools socket")
-        self.socket = websocket.create_connection(found.group(1), timeout=TIMEOUT,
-                                                  suppress_origin=True)
+        self.socket = websocket.create_connection(
+            found.group(1), timeout=TIMEOUT, suppress_origin=True
+        )
         self.ids = itertools.count(1)
         self.events: list[dict] = []
 
     def call(self, method: str, session: str | None = None, **params) -> dict:
         ident = next(self.ids)
-        self.socket.send(json.dumps({"id": ident, "method": method, "params": params,
-                                     **({"sessionId": session} if session else {})}))
+        self.socket.send(
+            json.dumps(
+                {
+                    "id": ident,
+                    "method": method,
+                    "params": params,
+                    **({"sessionId": session} if session else {}),
+                }
+            )
+        )
         while (message := json.loads(self.socket.recv())).get("id") != ident:
             self.events.append(message)
         if "error" in message:
@@ -77,8 +99,9 @@ class Chromium:
             if event.get("method") == method and event.get("sessionId") == session:
                 self.events.remove(event)
                 return event
-        while (event := json.loads(self.socket.recv())).get("method") != method or \
-                event.get("sessionId") != session:
+        while (event := json.loads(self.socket.recv())).get("method") != method or event.get(
+            "sessionId"
+        ) != session:
             self.events.append(event)
         return event
 
@@ -92,8 +115,14 @@ class Chromium:
         session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         for domain in ("Page", "Runtime"):
             self.call(f"{domain}.enable", session)
-        self.call("Emulation.setDeviceMetricsOverride", session, width=1280, height=1600,
-                  deviceScaleFactor=1, mobile=False)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            session,
+            width=1280,
+            height=1600,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
         return session
 
     def close(self) -> None:
@@ -111,17 +140,28 @@ def script_errors(events: list[dict]) -> list[str]:
         params = event.get("params", {})
         if event.get("method") == "Runtime.exceptionThrown":
             details = params["exceptionDetails"]
-            found.append("uncaught " + (details.get("exception", {}).get("description")
-                                        or details.get("text", "")))
-        elif event.get("method") == "Runtime.consoleAPICalled" and \
-                params.get("type") in ("error", "assert"):
-            found.append("console." + params["type"] + ": " + " ".join(
-                str(a.get("value", a.get("description", ""))) for a in params.get("args", [])))
+            found.append(
+                "uncaught "
+                + (details.get("exception", {}).get("description") or details.get("text", ""))
+            )
+        elif event.get("method") == "Runtime.consoleAPICalled" and params.get("type") in (
+            "error",
+            "assert",
+        ):
+            found.append(
+                "console."
+                + params["type"]
+                + ": "
+                + " ".join(
+                    str(a.get("value", a.get("description", ""))) for a in params.get("args", [])
+                )
+            )
     return found
 
 
-def open_pages(pages: list[Path], profile: Path,
-               read: frozenset[Path] = frozenset()) -> list[tuple[str, bytes, list[str]]]:
+def open_pages(
+    pages: list[Path], profile: Path, read: frozenset[Path] = frozenset()
+) -> list[tuple[str, bytes, list[str]]]:
     """Each page's text as shown (only for the pages in ``read``; reading a page costs as much as
     opening it), screenshot (PNG) and script errors, in the order of ``pages``."""
     browser = Chromium(profile)
@@ -133,10 +173,19 @@ def open_pages(pages: list[Path], profile: Path,
             browser.call("Page.navigate", tab, url=page.as_uri())
             browser.wait_for("Page.loadEventFired", tab)
             shot = browser.call("Page.captureScreenshot", tab, format="png")
-            text = browser.call("Runtime.evaluate", tab, returnByValue=True,
-                                expression="document.body.innerText")["result"]["value"] \
-                if page in read else ""
-            seen.append((text, base64.b64decode(shot["data"]), script_errors(browser.take_events(tab))))
+            text = (
+                browser.call(
+                    "Runtime.evaluate",
+                    tab,
+                    returnByValue=True,
+                    expression="document.body.innerText",
+                )["result"]["value"]
+                if page in read
+                else ""
+            )
+            seen.append(
+                (text, base64.b64decode(shot["data"]), script_errors(browser.take_events(tab)))
+            )
     finally:
         browser.close()
     return seen
@@ -144,9 +193,12 @@ def open_pages(pages: list[Path], profile: Path,
 
 def report_pages(reports: Path) -> list[Path]:
     """Every HTML report under ``reports/`` except Data Docs and staging leftovers."""
-    return sorted(p for p in reports.rglob("*.html")
-                  if "data_docs" not in p.relative_to(reports).parts
-                  and not any(part.startswith(".") for part in p.relative_to(reports).parts))
+    return sorted(
+        p
+        for p in reports.rglob("*.html")
+        if "data_docs" not in p.relative_to(reports).parts
+        and not any(part.startswith(".") for part in p.relative_to(reports).parts)
+    )
 
 
 @pytest.fixture
@@ -187,6 +239,8 @@ def test_the_check_sees_a_script_error(chromium, tmp_path):
     bad.write_text('<p>x</p><script>console.error("typo in a chart"); null.f()</script>')
     good = tmp_path / "good.html"
     good.write_text("<p>Xếp hạng</p>", encoding="utf-8")
-    (_, _, errors), (text, png, after) = open_pages([bad, good], tmp_path / "profile", frozenset({good}))
+    (_, _, errors), (text, png, after) = open_pages(
+        [bad, good], tmp_path / "profile", frozenset({good})
+    )
     assert len(errors) == 2 and "typo in a chart" in errors[0] and "uncaught TypeError" in errors[1]
     assert after == [] and text == "Xếp hạng" and png.startswith(b"\x89PNG")

@@ -12,10 +12,13 @@ from parlib.publish import markup
 from parlib.run import runner
 
 
-@pytest.mark.parametrize("old, name, new", [
-    ("report", "esc", markup.esc),
-    ("runner", "run", runner.run),
-])
+@pytest.mark.parametrize(
+    "old, name, new",
+    [
+        ("report", "esc", markup.esc),
+        ("runner", "run", runner.run),
+    ],
+)
 def test_old_names_import_with_a_warning(old, name, new):
     module = importlib.import_module(f"parlib.{old}")
     with pytest.warns(DeprecationWarning, match=f"parlib.{old} moved"):

@@ -12,17 +12,41 @@ from parlib.fairness import deductions
 def tiny():
     """a: 1.1 (4) self 4 → 3; 1.2 (6) 6 → 6; 2.1 (10) 8 → 5; survey 3.1 (5) 5.
     b: 1.1 (4) self 2 → 3 (raised); 1.2 did not arise; 2.1 (10) 10 → 7; survey 3.1 (5) 5."""
-    rows = [("a", "1.1", "appraisal", 4, True, 4, 3), ("a", "1.2", "appraisal", 6, True, 6, 6),
-            ("a", "2.1", "appraisal", 10, True, 8, 5), ("a", "3.1", "survey", 5, True, None, 5),
-            ("b", "1.1", "appraisal", 4, True, 2, 3), ("b", "1.2", "appraisal", 6, False, None, None),
-            ("b", "2.1", "appraisal", 10, True, 10, 7), ("b", "3.1", "survey", 5, True, None, 5)]
-    points = pd.DataFrame(rows, columns=["unit_id", "criterion", "component", "max_points",
-                                         "applicable", "self_points", "points"])
+    rows = [
+        ("a", "1.1", "appraisal", 4, True, 4, 3),
+        ("a", "1.2", "appraisal", 6, True, 6, 6),
+        ("a", "2.1", "appraisal", 10, True, 8, 5),
+        ("a", "3.1", "survey", 5, True, None, 5),
+        ("b", "1.1", "appraisal", 4, True, 2, 3),
+        ("b", "1.2", "appraisal", 6, False, None, None),
+        ("b", "2.1", "appraisal", 10, True, 10, 7),
+        ("b", "3.1", "survey", 5, True, None, 5),
+    ]
+    points = pd.DataFrame(
+        rows,
+        columns=[
+            "unit_id",
+            "criterion",
+            "component",
+            "max_points",
+            "applicable",
+            "self_points",
+            "points",
+        ],
+    )
     points["area"] = points["criterion"].str[0]
     # official: a = (3+6+5+5)/25 = 76.00 (rank 2); b = (3+7+5)/19 = 78.95 (rank 1)
-    unit_index = pd.DataFrame({"unit_id": ["b", "a"], "unit_name": ["B", "A"], "kind": "department",
-                               "index_pct": [78.95, 76.00], "rank": pd.array([1, 2], dtype="Int64"),
-                               "survey_points": [5.0, 5.0], "max_points": [19.0, 25.0]})
+    unit_index = pd.DataFrame(
+        {
+            "unit_id": ["b", "a"],
+            "unit_name": ["B", "A"],
+            "kind": "department",
+            "index_pct": [78.95, 76.00],
+            "rank": pd.array([1, 2], dtype="Int64"),
+            "survey_points": [5.0, 5.0],
+            "max_points": [19.0, 25.0],
+        }
+    )
     return points, unit_index
 
 
@@ -30,8 +54,9 @@ def test_by_unit_by_hand():
     points, unit_index = tiny()
     out = deductions.by_unit(points, unit_index).set_index("unit_id")
     # a: self 4+6+8 = 18, appraised 3+6+5 = 14, maximum 20: 4 deducted = 20 % over-claim
-    assert out.loc["a", ["self_points", "appraised_points", "max_appraisal", "points_deducted"]]\
-        .tolist() == [18, 14, 20, 4]
+    assert out.loc[
+        "a", ["self_points", "appraised_points", "max_appraisal", "points_deducted"]
+    ].tolist() == [18, 14, 20, 4]
     assert out.loc["a", "overclaim_pct"] == pytest.approx(20.00)
     assert (out.loc["a", "n_deducted"], out.loc["a", "n_raised"]) == (2, 0)
     # b: self 2+10 = 12, appraised 3+7 = 10, maximum 14: 2 deducted = 14.29 %; 1.1 was raised
@@ -46,8 +71,11 @@ def test_by_unit_by_hand():
 
 def test_by_criterion_is_the_list_units_act_on():
     points, _ = tiny()
-    out = deductions.by_criterion(points, pd.DataFrame({"code": ["2.1"], "name_vi": ["Hai một"],
-                                                        "name_en": ["Two one"]}), "en")
+    out = deductions.by_criterion(
+        points,
+        pd.DataFrame({"code": ["2.1"], "name_vi": ["Hai một"], "name_en": ["Two one"]}),
+        "en",
+    )
     # 2.1 lost points in both units (3 + 3); 1.1 in one (a: 1; b was raised: -1, total 0)
     assert list(out["criterion"]) == ["2.1", "1.1", "1.2"]
     row = out.set_index("criterion").loc["2.1"]
@@ -63,7 +91,8 @@ def test_by_area_and_detail():
     assert area.to_dict() == {("a", "1"): 1, ("a", "2"): 3, ("b", "1"): -1, ("b", "2"): 3}
     detail = deductions.detail(points)
     assert len(detail) == 4 and set(detail["points_deducted"]) == {1, 3, -1}
-    grid = deductions.area_matrix(deductions.by_unit_area(points),
-                                  unit_index.set_index("unit_id")["unit_name"])
+    grid = deductions.area_matrix(
+        deductions.by_unit_area(points), unit_index.set_index("unit_id")["unit_name"]
+    )
     assert list(grid.index) == ["b", "a"] and grid.loc["a", "2"] == 3
     assert not np.isnan(grid.to_numpy()).any()

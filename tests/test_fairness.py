@@ -14,9 +14,16 @@ from parlib.fairness import bias as fairness
 
 def units(maxima, indexes, kinds=None, groups=None):
     n = len(maxima)
-    df = pd.DataFrame({"unit_id": [f"u{i}" for i in range(n)], "unit_name": [f"U{i}" for i in range(n)],
-                       "kind": kinds or ["department"] * n, "group": groups or [""] * n,
-                       "max_points": maxima, "index_pct": indexes})
+    df = pd.DataFrame(
+        {
+            "unit_id": [f"u{i}" for i in range(n)],
+            "unit_name": [f"U{i}" for i in range(n)],
+            "kind": kinds or ["department"] * n,
+            "group": groups or [""] * n,
+            "max_points": maxima,
+            "index_pct": indexes,
+        }
+    )
     df["rank"] = df["index_pct"].rank(ascending=False, method="min").astype("Int64")
     df["rank_of"] = n
     return df
@@ -61,6 +68,7 @@ def test_group_ranks_and_moves():
 
 # --- confidence interval of rho ------------------------------------------------------------------
 
+
 def test_spearman_ci_by_hand():
     # rho = -0.5, n = 7, 95 %: z = atanh(-0.5) = ½·ln(1/3) = -0.549306
     # se = √((1 + 0.25/2) / (7 - 3)) = √0.28125 = 0.530330; z ± 1.959964·se = z ± 1.039428
@@ -86,6 +94,7 @@ def test_max_bias_reports_the_interval():
 
 # --- comparable groups: summary ------------------------------------------------------------------
 
+
 def test_group_summary_by_hand():
     df = units([60, 61, 100, 100, 99], [98, 97, 90, 85, 80])
     summary = fairness.group_summary(fairness.group_ranks(df, 5)).set_index("max_group")
@@ -101,23 +110,34 @@ def test_group_summary_by_hand():
 
 # --- like-for-like index -------------------------------------------------------------------------
 
+
 def lfl_points():
     """a, b in group G1; c alone in G2. Parts: 1.1 appraisal (4), 1.2 appraisal (6), 2.1 survey (10)."""
     rows = [  # unit, criterion, component, max, applicable, points
-        ("a", "1.1", "appraisal", 4, True, 4), ("a", "1.2", "appraisal", 6, True, 3),
+        ("a", "1.1", "appraisal", 4, True, 4),
+        ("a", "1.2", "appraisal", 6, True, 3),
         ("a", "2.1", "survey", 10, True, 8),
-        ("b", "1.1", "appraisal", 4, True, 2), ("b", "1.2", "appraisal", 6, False, None),
+        ("b", "1.1", "appraisal", 4, True, 2),
+        ("b", "1.2", "appraisal", 6, False, None),
         ("b", "2.1", "survey", 10, True, 9),
-        ("c", "1.1", "appraisal", 4, True, 1), ("c", "1.2", "appraisal", 6, False, None),
+        ("c", "1.1", "appraisal", 4, True, 1),
+        ("c", "1.2", "appraisal", 6, False, None),
         ("c", "2.1", "survey", 10, True, 10),
     ]
-    points = pd.DataFrame(rows, columns=["unit_id", "criterion", "component", "max_points",
-                                         "applicable", "points"])
+    points = pd.DataFrame(
+        rows, columns=["unit_id", "criterion", "component", "max_points", "applicable", "points"]
+    )
     points["area"] = points["criterion"].str[0]
     # official: a = (4+3+8)/20 = 75.00; b = (2+9)/14 = 78.57; c = (1+10)/14 = 78.57
-    unit_index = pd.DataFrame({"unit_id": ["a", "b", "c"], "unit_name": ["A", "B", "C"],
-                               "kind": "department", "index_pct": [75.00, 78.57, 78.57],
-                               "rank": pd.array([3, 1, 1], dtype="Int64")})
+    unit_index = pd.DataFrame(
+        {
+            "unit_id": ["a", "b", "c"],
+            "unit_name": ["A", "B", "C"],
+            "kind": "department",
+            "index_pct": [75.00, 78.57, 78.57],
+            "rank": pd.array([3, 1, 1], dtype="Int64"),
+        }
+    )
     return points, unit_index
 
 

@@ -76,8 +76,9 @@ def test_validation_reports_the_published_62_38_split_as_a_warning(long_an):
     inputs, results = long_an
     checked = validate.validate_inputs(inputs)
     assert checked.success
-    shares = {p.criterion: (p.value, p.expected) for p in checked.warnings
-              if p.check == "declared_share"}
+    shares = {
+        p.criterion: (p.value, p.expected) for p in checked.warnings if p.check == "declared_share"
+    }
     assert shares["appraisal"][0] == "62" and "61.5" in shares["appraisal"][1]
     assert shares["survey"][0] == "38" and "38.5" in shares["survey"][1]
     outputs = validate.validate_results(results)

@@ -18,23 +18,26 @@ from parlib.ingest import inputs, tables
 from .conftest import write
 
 
-@pytest.mark.parametrize("raw, value, kps, unparsed", [
-    ("8,75", 8.75, False, ""),
-    ("8.75", 8.75, False, ""),
-    (" 0 ", 0.0, False, ""),
-    (0, 0.0, False, ""),
-    (4.5, 4.5, False, ""),
-    ("KPS", math.nan, True, ""),
-    ("kps", math.nan, True, ""),
-    ("Không phát sinh", math.nan, True, ""),
-    ("N/A", math.nan, False, "N/A"),
-    ("NA", math.nan, False, "NA"),
-    ("", math.nan, False, ""),
-    (None, math.nan, False, ""),
-    ("8,7,5", math.nan, False, "8,7,5"),
-    ("tám", math.nan, False, "tám"),
-    ("1.234,5", math.nan, False, "1.234,5"),
-])
+@pytest.mark.parametrize(
+    "raw, value, kps, unparsed",
+    [
+        ("8,75", 8.75, False, ""),
+        ("8.75", 8.75, False, ""),
+        (" 0 ", 0.0, False, ""),
+        (0, 0.0, False, ""),
+        (4.5, 4.5, False, ""),
+        ("KPS", math.nan, True, ""),
+        ("kps", math.nan, True, ""),
+        ("Không phát sinh", math.nan, True, ""),
+        ("N/A", math.nan, False, "N/A"),
+        ("NA", math.nan, False, "NA"),
+        ("", math.nan, False, ""),
+        (None, math.nan, False, ""),
+        ("8,7,5", math.nan, False, "8,7,5"),
+        ("tám", math.nan, False, "tám"),
+        ("1.234,5", math.nan, False, "1.234,5"),
+    ],
+)
 def test_parse_cell(raw, value, kps, unparsed):
     cell = ingest.parse_cell(raw)
     assert (math.isnan(cell.value) and math.isnan(value)) or cell.value == value
@@ -49,12 +52,15 @@ def test_zero_is_a_real_zero_and_empty_is_missing():
 
 
 def test_vietnamese_headers_decimal_commas_and_kps(tmp_path):
-    path = write(tmp_path / "scores.csv", """
+    path = write(
+        tmp_path / "scores.csv",
+        """
         Mã đơn vị,Mã tiêu chí,Điểm tự chấm,Điểm thẩm định,Điểm điều tra
         a,1.1,"8,75","8,5",
         a,1.2,KPS,KPS,
         a,2.2,,,"3,25"
-    """)
+    """,
+    )
     df = ingest.read_scores(path)
     assert list(df["unit_id"]) == ["a", "a", "a"]
     assert df.loc[0, "self_score"] == 8.75 and df.loc[0, "appraised_score"] == 8.5
@@ -64,10 +70,13 @@ def test_vietnamese_headers_decimal_commas_and_kps(tmp_path):
 
 
 def test_headers_tolerate_case_spacing_and_missing_diacritics(tmp_path):
-    path = write(tmp_path / "scores.csv", """
+    path = write(
+        tmp_path / "scores.csv",
+        """
         MA DON VI ,ma tieu chi,Diem  tham dinh
         a,1.1,5
-    """)
+    """,
+    )
     df = ingest.read_scores(path)
     assert df.loc[0, "appraised_score"] == 5.0
 
@@ -116,7 +125,11 @@ def test_shipped_2024_xlsx_reads_like_the_csv_years():
     cfg = load_dataset("synthetic-province")
     inputs = ingest.load_year(cfg, 2024)
     assert cfg.year(2024).scores.suffix == ".xlsx"
-    assert (inputs.scores[["self_unparsed", "appraised_unparsed", "survey_unparsed"]] == "").all().all()
+    assert (
+        (inputs.scores[["self_unparsed", "appraised_unparsed", "survey_unparsed"]] == "")
+        .all()
+        .all()
+    )
     n_units, n_leaves = inputs.units.shape[0], int(inputs.framework["is_leaf"].sum())
     assert len(inputs.scores) == n_units * n_leaves
 
@@ -137,8 +150,11 @@ def _plain_scores(path, notes_used: bool) -> dict[str, list]:
     code = [fwk.normalise_code(inputs._cell_text(v)) for v in raw["criterion"]]
     if notes_used:  # normalised before the corrections, then once more
         code = [fwk.normalise_code(inputs._cell_text(v)) for v in code]
-    out = {"unit_id": [inputs._cell_text(v) for v in raw["unit_id"]], "criterion": code,
-           "source_row": list(raw["source_row"])}
+    out = {
+        "unit_id": [inputs._cell_text(v) for v in raw["unit_id"]],
+        "criterion": code,
+        "source_row": list(raw["source_row"]),
+    }
     for col in ("self_score", "appraised_score", "survey_score"):
         cells = [tables.parse_cell(v) for v in raw[col]]
         out[col] = [c.value for c in cells]
@@ -154,34 +170,71 @@ def test_read_scores_through_the_reading_codes_equals_a_plain_read(tmp_path, wit
     what reading it on its own gives (a code out of step with its row would shift values)."""
     path = tmp_path / "scores.csv"
     decomposed = unicodedata.normalize("NFD", "Đà Nẵng")
-    path.write_text("\n".join([
-        "unit_id,criterion,self_score,appraised_score,survey_score",
-        ',,,,', 'u1,1.1.,"8,75",KPS,', ',,,,', f'{decomposed},1.2,tám,2, 1 ', 'u1,1.1,8.75,kps,N/A',
-        ' , , , , ', 'u2, 2. ,0,,3', f'{decomposed},1.2,tám,2, 1 ', 'u2,1.3. .,1,1,1']) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            [
+                "unit_id,criterion,self_score,appraised_score,survey_score",
+                ",,,,",
+                'u1,1.1.,"8,75",KPS,',
+                ",,,,",
+                f"{decomposed},1.2,tám,2, 1 ",
+                "u1,1.1,8.75,kps,N/A",
+                " , , , , ",
+                "u2, 2. ,0,,3",
+                f"{decomposed},1.2,tám,2, 1 ",
+                "u2,1.3. .,1,1,1",
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     got = ingest.read_scores(path, ingest.Notes() if with_notes else None)
     want = _plain_scores(path, with_notes)
     assert list(got["source_row"]) == want["source_row"] == [3, 5, 6, 8, 9, 10]
     for col, values in want.items():
         if got[col].dtype == "float64":
-            assert got[col].to_numpy().tobytes() == pd.Series(values, dtype="float64").to_numpy(
-                ).tobytes(), col
+            assert (
+                got[col].to_numpy().tobytes()
+                == pd.Series(values, dtype="float64").to_numpy().tobytes()
+            ), col
         else:
             assert list(got[col]) == values, col
     # "1.3. ." loses its last dot when normalised once, both when normalised twice (with notes)
-    assert list(got["criterion"]) == ["1.1", "1.2", "1.1", "2", "1.2",
-                                      "1.3" if with_notes else "1.3. "]
+    assert list(got["criterion"]) == [
+        "1.1",
+        "1.2",
+        "1.1",
+        "2",
+        "1.2",
+        "1.3" if with_notes else "1.3. ",
+    ]
     assert list(got["unit_id"])[1] == unicodedata.normalize("NFC", decomposed)
 
 
 def test_read_scores_with_a_correction_reads_the_corrected_cell(tmp_path):
     """A correction changes cells after reading: the codes from reading are dropped, not reused."""
     path = tmp_path / "scores.csv"
-    path.write_text("unit_id,criterion,self_score,appraised_score,survey_score\n"
-                    "u1,1.1,3,3,\nu2,1.1,3,3,\n", encoding="utf-8")
-    fix = pd.DataFrame([{"year": "", "table": "scores", "unit_id": "u2", "criterion": "1.1",
-                         "column": "appraised_score", "old_value": "3", "new_value": "2,5",
-                         "source": "minutes", "reason": "typo", "file": "corrections.csv",
-                         "source_row": 2}])
+    path.write_text(
+        "unit_id,criterion,self_score,appraised_score,survey_score\nu1,1.1,3,3,\nu2,1.1,3,3,\n",
+        encoding="utf-8",
+    )
+    fix = pd.DataFrame(
+        [
+            {
+                "year": "",
+                "table": "scores",
+                "unit_id": "u2",
+                "criterion": "1.1",
+                "column": "appraised_score",
+                "old_value": "3",
+                "new_value": "2,5",
+                "source": "minutes",
+                "reason": "typo",
+                "file": "corrections.csv",
+                "source_row": 2,
+            }
+        ]
+    )
     notes = ingest.Notes(fix)
     got = ingest.read_scores(path, notes)
     assert list(got["appraised_score"]) == [3.0, 2.5]

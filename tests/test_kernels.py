@@ -15,7 +15,11 @@ pytestmark = pytest.mark.slow
 
 def _notebook(path, *cells: str) -> str:
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.metadata["language_info"] = {"name": "python"}
     nb.cells = [nbformat.v4.new_code_cell("marker = 0", metadata={"tags": ["parameters"]})]
     nb.cells += [nbformat.v4.new_code_cell(c) for c in cells]
@@ -29,16 +33,20 @@ def _outputs(path) -> list[str]:
 
 
 def test_each_notebook_starts_clean_on_a_reused_kernel(tmp_path):
-    dirty = _notebook(tmp_path / "dirty.ipynb",
-                      "leftover = marker\n"
-                      "import matplotlib; matplotlib.use('Agg')\n"
-                      "import parlib.publish.plots, matplotlib.pyplot as plt\n"
-                      "plt.rcParams['lines.linewidth'] = 9\nplt.figure()\n"
-                      "import os; os.chdir('/')\nprint(os.getpid())")
-    probe = _notebook(tmp_path / "probe.ipynb",
-                      "import os, matplotlib.pyplot as plt\n"
-                      "print('leftover' in dir(), marker, plt.rcParams['lines.linewidth'],\n"
-                      f"      len(plt.get_fignums()), os.getcwd() == {str(tmp_path)!r}, os.getpid())")
+    dirty = _notebook(
+        tmp_path / "dirty.ipynb",
+        "leftover = marker\n"
+        "import matplotlib; matplotlib.use('Agg')\n"
+        "import parlib.publish.plots, matplotlib.pyplot as plt\n"
+        "plt.rcParams['lines.linewidth'] = 9\nplt.figure()\n"
+        "import os; os.chdir('/')\nprint(os.getpid())",
+    )
+    probe = _notebook(
+        tmp_path / "probe.ipynb",
+        "import os, matplotlib.pyplot as plt\n"
+        "print('leftover' in dir(), marker, plt.rcParams['lines.linewidth'],\n"
+        f"      len(plt.get_fignums()), os.getcwd() == {str(tmp_path)!r}, os.getpid())",
+    )
     try:
         kernels.execute(dirty, str(tmp_path / "a.ipynb"), {"marker": 1}, cwd=str(tmp_path))
         kernels.execute(probe, str(tmp_path / "b.ipynb"), {"marker": 2}, cwd=str(tmp_path))
@@ -51,7 +59,9 @@ def test_each_notebook_starts_clean_on_a_reused_kernel(tmp_path):
 
 
 def test_a_failing_cell_keeps_the_kernel_and_a_dead_kernel_is_replaced(tmp_path):
-    fails = _notebook(tmp_path / "fails.ipynb", "import os; print(os.getpid())\nraise ValueError('x')")
+    fails = _notebook(
+        tmp_path / "fails.ipynb", "import os; print(os.getpid())\nraise ValueError('x')"
+    )
     dies = _notebook(tmp_path / "dies.ipynb", "import os; os._exit(1)")
     pid = _notebook(tmp_path / "pid.ipynb", "import os; print(os.getpid())")
     try:

@@ -21,9 +21,14 @@ MAX_LINES = 400
 
 def lint_imports(source_root: Path) -> subprocess.CompletedProcess:
     """import-linter on the ``parlib`` found under ``source_root``, with this project's contracts."""
-    return subprocess.run([str(LINT_IMPORTS), "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
-                          cwd=source_root, capture_output=True, text=True, timeout=120,
-                          env={"PYTHONPATH": str(source_root), "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
+        cwd=source_root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PYTHONPATH": str(source_root), "PATH": "/usr/bin:/bin"},
+    )
 
 
 def test_the_layer_and_cycle_contracts_hold():
@@ -32,10 +37,16 @@ def test_the_layer_and_cycle_contracts_hold():
     assert "2 kept, 0 broken" in result.stdout
 
 
-@pytest.mark.parametrize("module, bad_import", [
-    ("core/paths.py", "from parlib.run import cli  # noqa"),          # a lower layer importing a higher
-    ("score/arithmetic.py", "from parlib.score import compute  # noqa"),  # a cycle inside a stage
-])
+@pytest.mark.parametrize(
+    "module, bad_import",
+    [
+        ("core/paths.py", "from parlib.run import cli  # noqa"),  # a lower layer importing a higher
+        (
+            "score/arithmetic.py",
+            "from parlib.score import compute  # noqa",
+        ),  # a cycle inside a stage
+    ],
+)
 def test_the_contracts_catch_a_violation(tmp_path, module, bad_import):
     shutil.copytree(PACKAGE, tmp_path / "parlib", ignore=shutil.ignore_patterns("__pycache__"))
     target = tmp_path / "parlib" / module
@@ -60,12 +71,18 @@ def test_parlib_imports_are_at_module_level():
 
 
 def test_no_module_is_longer_than_about_400_lines():
-    long = {str(p.relative_to(ROOT)): n for p in modules()
-            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in modules()
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
     assert not long, long
 
 
 def test_every_module_says_what_it_does():
-    missing = [str(p.relative_to(ROOT)) for p in modules()
-               if not ast.get_docstring(ast.parse(p.read_text(encoding="utf-8")))]
+    missing = [
+        str(p.relative_to(ROOT))
+        for p in modules()
+        if not ast.get_docstring(ast.parse(p.read_text(encoding="utf-8")))
+    ]
     assert not missing, missing

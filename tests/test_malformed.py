@@ -44,8 +44,9 @@ def problems_for(raw: Path) -> list:
 
 
 def test_the_corpus_has_at_least_20_distinct_cases():
-    checks = {tomllib.loads((CORPUS / c / "case.toml").read_text())["expected"]["check"]
-              for c in CASES}
+    checks = {
+        tomllib.loads((CORPUS / c / "case.toml").read_text())["expected"]["check"] for c in CASES
+    }
     assert len(CASES) >= 20 and len(checks) >= 20
 
 
@@ -61,10 +62,14 @@ def test_case_produces_its_message(case, tmp_path, monkeypatch):
     assert found, f"{case}: expected {expected['check']}, got {[str(p) for p in problems]}"
 
     def matches(problem) -> bool:
-        exact = all(getattr(problem, f) == expected[f] for f in ("file", "row", "unit_id", "criterion")
-                    if f in expected)
-        within = all(expected[f] in getattr(problem, f) for f in ("value", "expected")
-                     if f in expected)
+        exact = all(
+            getattr(problem, f) == expected[f]
+            for f in ("file", "row", "unit_id", "criterion")
+            if f in expected
+        )
+        within = all(
+            expected[f] in getattr(problem, f) for f in ("value", "expected") if f in expected
+        )
         said = "message" not in expected or expected["message"] in str(problem)
         return problem.severity == "critical" and exact and within and said
 
@@ -72,8 +77,11 @@ def test_case_produces_its_message(case, tmp_path, monkeypatch):
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 # Every case above is refused by the preflight, which the runner calls before anything else; what a
@@ -90,8 +98,9 @@ def test_refused_run_keeps_the_previous_outputs(case, first_run, tmp_path, monke
     assert first_run.code == 0
     root = tmp_path / "project"
     shutil.copytree(first_run.project, root, ignore=shutil.ignore_patterns("gx", "data_docs"))
-    before = {name: tree_digest(root / name / "vn-provinces")
-              for name in ("data/processed", "reports")}
+    before = {
+        name: tree_digest(root / name / "vn-provinces") for name in ("data/processed", "reports")
+    }
     expected = overlay(case, root / "data" / "raw" / "vn-provinces")["expected"]
     monkeypatch.setenv("PARLIB_ROOT", str(root))
     assert cli.main(["run", "--dataset", "vn-provinces"]) == 1

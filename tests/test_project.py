@@ -35,8 +35,11 @@ def test_environment_yml_matches_pyproject():
 def test_lock_file_agrees_with_pyproject_pins():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     declared = pins(project["dependencies"] + project["optional-dependencies"]["test"])
-    locked = pins(line.strip() for line in (ROOT / "requirements.lock").read_text().splitlines()
-                  if line.strip() and not line.startswith("#"))
+    locked = pins(
+        line.strip()
+        for line in (ROOT / "requirements.lock").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    )
     locked = {k.replace("_", "-"): v for k, v in locked.items()}
     for name, version in declared.items():
         assert locked.get(name.replace("_", "-")) == version, name
@@ -99,8 +102,14 @@ TOOLS = Path(sys.executable).parent  # ruff and lint-imports are pinned with the
 
 
 def ruff(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(TOOLS / "ruff"), *args, "parlib", "tests", "scripts"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [str(TOOLS / "ruff"), *args, "parlib", "tests", "scripts"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_ruff_finds_nothing():
@@ -108,8 +117,10 @@ def test_ruff_finds_nothing():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.skip(reason="enabled once the tree is formatted (`ruff format parlib tests scripts`, "
-                         "done once by the lead); `make lint` checks it meanwhile")
+@pytest.mark.skip(
+    reason="enabled once the tree is formatted (`ruff format parlib tests scripts`, "
+    "done once by the lead); `make lint` checks it meanwhile"
+)
 def test_ruff_format_leaves_everything_as_it_is():
     result = ruff("format", "--check", "--no-cache")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -141,8 +152,14 @@ def test_pre_commit_hooks_are_local_and_make_lint_runs_the_same_tools():
     for command in ("ruff check", "ruff format --check", "lint-imports"):
         assert f"$(BIN)/{command}" in lint, command
     notebooks = sorted(str(p) for p in (ROOT / "notebooks").glob("*.ipynb"))
-    assert subprocess.run([sys.executable, str(ROOT / "scripts" / "check_notebooks.py"), *notebooks],
-                          timeout=60, check=False).returncode == 0
+    assert (
+        subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "check_notebooks.py"), *notebooks],
+            timeout=60,
+            check=False,
+        ).returncode
+        == 0
+    )
 
 
 def test_readme_starts_with_the_two_commands():
@@ -155,7 +172,9 @@ def test_every_check_is_documented():
     doc = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
     ids = set()
     for path in (ROOT / "expectations").glob("*.json"):
-        ids |= {e["meta"]["check"] for e in json.loads(path.read_text(encoding="utf-8"))["expectations"]}
+        ids |= {
+            e["meta"]["check"] for e in json.loads(path.read_text(encoding="utf-8"))["expectations"]
+        }
     for path in (ROOT / "parlib").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         ids |= set(re.findall(r'Problem\(\s*"(?:critical|warning)",\s*"([a-z_]+)"', text))

@@ -16,18 +16,28 @@ def points_tables(draw, min_units=1, max_units=6):
     """A random ``points`` table: units × leaves × one component, scores within maxima."""
     n_units = draw(st.integers(min_units, max_units))
     n_leaves = draw(st.integers(1, 8))
-    maxima = draw(st.lists(st.sampled_from([0.5, 1, 1.5, 2, 2.5, 4, 6, 10]), min_size=n_leaves,
-                           max_size=n_leaves))
+    maxima = draw(
+        st.lists(
+            st.sampled_from([0.5, 1, 1.5, 2, 2.5, 4, 6, 10]), min_size=n_leaves, max_size=n_leaves
+        )
+    )
     rows = []
     for u in range(n_units):
         for leaf, mx in enumerate(maxima):
             applicable = draw(st.booleans()) if leaf else True  # leaf 0 always applies
             frac = draw(st.integers(0, 4)) / 4
-            rows.append({"unit_id": f"u{u}", "criterion": f"{leaf % 3 + 1}.{leaf + 1}",
-                         "area": str(leaf % 3 + 1),
-                         "component": draw(st.sampled_from(["appraisal", "survey"])),
-                         "max_points": float(mx), "applicable": applicable,
-                         "self_points": float(mx), "points": mx * frac})
+            rows.append(
+                {
+                    "unit_id": f"u{u}",
+                    "criterion": f"{leaf % 3 + 1}.{leaf + 1}",
+                    "area": str(leaf % 3 + 1),
+                    "component": draw(st.sampled_from(["appraisal", "survey"])),
+                    "max_points": float(mx),
+                    "applicable": applicable,
+                    "self_points": float(mx),
+                    "points": mx * frac,
+                }
+            )
     df = pd.DataFrame(rows)
     df.loc[df["component"] == "survey", "self_points"] = np.nan
     return df
@@ -70,11 +80,23 @@ def test_row_order_does_not_matter(points, rnd):
 def test_a_not_arising_criterion_leaves_the_index_unchanged(points, mx, got):
     """Adding a KPS row, whatever numbers it carries, changes neither points nor maximum."""
     before = score.aggregate(points, ["unit_id"]).set_index("unit_id")
-    extra = pd.DataFrame([{"unit_id": "u0", "criterion": "9.9", "area": "9",
-                           "component": "appraisal", "max_points": mx, "applicable": False,
-                           "self_points": got, "points": got}])
-    after = score.aggregate(pd.concat([points, extra], ignore_index=True),
-                            ["unit_id"]).set_index("unit_id")
+    extra = pd.DataFrame(
+        [
+            {
+                "unit_id": "u0",
+                "criterion": "9.9",
+                "area": "9",
+                "component": "appraisal",
+                "max_points": mx,
+                "applicable": False,
+                "self_points": got,
+                "points": got,
+            }
+        ]
+    )
+    after = score.aggregate(pd.concat([points, extra], ignore_index=True), ["unit_id"]).set_index(
+        "unit_id"
+    )
     cols = ["achieved_points", "max_points", "self_points", "appraised_points", "index_pct_exact"]
     pd.testing.assert_frame_equal(before[cols], after[cols])
 
@@ -83,8 +105,11 @@ def test_a_not_arising_criterion_leaves_the_index_unchanged(points, mx, got):
 @given(points_tables())
 def test_unit_total_equals_the_sum_of_its_areas(points):
     unit = score.aggregate(points, ["unit_id"]).set_index("unit_id")
-    areas = score.aggregate(points, ["unit_id", "area"]).groupby("unit_id")[
-        ["achieved_points", "max_points"]].sum()
+    areas = (
+        score.aggregate(points, ["unit_id", "area"])
+        .groupby("unit_id")[["achieved_points", "max_points"]]
+        .sum()
+    )
     assert np.allclose(unit.loc[areas.index, ["achieved_points", "max_points"]], areas)
 
 

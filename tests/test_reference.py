@@ -45,8 +45,9 @@ from parlib.config.dataset import load_dataset
 from parlib.ingest import YearInputs, load_year
 from parlib.score import aggregate, compute
 
-SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                        HealthCheck.data_too_large])
+SETTINGS = dict(
+    deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 # Every example writes, ingests and scores a dataset-year (about 0.1 s), so the counts below keep
 # the file under ~20 s. PARLIB_REFERENCE_EXAMPLES=10 runs ten times as many (a thorough check).
 SCALE = float(os.environ.get("PARLIB_REFERENCE_EXAMPLES", "1"))
@@ -57,8 +58,10 @@ def examples(n: int) -> int:
 
 
 KPS = "KPS"  # a score cell that says "not arising" in the ground-truth tables below
-COMPONENTS = (("appraisal", "max_appraisal", "appraised_score", "appraised_kps"),
-              ("survey", "max_survey", "survey_score", "survey_kps"))
+COMPONENTS = (
+    ("appraisal", "max_appraisal", "appraised_score", "appraised_kps"),
+    ("survey", "max_survey", "survey_score", "survey_kps"),
+)
 LEVEL_NAMES = {1: "area", 2: "criterion", 3: "subcriterion"}  # deeper: level4, level5, ...
 HALF = Fraction(1, 2)
 
@@ -66,6 +69,7 @@ HALF = Fraction(1, 2)
 # ================================================================================================
 # The reference: docs/methodology.md §2-§7, loops over plain lists, exact arithmetic
 # ================================================================================================
+
 
 def q(x) -> Fraction | None:
     """A cell as an exact number; ``None`` when empty (None, NaN, ``""``). A float is read by its
@@ -82,14 +86,14 @@ def q(x) -> Fraction | None:
 
 def round_half_up_exact(x: Fraction, decimals: int) -> Fraction:
     """Round half away from zero (``x`` ≥ 0 here): 79.965 → 79.97, exactly."""
-    scale = 10 ** decimals
+    scale = 10**decimals
     sign = -1 if x < 0 else 1
     return sign * Fraction(math.floor(abs(x) * scale + HALF), scale)
 
 
 def tolerance(n_parts: int, decimals: int) -> Fraction:
     """§7: a sum of n parts printed to d decimals is within (n + 1) · ½·10⁻ᵈ of its printed total."""
-    return (n_parts + 1) * HALF / 10 ** decimals
+    return (n_parts + 1) * HALF / 10**decimals
 
 
 def ancestors(code: str) -> list[str]:
@@ -112,6 +116,7 @@ def records(df: pd.DataFrame) -> list[dict]:
 @dataclass
 class Part:
     """One unit × leaf × component that exists for the leaf (§4)."""
+
     unit: str
     leaf: str
     component: str  # "appraisal" | "survey"
@@ -123,10 +128,19 @@ class Part:
 
 def totals(parts: list[Part], decimals: int) -> dict:
     """§5 for one set of a unit's parts: sums, index, rounded index, points deducted."""
-    t = dict(achieved_points=Fraction(0), max_points=Fraction(0), self_points=Fraction(0),
-             appraised_points=Fraction(0), survey_points=Fraction(0), max_appraisal=Fraction(0),
-             max_survey=Fraction(0), max_points_full=Fraction(0), n_appraisal_parts=0,
-             n_survey_parts=0, n_not_arising=0)
+    t = dict(
+        achieved_points=Fraction(0),
+        max_points=Fraction(0),
+        self_points=Fraction(0),
+        appraised_points=Fraction(0),
+        survey_points=Fraction(0),
+        max_appraisal=Fraction(0),
+        max_survey=Fraction(0),
+        max_points_full=Fraction(0),
+        n_appraisal_parts=0,
+        n_survey_parts=0,
+        n_not_arising=0,
+    )
     for p in parts:
         t["max_points_full"] += p.maximum
         if not p.applicable:
@@ -149,16 +163,27 @@ def totals(parts: list[Part], decimals: int) -> dict:
 
 def finish(t: dict, decimals: int) -> None:
     """Index (NaN = None when nothing applies), rounded index and points deducted of a row."""
-    t["index_pct_exact"] = (t["achieved_points"] / t["max_points"] * 100
-                            if t["max_points"] > 0 else None)
-    t["index_pct"] = (None if t["index_pct_exact"] is None
-                      else round_half_up_exact(t["index_pct_exact"], decimals))
+    t["index_pct_exact"] = (
+        t["achieved_points"] / t["max_points"] * 100 if t["max_points"] > 0 else None
+    )
+    t["index_pct"] = (
+        None
+        if t["index_pct_exact"] is None
+        else round_half_up_exact(t["index_pct_exact"], decimals)
+    )
     t["points_deducted"] = t["self_points"] - t["appraised_points"]
 
 
-def reference(framework: pd.DataFrame, units: pd.DataFrame, scores: pd.DataFrame, decimals: int,
-              year: int, bands: pd.DataFrame | None = None, published: pd.DataFrame | None = None,
-              prefer_published: bool = False) -> dict[str, pd.DataFrame]:
+def reference(
+    framework: pd.DataFrame,
+    units: pd.DataFrame,
+    scores: pd.DataFrame,
+    decimals: int,
+    year: int,
+    bands: pd.DataFrame | None = None,
+    published: pd.DataFrame | None = None,
+    prefer_published: bool = False,
+) -> dict[str, pd.DataFrame]:
     """Unit, area and criterion indexes and the reconciliation, from plain tables.
 
     ``framework``: code, name_vi, name_en, max_appraisal, max_survey (a leaf's split; on other
@@ -187,11 +212,16 @@ def reference(framework: pd.DataFrame, units: pd.DataFrame, scores: pd.DataFrame
             continue
         for component, m in leaf_parts[s["criterion"]]:
             if component == "appraisal":
-                kps, pts, selfp = bool(s["appraised_kps"]), q(s["appraised_score"]), q(s["self_score"])
+                kps, pts, selfp = (
+                    bool(s["appraised_kps"]),
+                    q(s["appraised_score"]),
+                    q(s["self_score"]),
+                )
             else:
                 kps, pts, selfp = bool(s["survey_kps"]), q(s["survey_score"]), None
             parts_of.setdefault(s["unit_id"], []).append(
-                Part(s["unit_id"], s["criterion"], component, m, not kps, pts, selfp))
+                Part(s["unit_id"], s["criterion"], component, m, not kps, pts, selfp)
+            )
 
     # §5 units: the registered units that have scores
     unit_rows = []
@@ -199,34 +229,58 @@ def reference(framework: pd.DataFrame, units: pd.DataFrame, scores: pd.DataFrame
         if u["unit_id"] not in parts_of:
             continue
         t = totals(parts_of[u["unit_id"]], decimals)
-        t.update(year=year, unit_id=u["unit_id"], unit_name=u["unit_name"], kind=u["kind"],
-                 group=u["group"], achieved_from_parts=t["achieved_points"], totals_source="parts")
+        t.update(
+            year=year,
+            unit_id=u["unit_id"],
+            unit_name=u["unit_name"],
+            kind=u["kind"],
+            group=u["group"],
+            achieved_from_parts=t["achieved_points"],
+            totals_source="parts",
+        )
         unit_rows.append(t)
 
     # §7 reconciliation (possibly adopting published component totals)
     recon = []
     if published is not None and len(published):
         pub = {(r["unit_id"], r["measure"]): q(r["value"]) for r in published.pipe(records)}
-        exact = HALF / 10 ** decimals
+        exact = HALF / 10**decimals
         for t in unit_rows:
             u = t["unit_id"]
             adopted = False
-            for col, measure, n in (("self_points", "self_total", t["n_appraisal_parts"]),
-                                    ("appraised_points", "appraised_total", t["n_appraisal_parts"]),
-                                    ("survey_points", "survey_total", t["n_survey_parts"])):
+            for col, measure, n in (
+                ("self_points", "self_total", t["n_appraisal_parts"]),
+                ("appraised_points", "appraised_total", t["n_appraisal_parts"]),
+                ("survey_points", "survey_total", t["n_survey_parts"]),
+            ):
                 if (u, measure) not in pub:
                     continue
                 value, computed = pub[(u, measure)], t[col]
                 diff, tol = computed - value, tolerance(n, decimals)
-                status = ("match" if abs(diff) < exact else
-                          "within_rounding" if abs(diff) <= tol else "mismatch")
+                status = (
+                    "match"
+                    if abs(diff) < exact
+                    else "within_rounding"
+                    if abs(diff) <= tol
+                    else "mismatch"
+                )
                 used = prefer_published and status == "within_rounding"
                 if used:
                     t[col] = value
                     adopted = True
-                recon.append(dict(unit_id=u, measure=measure, computed=computed, published=value,
-                                  difference=diff, tolerance=tol, status=status,
-                                  published_used=used, computed_from_parts=None))
+                recon.append(
+                    dict(
+                        unit_id=u,
+                        measure=measure,
+                        computed=computed,
+                        published=value,
+                        difference=diff,
+                        tolerance=tol,
+                        status=status,
+                        published_used=used,
+                        computed_from_parts=None,
+                    )
+                )
             if adopted:
                 t["totals_source"] = "published"
                 t["achieved_points"] = t["appraised_points"] + t["survey_points"]
@@ -236,12 +290,26 @@ def reference(framework: pd.DataFrame, units: pd.DataFrame, scores: pd.DataFrame
                 n = t["n_appraisal_parts"] + t["n_survey_parts"]
                 tol = tolerance(n, decimals) * 100 / t["max_points"] + exact
                 diff = t["index_pct"] - value
-                status = ("match" if abs(diff) < exact else
-                          "within_rounding" if abs(diff) <= tol else "mismatch")
-                recon.append(dict(unit_id=u, measure="index_pct", computed=t["index_pct_exact"],
-                                  published=value, difference=diff, tolerance=tol, status=status,
-                                  published_used=False,
-                                  computed_from_parts=t["achieved_from_parts"] / t["max_points"] * 100))
+                status = (
+                    "match"
+                    if abs(diff) < exact
+                    else "within_rounding"
+                    if abs(diff) <= tol
+                    else "mismatch"
+                )
+                recon.append(
+                    dict(
+                        unit_id=u,
+                        measure="index_pct",
+                        computed=t["index_pct_exact"],
+                        published=value,
+                        difference=diff,
+                        tolerance=tol,
+                        status=status,
+                        published_used=False,
+                        computed_from_parts=t["achieved_from_parts"] / t["max_points"] * 100,
+                    )
+                )
 
     # §6 ranks on the rounded index: 1 + the number of units strictly better ("1224"); none = unranked
     ranked = [t["index_pct"] for t in unit_rows if t["index_pct"] is not None]
@@ -269,37 +337,83 @@ def reference(framework: pd.DataFrame, units: pd.DataFrame, scores: pd.DataFrame
                 node_parts.setdefault(c, []).append(p)
         for a, these in area_parts.items():
             t = totals(these, decimals)
-            t.update(year=year, unit_id=u, area=a, name_vi=node[a]["name_vi"],
-                     name_en=node[a]["name_en"], level=level_name(a))
+            t.update(
+                year=year,
+                unit_id=u,
+                area=a,
+                name_vi=node[a]["name_vi"],
+                name_en=node[a]["name_en"],
+                level=level_name(a),
+            )
             area_rows.append(t)
         for c, these in node_parts.items():
             t = totals(these, decimals)
-            t.update(year=year, unit_id=u, code=c, name_vi=node[c]["name_vi"],
-                     name_en=node[c]["name_en"], level=level_name(c))
+            t.update(
+                year=year,
+                unit_id=u,
+                code=c,
+                name_vi=node[c]["name_vi"],
+                name_en=node[c]["name_en"],
+                level=level_name(c),
+            )
             crit_rows.append(t)
 
-    return {"unit_index": pd.DataFrame(unit_rows), "area_index": pd.DataFrame(area_rows),
-            "criterion_index": pd.DataFrame(crit_rows), "reconciliation": pd.DataFrame(recon),
-            "parts": pd.DataFrame([dataclasses.asdict(p) for ps in parts_of.values() for p in ps])}
+    return {
+        "unit_index": pd.DataFrame(unit_rows),
+        "area_index": pd.DataFrame(area_rows),
+        "criterion_index": pd.DataFrame(crit_rows),
+        "reconciliation": pd.DataFrame(recon),
+        "parts": pd.DataFrame([dataclasses.asdict(p) for ps in parts_of.values() for p in ps]),
+    }
 
 
 # ================================================================================================
 # Comparing compute's tables with the reference
 # ================================================================================================
 
-SUMS = ["achieved_points", "max_points", "self_points", "appraised_points", "survey_points",
-        "max_appraisal", "max_survey", "max_points_full", "points_deducted", "index_pct_exact"]
+SUMS = [
+    "achieved_points",
+    "max_points",
+    "self_points",
+    "appraised_points",
+    "survey_points",
+    "max_appraisal",
+    "max_survey",
+    "max_points_full",
+    "points_deducted",
+    "index_pct_exact",
+]
 COUNTS = ["n_appraisal_parts", "n_survey_parts", "n_not_arising"]
 NAMES = ["name_vi", "name_en", "level"]
 CHECKED = {
-    "unit_index": (["unit_id"], SUMS + COUNTS + ["index_pct", "rank", "rank_of", "band", "year",
-                                                 "unit_name", "kind", "group",
-                                                 "achieved_from_parts", "totals_source"]),
+    "unit_index": (
+        ["unit_id"],
+        SUMS
+        + COUNTS
+        + [
+            "index_pct",
+            "rank",
+            "rank_of",
+            "band",
+            "year",
+            "unit_name",
+            "kind",
+            "group",
+            "achieved_from_parts",
+            "totals_source",
+        ],
+    ),
     "area_index": (["unit_id", "area"], SUMS + COUNTS + ["index_pct", "year"] + NAMES),
     "criterion_index": (["unit_id", "code"], SUMS + COUNTS + ["index_pct", "year"] + NAMES),
 }
-APPROX = set(SUMS) | {"achieved_from_parts", "computed", "published", "difference", "tolerance",
-                      "computed_from_parts"}
+APPROX = set(SUMS) | {
+    "achieved_from_parts",
+    "computed",
+    "published",
+    "difference",
+    "tolerance",
+    "computed_from_parts",
+}
 
 
 def is_missing(x) -> bool:
@@ -334,17 +448,24 @@ def show(x) -> str:
     return decimal_text(x) if d == 1 else f"{float(x)!r} (= {x})"
 
 
-def assert_matches(actual: pd.DataFrame, expected: pd.DataFrame, keys: list[str],
-                   columns: list[str], what: str) -> None:
+def assert_matches(
+    actual: pd.DataFrame, expected: pd.DataFrame, keys: list[str], columns: list[str], what: str
+) -> None:
     """Same rows (by ``keys``, none missing, none extra) and the same value in every column."""
     got = {tuple(r[k] for k in keys): r for r in actual.pipe(records)}
     want = {tuple(r[k] for k in keys): r for r in expected.pipe(records)}
     assert len(got) == len(actual), f"{what}: duplicate keys {keys}"
-    assert set(got) == set(want), (f"{what}: rows differ; only computed: "
-                                   f"{sorted(set(got) - set(want))[:5]}, only reference: "
-                                   f"{sorted(set(want) - set(got))[:5]}")
-    bad = [f"{key} {c}: computed {got[key][c]!r}, reference {show(want[key][c])}"
-           for key in sorted(want) for c in columns if not same(got[key][c], want[key][c], c)]
+    assert set(got) == set(want), (
+        f"{what}: rows differ; only computed: "
+        f"{sorted(set(got) - set(want))[:5]}, only reference: "
+        f"{sorted(set(want) - set(got))[:5]}"
+    )
+    bad = [
+        f"{key} {c}: computed {got[key][c]!r}, reference {show(want[key][c])}"
+        for key in sorted(want)
+        for c in columns
+        if not same(got[key][c], want[key][c], c)
+    ]
     assert not bad, f"{what}: {len(bad)} difference(s):\n  " + "\n  ".join(bad[:12])
 
 
@@ -353,13 +474,14 @@ def assert_results_match(results, ref: dict[str, pd.DataFrame]) -> None:
         assert_matches(getattr(results, name), ref[name], keys, columns, name)
     # the unit table is listed by rank, then unit id (unranked last)
     unit = ref["unit_index"]
-    order = sorted(unit.pipe(records),
-                   key=lambda t: (math.inf if is_missing(t["rank"]) else t["rank"], t["unit_id"]))
+    order = sorted(
+        unit.pipe(records),
+        key=lambda t: (math.inf if is_missing(t["rank"]) else t["rank"], t["unit_id"]),
+    )
     assert list(results.unit_index["unit_id"]) == [t["unit_id"] for t in order]
     # the points table: one row per unit × leaf × component that exists, with its maximum
     parts = ref["parts"]
-    got = {(r["unit_id"], r["criterion"], r["component"]): r
-           for r in results.points.pipe(records)}
+    got = {(r["unit_id"], r["criterion"], r["component"]): r for r in results.points.pipe(records)}
     want = {(p["unit"], p["leaf"], p["component"]): p for p in parts.pipe(records)}
     assert set(got) == set(want)
     for key, p in want.items():
@@ -377,20 +499,50 @@ def assert_results_match(results, ref: dict[str, pd.DataFrame]) -> None:
 # "1.11" often occur together (codes are text: not numbers, and "1" is not a prefix of "10.1")
 NUMBERS = [1, 2, 10, 11]
 MAXIMA = [Fraction(x) for x in ("0.5", "1", "2.5", "4", "10")]
-UNIT_IDS = ["1", "01", "10", "2", "B", "a", "so-noi-vu", "so-tu-phap", "xa-an-binh", "phuong-1",
-            "phuong-10", "u3", "u12", "cn-kho-bac", "dac-khu-7", "001", "x", "Y2"]
+UNIT_IDS = [
+    "1",
+    "01",
+    "10",
+    "2",
+    "B",
+    "a",
+    "so-noi-vu",
+    "so-tu-phap",
+    "xa-an-binh",
+    "phuong-1",
+    "phuong-10",
+    "u3",
+    "u12",
+    "cn-kho-bac",
+    "dac-khu-7",
+    "001",
+    "x",
+    "Y2",
+]
 KINDS = ["department", "commune", "ward", "central_branch"]
 KPS_SPELLINGS = ["KPS", "kps", " KPS ", "Không phát sinh", "không phát sinh", "KHONG PHAT SINH"]
-HEADERS_VI = {"unit_id": "Mã đơn vị", "criterion": "Mã tiêu chí", "self_score": "Điểm tự chấm",
-              "appraised_score": "Điểm thẩm định", "survey_score": "Điểm điều tra",
-              "unit_name": "Tên đơn vị", "kind": "Loại", "group": "Nhóm", "code": "Mã",
-              "name_vi": "Tên", "name_en": "Tên tiếng Anh", "max_points": "Điểm tối đa",
-              "max_appraisal": "Điểm tối đa thẩm định", "max_survey": "Điểm tối đa điều tra"}
+HEADERS_VI = {
+    "unit_id": "Mã đơn vị",
+    "criterion": "Mã tiêu chí",
+    "self_score": "Điểm tự chấm",
+    "appraised_score": "Điểm thẩm định",
+    "survey_score": "Điểm điều tra",
+    "unit_name": "Tên đơn vị",
+    "kind": "Loại",
+    "group": "Nhóm",
+    "code": "Mã",
+    "name_vi": "Tên",
+    "name_en": "Tên tiếng Anh",
+    "max_points": "Điểm tối đa",
+    "max_appraisal": "Điểm tối đa thẩm định",
+    "max_survey": "Điểm tối đa điều tra",
+}
 
 
 @dataclass
 class Year:
     """One dataset-year as ground truth. Scores: Fraction, ``KPS`` or ``None`` (empty cell)."""
+
     year: int
     decimals: int
     leaves: dict[str, tuple[Fraction, Fraction]]  # leaf code → (max_appraisal, max_survey)
@@ -424,13 +576,19 @@ class Year:
         return pd.DataFrame(rows)
 
     def reference(self) -> dict[str, pd.DataFrame]:
-        return reference(self.framework_table(), pd.DataFrame(self.units), self.scores_table(),
-                         self.decimals, self.year, bands=pd.DataFrame(
-                             [b for b in self.bands if b["year"] == self.year],
-                             columns=["band", "lower_pct", "upper_pct"]),
-                         published=(None if self.published is None
-                                    else pd.DataFrame(self.published)),
-                         prefer_published=self.prefer_published)
+        return reference(
+            self.framework_table(),
+            pd.DataFrame(self.units),
+            self.scores_table(),
+            self.decimals,
+            self.year,
+            bands=pd.DataFrame(
+                [b for b in self.bands if b["year"] == self.year],
+                columns=["band", "lower_pct", "upper_pct"],
+            ),
+            published=(None if self.published is None else pd.DataFrame(self.published)),
+            prefer_published=self.prefer_published,
+        )
 
 
 def score_value(draw, maximum: Fraction, step: Fraction) -> Fraction:
@@ -471,9 +629,15 @@ def years(draw, max_units: int = 12, max_areas: int = 4) -> Year:
 
     ids = draw(st.permutations(UNIT_IDS))
     n_units = draw(st.integers(1, max_units))
-    units = [dict(unit_id=u, unit_name=f"Đơn vị {u}", kind=draw(st.sampled_from(KINDS)),
-                  group=draw(st.sampled_from(["", "Nhóm 1", "Nhóm 2"])))
-             for u in ids[:n_units + 1]]  # the last one may stay unscored (registry warning only)
+    units = [
+        dict(
+            unit_id=u,
+            unit_name=f"Đơn vị {u}",
+            kind=draw(st.sampled_from(KINDS)),
+            group=draw(st.sampled_from(["", "Nhóm 1", "Nhóm 2"])),
+        )
+        for u in ids[: n_units + 1]
+    ]  # the last one may stay unscored (registry warning only)
     scored = units if draw(st.integers(0, 4)) == 0 else units[:n_units]
 
     scores = []
@@ -481,28 +645,53 @@ def years(draw, max_units: int = 12, max_areas: int = 4) -> Year:
         no_survey = draw(st.integers(0, 4)) == 0  # no survey held for this unit
         step = draw(st.sampled_from([Fraction(1, 4), Fraction(1, 2), Fraction(1, 100)]))
         for leaf, (ma, ms) in leaves.items():
-            row = dict(unit_id=u["unit_id"], criterion=leaf, self_score=None,
-                       appraised_score=None, survey_score=None)
+            row = dict(
+                unit_id=u["unit_id"],
+                criterion=leaf,
+                self_score=None,
+                appraised_score=None,
+                survey_score=None,
+            )
             if ma > 0:
                 if draw(st.integers(0, 5)) == 0:
                     row["self_score"] = row["appraised_score"] = KPS
                 else:
                     row["appraised_score"] = score_value(draw, ma, step)
                     claim = draw(st.integers(-1, 2))  # as appraised, full marks, or anything
-                    row["self_score"] = (row["appraised_score"] if claim < 1 else ma if claim == 1
-                                         else score_value(draw, ma, step))
+                    row["self_score"] = (
+                        row["appraised_score"]
+                        if claim < 1
+                        else ma
+                        if claim == 1
+                        else score_value(draw, ma, step)
+                    )
             if ms > 0:
-                row["survey_score"] = (KPS if no_survey or draw(st.integers(0, 5)) == 0
-                                       else score_value(draw, ms, step))
+                row["survey_score"] = (
+                    KPS
+                    if no_survey or draw(st.integers(0, 5)) == 0
+                    else score_value(draw, ms, step)
+                )
             scores.append(row)
     draw(st.randoms(use_true_random=False)).shuffle(scores)
 
     year = draw(st.sampled_from([2012, 2024, 2025]))
     bands = []
     for y in (year, year + 1):  # another year's bands must not apply
-        cuts = sorted(draw(st.lists(st.sampled_from([Fraction(x) for x in (
-            "50", "62.5", "70", "75", "80", "87.5", "90", "99.99", "100")]),
-            max_size=3, unique=True)), reverse=True)
+        cuts = sorted(
+            draw(
+                st.lists(
+                    st.sampled_from(
+                        [
+                            Fraction(x)
+                            for x in ("50", "62.5", "70", "75", "80", "87.5", "90", "99.99", "100")
+                        ]
+                    ),
+                    max_size=3,
+                    unique=True,
+                )
+            ),
+            reverse=True,
+        )
         labels = "ABCD"
         bounds = [(None if not i else cuts[i - 1]) for i in range(len(cuts) + 1)]
         for i, upper in enumerate(bounds):
@@ -511,9 +700,16 @@ def years(draw, max_units: int = 12, max_areas: int = 4) -> Year:
                 upper = Fraction(100) if cuts[0] < 100 else None  # a top band "< 100": 100 unbanded
             if cuts:
                 bands.append(dict(year=y, band=labels[i], lower_pct=lower, upper_pct=upper))
-    return Year(year=year, decimals=draw(st.sampled_from([2, 2, 2, 1, 0, 3])), leaves=leaves,
-                codes=codes, units=units, scores=scores, bands=bands,
-                style=draw(st.integers(0, 2 ** 32 - 1)))
+    return Year(
+        year=year,
+        decimals=draw(st.sampled_from([2, 2, 2, 1, 0, 3])),
+        leaves=leaves,
+        codes=codes,
+        units=units,
+        scores=scores,
+        bands=bands,
+        style=draw(st.integers(0, 2**32 - 1)),
+    )
 
 
 @st.composite
@@ -521,14 +717,16 @@ def years_with_published(draw) -> Year:
     """A random year with published totals near (and sometimes far from) the computed ones."""
     y = draw(years(max_units=8))
     ref = y.reference()["unit_index"]
-    d, step = y.decimals, Fraction(1, 10 ** y.decimals)
+    d, step = y.decimals, Fraction(1, 10**y.decimals)
     published = []
     for t in ref.pipe(records):
         if t["max_points"] == 0 or draw(st.integers(0, 3)) == 0:
             continue  # nothing arose for this unit (no index to publish), or nothing published
-        for col, measure, n in (("self_points", "self_total", t["n_appraisal_parts"]),
-                                ("appraised_points", "appraised_total", t["n_appraisal_parts"]),
-                                ("survey_points", "survey_total", t["n_survey_parts"])):
+        for col, measure, n in (
+            ("self_points", "self_total", t["n_appraisal_parts"]),
+            ("appraised_points", "appraised_total", t["n_appraisal_parts"]),
+            ("survey_points", "survey_total", t["n_survey_parts"]),
+        ):
             if draw(st.booleans()):
                 k = draw(st.integers(-(n + 2), n + 2))  # match, within rounding or mismatch
                 value = round_half_up_exact(t[col], d) + k * step
@@ -538,9 +736,17 @@ def years_with_published(draw) -> Year:
         if draw(st.booleans()):
             n = t["n_appraisal_parts"] + t["n_survey_parts"]
             steps = math.ceil(tolerance(n, d) * 100 / t["max_points"] / step) + 2
-            value = round_half_up_exact(t["index_pct_exact"], d) + draw(st.integers(-steps, steps)) * step
-            published.append(dict(unit_id=t["unit_id"], measure="index_pct",
-                                  value=min(Fraction(100), max(Fraction(0), value))))
+            value = (
+                round_half_up_exact(t["index_pct_exact"], d)
+                + draw(st.integers(-steps, steps)) * step
+            )
+            published.append(
+                dict(
+                    unit_id=t["unit_id"],
+                    measure="index_pct",
+                    value=min(Fraction(100), max(Fraction(0), value)),
+                )
+            )
         if draw(st.booleans()):  # read and quoted, never compared
             published.append(dict(unit_id=t["unit_id"], measure="rank", value=Fraction(3)))
             published.append(dict(unit_id=t["unit_id"], measure="rank_of", value=Fraction(63)))
@@ -590,43 +796,86 @@ def write_dataset(y: Year, root: Path, shuffle: random.Random | None = None) -> 
             vi = unicodedata.normalize("NFD", vi)  # read back as NFC (with a warning note)
         if c in y.leaves:
             a, s = y.leaves[c]
-            split = [num(a) if a > 0 or rnd.random() < 0.5 else "",
-                     num(s) if s > 0 or rnd.random() < 0.5 else ""]
+            split = [
+                num(a) if a > 0 or rnd.random() < 0.5 else "",
+                num(s) if s > 0 or rnd.random() < 0.5 else "",
+            ]
         else:
             split = [num(ma), num(ms)] if inner_split else ["", ""]
         fw_rows.append([code(c), vi, en, num(ma + ms), *split])
-    write_csv(folder / "frameworks" / "fw.csv",
-              ["code", "name_vi", "name_en", "max_points", "max_appraisal", "max_survey"],
-              order(fw_rows), rnd.random() < 0.3)
-    write_csv(folder / "units.csv", ["unit_id", "unit_name", "kind", "group"],
-              order([[u["unit_id"], u["unit_name"], u["kind"], u["group"]] for u in y.units]),
-              rnd.random() < 0.3)
+    write_csv(
+        folder / "frameworks" / "fw.csv",
+        ["code", "name_vi", "name_en", "max_points", "max_appraisal", "max_survey"],
+        order(fw_rows),
+        rnd.random() < 0.3,
+    )
+    write_csv(
+        folder / "units.csv",
+        ["unit_id", "unit_name", "kind", "group"],
+        order([[u["unit_id"], u["unit_name"], u["kind"], u["group"]] for u in y.units]),
+        rnd.random() < 0.3,
+    )
 
     def cell(v) -> str:
         return rnd.choice(KPS_SPELLINGS) if v is KPS else num(v)
 
-    write_csv(folder / "scores" / f"{y.year}.csv",
-              ["unit_id", "criterion", "self_score", "appraised_score", "survey_score"],
-              order([[s["unit_id"], code(s["criterion"]), cell(s["self_score"]),
-                      cell(s["appraised_score"]), cell(s["survey_score"])] for s in y.scores]),
-              rnd.random() < 0.3)
-    toml = ['title_vi = "Sinh ngẫu nhiên"', 'title_en = "Generated"', "synthetic = true",
-            'units = "units.csv"', "", "[frameworks.fw]", 'file = "frameworks/fw.csv"',
-            'decision = "Generated framework"',
-            f"declared_total = {float(sum(a + s for a, s in y.leaves.values()))}", "",
-            f"[years.{y.year}]", 'framework = "fw"', f'scores = "scores/{y.year}.csv"',
-            f"decimals = {y.decimals}",
-            f"prefer_published_totals = {'true' if y.prefer_published else 'false'}"]
+    write_csv(
+        folder / "scores" / f"{y.year}.csv",
+        ["unit_id", "criterion", "self_score", "appraised_score", "survey_score"],
+        order(
+            [
+                [
+                    s["unit_id"],
+                    code(s["criterion"]),
+                    cell(s["self_score"]),
+                    cell(s["appraised_score"]),
+                    cell(s["survey_score"]),
+                ]
+                for s in y.scores
+            ]
+        ),
+        rnd.random() < 0.3,
+    )
+    toml = [
+        'title_vi = "Sinh ngẫu nhiên"',
+        'title_en = "Generated"',
+        "synthetic = true",
+        'units = "units.csv"',
+        "",
+        "[frameworks.fw]",
+        'file = "frameworks/fw.csv"',
+        'decision = "Generated framework"',
+        f"declared_total = {float(sum(a + s for a, s in y.leaves.values()))}",
+        "",
+        f"[years.{y.year}]",
+        'framework = "fw"',
+        f'scores = "scores/{y.year}.csv"',
+        f"decimals = {y.decimals}",
+        f"prefer_published_totals = {'true' if y.prefer_published else 'false'}",
+    ]
     if y.published is not None:
         toml.append(f'published = "published/{y.year}.csv"')
-        write_csv(folder / "published" / f"{y.year}.csv", ["unit_id", "measure", "value", "source"],
-                  order([[p["unit_id"], p["measure"], num(p["value"]), "generated"]
-                         for p in y.published]), False)
+        write_csv(
+            folder / "published" / f"{y.year}.csv",
+            ["unit_id", "measure", "value", "source"],
+            order(
+                [[p["unit_id"], p["measure"], num(p["value"]), "generated"] for p in y.published]
+            ),
+            False,
+        )
     if y.bands:
         toml.insert(4, 'bands = "bands.csv"')
-        write_csv(folder / "bands.csv", ["year", "band", "lower_pct", "upper_pct"],
-                  order([[str(b["year"]), b["band"], num(b["lower_pct"]), num(b["upper_pct"])]
-                         for b in y.bands]), False)
+        write_csv(
+            folder / "bands.csv",
+            ["year", "band", "lower_pct", "upper_pct"],
+            order(
+                [
+                    [str(b["year"]), b["band"], num(b["lower_pct"]), num(b["upper_pct"])]
+                    for b in y.bands
+                ]
+            ),
+            False,
+        )
     (folder / "dataset.toml").write_text("\n".join(toml) + "\n", encoding="utf-8")
     return root
 
@@ -652,6 +901,7 @@ def by(table: pd.DataFrame, *keys: str) -> pd.DataFrame:
 # compute == reference
 # ================================================================================================
 
+
 def assert_ingested(inputs: YearInputs, y: Year) -> None:
     """Ingest read the ground truth: the tree, every leaf's split, every score cell (number, KPS or
     empty), the registry and the year's bands; ids and codes stay text ('01' ≠ '1')."""
@@ -670,12 +920,23 @@ def assert_ingested(inputs: YearInputs, y: Year) -> None:
             assert bool(got[key][f"{col}_kps"]) == w[f"{col}_kps"], (key, col)
             assert q(got[key][f"{col}_score"]) == w[f"{col}_score"], (key, col)
     assert records(inputs.units[["unit_id", "unit_name", "kind", "group"]]) == y.units
-    bands = [(b["band"], q(b["lower_pct"]), q(b["upper_pct"])) for b in y.bands
-             if b["year"] == y.year]
-    assert sorted(zip(inputs.bands["band"], map(q, inputs.bands["lower_pct"]),
-                      map(q, inputs.bands["upper_pct"])), key=str) == sorted(bands, key=str)
-    for table, col in ((inputs.scores, "unit_id"), (inputs.scores, "criterion"),
-                       (inputs.units, "unit_id"), (fw, "code")):
+    bands = [
+        (b["band"], q(b["lower_pct"]), q(b["upper_pct"])) for b in y.bands if b["year"] == y.year
+    ]
+    assert sorted(
+        zip(
+            inputs.bands["band"],
+            map(q, inputs.bands["lower_pct"]),
+            map(q, inputs.bands["upper_pct"]),
+        ),
+        key=str,
+    ) == sorted(bands, key=str)
+    for table, col in (
+        (inputs.scores, "unit_id"),
+        (inputs.scores, "criterion"),
+        (inputs.units, "unit_id"),
+        (fw, "code"),
+    ):
         assert pd.api.types.is_string_dtype(table[col]), col
 
 
@@ -684,7 +945,7 @@ def events(y: Year, ref: dict[str, pd.DataFrame]) -> None:
     d = y.decimals
     for name in ("unit_index", "area_index", "criterion_index"):
         exact = [x for x in ref[name]["index_pct_exact"] if not is_missing(x)]
-        if any((x * 10 ** d) % 1 == HALF for x in exact):
+        if any((x * 10**d) % 1 == HALF for x in exact):
             event(f"{name}: an index exactly half-way between two printed values")
     unit = ref["unit_index"]
     ranks = [r for r in unit["rank"] if not is_missing(r)]
@@ -715,28 +976,60 @@ def _edge_year() -> Year:
     14.124999999999998; they tie at rank 2 behind '10' (full marks, 100 %); 'a' is 4th
     (1 ÷ 10.5 → 9.52): ranks 1, 2, 2, 4; 'B' has nothing applicable (unranked). Band A starts at
     14.13 exactly, where band B (listed first) ends."""
-    leaves = {"1": (Fraction(4), Fraction(0)), "10.1": (Fraction(4), Fraction(0)),
-              "10.10": (Fraction(0), Fraction(5, 2))}
+    leaves = {
+        "1": (Fraction(4), Fraction(0)),
+        "10.1": (Fraction(4), Fraction(0)),
+        "10.10": (Fraction(0), Fraction(5, 2)),
+    }
 
     def row(unit, leaf, self_score, appraised, survey=None):
-        return dict(unit_id=unit, criterion=leaf, self_score=self_score,
-                    appraised_score=appraised, survey_score=survey)
+        return dict(
+            unit_id=unit,
+            criterion=leaf,
+            self_score=self_score,
+            appraised_score=appraised,
+            survey_score=survey,
+        )
+
     scores = []
     for u in ("01", "1"):
-        scores += [row(u, "1", Fraction(4), Fraction(113, 100)),
-                   row(u, "10.1", Fraction(1, 2), Fraction(0)), row(u, "10.10", None, None, KPS)]
-    scores += [row("10", "1", Fraction(4), Fraction(4)), row("10", "10.1", Fraction(4), Fraction(4)),
-               row("10", "10.10", None, None, Fraction(5, 2))]
-    scores += [row("a", "1", Fraction(0), Fraction(0)), row("a", "10.1", Fraction(1), Fraction(1)),
-               row("a", "10.10", None, None, Fraction(0))]
-    scores += [row("B", "1", KPS, KPS), row("B", "10.1", KPS, KPS),
-               row("B", "10.10", None, None, KPS)]
-    units = [dict(unit_id=u, unit_name=f"Đơn vị {u}", kind="department", group="")
-             for u in ("01", "1", "10", "a", "B")]
-    bands = [dict(year=2024, band="B", lower_pct=None, upper_pct=Fraction(1413, 100)),
-             dict(year=2024, band="A", lower_pct=Fraction(1413, 100), upper_pct=None)]
-    return Year(year=2024, decimals=2, leaves=leaves, codes=["1", "10", "10.1", "10.10"],
-                units=units, scores=scores, bands=bands)
+        scores += [
+            row(u, "1", Fraction(4), Fraction(113, 100)),
+            row(u, "10.1", Fraction(1, 2), Fraction(0)),
+            row(u, "10.10", None, None, KPS),
+        ]
+    scores += [
+        row("10", "1", Fraction(4), Fraction(4)),
+        row("10", "10.1", Fraction(4), Fraction(4)),
+        row("10", "10.10", None, None, Fraction(5, 2)),
+    ]
+    scores += [
+        row("a", "1", Fraction(0), Fraction(0)),
+        row("a", "10.1", Fraction(1), Fraction(1)),
+        row("a", "10.10", None, None, Fraction(0)),
+    ]
+    scores += [
+        row("B", "1", KPS, KPS),
+        row("B", "10.1", KPS, KPS),
+        row("B", "10.10", None, None, KPS),
+    ]
+    units = [
+        dict(unit_id=u, unit_name=f"Đơn vị {u}", kind="department", group="")
+        for u in ("01", "1", "10", "a", "B")
+    ]
+    bands = [
+        dict(year=2024, band="B", lower_pct=None, upper_pct=Fraction(1413, 100)),
+        dict(year=2024, band="A", lower_pct=Fraction(1413, 100), upper_pct=None),
+    ]
+    return Year(
+        year=2024,
+        decimals=2,
+        leaves=leaves,
+        codes=["1", "10", "10.1", "10.10"],
+        units=units,
+        scores=scores,
+        bands=bands,
+    )
 
 
 def test_the_edge_year_is_what_its_docstring_says():
@@ -762,10 +1055,14 @@ def test_compute_equals_the_reference(y):
     # the public aggregator over the points table gives the same unit and area sums
     for keys, name in ((["unit_id"], "unit_index"), (["unit_id", "area"], "area_index")):
         want = ref[name][ref[name]["unit_id"].isin(set(results.points["unit_id"]))]
-        assert_matches(aggregate(results.points, keys), want, keys, SUMS + COUNTS,
-                       f"aggregate by {keys}")
-    for name, key in (("unit_index", "unit_id"), ("area_index", "area"),
-                      ("criterion_index", "code")):
+        assert_matches(
+            aggregate(results.points, keys), want, keys, SUMS + COUNTS, f"aggregate by {keys}"
+        )
+    for name, key in (
+        ("unit_index", "unit_id"),
+        ("area_index", "area"),
+        ("criterion_index", "code"),
+    ):
         assert pd.api.types.is_string_dtype(getattr(results, name)[key]), (name, key)
 
 
@@ -779,11 +1076,19 @@ def _published_year() -> Year:
 
     def pub(unit, measure, value):
         return dict(unit_id=unit, measure=measure, value=Fraction(value))
-    published = [pub("10", "self_total", "8"), pub("10", "appraised_total", "8"),
-                 pub("10", "survey_total", "2.5"), pub("10", "index_pct", "100"),
-                 pub("01", "appraised_total", "1.1"), pub("01", "self_total", "4.6"),
-                 pub("01", "index_pct", "14.1"), pub("a", "survey_total", "0.1"),
-                 pub("a", "appraised_total", "2"), pub("a", "rank", "4")]
+
+    published = [
+        pub("10", "self_total", "8"),
+        pub("10", "appraised_total", "8"),
+        pub("10", "survey_total", "2.5"),
+        pub("10", "index_pct", "100"),
+        pub("01", "appraised_total", "1.1"),
+        pub("01", "self_total", "4.6"),
+        pub("01", "index_pct", "14.1"),
+        pub("a", "survey_total", "0.1"),
+        pub("a", "appraised_total", "2"),
+        pub("a", "rank", "4"),
+    ]
     return dataclasses.replace(y, decimals=1, published=published, prefer_published=True)
 
 
@@ -792,13 +1097,21 @@ def test_the_published_year_is_what_its_docstring_says():
     recon = {(r["unit_id"], r["measure"]): r for r in records(ref["reconciliation"])}
     status = {k: (r["status"], r["published_used"]) for k, r in recon.items()}
     assert status == {
-        ("10", "self_total"): ("match", False), ("10", "appraised_total"): ("match", False),
-        ("10", "survey_total"): ("match", False), ("10", "index_pct"): ("match", False),
+        ("10", "self_total"): ("match", False),
+        ("10", "appraised_total"): ("match", False),
+        ("10", "survey_total"): ("match", False),
+        ("10", "index_pct"): ("match", False),
         ("01", "self_total"): ("within_rounding", True),
-        ("01", "appraised_total"): ("match", False), ("01", "index_pct"): ("match", False),
-        ("a", "appraised_total"): ("mismatch", False), ("a", "survey_total"): ("within_rounding", True)}
+        ("01", "appraised_total"): ("match", False),
+        ("01", "index_pct"): ("match", False),
+        ("a", "appraised_total"): ("mismatch", False),
+        ("a", "survey_total"): ("within_rounding", True),
+    }
     unit = by(ref["unit_index"], "unit_id")
-    assert unit.loc["a", "index_pct"] == Fraction(105, 10) and unit.loc["a", "totals_source"] == "published"
+    assert (
+        unit.loc["a", "index_pct"] == Fraction(105, 10)
+        and unit.loc["a", "totals_source"] == "published"
+    )
     assert unit.loc["01", "points_deducted"] == Fraction(46, 10) - Fraction(113, 100)
 
 
@@ -811,13 +1124,19 @@ def test_compute_with_published_totals_equals_the_reference(y):
     events(y, ref)
     assert_results_match(results, ref)
     check_bounds_and_tree(results, y)
-    columns = ["computed", "published", "difference", "tolerance", "status", "published_used",
-               "computed_from_parts"]
+    columns = [
+        "computed",
+        "published",
+        "difference",
+        "tolerance",
+        "status",
+        "published_used",
+        "computed_from_parts",
+    ]
     want = ref["reconciliation"]
     if not len(want):
         want = pd.DataFrame(columns=["unit_id", "measure"] + columns)
-    assert_matches(results.reconciliation, want, ["unit_id", "measure"], columns,
-                   "reconciliation")
+    assert_matches(results.reconciliation, want, ["unit_id", "measure"], columns, "reconciliation")
 
 
 def _boundary_year(published_index: str) -> Year:
@@ -825,11 +1144,25 @@ def _boundary_year(published_index: str) -> Year:
     index 80.00. With 2 decimals, tol_index = (8 + 1) × 0.005 × 100 ÷ 100 + 0.005 = 0.05."""
     leaves = {f"{a}": (Fraction(12.5), Fraction(0)) for a in range(1, 9)}  # 8 leaves × 12.5 = 100
     units = [dict(unit_id="a", unit_name="Đơn vị A", kind="department", group="")]
-    scores = [dict(unit_id="a", criterion=c, self_score=Fraction(10), appraised_score=Fraction(10),
-                   survey_score=None) for c in leaves]  # 80 / 100 = 80.00
-    return Year(year=2024, decimals=2, leaves=leaves, codes=list(leaves), units=units,
-                scores=scores, published=[dict(unit_id="a", measure="index_pct",
-                                               value=Fraction(published_index))])
+    scores = [
+        dict(
+            unit_id="a",
+            criterion=c,
+            self_score=Fraction(10),
+            appraised_score=Fraction(10),
+            survey_score=None,
+        )
+        for c in leaves
+    ]  # 80 / 100 = 80.00
+    return Year(
+        year=2024,
+        decimals=2,
+        leaves=leaves,
+        codes=list(leaves),
+        units=units,
+        scores=scores,
+        published=[dict(unit_id="a", measure="index_pct", value=Fraction(published_index))],
+    )
 
 
 def test_index_tolerance_just_inside_the_boundary():
@@ -853,6 +1186,7 @@ def test_index_tolerance_boundary_is_within_rounding():
 # ================================================================================================
 # Properties of compute
 # ================================================================================================
+
 
 def check_bounds_and_tree(r, y: Year) -> None:
     """Properties of any result: indexes within [0, 100] (empty exactly when nothing applies),
@@ -909,17 +1243,23 @@ def assert_other_units_unchanged(before: pd.DataFrame, after: pd.DataFrame, unit
     for c in ("index_pct", "band"):
         assert before.loc[others, c].equals(after.loc[others, c]), c
     for c in ("index_pct_exact", "achieved_points", "max_points", "self_points", "survey_points"):
-        assert np.allclose(before.loc[others, c], after.loc[others, c], rtol=0, atol=1e-9,
-                           equal_nan=True), c
+        assert np.allclose(
+            before.loc[others, c], after.loc[others, c], rtol=0, atol=1e-9, equal_nan=True
+        ), c
 
 
 @settings(max_examples=examples(8), **SETTINGS)
 @given(years(), st.data())
 def test_more_points_never_lower_the_index_and_touch_no_other_unit(y, data):
-    cells = [(i, col, comp_max) for i, s in enumerate(y.scores)
-             for col, comp_max in (("appraised_score", y.leaves[s["criterion"]][0]),
-                                   ("survey_score", y.leaves[s["criterion"]][1]))
-             if isinstance(s[col], Fraction) and s[col] < comp_max]
+    cells = [
+        (i, col, comp_max)
+        for i, s in enumerate(y.scores)
+        for col, comp_max in (
+            ("appraised_score", y.leaves[s["criterion"]][0]),
+            ("survey_score", y.leaves[s["criterion"]][1]),
+        )
+        if isinstance(s[col], Fraction) and s[col] < comp_max
+    ]
     assume(cells)
     i, col, m = data.draw(st.sampled_from(cells))
     old = y.scores[i][col]
@@ -934,7 +1274,8 @@ def test_more_points_never_lower_the_index_and_touch_no_other_unit(y, data):
         assert ub.loc[unit, "index_pct"] >= ua.loc[unit, "index_pct"]
         assert ub.loc[unit, "rank"] <= ua.loc[unit, "rank"]  # never a worse rank
         assert ub.loc[unit, "achieved_points"] == pytest.approx(
-            ua.loc[unit, "achieved_points"] + float(new - old), abs=1e-9)
+            ua.loc[unit, "achieved_points"] + float(new - old), abs=1e-9
+        )
     assert_other_units_unchanged(ua, ub, unit)
     # nodes: only the leaf's own nodes of that unit change, and they do not go down
     ca, cb = by(a.criterion_index, "unit_id", "code"), by(b.criterion_index, "unit_id", "code")
@@ -950,10 +1291,15 @@ def test_a_criterion_not_arising_removes_its_maximum_and_its_points(y, data):
     """Marking a scored leaf KPS for one unit removes exactly its maximum and points; the index
     moves towards the leaf's own share (up if the leaf was below the unit's index, down if above,
     unchanged if the unit scored it at exactly its own index); nothing else changes."""
+
     def applicable(s):
         ma, ms = y.leaves[s["criterion"]]
-        return [(c, m) for c, m in (("appraised_score", ma), ("survey_score", ms))
-                if m > 0 and s[c] is not KPS]
+        return [
+            (c, m)
+            for c, m in (("appraised_score", ma), ("survey_score", ms))
+            if m > 0 and s[c] is not KPS
+        ]
+
     rows = [i for i, s in enumerate(y.scores) if applicable(s)]
     assume(rows)
     i = data.draw(st.sampled_from(rows))
@@ -971,9 +1317,12 @@ def test_a_criterion_not_arising_removes_its_maximum_and_its_points(y, data):
     ua, ub = by(a.unit_index, "unit_id"), by(b.unit_index, "unit_id")
     if unit in ua.index:
         before, after = ua.loc[unit], ub.loc[unit]
-        assert after["max_points"] == pytest.approx(before["max_points"] - float(removed_max), abs=1e-9)
+        assert after["max_points"] == pytest.approx(
+            before["max_points"] - float(removed_max), abs=1e-9
+        )
         assert after["achieved_points"] == pytest.approx(
-            before["achieved_points"] - float(removed_pts), abs=1e-9)
+            before["achieved_points"] - float(removed_pts), abs=1e-9
+        )
         assert after["max_points_full"] == before["max_points_full"]
         assert after["n_not_arising"] == before["n_not_arising"] + len(parts)
         if after["max_points"] > 1e-9:
@@ -998,11 +1347,15 @@ def test_row_order_changes_nothing(y, rnd):
     inputs = load(y)
     a = compute(inputs)
     b = run(y, shuffle=rnd)
-    state = rnd.randint(0, 2 ** 31)
-    c = compute(dataclasses.replace(
-        inputs, scores=inputs.scores.sample(frac=1, random_state=state),
-        framework=inputs.framework.sample(frac=1, random_state=state + 1),
-        units=inputs.units.sample(frac=1, random_state=state + 2)))
+    state = rnd.randint(0, 2**31)
+    c = compute(
+        dataclasses.replace(
+            inputs,
+            scores=inputs.scores.sample(frac=1, random_state=state),
+            framework=inputs.framework.sample(frac=1, random_state=state + 1),
+            units=inputs.units.sample(frac=1, random_state=state + 2),
+        )
+    )
     for other in (b, c):
         for name in ("unit_index", "area_index", "criterion_index", "points"):
             x, z = getattr(a, name), getattr(other, name)
@@ -1017,8 +1370,9 @@ def test_units_with_identical_scores_share_a_rank(y, data):
     """A copy of a unit under a new id gets the same index and rank; units it beats move down one."""
     scored = sorted({s["unit_id"] for s in y.scores})
     unit = data.draw(st.sampled_from(scored))
-    new_id = data.draw(st.sampled_from([u for u in UNIT_IDS if u not in
-                                        {v["unit_id"] for v in y.units}]))
+    new_id = data.draw(
+        st.sampled_from([u for u in UNIT_IDS if u not in {v["unit_id"] for v in y.units}])
+    )
     twin = copy.deepcopy(y)
     twin.units.append({**next(u for u in y.units if u["unit_id"] == unit), "unit_id": new_id})
     twin.scores += [{**s, "unit_id": new_id} for s in y.scores if s["unit_id"] == unit]
@@ -1041,7 +1395,7 @@ def test_units_with_identical_scores_share_a_rank(y, data):
 def test_relabelling_units_changes_no_index(y, data):
     """Unit ids permuted (among themselves and fresh ones): every unit keeps its figures."""
     ids = [u["unit_id"] for u in y.units]
-    new = data.draw(st.permutations(UNIT_IDS))[:len(ids)]
+    new = data.draw(st.permutations(UNIT_IDS))[: len(ids)]
     rename = dict(zip(ids, new))
     moved = copy.deepcopy(y)
     for u in moved.units:
@@ -1049,8 +1403,11 @@ def test_relabelling_units_changes_no_index(y, data):
     for s in moved.scores:
         s["unit_id"] = rename[s["unit_id"]]
     a, b = run(y), run(moved)
-    for name, keys in (("unit_index", ["unit_id"]), ("area_index", ["unit_id", "area"]),
-                       ("criterion_index", ["unit_id", "code"])):
+    for name, keys in (
+        ("unit_index", ["unit_id"]),
+        ("area_index", ["unit_id", "area"]),
+        ("criterion_index", ["unit_id", "code"]),
+    ):
         x = getattr(a, name).assign(unit_id=lambda t: t["unit_id"].map(rename))
         x, z = by(x, *keys), by(getattr(b, name), *keys)
         cols = [c for c in ("index_pct", "rank", "rank_of", "band") if c in x.columns]
@@ -1071,8 +1428,9 @@ def test_doubling_every_maximum_and_score_changes_no_index(y):
     for name in ("unit_index", "area_index", "criterion_index"):
         x, z = getattr(a, name), getattr(b, name)
         assert x["index_pct"].equals(z["index_pct"]), name
-        assert np.allclose(x["index_pct_exact"], z["index_pct_exact"], rtol=0, atol=1e-9,
-                           equal_nan=True)
+        assert np.allclose(
+            x["index_pct_exact"], z["index_pct_exact"], rtol=0, atol=1e-9, equal_nan=True
+        )
         assert np.allclose(2 * x["max_points"], z["max_points"])
     assert a.unit_index["rank"].equals(b.unit_index["rank"])
 
@@ -1086,8 +1444,10 @@ def test_a_criterion_that_arose_for_nobody_changes_no_unit_index(y):
     code = next(str(n) for n in range(20, 40) if str(n) not in y.codes)
     extra.codes.append(code)
     extra.leaves[code] = (Fraction(4), Fraction(1))
-    extra.scores += [dict(unit_id=u, criterion=code, self_score=KPS, appraised_score=KPS,
-                          survey_score=KPS) for u in sorted({s["unit_id"] for s in y.scores})]
+    extra.scores += [
+        dict(unit_id=u, criterion=code, self_score=KPS, appraised_score=KPS, survey_score=KPS)
+        for u in sorted({s["unit_id"] for s in y.scores})
+    ]
     a, b = run(y), run(extra)
     ua, ub = by(a.unit_index, "unit_id"), by(b.unit_index, "unit_id")
     for c in ("index_pct", "rank", "rank_of", "band"):

@@ -21,8 +21,11 @@ from .conftest import JOBS_RUN, ROOT, FirstRun
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -97,8 +100,11 @@ def test_a_run_killed_midway_leaves_the_previous_outputs(copied):
     before = {n: tree_digest(project / n / "vn-provinces") for n in ("data/processed", "reports")}
     process = subprocess.Popen(
         [sys.executable, "-m", "parlib.run.cli", "run", "--dataset", "vn-provinces", "--force"],
-        env={**os.environ, "PARLIB_ROOT": str(project)}, start_new_session=True,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env={**os.environ, "PARLIB_ROOT": str(project)},
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     staged = project / "reports" / ".staging"
     midway = "*/vn-provinces/2012/01_ingest.html"
     deadline = time.time() + 120  # a timeout for a run that never starts, not a speed check
@@ -137,5 +143,7 @@ def test_a_kernel_that_fails_to_start_is_retried_then_reported(tmp_path, monkeyp
     status, message = execute._execute(notebook, tmp_path / "out.ipynb", {})
     assert status == "error" and "Address already in use" in message
     assert len(waits) == 1 + execute.KERNEL_ATTEMPTS
-    assert "01_ingest: kernel failure (RuntimeError: Address already in use); attempt 3 of 3" in \
-        caplog.text
+    assert (
+        "01_ingest: kernel failure (RuntimeError: Address already in use); attempt 3 of 3"
+        in caplog.text
+    )

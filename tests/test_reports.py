@@ -38,8 +38,9 @@ def evil_results(tiny_raw: Path, tmp_path: Path):
 
 def test_ranking_table_escapes_names_and_links_each_profile(evil_results):
     _, _, results = evil_results
-    html = markup.html_table(views.with_profile_links(results.unit_index),
-                             layouts.RANKING_LINK_COLUMNS, "vi")
+    html = markup.html_table(
+        views.with_profile_links(results.unit_index), layouts.RANKING_LINK_COLUMNS, "vi"
+    )
     assert EVIL not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     links = re.findall(r'<a href="([^"]+)">([^<]*)</a>', html)
     assert ("units/a.html", "&lt;script&gt;alert(1)&lt;/script&gt;") in links
@@ -52,8 +53,11 @@ def test_unit_ids_never_become_paths_or_markup():
         name = views.unit_file(hostile)
         assert re.fullmatch(r"unit-[0-9a-f]{12}\.html", name), name
     frame = pd.DataFrame({"unit_id": ['x"><b>'], "unit_name": ["X"]})
-    html = markup.html_table(views.with_profile_links(frame),
-                             [markup.Column("unit_name", "unit", link="profile_href")], "en")
+    html = markup.html_table(
+        views.with_profile_links(frame),
+        [markup.Column("unit_name", "unit", link="profile_href")],
+        "en",
+    )
     assert "<b>" not in html and re.search(r'href="units/unit-[0-9a-f]{12}\.html"', html)
 
 
@@ -82,20 +86,29 @@ def test_profile_figures_on_the_tiny_dataset(evil_results):
 
 
 def test_group_rank_only_for_units_with_a_declared_group():
-    frame = pd.DataFrame({"unit_id": ["a", "b", "c"], "group": ["g", "g", ""],
-                          "index_pct": [70.0, 90.0, 95.0]})
+    frame = pd.DataFrame(
+        {"unit_id": ["a", "b", "c"], "group": ["g", "g", ""], "index_pct": [70.0, 90.0, 95.0]}
+    )
     assert profile.group_rank(frame, "a") == (2, 2)
     assert profile.group_rank(frame, "c") is None
 
 
 def test_excel_workbook_has_every_result_table_with_vietnamese_headers(evil_results, tmp_path):
     _, out, _ = evil_results
-    prov = {"dataset": "tiny", "year": 2024, "methodology": "Tiny", "parameters": {"lang": "vi"},
-            "versions": {"parlib": "0"}, "generated_at": "now",
-            "inputs": [{"path": "data/raw/tiny/units.csv", "sha256": "ab" * 32}]}
+    prov = {
+        "dataset": "tiny",
+        "year": 2024,
+        "methodology": "Tiny",
+        "parameters": {"lang": "vi"},
+        "versions": {"parlib": "0"},
+        "generated_at": "now",
+        "inputs": [{"path": "data/raw/tiny/units.csv", "sha256": "ab" * 32}],
+    }
     target = export.write_workbook(out, tmp_path / "results.xlsx", "vi", prov)
     sheets = pd.read_excel(target, sheet_name=None)
-    assert {"unit_index", "area_index", "criterion_index", "reconciliation", "provenance"} <= set(sheets)
+    assert {"unit_index", "area_index", "criterion_index", "reconciliation", "provenance"} <= set(
+        sheets
+    )
     units = sheets["unit_index"]
     assert "Chỉ số (%)" in units.columns and "Xếp hạng" in units.columns
     assert EVIL in set(units["Đơn vị"] if "Đơn vị" in units.columns else units.iloc[:, 2])
@@ -110,12 +123,18 @@ def test_landing_page_links_profiles_trends_and_the_workbook(tmp_path):
     for page in ("05_report.html", "units/a.html", "results.xlsx"):
         (year / page).write_text("x", encoding="utf-8")
     (reports / "tiny" / "trends.html").write_text("x", encoding="utf-8")
-    (year / "run.json").write_text('{"dataset": "tiny", "year": 2024, "outcome": "success", '
-                                   '"title": {"vi": "T", "en": "T"}}', encoding="utf-8")
+    (year / "run.json").write_text(
+        '{"dataset": "tiny", "year": 2024, "outcome": "success", "title": {"vi": "T", "en": "T"}}',
+        encoding="utf-8",
+    )
     html = landing.landing_page(reports, pipeline.REPORT_PAGES, "vi")
     links = set(re.findall(r'href="([^"]+)"', html))
-    assert {"tiny/trends.html", "tiny/2024/units/a.html", "tiny/2024/results.xlsx",
-            "tiny/2024/05_report.html"} <= links
+    assert {
+        "tiny/trends.html",
+        "tiny/2024/units/a.html",
+        "tiny/2024/results.xlsx",
+        "tiny/2024/05_report.html",
+    } <= links
 
 
 @pytest.mark.slow
@@ -125,10 +144,20 @@ def test_a_rendered_profile_shows_a_script_name_as_text(evil_results, tmp_path):
     cfg, out, _ = evil_results
     processed = out.parent.parent
     executed = tmp_path / "a.ipynb"
-    status, message = execute._execute(ROOT / "notebooks" / "06_unit_profile.ipynb", executed, {
-        "dataset": "tiny", "year": 2024, "lang": "vi", "raw_root": str(cfg.folder.parent),
-        "processed_root": str(processed), "reports_root": str(tmp_path / "reports"),
-        "history_root": str(processed), "unit_id": "a"})
+    status, message = execute._execute(
+        ROOT / "notebooks" / "06_unit_profile.ipynb",
+        executed,
+        {
+            "dataset": "tiny",
+            "year": 2024,
+            "lang": "vi",
+            "raw_root": str(cfg.folder.parent),
+            "processed_root": str(processed),
+            "reports_root": str(tmp_path / "reports"),
+            "history_root": str(processed),
+            "unit_id": "a",
+        },
+    )
     assert status == "success", message
     page = execute.export_html(executed, tmp_path / "a.html", "profile")
     html = page.read_text(encoding="utf-8")
@@ -141,8 +170,9 @@ def test_an_area_that_did_not_arise_is_neither_strongest_nor_weakest():
     """Seen in a SYNTHETIC profile: area 4 had no applicable criterion for a commune (no index),
     yet the sentence called it the weakest area, with an empty percentage."""
 
-    areas = pd.DataFrame({"area": ["1", "2", "4"], "name": ["A", "B", "D"],
-                          "index_pct": [100.0, 88.5, float("nan")]})
+    areas = pd.DataFrame(
+        {"area": ["1", "2", "4"], "name": ["A", "B", "D"], "index_pct": [100.0, 88.5, float("nan")]}
+    )
     criteria = pd.DataFrame({"code": ["2.1"], "name": ["b"], "index_pct": [88.5]})
     sentence = profile.strengths_sentence(areas, criteria, "en")
     assert "4 D" not in sentence and "2 B" in sentence and "88.50" in sentence, sentence

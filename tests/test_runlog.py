@@ -65,8 +65,9 @@ def test_run_log_file_takes_every_thread_and_warnings_until_the_year_ends(tmp_pa
     assert "UserWarning: a warning of ours" in written[3]
     assert written[-1] == "tiny 2024: success in 1.0s"
     assert not any("chatter" in m or "after" in m for m in written)
-    assert not [h for h in logging.getLogger().handlers
-                if getattr(h, "baseFilename", None) == str(path)]
+    assert not [
+        h for h in logging.getLogger().handlers if getattr(h, "baseFilename", None) == str(path)
+    ]
 
 
 def test_console_writes_to_the_current_stderr_once(capsys, chatty):

@@ -53,7 +53,8 @@ def test_every_notebook_is_rendered_without_code(first_run: FirstRun):
 def test_english_report_and_excel_input(first_run: FirstRun):
     project = first_run.project
     html = (project / "reports" / "synthetic-province" / "2024" / "05_report.html").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     assert "Ranking" in html and "SYNTHETIC DATA" in html
     assert "data:image/png;base64" in html  # figures are embedded
 
@@ -71,9 +72,11 @@ def test_landing_page_links_every_report(first_run: FirstRun):
     project = first_run.project
     landing = (project / "reports" / "index.html").read_text(encoding="utf-8")
     links = set(re.findall(r'href="([^"]+)"', landing))
-    expected = {f"{ds}/{year}/{stem}.html" for ds, year in (("vn-provinces", 2012),
-                                                            ("synthetic-province", 2024))
-                for stem in NOTEBOOK_STEMS}
+    expected = {
+        f"{ds}/{year}/{stem}.html"
+        for ds, year in (("vn-provinces", 2012), ("synthetic-province", 2024))
+        for stem in NOTEBOOK_STEMS
+    }
     assert expected <= links
     for link in links:
         assert (project / "reports" / link).is_file(), link
@@ -88,8 +91,11 @@ def test_jobs_run_datasets_side_by_side_each_process_logging_its_years(first_run
     lines = printed.splitlines()
     assert any(line.startswith("vn-provinces 2012: success") for line in lines)
     assert any(line.startswith("tiny 2024: success") for line in lines)
-    for ds, year, other, units in (("vn-provinces", 2012, "tiny", 1), ("tiny", 2024, "vn-provinces", 3),
-                                   ("synthetic-province", 2024, "vn-provinces", 31)):
+    for ds, year, other, units in (
+        ("vn-provinces", 2012, "tiny", 1),
+        ("tiny", 2024, "vn-provinces", 3),
+        ("synthetic-province", 2024, "vn-provinces", 31),
+    ):
         folder = project / "reports" / ds / str(year)
         manifest = json.loads((folder / "run.json").read_text())
         assert manifest["outcome"] == "success" and len(manifest["fingerprint"]) == 64
@@ -105,13 +111,16 @@ def test_jobs_run_datasets_side_by_side_each_process_logging_its_years(first_run
         assert not any("DeprecationWarning" in line or "FutureWarning" in line for line in log)
 
 
-@pytest.mark.parametrize("argv, code", [
-    (["run", "-p", "no_such_parameter=1"], 2),
-    (["run", "-p", "group_tolerance_points=abc"], 2),
-    (["run", "-p", "year=2013"], 2),
-    (["run", "--dataset", "no-such-dataset"], 2),
-    (["run", "--dataset", "vn-provinces", "--year", "1999"], 2),
-])
+@pytest.mark.parametrize(
+    "argv, code",
+    [
+        (["run", "-p", "no_such_parameter=1"], 2),
+        (["run", "-p", "group_tolerance_points=abc"], 2),
+        (["run", "-p", "year=2013"], 2),
+        (["run", "--dataset", "no-such-dataset"], 2),
+        (["run", "--dataset", "vn-provinces", "--year", "1999"], 2),
+    ],
+)
 def test_usage_errors_exit_2(project, monkeypatch, argv, code, capsys):
     monkeypatch.setenv("PARLIB_ROOT", str(project))
     assert cli.main(argv) == code

@@ -64,8 +64,13 @@ def test_ties_share_the_best_rank():
 
 
 def test_bands_lower_inclusive_upper_exclusive():
-    bands = pd.DataFrame({"band": ["A", "B", "C", "D"], "lower_pct": [90, 80, 70, None],
-                          "upper_pct": [None, 90, 80, 70]})
+    bands = pd.DataFrame(
+        {
+            "band": ["A", "B", "C", "D"],
+            "lower_pct": [90, 80, 70, None],
+            "upper_pct": [None, 90, 80, 70],
+        }
+    )
     got = score.assign_bands(pd.Series([90.0, 89.99, 80.0, 70.0, 69.99, 100.0]), bands)
     assert list(got) == ["A", "B", "B", "C", "D", "A"]
 

@@ -27,11 +27,11 @@ def tiny(tiny_raw):
 
 
 def saved_bytes(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*.csv"))}
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*.csv"))}
 
 
 # --- fairness --------------------------------------------------------------------------------------
+
 
 def test_analyse_on_the_tiny_dataset(tiny):
     cfg, results = tiny
@@ -57,14 +57,26 @@ def test_analyse_on_the_tiny_dataset(tiny):
 def test_analyse_passes_every_parameter_through(tiny):
     cfg, results = tiny
     default = fairness.analyse(results, cfg, 2024, fairness.FairnessParameters(mc_draws=20))
-    changed = fairness.analyse(results, cfg, 2024, fairness.FairnessParameters(
-        group_tolerance_points=0.0, like_for_like_groups="all", mc_draws=30, mc_seed=7, alpha=0.2))
+    changed = fairness.analyse(
+        results,
+        cfg,
+        2024,
+        fairness.FairnessParameters(
+            group_tolerance_points=0.0,
+            like_for_like_groups="all",
+            mc_draws=30,
+            mc_seed=7,
+            alpha=0.2,
+        ),
+    )
     assert default.groups["max_group"].nunique() == 1 and changed.groups["max_group"].nunique() == 3
     assert set(changed.like_for_like["group"]) == {"all"} != set(default.like_for_like["group"])
     assert (changed.intervals.settings.draws, changed.intervals.settings.seed) == (30, 7)
     assert set(changed.intervals.table["seed"]) == {7}
     assert set(default.bias["ci_level"]) == {0.95} and set(changed.bias["ci_level"]) == {0.8}
-    assert default.deductions_by_criterion.set_index("criterion").loc["1.2", "name"] == "Tiêu chí 1.2"
+    assert (
+        default.deductions_by_criterion.set_index("criterion").loc["1.2", "name"] == "Tiêu chí 1.2"
+    )
 
 
 def test_fairness_result_round_trip(tiny, tmp_path):
@@ -75,14 +87,19 @@ def test_fairness_result_round_trip(tiny, tmp_path):
     back = fairness.FairnessResult.load(tmp_path / "a", load_alternatives(cfg.alternatives))
     assert list(back.tables()) == list(fair.tables())
     for stem, table in fair.tables().items():
-        pd.testing.assert_frame_equal(back.tables()[stem].reset_index(drop=True),
-                                      table.reset_index(drop=True), check_dtype=False, obj=stem)
+        pd.testing.assert_frame_equal(
+            back.tables()[stem].reset_index(drop=True),
+            table.reset_index(drop=True),
+            check_dtype=False,
+            obj=stem,
+        )
     assert back.intervals.settings == fair.intervals.settings and back.declared == fair.declared
     assert back.survey is None
     back.save(tmp_path / "b")
     assert saved_bytes(tmp_path / "b") == saved_bytes(tmp_path / "a")
-    pd.testing.assert_frame_equal(back.alternatives_summary, fair.alternatives_summary,
-                                  check_dtype=False)
+    pd.testing.assert_frame_equal(
+        back.alternatives_summary, fair.alternatives_summary, check_dtype=False
+    )
 
 
 def test_fairness_result_with_survey_round_trips_and_a_later_result_without_removes_it(tmp_path):
@@ -93,8 +110,9 @@ def test_fairness_result_with_survey_round_trips_and_a_later_result_without_remo
     fair.save(tmp_path)
     back = fairness.FairnessResult.load(tmp_path, fair.declared)
     for name in fair.SURVEY_FILES:
-        pd.testing.assert_frame_equal(getattr(back.survey, name), getattr(fair.survey, name),
-                                      check_dtype=False, obj=name)
+        pd.testing.assert_frame_equal(
+            getattr(back.survey, name), getattr(fair.survey, name), check_dtype=False, obj=name
+        )
     assert back.survey.responses is None  # the answers are an input: not saved, not read back
     dataclasses.replace(fair, survey=None).save(tmp_path)
     assert not list(tmp_path.glob("survey_*.csv"))
@@ -105,19 +123,32 @@ def test_fairness_parameters_declare_notebook_04s_parameters():
     """The notebook's parameters cell and the typed parameters agree: same names, same defaults."""
     declared = pipeline.notebook_parameters(ROOT / "notebooks" / "04_fairness.ipynb")
     own = {f.name: f.default for f in dataclasses.fields(fairness.FairnessParameters)}
-    in_notebook = {name: ast.literal_eval(info["default"]) for name, info in declared.items()
-                   if name not in pipeline.BASE_PARAMETERS}
+    in_notebook = {
+        name: ast.literal_eval(info["default"])
+        for name, info in declared.items()
+        if name not in pipeline.BASE_PARAMETERS
+    }
     assert in_notebook == own
 
 
-@pytest.mark.parametrize("bad", [{"like_for_like_groups": "kind"}, {"alpha": 0.0}, {"alpha": 1.5},
-                                 {"mc_draws": 0}, {"group_tolerance_points": -1.0}, {"top_n": -1}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"like_for_like_groups": "kind"},
+        {"alpha": 0.0},
+        {"alpha": 1.5},
+        {"mc_draws": 0},
+        {"group_tolerance_points": -1.0},
+        {"top_n": -1},
+    ],
+)
 def test_fairness_parameters_refuse_what_no_analysis_can_mean(bad):
     with pytest.raises(UsageError):
         fairness.FairnessParameters(**bad)
 
 
 # --- ingest and score save themselves --------------------------------------------------------------
+
 
 def test_year_inputs_and_results_save_and_load(tiny_raw, tmp_path):
     cfg = load_dataset("tiny", tiny_raw)
@@ -136,6 +167,7 @@ def test_year_inputs_and_results_save_and_load(tiny_raw, tmp_path):
 
 # --- the preflight hands its work to the notebooks -------------------------------------------------
 
+
 def test_preflight_saves_what_compute_of_load_year_gives(tiny_raw, tmp_path, monkeypatch):
     cfg = load_dataset("tiny", tiny_raw)
     out = tmp_path / "staging"
@@ -146,7 +178,9 @@ def test_preflight_saves_what_compute_of_load_year_gives(tiny_raw, tmp_path, mon
     inputs.save(expected)
     score.compute(inputs).save(expected)
     saved = saved_bytes(out)
-    assert {k: v for k, v in saved.items() if not k.startswith("validation")} == saved_bytes(expected)
+    assert {k: v for k, v in saved.items() if not k.startswith("validation")} == saved_bytes(
+        expected
+    )
     assert (out / "validation.json").is_file() and (out / "validation_results.json").is_file()
 
     # under the runner the notebooks read it back: nothing is read from raw or computed again
@@ -177,8 +211,10 @@ def test_notebooks_run_by_hand_do_the_steps_themselves(tiny_raw, tmp_path):
 
 def test_notebooks_run_by_hand_out_of_order_say_which_step_to_run_first(tiny_raw, tmp_path):
     cfg = load_dataset("tiny", tiny_raw)
-    for step in (lambda out: preflight.checked_year(cfg, 2024, out, None, validated=False),
-                 lambda out: preflight.scored_year(cfg, 2024, out, validated=False)):
+    for step in (
+        lambda out: preflight.checked_year(cfg, 2024, out, None, validated=False),
+        lambda out: preflight.scored_year(cfg, 2024, out, validated=False),
+    ):
         with pytest.raises(DataError, match="no ingested data; run the ingest notebook"):
             step(tmp_path / "empty")
 

@@ -37,8 +37,9 @@ def test_footer_reads_the_runners_record_and_calls_no_git(tiny_raw, tmp_path, mo
     cfg = load_dataset("tiny", tiny_raw)
     record = provenance.collect(cfg, 2024, {"lang": "vi"})
     record["git_commit"] = "c0ffee1"
-    s = Session("tiny", 2024, "en", str(tiny_raw), str(tmp_path / "p"), str(tmp_path / "r"),
-                top_n=5)
+    s = Session(
+        "tiny", 2024, "en", str(tiny_raw), str(tmp_path / "p"), str(tmp_path / "r"), top_n=5
+    )
     provenance.save(record, s.out)
     no_hashing_no_git(monkeypatch)
     s.footer()
@@ -69,12 +70,12 @@ def three_years(tiny_raw):
         toml += f'\n[years.{year}]\nframework = "tiny"\nscores = "scores/{year}.csv"\n'
     (ds / "dataset.toml").write_text(toml, encoding="utf-8")
     (ds / "lineage.csv").write_text(
-        "unit_id,unit_name,predecessor_id,predecessor_name,from_year,source\n", encoding="utf-8")
+        "unit_id,unit_name,predecessor_id,predecessor_name,from_year,source\n", encoding="utf-8"
+    )
     return load_dataset("tiny", tiny_raw)
 
 
-def test_trends_footer_reads_the_published_years_records(three_years, tmp_path, monkeypatch,
-                                                         shown):
+def test_trends_footer_reads_the_published_years_records(three_years, tmp_path, monkeypatch, shown):
     """2023 and 2024 are published (their run.json lists their inputs with hashes), 2022 is not:
     only its own scores file and the lineage are hashed, git is not asked."""
     cfg = three_years
@@ -84,26 +85,44 @@ def test_trends_footer_reads_the_published_years_records(three_years, tmp_path, 
         record["inputs"] = [{**i, "sha256": digest * 32} for i in record["inputs"]]
         published = processed / "tiny" / str(year)
         published.mkdir(parents=True)
-        (published / "run.json").write_text(json.dumps({**record, "outcome": "success"}),
-                                             encoding="utf-8")
+        (published / "run.json").write_text(
+            json.dumps({**record, "outcome": "success"}), encoding="utf-8"
+        )
     hashed = []
-    monkeypatch.setattr(provenance, "sha256", lambda path: hashed.append(Path(path).name) or "cd" * 32)
+    monkeypatch.setattr(
+        provenance, "sha256", lambda path: hashed.append(Path(path).name) or "cd" * 32
+    )
     monkeypatch.setattr(provenance, "git_commit", lambda *a: pytest.fail("git called"))
     monkeypatch.setattr(provenance, "collect", lambda *a: pytest.fail("collected again"))
-    s = Session("tiny", 2024, "vi", str(cfg.folder.parent), str(processed), str(tmp_path / "r"),
-                history_root=str(processed))
+    s = Session(
+        "tiny",
+        2024,
+        "vi",
+        str(cfg.folder.parent),
+        str(processed),
+        str(tmp_path / "r"),
+        history_root=str(processed),
+    )
     s.footer(all_years=True)
     assert sorted(hashed) == ["2022.csv", "lineage.csv"]  # what no published record lists
     html = shown[-1]
     shown_inputs = re.findall(r"<code>([^<]+)</code> — [^<]+<code>([0-9a-f]{16})…", html)
     assert [(Path(p).name, h[:2]) for p, h in shown_inputs] == [
-        ("dataset.toml", "ef"), ("units.csv", "ef"), ("tiny.csv", "ef"), ("2024.csv", "ef"),
-        ("2022.csv", "cd"), ("2023.csv", "ab"), ("lineage.csv", "cd")]
+        ("dataset.toml", "ef"),
+        ("units.csv", "ef"),
+        ("tiny.csv", "ef"),
+        ("2024.csv", "ef"),
+        ("2022.csv", "cd"),
+        ("2023.csv", "ab"),
+        ("lineage.csv", "cd"),
+    ]
     assert "(git abc2024)" in html and "2022, 2023, 2024" in html
 
 
 def test_session_has_no_warn():
-    assert not hasattr(Session, "warn")  # it had no caller: sentences.methodology_warnings shows them
+    assert not hasattr(
+        Session, "warn"
+    )  # it had no caller: sentences.methodology_warnings shows them
 
 
 @pytest.mark.slow

@@ -13,18 +13,32 @@ from parlib.fairness import survey
 
 def points() -> pd.DataFrame:
     """Survey leaves 8.1 (3 points) and 8.2 (4 points); u3 was not surveyed (KPS); 1.1 appraisal."""
-    rows = [("u1", "8.1", 3, True, 2.40), ("u1", "8.2", 4, True, 3.20),
-            ("u2", "8.1", 3, True, 3.00), ("u2", "8.2", 4, True, 4.00),
-            ("u3", "8.1", 3, False, None), ("u3", "8.2", 4, False, None)]
+    rows = [
+        ("u1", "8.1", 3, True, 2.40),
+        ("u1", "8.2", 4, True, 3.20),
+        ("u2", "8.1", 3, True, 3.00),
+        ("u2", "8.2", 4, True, 4.00),
+        ("u3", "8.1", 3, False, None),
+        ("u3", "8.2", 4, False, None),
+    ]
     p = pd.DataFrame(rows, columns=["unit_id", "criterion", "max_points", "applicable", "points"])
     p["component"] = "survey"
-    extra = pd.DataFrame({"unit_id": ["u1"], "criterion": ["1.1"], "max_points": [5],
-                          "applicable": [True], "points": [5.0], "component": ["appraisal"]})
+    extra = pd.DataFrame(
+        {
+            "unit_id": ["u1"],
+            "criterion": ["1.1"],
+            "max_points": [5],
+            "applicable": [True],
+            "points": [5.0],
+            "component": ["appraisal"],
+        }
+    )
     return pd.concat([p, extra], ignore_index=True)
 
 
-UNITS = pd.DataFrame({"unit_id": ["u1", "u2", "u3"], "unit_name": ["U1", "U2", "U3"],
-                      "kind": "commune"})
+UNITS = pd.DataFrame(
+    {"unit_id": ["u1", "u2", "u3"], "unit_name": ["U1", "U2", "U3"], "kind": "commune"}
+)
 
 # u1: r1 leader, r2 staff, r3 citizen (all 5: a straight-liner); u2: r4 staff (all 3)
 ANSWERS = """
@@ -55,7 +69,9 @@ def test_scores_from_answers_by_hand(tmp_path):
     responses = survey.read_responses(write(tmp_path, ANSWERS), points(), UNITS["unit_id"])
     assert len(responses) == 12  # the empty answer is skipped, not read as a score
     straight = survey.straightliners(responses, min_questions=3)
-    crit = survey.criterion_scores(responses, points(), straight).set_index(["unit_id", "criterion"])
+    crit = survey.criterion_scores(responses, points(), straight).set_index(
+        ["unit_id", "criterion"]
+    )
     # share = (answer - 1) / 4. u1, 8.1: r1 (1 + 0.5)/2 = 0.75, r2 0.75, r3 1 → mean 0.8333 × 3 = 2.50
     assert crit.loc[("u1", "8.1"), "score_answers"] == pytest.approx(2.50)
     # u1, 8.2: r1 1, r2 0.25, r3 1 → 0.75 × 4 = 3.00
@@ -66,7 +82,9 @@ def test_scores_from_answers_by_hand(tmp_path):
     # beside the scores file: 2.50 - 2.40 = +0.10; 3.00 - 3.20 = -0.20
     assert crit.loc[("u1", "8.1"), "difference"] == pytest.approx(0.10)
     assert crit.loc[("u1", "8.2"), "difference"] == pytest.approx(-0.20)
-    assert crit.loc[("u1", "8.1"), "n_respondents"] == 3 and crit.loc[("u1", "8.1"), "n_answers"] == 6
+    assert (
+        crit.loc[("u1", "8.1"), "n_respondents"] == 3 and crit.loc[("u1", "8.1"), "n_answers"] == 6
+    )
 
 
 def test_straightlining_rule_and_chance_by_hand(tmp_path):
@@ -82,11 +100,23 @@ def test_straightlining_rule_and_chance_by_hand(tmp_path):
 
 
 def test_quality_per_unit_by_hand(tmp_path):
-    result = survey.analyse(write(tmp_path, ANSWERS), points(), UNITS, min_respondents=2,
-                            min_questions=3, gap_points=1.0, excess_share=0.15)
+    result = survey.analyse(
+        write(tmp_path, ANSWERS),
+        points(),
+        UNITS,
+        min_respondents=2,
+        min_questions=3,
+        gap_points=1.0,
+        excess_share=0.15,
+    )
     q = result.quality.set_index("unit_id")
     assert list(q.index) == ["u2", "u1"]  # u3 was not surveyed and has no answers
-    assert q.loc["u1", ["n_respondents", "n_leader", "n_staff", "n_citizen"]].tolist() == [3, 1, 1, 1]
+    assert q.loc["u1", ["n_respondents", "n_leader", "n_staff", "n_citizen"]].tolist() == [
+        3,
+        1,
+        1,
+        1,
+    ]
     # u1: file 2.40 + 3.20 = 5.60; answers 2.50 + 3.00 = 5.50; clean 2.25 + 2.50 = 4.75
     assert q.loc["u1", "survey_points_file"] == pytest.approx(5.60)
     assert q.loc["u1", "survey_points_answers"] == pytest.approx(5.50)
@@ -132,8 +162,14 @@ def test_bad_answers_are_reported_with_file_row_and_value(tmp_path):
     with pytest.raises(DataError) as info:
         survey.read_responses(write(tmp_path, text), points(), UNITS["unit_id"])
     found = {(p.check, p.row) for p in info.value.problems}
-    assert found == {("survey_unknown_unit", 2), ("survey_unknown_role", 3),
-                     ("survey_not_survey_criterion", 4), ("survey_bad_answer", 5),
-                     ("survey_bad_answer", 6), ("survey_bad_answer", 7),
-                     ("survey_duplicate_answer", 9), ("survey_respondent_inconsistent", 10)}
+    assert found == {
+        ("survey_unknown_unit", 2),
+        ("survey_unknown_role", 3),
+        ("survey_not_survey_criterion", 4),
+        ("survey_bad_answer", 5),
+        ("survey_bad_answer", 6),
+        ("survey_bad_answer", 7),
+        ("survey_duplicate_answer", 9),
+        ("survey_respondent_inconsistent", 10),
+    }
     assert all(p.file.endswith("2024.csv") for p in info.value.problems)

@@ -33,10 +33,19 @@ def test_template_round_trip(tiny_raw, tmp_path):
     assert not sheet["H2"].protection.locked and sheet["I2"].protection.locked  # 1.1 has no survey
     rules = [str(v.formula1) for v in sheet.data_validations.dataValidation]
     assert any("KPS" in r and "<=E2" in r for r in rules)
-    fill(path, {("a", "1.1"): (6, 6, None), ("a", "1.2"): ("4", "3", None),
-                ("a", "2.1"): (5, "4,0", None), ("a", "2.2"): (None, None, "4"),
-                ("b", "1.1"): ("5,5", 5, None), ("b", "1.2"): ("KPS", "KPS", None),
-                ("b", "2.1"): (4, 4, None), ("b", "2.2"): (None, None, 3)})
+    fill(
+        path,
+        {
+            ("a", "1.1"): (6, 6, None),
+            ("a", "1.2"): ("4", "3", None),
+            ("a", "2.1"): (5, "4,0", None),
+            ("a", "2.2"): (None, None, "4"),
+            ("b", "1.1"): ("5,5", 5, None),
+            ("b", "1.2"): ("KPS", "KPS", None),
+            ("b", "2.1"): (4, 4, None),
+            ("b", "2.2"): (None, None, 3),
+        },
+    )
     back = ingest.read_scores(path)
     assert len(back) == 8 and (back[["self_unparsed", "appraised_unparsed"]] == "").all().all()
     inputs = ingest.load_year(cfg, 2024)
@@ -49,8 +58,22 @@ def test_template_round_trip(tiny_raw, tmp_path):
 
 def test_template_from_the_command_line(tmp_path):
     out = tmp_path / "mau-2024.xlsx"
-    assert cli.main(["template", "--dataset", "synthetic-province", "--year", "2024",
-                     "--unit", "so-tu-phap", "--out", str(out)]) == 0
+    assert (
+        cli.main(
+            [
+                "template",
+                "--dataset",
+                "synthetic-province",
+                "--year",
+                "2024",
+                "--unit",
+                "so-tu-phap",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     sheet = openpyxl.load_workbook(out)["Điểm"]
     assert sheet.max_row == 1 + 66 and sheet["B2"].value == "Sở Tư pháp"
 

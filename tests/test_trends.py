@@ -20,8 +20,9 @@ def unit_table(rows):
 
 def test_movers_rank_change_is_positive_when_a_unit_moves_up():
     before = unit_table([("a", "A", 90.0, 1), ("b", "B", 80.0, 2), ("c", "C", 70.0, 3)])
-    now = unit_table([("a", "A", 75.0, 3), ("b", "B", 85.0, 1), ("c", "C", 80.0, 2),
-                      ("d", "D", 99.0, 1)])  # d is new: not a mover
+    now = unit_table(
+        [("a", "A", 75.0, 3), ("b", "B", 85.0, 1), ("c", "C", 80.0, 2), ("d", "D", 99.0, 1)]
+    )  # d is new: not a mover
     moved = trends.movers(now, before).set_index("unit_id")
     assert set(moved.index) == {"a", "b", "c"}
     assert moved.loc["a", "rank_change"] == -2 and moved.loc["a", "index_change"] == -15.0
@@ -36,15 +37,25 @@ def two_methods(tmp_path):
     """A dataset with 2022 and 2023 under one decision and 2024 under another."""
     ds = tmp_path / "raw" / "tiny"
     write(ds / "units.csv", "unit_id,unit_name,kind\na,A,department\n")
-    write(ds / "frameworks" / "tiny.csv", "code,name_vi,name_en,max_points,max_appraisal,max_survey\n"
-          "1,X,X,10,10,0\n")
+    write(
+        ds / "frameworks" / "tiny.csv",
+        "code,name_vi,name_en,max_points,max_appraisal,max_survey\n1,X,X,10,10,0\n",
+    )
     for year in (2022, 2023, 2024):
-        write(ds / "scores" / f"{year}.csv", "unit_id,criterion,self_score,appraised_score,survey_score\n")
-    toml = TINY_TOML.replace("[years.2024]", "[frameworks.other]\n    file = \"frameworks/tiny.csv\"\n"
-                             "    decision = \"Other decision\"\n\n    [years.2022]\n    framework = \"tiny\"\n"
-                             "    scores = \"scores/2022.csv\"\n\n    [years.2023]\n    framework = \"tiny\"\n"
-                             "    scores = \"scores/2023.csv\"\n\n    [years.2024]")
-    toml = toml.replace('[years.2024]\n    framework = "tiny"', '[years.2024]\n    framework = "other"')
+        write(
+            ds / "scores" / f"{year}.csv",
+            "unit_id,criterion,self_score,appraised_score,survey_score\n",
+        )
+    toml = TINY_TOML.replace(
+        "[years.2024]",
+        '[frameworks.other]\n    file = "frameworks/tiny.csv"\n'
+        '    decision = "Other decision"\n\n    [years.2022]\n    framework = "tiny"\n'
+        '    scores = "scores/2022.csv"\n\n    [years.2023]\n    framework = "tiny"\n'
+        '    scores = "scores/2023.csv"\n\n    [years.2024]',
+    )
+    toml = toml.replace(
+        '[years.2024]\n    framework = "tiny"', '[years.2024]\n    framework = "other"'
+    )
     write(ds / "dataset.toml", toml)
     return load_dataset("tiny", tmp_path / "raw")
 
@@ -55,19 +66,31 @@ def test_methodology_changes_between_consecutive_years(two_methods):
     assert not trends.methodology_changed(cfg, 2022, 2023)
     assert trends.methodology_changed(cfg, 2023, 2024)
     assert trends.methodology_changes(cfg, [2022, 2023, 2024]) == [
-        (2023, 2024, "Tiny test framework", "Other decision")]
+        (2023, 2024, "Tiny test framework", "Other decision")
+    ]
     assert trends.methodology_changes(cfg, [2022, 2024]) == [
-        (2022, 2024, "Tiny test framework", "Other decision")]
+        (2022, 2024, "Tiny test framework", "Other decision")
+    ]
     assert trends.undeclared_years(cfg, [2019, 2022, 2023]) == [2019]
 
 
 def test_history_skips_years_that_were_never_published(two_methods, tmp_path):
     cfg = two_methods
     processed = tmp_path / "processed"
-    write(processed / "tiny" / "2022" / "unit_index.csv",
-          "unit_id,unit_name,index_pct,rank,rank_of,band\na,A,80.5,1,1,\n")
-    current = pd.DataFrame({"unit_id": ["a"], "unit_name": ["A"], "index_pct": [90.0], "rank": [1],
-                            "rank_of": [1], "band": [""]})
+    write(
+        processed / "tiny" / "2022" / "unit_index.csv",
+        "unit_id,unit_name,index_pct,rank,rank_of,band\na,A,80.5,1,1,\n",
+    )
+    current = pd.DataFrame(
+        {
+            "unit_id": ["a"],
+            "unit_name": ["A"],
+            "index_pct": [90.0],
+            "rank": [1],
+            "rank_of": [1],
+            "band": [""],
+        }
+    )
     hist = trends.history(cfg, processed, current, 2024)  # 2023 missing: no error
     assert list(hist["year"]) == [2022, 2024]
     assert list(hist["index_pct"]) == [80.5, 90.0]
@@ -78,20 +101,33 @@ def test_history_skips_years_that_were_never_published(two_methods, tmp_path):
 def test_history_step_gathers_the_years_and_the_movers(two_methods, tmp_path):
     cfg = two_methods
     processed = tmp_path / "processed"
-    write(processed / "tiny" / "2022" / "unit_index.csv",
-          "unit_id,unit_name,index_pct,rank,rank_of,band\na,A,80.5,1,2,\nb,B,70.0,2,2,\n")
-    write(processed / "tiny" / "2023" / "unit_index.csv",
-          "unit_id,unit_name,index_pct,rank,rank_of,band\na,A,75.0,2,2,\nb,B,78.0,1,2,\n")
-    current = pd.DataFrame({"unit_id": ["a", "b"], "unit_name": ["A", "B"], "index_pct": [90.0, 60.0],
-                            "rank": [1, 2], "rank_of": [2, 2], "band": ["", ""]})
+    write(
+        processed / "tiny" / "2022" / "unit_index.csv",
+        "unit_id,unit_name,index_pct,rank,rank_of,band\na,A,80.5,1,2,\nb,B,70.0,2,2,\n",
+    )
+    write(
+        processed / "tiny" / "2023" / "unit_index.csv",
+        "unit_id,unit_name,index_pct,rank,rank_of,band\na,A,75.0,2,2,\nb,B,78.0,1,2,\n",
+    )
+    current = pd.DataFrame(
+        {
+            "unit_id": ["a", "b"],
+            "unit_name": ["A", "B"],
+            "index_pct": [90.0, 60.0],
+            "rank": [1, 2],
+            "rank_of": [2, 2],
+            "band": ["", ""],
+        }
+    )
     past = history.gather(cfg, processed, 2024, current)
     assert list(past.table["year"]) == [2022, 2022, 2023, 2023, 2024, 2024]
     assert past.previous_year == 2023 and past.lineage is None and past.national is None
     moved = past.movers(current).set_index("unit_id")
     assert moved.loc["a", "rank_change"] == 1 and moved.loc["a", "index_change"] == 15.0
     assert moved.loc["b", "rank_change"] == -1 and moved.loc["b", "index_change"] == -18.0
-    assert past.movers(current).equals(trends.movers(current, trends.read_unit_index(
-        processed, "tiny", 2023)))
+    assert past.movers(current).equals(
+        trends.movers(current, trends.read_unit_index(processed, "tiny", 2023))
+    )
     assert list(past.unit_series("a")["index_pct"]) == [80.5, 75.0, 90.0]
     assert past.benchmark("a", "") is None and past.conflicts() is None
     # up to 2023: the 2024 results are not there yet, and 2022 is the year before
@@ -104,29 +140,48 @@ def test_history_step_gathers_the_years_and_the_movers(two_methods, tmp_path):
     assert set(history.gather(cfg, processed).table["year"]) == {2022}
 
 
-LINEAGE = pd.DataFrame([("ab", "AB", "a", "A", 2025, "s"), ("ab", "AB", "b", "B", 2025, "s"),
-                        ("c", "C", "c", "C", 2025, "s")], columns=trends.LINEAGE_COLUMNS)
+LINEAGE = pd.DataFrame(
+    [
+        ("ab", "AB", "a", "A", 2025, "s"),
+        ("ab", "AB", "b", "B", 2025, "s"),
+        ("c", "C", "c", "C", 2025, "s"),
+    ],
+    columns=trends.LINEAGE_COLUMNS,
+)
 
 
 def test_a_successor_shows_its_predecessors_as_separate_lines_never_averaged():
-    hist = pd.DataFrame([(2024, "a", "A", 80.0, 2, 3), (2024, "b", "B", 90.0, 1, 3),
-                         (2025, "ab", "AB", 85.0, 1, 2), (2024, "c", "C", 70.0, 3, 3),
-                         (2025, "c", "C", 75.0, 2, 2)],
-                        columns=["year", "unit_id", "unit_name", "index_pct", "rank", "rank_of"])
+    hist = pd.DataFrame(
+        [
+            (2024, "a", "A", 80.0, 2, 3),
+            (2024, "b", "B", 90.0, 1, 3),
+            (2025, "ab", "AB", 85.0, 1, 2),
+            (2024, "c", "C", 70.0, 3, 3),
+            (2025, "c", "C", 75.0, 2, 2),
+        ],
+        columns=["year", "unit_id", "unit_name", "index_pct", "rank", "rank_of"],
+    )
     lineage = trends.Lineage(LINEAGE)
     series = trends.unit_series("ab", hist, lineage)
     got = {(r.line, r.year): r.index_pct for r in series.itertuples()}
     assert got == {("AB", 2025): 85.0, ("A", 2024): 80.0, ("B", 2024): 90.0}  # no 85 = mean(80, 90)
     assert set(trends.unit_series("c", hist, lineage)["line"]) == {"C"}  # continues as one line
     assert lineage.merged().to_dict("records") == [
-        {"unit_id": "ab", "unit_name": "AB", "from_year": 2025, "predecessors": "A, B"}]
+        {"unit_id": "ab", "unit_name": "AB", "from_year": 2025, "predecessors": "A, B"}
+    ]
     assert trends.successor_sentence_data(lineage, "a") == [("AB", 2025, "B")]
     assert trends.successor_sentence_data(lineage, "c") == []
 
 
 def test_a_bad_lineage_is_refused_with_its_row(tmp_path):
-    cfg = load_dataset("tiny", _tiny_raw(tmp_path, "unit_id,unit_name,predecessor_id,predecessor_name,"
-                                                   "from_year,source\nab,AB,a,A,2025,s\nab,AB,,B,25,s\n"))
+    cfg = load_dataset(
+        "tiny",
+        _tiny_raw(
+            tmp_path,
+            "unit_id,unit_name,predecessor_id,predecessor_name,"
+            "from_year,source\nab,AB,a,A,2025,s\nab,AB,,B,25,s\n",
+        ),
+    )
     with pytest.raises(DataError) as err:
         trends.load_lineage(cfg)
     checks = {(p.check, p.row) for p in err.value.problems}
@@ -138,30 +193,38 @@ def _tiny_raw(tmp_path, lineage_text):
     ds = raw / "tiny"
     write(ds / "dataset.toml", TINY_TOML)
     write(ds / "units.csv", "unit_id,unit_name,kind\na,A,department\n")
-    write(ds / "frameworks" / "tiny.csv", "code,name_vi,name_en,max_points,max_appraisal,max_survey\n")
+    write(
+        ds / "frameworks" / "tiny.csv", "code,name_vi,name_en,max_points,max_appraisal,max_survey\n"
+    )
     write(ds / "scores" / "2024.csv", "unit_id,criterion,self_score,appraised_score,survey_score\n")
     write(ds / "lineage.csv", lineage_text)
     return raw
 
 
 NATIONAL = pd.DataFrame(
-    [(2020, "x", "X", "province", "North", 90.0, 1, "", "u1"),
-     (2020, "y", "Y", "province", "South", 80.0, 2, "", "u1"),
-     (2020, "", "National average", "province_average", "", 82.0, pd.NA, "", "u1"),
-     (2020, "", "Vùng South", "region_average", "South", 79.5, pd.NA, "", "u2"),
-     (2021, "y", "Y", "province", "South", 81.0, 3, "", "u3"),
-     (2021, "y", "Y", "province", "South", 81.5, 3, "", "u4"),
-     (2021, "z", "Z", "province", "North", pd.NA, 1, "Conflicts with another page", "u5"),
-     (2021, "w", "W", "province", "North", pd.NA, 1, "", "u6")],
-    columns=trends.NATIONAL_COLUMNS).astype({"rank": "Int64"})
+    [
+        (2020, "x", "X", "province", "North", 90.0, 1, "", "u1"),
+        (2020, "y", "Y", "province", "South", 80.0, 2, "", "u1"),
+        (2020, "", "National average", "province_average", "", 82.0, pd.NA, "", "u1"),
+        (2020, "", "Vùng South", "region_average", "South", 79.5, pd.NA, "", "u2"),
+        (2021, "y", "Y", "province", "South", 81.0, 3, "", "u3"),
+        (2021, "y", "Y", "province", "South", 81.5, 3, "", "u4"),
+        (2021, "z", "Z", "province", "North", pd.NA, 1, "Conflicts with another page", "u5"),
+        (2021, "w", "W", "province", "North", pd.NA, 1, "", "u6"),
+    ],
+    columns=trends.NATIONAL_COLUMNS,
+).astype({"rank": "Int64"})
 
 
 def test_conflicts_are_found_in_the_data_not_hard_coded():
     found = trends.conflicts(NATIONAL)
     kinds = sorted(zip(found["year"], found["unit_name"], found["kind"]))
     # names of a shared rank are listed in the file's order (Z before W)
-    assert kinds == [(2021, "Y", "conflict_values"), (2021, "Z", "conflict_note"),
-                     (2021, "Z / W", "conflict_rank")]
+    assert kinds == [
+        (2021, "Y", "conflict_values"),
+        (2021, "Z", "conflict_note"),
+        (2021, "Z / W", "conflict_rank"),
+    ]
     assert "81.0 / 81.5" in found.loc[found["kind"] == "conflict_values", "detail"].iloc[0]
 
 
@@ -176,8 +239,9 @@ def test_benchmark_sets_a_unit_against_the_national_and_regional_averages_and_th
 def test_shipped_vn_provinces_long_an_series_and_lineage():
     cfg = load_dataset("vn-provinces", ROOT / "data" / "raw")
     national = trends.load_national(cfg)
-    series = trends.unit_series("long-an", trends.history(cfg, ROOT / "nowhere"),
-                                trends.load_lineage(cfg), national)
+    series = trends.unit_series(
+        "long-an", trends.history(cfg, ROOT / "nowhere"), trends.load_lineage(cfg), national
+    )
     published = series[series["source"] == "published"].set_index("year")
     # Long An's published figures (MoHA notice 338/BNV-CCHC; news.gov.vn; Báo Đầu tư; viet-jo)
     assert published.loc[2012, "index_pct"] == 79.96 and published.loc[2012, "rank"] == 20

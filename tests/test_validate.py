@@ -46,7 +46,13 @@ def test_tiny_dataset_is_clean(tiny_raw):
 def test_score_above_maximum(tiny_raw):
     report = check(tiny_raw, replace_line("a,1.2,4,3,", "a,1.2,4,4.5,"))
     p = only(report, "score_above_max")[0]
-    assert (p.severity, p.unit_id, p.criterion, p.value, p.row) == ("critical", "a", "1.2", "4.5", 3)
+    assert (p.severity, p.unit_id, p.criterion, p.value, p.row) == (
+        "critical",
+        "a",
+        "1.2",
+        "4.5",
+        3,
+    )
     assert p.expected == "between 0 and 4" and p.file.endswith("scores/2024.csv")
 
 
@@ -103,8 +109,12 @@ def test_missing_row_for_an_assessed_unit(tiny_raw):
 def test_framework_subtotal_and_total(tiny_raw):
     from .conftest import TINY_FRAMEWORK
 
-    report = check(tiny_raw, framework_text=TINY_FRAMEWORK.replace("1,Lĩnh vực một,Area one,10",
-                                                                   "1,Lĩnh vực một,Area one,11"))
+    report = check(
+        tiny_raw,
+        framework_text=TINY_FRAMEWORK.replace(
+            "1,Lĩnh vực một,Area one,10", "1,Lĩnh vực một,Area one,11"
+        ),
+    )
     p = only(report, "subtotal")[0]
     assert p.criterion == "1" and p.value == "11" and "10" in p.expected
 
@@ -150,7 +160,9 @@ def test_suites_are_json_with_a_severity_on_every_expectation():
 def test_scored_leaf_without_component_split(tiny_raw):
     from .conftest import TINY_FRAMEWORK
 
-    fw = TINY_FRAMEWORK.replace("1.1,Tiêu chí 1.1,Criterion 1.1,6,6,0", "1.1,Tiêu chí 1.1,Criterion 1.1,6,,")
+    fw = TINY_FRAMEWORK.replace(
+        "1.1,Tiêu chí 1.1,Criterion 1.1,6,6,0", "1.1,Tiêu chí 1.1,Criterion 1.1,6,,"
+    )
     p = only(check(tiny_raw, framework_text=fw), "leaf_unsplit")[0]
     assert p.criterion == "1.1" and p.severity == "critical"
 
@@ -194,7 +206,11 @@ def test_unit_names_differing_only_by_diacritics_or_spacing(tiny_raw):
 
 def test_unit_name_in_scores_checked_against_the_registry(tiny_raw):
     rows = TINY_SCORES.replace("unit_id,criterion,", "unit_id,unit_name,criterion,")
-    rows = rows.replace("    a,", "    a,SỞ  A,").replace("    b,", "    b,Sở Khác,").replace("    c,", "    c,Xã C,")
+    rows = (
+        rows.replace("    a,", "    a,SỞ  A,")
+        .replace("    b,", "    b,Sở Khác,")
+        .replace("    c,", "    c,Xã C,")
+    )
     report = check(tiny_raw, rows)
     assert {p.unit_id for p in only(report, "unit_name_variant")} == {"a"}
     mismatch = only(report, "unit_name_mismatch")
@@ -211,13 +227,16 @@ def test_distinct_rows_keep_values_of_different_types_apart():
     """pandas hashes 1, 1.0 and True alike; a type check must still see each of them."""
     import pandas as pd
 
-    data = pd.DataFrame({"v": pd.Series([1, 1.0, True, "1", None, float("nan"), 1], dtype=object),
-                         "w": [1.0] * 7})
-    expectations = [{"type": "expect_column_values_to_be_of_type", "kwargs": {"column": "v",
-                                                                              "type_": "int"}},
-                     {"type": "expect_column_values_to_be_between", "kwargs": {"column": "w"}}]
+    data = pd.DataFrame(
+        {"v": pd.Series([1, 1.0, True, "1", None, float("nan"), 1], dtype=object), "w": [1.0] * 7}
+    )
+    expectations = [
+        {"type": "expect_column_values_to_be_of_type", "kwargs": {"column": "v", "type_": "int"}},
+        {"type": "expect_column_values_to_be_between", "kwargs": {"column": "w"}},
+    ]
     reduced = distinct.reduce_rows(data, expectations)
     assert [type(v).__name__ for v in reduced.data["v"]][:6].count("int") == 1
     assert reduced.sizes["v"] == 6 and reduced.sizes["w"] == 1
-    assert list(reduced.rows(["v"], [i for i, v in enumerate(reduced.data["v"][:6])
-                                     if type(v) is int])) == [0, 6]
+    assert list(
+        reduced.rows(["v"], [i for i, v in enumerate(reduced.data["v"][:6]) if type(v) is int])
+    ) == [0, 6]

@@ -31,14 +31,27 @@ def every_row(frame: Frame, parameters: dict) -> tuple[list[Problem], SuiteSumma
     suite = engine.load_suite_dict(frame.suite)
     columns = [c for c in engine._columns_used(suite["expectations"]) if c in frame.data.columns]
     batch = context.batch_definition(frame.suite).get_batch(
-        batch_parameters={"dataframe": frame.data[columns]})
-    result = batch.validate(gx.ExpectationSuite(**suite), expectation_parameters=parameters,
-                            result_format={"result_format": "COMPLETE"})
-    problems = [p for r in result.results if not r.success
-                for p in engine._problems_from_result(r, frame, parameters)]
+        batch_parameters={"dataframe": frame.data[columns]}
+    )
+    result = batch.validate(
+        gx.ExpectationSuite(**suite),
+        expectation_parameters=parameters,
+        result_format={"result_format": "COMPLETE"},
+    )
+    problems = [
+        p
+        for r in result.results
+        if not r.success
+        for p in engine._problems_from_result(r, frame, parameters)
+    ]
     failed = [engine._severity(r) for r in result.results if not r.success]
-    return problems, SuiteSummary(frame.suite, frame.file, len(result.results),
-                                  failed.count("critical"), failed.count("warning"))
+    return problems, SuiteSummary(
+        frame.suite,
+        frame.file,
+        len(result.results),
+        failed.count("critical"),
+        failed.count("warning"),
+    )
 
 
 def reference(inputs) -> tuple[list[dict], list[dict]]:
@@ -46,7 +59,7 @@ def reference(inputs) -> tuple[list[dict], list[dict]]:
     ``validate_inputs`` puts them)."""
     frames, parameters = step.input_frames(inputs)
     judged = [every_row(frame, parameters) for frame in frames]
-    notes = validate.validate_inputs(inputs).problems[:len(inputs.notes)]
+    notes = validate.validate_inputs(inputs).problems[: len(inputs.notes)]
     problems = notes + [p for found, _ in judged for p in found]
     return [p.to_dict() for p in problems], [s.__dict__ for _, s in judged]
 
@@ -67,29 +80,43 @@ def make_dirty(folder, units: int = 300, seed: int = 7):
     for a in range(1, 11):
         fw.append(f"{a},Lĩnh vực {a},Area {a},10,,")
         for c in range(1, 11):
-            fw.append(f"{a}.{c},Tiêu chí {a}.{c},Criterion {a}.{c},1,{0 if c > 8 else 1},"
-                      f"{1 if c > 8 else 0}")
+            fw.append(
+                f"{a}.{c},Tiêu chí {a}.{c},Criterion {a}.{c},1,{0 if c > 8 else 1},"
+                f"{1 if c > 8 else 0}"
+            )
             leaves.append(f"{a}.{c}")
             survey.append(c > 8)
     write(ds / "frameworks" / "national.csv", "\n".join(fw) + "\n")
     ids = [f"u{i:04d}" for i in range(units)]
     names = [f"Đơn vị {i}" for i in range(units)]
-    registry = pd.DataFrame({"unit_id": ids + ["u0001", "v-new", "v-empty"],
-                             "unit_name": names + ["Đơn vị 1 bis", "Đơn Vị  2", ""],
-                             "kind": ["commune"] * units + ["commune", "commune", "district"]})
+    registry = pd.DataFrame(
+        {
+            "unit_id": ids + ["u0001", "v-new", "v-empty"],
+            "unit_name": names + ["Đơn vị 1 bis", "Đơn Vị  2", ""],
+            "kind": ["commune"] * units + ["commune", "commune", "district"],
+        }
+    )
     registry.to_csv(ds / "units.csv", index=False)
     n = units * len(leaves)
     is_survey = np.tile(np.array(survey), units)
-    text = pd.Series(np.round(rng.uniform(0, 1, n) * 4) / 4).map(
-        lambda v: format(v, "g").replace(".", ",")).to_numpy()
+    text = (
+        pd.Series(np.round(rng.uniform(0, 1, n) * 4) / 4)
+        .map(lambda v: format(v, "g").replace(".", ","))
+        .to_numpy()
+    )
     kps = (rng.uniform(size=n) < 0.1) & ~is_survey
     appraisal = np.where(is_survey, "", np.where(kps, "KPS", text))
     # each column its own array: pandas 3.1 lets text columns built from one object array share it
-    s = pd.DataFrame({"unit_id": np.repeat(ids, len(leaves)),
-                      "unit_name": np.repeat(names, len(leaves)),
-                      "criterion": np.tile(leaves, units), "self_score": appraisal.copy(),
-                      "appraised_score": appraisal.copy(),
-                      "survey_score": np.where(is_survey, text, "")})
+    s = pd.DataFrame(
+        {
+            "unit_id": np.repeat(ids, len(leaves)),
+            "unit_name": np.repeat(names, len(leaves)),
+            "criterion": np.tile(leaves, units),
+            "self_score": appraisal.copy(),
+            "appraised_score": appraisal.copy(),
+            "survey_score": np.where(is_survey, text, ""),
+        }
+    )
     rows_a, rows_s, rows = np.flatnonzero(~is_survey), np.flatnonzero(is_survey), np.arange(n)
 
     def pick(where, k):
@@ -111,7 +138,9 @@ def make_dirty(folder, units: int = 300, seed: int = 7):
     s = pd.concat([s, s.iloc[pick(rows, 6)]]).drop(index=pick(rows, 5))
     (ds / "scores").mkdir(parents=True, exist_ok=True)
     s.to_csv(ds / "scores" / "2015.csv", index=False)
-    write(ds / "dataset.toml", """
+    write(
+        ds / "dataset.toml",
+        """
         title_vi = "Dữ liệu lỗi (SYNTHETIC)"
         title_en = "Dirty data (SYNTHETIC)"
         synthetic = true
@@ -125,7 +154,8 @@ def make_dirty(folder, units: int = 300, seed: int = 7):
         [years.2015]
         framework = "national"
         scores = "scores/2015.csv"
-    """)
+    """,
+    )
     return ingest.load_year(load_dataset("dirty", folder), 2015)
 
 
@@ -140,11 +170,24 @@ def test_distinct_rows_give_the_problems_of_gx_on_every_row_at_scale(dirty, tmp_
     assert len(dirty.scores) > 10_000
     expected = reference(dirty)
     checks = {p["check"] for p in expected[0]}
-    assert {"score_above_max", "negative_score", "unparseable_number", "missing_score",
-            "kps_mismatch", "score_without_component", "unknown_unit", "unknown_criterion",
-            "duplicate_score", "missing_row", "unit_name_mismatch", "unit_name_variant",
-            "duplicate_unit", "unit_name_near_duplicate", "required_value",
-            "unit_not_assessed"} <= checks
+    assert {
+        "score_above_max",
+        "negative_score",
+        "unparseable_number",
+        "missing_score",
+        "kps_mismatch",
+        "score_without_component",
+        "unknown_unit",
+        "unknown_criterion",
+        "duplicate_score",
+        "missing_row",
+        "unit_name_mismatch",
+        "unit_name_variant",
+        "duplicate_unit",
+        "unit_name_near_duplicate",
+        "required_value",
+        "unit_not_assessed",
+    } <= checks
     assert records(validate.validate_inputs(dirty)) == expected
     assert records(validate.validate_inputs(dirty, docs=tmp_path / "gx")) == expected
     docs.forget(tmp_path / "gx")
@@ -153,9 +196,13 @@ def test_distinct_rows_give_the_problems_of_gx_on_every_row_at_scale(dirty, tmp_
 def test_distinct_rows_give_the_problems_of_gx_on_every_row(tiny_raw, tmp_path):
     """The hand-made dataset with several errors, and the result suites of a real dataset."""
     ds = tiny_raw / "tiny"
-    text = (TINY_SCORES.replace("a,1.2,4,3,", "a,1.2,4,4.5,").replace("b,2.1,4,4,", "b,2.1,4,-1,")
-            .replace("c,1.2,4,4,", "c,1.2,4,4.5,") + "    a,1.1,6,6,\n    z,1.1,1,1,\n"
-            "    a,7.7,1,1,\n    c,1.2,abc,4,\n")
+    text = (
+        TINY_SCORES.replace("a,1.2,4,3,", "a,1.2,4,4.5,")
+        .replace("b,2.1,4,4,", "b,2.1,4,-1,")
+        .replace("c,1.2,4,4,", "c,1.2,4,4.5,")
+        + "    a,1.1,6,6,\n    z,1.1,1,1,\n"
+        "    a,7.7,1,1,\n    c,1.2,abc,4,\n"
+    )
     write(ds / "scores" / "2024.csv", text)
     inputs = ingest.load_year(load_dataset("tiny", tiny_raw), 2024)
     expected = reference(inputs)
@@ -172,8 +219,10 @@ def test_distinct_rows_give_the_problems_of_gx_on_every_row(tiny_raw, tmp_path):
 def test_the_data_docs_record_the_engines_validations(tiny_raw, tmp_path):
     """One site lists every input and result suite, each validation as the engine judged it (the
     same successes and failures the problems come from), with the rows GX saw."""
-    write(tiny_raw / "tiny" / "scores" / "2024.csv",
-          TINY_SCORES.replace("a,1.2,4,3,", "a,1.2,4,4.5,") + "    a,1.1,6,6,\n")
+    write(
+        tiny_raw / "tiny" / "scores" / "2024.csv",
+        TINY_SCORES.replace("a,1.2,4,3,", "a,1.2,4,4.5,") + "    a,1.1,6,6,\n",
+    )
     inputs = ingest.load_year(load_dataset("tiny", tiny_raw), 2024)
     site = tmp_path / "gx"
     found = validate.validate_inputs(inputs, docs=site)
@@ -182,10 +231,14 @@ def test_the_data_docs_record_the_engines_validations(tiny_raw, tmp_path):
     results = {key.expectation_suite_identifier.name: stored.get(key) for key in stored.list_keys()}
     docs.forget(site)
     assert set(results) == set(validate.INPUT_SUITES) | set(validate.RESULT_SUITES)
-    failed = {r.expectation_config.meta["check"] for r in results["scores"].results
-              if not r.success}
-    assert failed == {"score_above_max", "duplicate_score"} == {
-        p.check for p in found.problems if p.file.endswith("2024.csv")}
+    failed = {
+        r.expectation_config.meta["check"] for r in results["scores"].results if not r.success
+    }
+    assert (
+        failed
+        == {"score_above_max", "duplicate_score"}
+        == {p.check for p in found.problems if p.file.endswith("2024.csv")}
+    )
     params = results["scores"].meta["batch_parameters"]
     assert params["rows_in_table"] == 13 and params["distinct_rows_judged_row_wise"] < 13
     index = validate.data_docs_index(site).read_text(encoding="utf-8")
@@ -204,11 +257,18 @@ def test_kept_templates_render_the_pages_gx_own_views_render(tmp_path):
     judged = [(engine.load_suite_dict(f.suite), f) for f in frames]
     judged = [(suite, engine.judge(suite, f, parameters).result) for suite, f in judged]
     plain = context.new_context()
-    plain.update_data_docs_site("local_site", {
-        "class_name": "SiteBuilder", "show_how_to_buttons": False,
-        "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                          "base_directory": str(docs.data_docs_index(tmp_path / "a").parent)},
-        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
+    plain.update_data_docs_site(
+        "local_site",
+        {
+            "class_name": "SiteBuilder",
+            "show_how_to_buttons": False,
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(docs.data_docs_index(tmp_path / "a").parent),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
     for site in (plain, docs.docs_context(tmp_path / "b"), docs.docs_context(tmp_path / "c")):
         stored = [key for suite, result in judged for key in docs.record(site, suite, result)]
         docs.build(site, stored[:6])  # twice, as the input and the result suites are
@@ -219,10 +279,14 @@ def test_kept_templates_render_the_pages_gx_own_views_render(tmp_path):
     def pages(folder):
         found = {}
         for path in sorted((folder / "gx").rglob("*.html")):
-            text = re.sub(r"\d{8}T\d{6}\.\d{6}Z|\d{4}-\d{2}-\d{2}T[\d:.]+(Z|\+00:00)?", "T",
-                          path.read_text(encoding="utf-8"))
+            text = re.sub(
+                r"\d{8}T\d{6}\.\d{6}Z|\d{4}-\d{2}-\d{2}T[\d:.]+(Z|\+00:00)?",
+                "T",
+                path.read_text(encoding="utf-8"),
+            )
             found[path.relative_to(folder).as_posix()] = re.sub(
-                r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "U", text)
+                r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "U", text
+            )
         return found
 
     assert len(pages(tmp_path / "a")) == 17
@@ -232,8 +296,14 @@ def test_kept_templates_render_the_pages_gx_own_views_render(tmp_path):
 def test_a_frame_changed_in_place_is_judged_again():
     """The engine's memory of judged frames is keyed on their content: the same DataFrame object,
     changed in place, gets a new verdict."""
-    bands = pd.DataFrame({"band": ["A", "B"], "lower_pct": [50.0, 0.0], "inverted": [False, False],
-                          "gap_or_overlap": [False, False]})
+    bands = pd.DataFrame(
+        {
+            "band": ["A", "B"],
+            "lower_pct": [50.0, 0.0],
+            "inverted": [False, False],
+            "gap_or_overlap": [False, False],
+        }
+    )
     frame = Frame("bands", bands, "bands.csv", row_column=None)
     assert not validate.run_suites([frame]).problems
     bands.loc[1, "inverted"] = True
@@ -248,9 +318,11 @@ def test_precomputed_codes_give_the_same_reduction(dirty):
     for col, (found, uniques) in frame.codes.items():
         own_codes, own_uniques = distinct.factorize(frame.data[col])
         assert np.array_equal(found, own_codes) and list(map(str, uniques)) == list(
-            map(str, own_uniques)), col
-    expectations = [e for e in engine.load_suite_dict("scores")["expectations"]
-                    if distinct.row_wise(e)]
+            map(str, own_uniques)
+        ), col
+    expectations = [
+        e for e in engine.load_suite_dict("scores")["expectations"] if distinct.row_wise(e)
+    ]
     data = frame.data[engine._columns_used(expectations)]
     given_codes = distinct.reduce_rows(data, expectations, frame.codes)
     own = distinct.reduce_rows(data, expectations)
@@ -259,44 +331,74 @@ def test_precomputed_codes_give_the_same_reduction(dirty):
     assert all(np.array_equal(given_codes.groups[c], own.groups[c]) for c in own.groups)
 
 
-values = st.one_of(st.none(), st.booleans(), st.integers(-2, 2), st.sampled_from([1.0, 0.5, np.nan]),
-                   st.sampled_from(["", "a", "1", "A"]))
+values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-2, 2),
+    st.sampled_from([1.0, 0.5, np.nan]),
+    st.sampled_from(["", "a", "1", "A"]),
+)
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(values, st.sampled_from([0.0, 1.0, np.nan]), st.booleans()),
-                min_size=1, max_size=25))
+@given(
+    st.lists(
+        st.tuples(values, st.sampled_from([0.0, 1.0, np.nan]), st.booleans()),
+        min_size=1,
+        max_size=25,
+    )
+)
 def test_every_row_maps_to_a_reduced_row_holding_its_values(rows):
     """Whatever the values (mixed types, missing, booleans), each row's reduced row holds the same
     values of the same types, and distinct rows stay distinct."""
-    data = pd.DataFrame({"v": pd.Series([r[0] for r in rows], dtype=object),
-                         "x": [r[1] for r in rows], "y": [r[1] for r in rows],
-                         "flag": pd.Series([r[2] for r in rows], dtype=bool)})
+    data = pd.DataFrame(
+        {
+            "v": pd.Series([r[0] for r in rows], dtype=object),
+            "x": [r[1] for r in rows],
+            "y": [r[1] for r in rows],
+            "flag": pd.Series([r[2] for r in rows], dtype=bool),
+        }
+    )
     expectations = [
         {"type": "expect_column_values_to_be_of_type", "kwargs": {"column": "v", "type_": "int"}},
-        {"type": "expect_column_pair_values_a_to_be_greater_than_b",
-         "kwargs": {"column_A": "x", "column_B": "y"}},
-        {"type": "expect_column_values_to_be_in_set", "kwargs": {"column": "flag",
-                                                                 "value_set": [False]}}]
+        {
+            "type": "expect_column_pair_values_a_to_be_greater_than_b",
+            "kwargs": {"column_A": "x", "column_B": "y"},
+        },
+        {
+            "type": "expect_column_values_to_be_in_set",
+            "kwargs": {"column": "flag", "value_set": [False]},
+        },
+    ]
     reduced = distinct.reduce_rows(data, expectations)
     for col in data.columns:
         back = reduced.data[col].to_numpy(dtype=object)[reduced.groups[col]]
         for original, seen in zip(data[col].to_numpy(dtype=object), back):
             assert type(original) is type(seen) and (original == seen or pd.isna(original))
         component = ["x", "y"] if col in ("x", "y") else [col]
-        distinct_rows = {tuple((type(v).__name__, repr(v)) for v in row)
-                         for row in data[component].itertuples(index=False)}
+        distinct_rows = {
+            tuple((type(v).__name__, repr(v)) for v in row)
+            for row in data[component].itertuples(index=False)
+        }
         assert reduced.sizes[col] == len(distinct_rows)
 
 
 def test_the_iri_grammar_is_built_only_when_an_iri_is_checked():
     """Importing parlib.validate (hence GX, altair, jsonschema) does not compile rfc3987_syntax's
     grammar; jsonschema's iri check, when made, still answers as the real module does."""
-    code = ("import sys, parlib.validate, jsonschema\n"
-            "built = 'rfc3987_syntax.syntax_helpers' in sys.modules\n"
-            "check = jsonschema.FormatChecker()\n"
-            "print(built, check.conforms('http://example.com/ü', 'iri'),"
-            " check.conforms('not an iri', 'iri'), 'rfc3987_syntax.syntax_helpers' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                          check=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    code = (
+        "import sys, parlib.validate, jsonschema\n"
+        "built = 'rfc3987_syntax.syntax_helpers' in sys.modules\n"
+        "check = jsonschema.FormatChecker()\n"
+        "print(built, check.conforms('http://example.com/ü', 'iri'),"
+        " check.conforms('not an iri', 'iri'), 'rfc3987_syntax.syntax_helpers' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     assert done.stdout.split() == ["False", "True", "False", "True"]

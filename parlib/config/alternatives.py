@@ -15,8 +15,13 @@ from pathlib import Path
 from parlib.core import paths
 from parlib.core.errors import DataError, Problem
 
-RULES = ("official", "rescale_missing_component", "impute_not_applicable",
-         "not_applicable_as_zero", "area_weights")
+RULES = (
+    "official",
+    "rescale_missing_component",
+    "impute_not_applicable",
+    "not_applicable_as_zero",
+    "area_weights",
+)
 
 
 COMPONENTS = ("appraisal", "survey", "all")
@@ -91,8 +96,16 @@ def load_alternatives(path: Path | None) -> Alternatives:
     problems: list[Problem] = []
 
     def bad(key: str, value: object, expected: str, message: str) -> None:
-        problems.append(Problem("critical", "alternatives_invalid", where, value=f"{key} = {value!r}",
-                                expected=expected, message=message))
+        problems.append(
+            Problem(
+                "critical",
+                "alternatives_invalid",
+                where,
+                value=f"{key} = {value!r}",
+                expected=expected,
+                message=message,
+            )
+        )
 
     for key in doc:
         if key not in _TOP_KEYS:
@@ -116,34 +129,59 @@ def load_alternatives(path: Path | None) -> Alternatives:
             continue
         component = str(spec.get("component", ""))
         if rule in _NEEDS_COMPONENT and component not in COMPONENTS:
-            bad(f"{prefix}.component", spec.get("component"), f"one of {list(COMPONENTS)}",
-                f"rule {rule} needs a component")
+            bad(
+                f"{prefix}.component",
+                spec.get("component"),
+                f"one of {list(COMPONENTS)}",
+                f"rule {rule} needs a component",
+            )
         elif rule not in _NEEDS_COMPONENT and "component" in spec:
             bad(f"{prefix}.component", component, "no component", f"rule {rule} takes none")
         weights = spec.get("weights")
         if rule == "area_weights":
             if weights == "equal":
                 pass
-            elif isinstance(weights, dict) and weights and all(
+            elif (
+                isinstance(weights, dict)
+                and weights
+                and all(
                     isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
-                    for v in weights.values()):
+                    for v in weights.values()
+                )
+            ):
                 weights = {str(k): float(v) for k, v in weights.items()}
             else:
-                bad(f"{prefix}.weights", weights, '"equal" or a table area = multiplier > 0',
-                    "area_weights needs weights")
+                bad(
+                    f"{prefix}.weights",
+                    weights,
+                    '"equal" or a table area = multiplier > 0',
+                    "area_weights needs weights",
+                )
                 continue
         elif weights is not None:
             bad(f"{prefix}.weights", weights, "no weights", f"rule {rule} takes none")
-        items.append(Alternative(str(name), str(rule), str(spec.get("label_vi", "")),
-                                 str(spec.get("label_en", "")), component, weights))
+        items.append(
+            Alternative(
+                str(name),
+                str(rule),
+                str(spec.get("label_vi", "")),
+                str(spec.get("label_en", "")),
+                component,
+                weights,
+            )
+        )
     if not any(a.name == "official" for a in items):
         items.insert(0, OFFICIAL)
     elif items[0].name != "official":
         items.sort(key=lambda a: a.name != "official")
     official = next(a for a in items if a.name == "official")
     if official.rule != "official":
-        bad("alternatives.official.rule", official.rule, '"official"',
-            "the name official is kept for the official method")
+        bad(
+            "alternatives.official.rule",
+            official.rule,
+            '"official"',
+            "the name official is kept for the official method",
+        )
 
     mc_doc = doc.get("monte_carlo", {})
     defaults = MonteCarlo()
@@ -155,16 +193,27 @@ def load_alternatives(path: Path | None) -> Alternatives:
         if key not in _MC_KEYS:
             bad(f"monte_carlo.{key}", value, f"one of {sorted(_MC_KEYS)}", "unknown key")
         elif key in ("draws", "seed"):
-            if not isinstance(value, int) or isinstance(value, bool) or value < (1 if key == "draws"
-                                                                                 else 0):
-                bad(f"monte_carlo.{key}", value, "a whole number ≥ 1" if key == "draws"
-                    else "a whole number ≥ 0", "not a valid setting")
+            if (
+                not isinstance(value, int)
+                or isinstance(value, bool)
+                or value < (1 if key == "draws" else 0)
+            ):
+                bad(
+                    f"monte_carlo.{key}",
+                    value,
+                    "a whole number ≥ 1" if key == "draws" else "a whole number ≥ 0",
+                    "not a valid setting",
+                )
             else:
                 values[key] = value
         elif key == "area_weight_range":
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value < 1:
-                bad(f"monte_carlo.{key}", value, "a number from 0 to below 1 (0.2 = ±20 %)",
-                    "not a valid setting")
+                bad(
+                    f"monte_carlo.{key}",
+                    value,
+                    "a number from 0 to below 1 (0.2 = ±20 %)",
+                    "not a valid setting",
+                )
             else:
                 values[key] = float(value)
         elif key == "survey_noise_sd":
@@ -174,14 +223,20 @@ def load_alternatives(path: Path | None) -> Alternatives:
                 values[key] = float(value)
         elif key == "alternatives":
             known = {a.name for a in items}
-            if (not isinstance(value, list) or not value
-                    or any(not isinstance(v, str) or v not in known for v in value)):
-                bad(f"monte_carlo.{key}", value, f"a non-empty list of {sorted(known)}",
-                    "names an alternative that is not declared")
+            if (
+                not isinstance(value, list)
+                or not value
+                or any(not isinstance(v, str) or v not in known for v in value)
+            ):
+                bad(
+                    f"monte_carlo.{key}",
+                    value,
+                    f"a non-empty list of {sorted(known)}",
+                    "names an alternative that is not declared",
+                )
             else:
                 values[key] = tuple(value)
     if problems:
         raise DataError(f"{where}: the methodology alternatives have problems", problems)
-    mc = MonteCarlo(**{**defaults.__dict__, "alternatives": tuple(a.name for a in items),
-                       **values})
+    mc = MonteCarlo(**{**defaults.__dict__, "alternatives": tuple(a.name for a in items), **values})
     return Alternatives(items=tuple(items), monte_carlo=mc, source=where)

@@ -13,13 +13,39 @@ from pathlib import Path
 from parlib.core import paths
 from parlib.core.errors import DataError, Problem, UsageError
 
-_DATASET_KEYS = {"title_vi", "title_en", "synthetic", "units", "frameworks", "years",
-                 "unit_label_vi", "unit_label_en", "bands", "description", "corrections",
-                 "alternatives", "national_results"}
-_FRAMEWORK_KEYS = {"file", "decision", "unit_kind", "declared_total", "declared_appraisal",
-                   "declared_survey", "note"}
-_YEAR_KEYS = {"framework", "scores", "published", "decimals", "prefer_published_totals", "note",
-              "survey_responses"}
+_DATASET_KEYS = {
+    "title_vi",
+    "title_en",
+    "synthetic",
+    "units",
+    "frameworks",
+    "years",
+    "unit_label_vi",
+    "unit_label_en",
+    "bands",
+    "description",
+    "corrections",
+    "alternatives",
+    "national_results",
+}
+_FRAMEWORK_KEYS = {
+    "file",
+    "decision",
+    "unit_kind",
+    "declared_total",
+    "declared_appraisal",
+    "declared_survey",
+    "note",
+}
+_YEAR_KEYS = {
+    "framework",
+    "scores",
+    "published",
+    "decimals",
+    "prefer_published_totals",
+    "note",
+    "survey_responses",
+}
 
 
 @dataclass(frozen=True)
@@ -74,8 +100,18 @@ class DatasetConfig:
         """Every raw file one year's results depend on (for provenance and hashing)."""
         yc = self.year(year)
         files = [self.folder / "dataset.toml", self.units, yc.framework.file, yc.scores]
-        files += [p for p in (yc.published, yc.survey_responses, self.bands, self.corrections,
-                              self.alternatives, self.national_results) if p is not None]
+        files += [
+            p
+            for p in (
+                yc.published,
+                yc.survey_responses,
+                self.bands,
+                self.corrections,
+                self.alternatives,
+                self.national_results,
+            )
+            if p is not None
+        ]
         return files
 
 
@@ -85,9 +121,18 @@ def list_datasets(raw: Path | None = None) -> list[str]:
 
 
 def _unknown_keys(table: dict, allowed: set[str], file: Path, where: str) -> list[Problem]:
-    return [Problem("critical", "config_unknown_key", paths.display(file), value=k,
-                    expected=f"one of {sorted(allowed)}", message=f"unknown key in {where}")
-            for k in table if k not in allowed]
+    return [
+        Problem(
+            "critical",
+            "config_unknown_key",
+            paths.display(file),
+            value=k,
+            expected=f"one of {sorted(allowed)}",
+            message=f"unknown key in {where}",
+        )
+        for k in table
+        if k not in allowed
+    ]
 
 
 def load_dataset(name: str, raw: Path | None = None) -> DatasetConfig:
@@ -110,18 +155,30 @@ def load_dataset(name: str, raw: Path | None = None) -> DatasetConfig:
             return None
         path = folder / rel
         if not path.is_file():
-            problems.append(Problem("critical", "config_missing_file", paths.display(toml_path), value=rel,
-                                    expected="an existing file", message=f"{what} file not found"))
+            problems.append(
+                Problem(
+                    "critical",
+                    "config_missing_file",
+                    paths.display(toml_path),
+                    value=rel,
+                    expected="an existing file",
+                    message=f"{what} file not found",
+                )
+            )
         return path
 
     frameworks: dict[str, FrameworkConfig] = {}
     for fid, fw in doc.get("frameworks", {}).items():
         problems += _unknown_keys(fw, _FRAMEWORK_KEYS, toml_path, f"[frameworks.{fid}]")
         frameworks[fid] = FrameworkConfig(
-            id=fid, file=need_file(fw.get("file"), f"framework {fid}") or folder,
-            decision=str(fw.get("decision", fid)), unit_kind=str(fw.get("unit_kind", "")),
-            declared_total=fw.get("declared_total"), declared_appraisal=fw.get("declared_appraisal"),
-            declared_survey=fw.get("declared_survey"))
+            id=fid,
+            file=need_file(fw.get("file"), f"framework {fid}") or folder,
+            decision=str(fw.get("decision", fid)),
+            unit_kind=str(fw.get("unit_kind", "")),
+            declared_total=fw.get("declared_total"),
+            declared_appraisal=fw.get("declared_appraisal"),
+            declared_survey=fw.get("declared_survey"),
+        )
 
     years: dict[int, YearConfig] = {}
     for key, yc in doc.get("years", {}).items():
@@ -129,26 +186,51 @@ def load_dataset(name: str, raw: Path | None = None) -> DatasetConfig:
         try:
             year = int(key)
         except ValueError:
-            problems.append(Problem("critical", "config_bad_year", paths.display(toml_path), value=key,
-                                    expected="a four-digit year", message="year keys are years"))
+            problems.append(
+                Problem(
+                    "critical",
+                    "config_bad_year",
+                    paths.display(toml_path),
+                    value=key,
+                    expected="a four-digit year",
+                    message="year keys are years",
+                )
+            )
             continue
         fid = yc.get("framework")
         if fid not in frameworks:
-            problems.append(Problem("critical", "config_unknown_framework", paths.display(toml_path),
-                                    value=str(fid), expected=f"one of {sorted(frameworks)}",
-                                    message=f"[years.{key}] names a framework that is not declared"))
+            problems.append(
+                Problem(
+                    "critical",
+                    "config_unknown_framework",
+                    paths.display(toml_path),
+                    value=str(fid),
+                    expected=f"one of {sorted(frameworks)}",
+                    message=f"[years.{key}] names a framework that is not declared",
+                )
+            )
             continue
         scores = need_file(yc.get("scores"), f"scores {year}")
         if scores is None:
-            problems.append(Problem("critical", "config_missing_key", paths.display(toml_path),
-                                    value="scores", message=f"[years.{key}] needs a scores file"))
+            problems.append(
+                Problem(
+                    "critical",
+                    "config_missing_key",
+                    paths.display(toml_path),
+                    value="scores",
+                    message=f"[years.{key}] needs a scores file",
+                )
+            )
             continue
         years[year] = YearConfig(
-            year=year, framework=frameworks[fid], scores=scores,
+            year=year,
+            framework=frameworks[fid],
+            scores=scores,
             published=need_file(yc.get("published"), f"published {year}"),
             decimals=int(yc.get("decimals", 2)),
             prefer_published_totals=bool(yc.get("prefer_published_totals", False)),
-            survey_responses=need_file(yc.get("survey_responses"), f"survey responses {year}"))
+            survey_responses=need_file(yc.get("survey_responses"), f"survey responses {year}"),
+        )
 
     units = need_file(doc.get("units", "units.csv"), "units")
     bands_rel = doc.get("bands", "bands.csv" if (folder / "bands.csv").is_file() else None)
@@ -164,10 +246,18 @@ def load_dataset(name: str, raw: Path | None = None) -> DatasetConfig:
     if problems:
         raise DataError(f"{toml_path}: the dataset declaration has problems", problems)
     return DatasetConfig(
-        name=name, folder=folder, title_vi=str(doc.get("title_vi", name)),
-        title_en=str(doc.get("title_en", name)), synthetic=bool(doc.get("synthetic", False)),
-        units=units, bands=bands, corrections=corrections, alternatives=alternatives,
+        name=name,
+        folder=folder,
+        title_vi=str(doc.get("title_vi", name)),
+        title_en=str(doc.get("title_en", name)),
+        synthetic=bool(doc.get("synthetic", False)),
+        units=units,
+        bands=bands,
+        corrections=corrections,
+        alternatives=alternatives,
         national_results=national_results,
-        frameworks=frameworks, years=dict(sorted(years.items())),
+        frameworks=frameworks,
+        years=dict(sorted(years.items())),
         unit_label_vi=str(doc.get("unit_label_vi", "đơn vị")),
-        unit_label_en=str(doc.get("unit_label_en", "unit")))
+        unit_label_en=str(doc.get("unit_label_en", "unit")),
+    )

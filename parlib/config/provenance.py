@@ -28,8 +28,18 @@ from parlib.core.storage import write_json
 FILE = "provenance.json"  # the runner's record of a dataset-year, in its staging folder
 
 
-RECORD_KEYS = ("dataset", "synthetic", "year", "framework", "methodology", "inputs", "parameters",
-               "versions", "git_commit", "generated_at")
+RECORD_KEYS = (
+    "dataset",
+    "synthetic",
+    "year",
+    "framework",
+    "methodology",
+    "inputs",
+    "parameters",
+    "versions",
+    "git_commit",
+    "generated_at",
+)
 
 
 PACKAGES = ("pandas", "great-expectations", "papermill", "matplotlib", "numpy", "scipy", "openpyxl")
@@ -55,8 +65,14 @@ def package_versions() -> dict[str, str]:
 
 def git_commit(root: Path | None = None) -> str:
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root or paths.project_root(),
-                             capture_output=True, text=True, timeout=5, check=False)
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=root or paths.project_root(),
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
         return out.stdout.strip() if out.returncode == 0 else ""
     except (OSError, subprocess.SubprocessError):
         return ""
@@ -75,8 +91,10 @@ def collect(cfg: DatasetConfig, year: int, parameters: dict) -> dict:
         "year": year,
         "framework": yc.framework.id,
         "methodology": yc.framework.decision,
-        "inputs": [{"path": paths.display(p), "sha256": sha256(p), "bytes": Path(p).stat().st_size}
-                   for p in cfg.input_files(year)],
+        "inputs": [
+            {"path": paths.display(p), "sha256": sha256(p), "bytes": Path(p).stat().st_size}
+            for p in cfg.input_files(year)
+        ],
         "parameters": parameters,
         "versions": package_versions(),
         "git_commit": git_commit(),

@@ -71,7 +71,9 @@ def max_bias(unit_index: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     ``none`` (not significant at ``alpha``) or ``too_few`` (fewer than 3 units or no spread).
     ``ci_low``/``ci_high``: the (1 − ``alpha``) confidence interval of ρ (``spearman_ci``).
     """
-    scopes = [("all", unit_index)] + [(kind, g) for kind, g in unit_index.groupby("kind", sort=True)]
+    scopes = [("all", unit_index)] + [
+        (kind, g) for kind, g in unit_index.groupby("kind", sort=True)
+    ]
     rows = []
     for scope, g in scopes:
         rho, p = spearman(g["max_points"], g["index_pct"])
@@ -84,10 +86,22 @@ def max_bias(unit_index: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
             finding = "negative" if rho < 0 else "positive"
         else:
             finding = "none"
-        rows.append({"scope": scope, "n_units": len(g), "max_min": g["max_points"].min(),
-                     "max_max": g["max_points"].max(), "spearman_rho": rho, "ci_low": ci_low,
-                     "ci_high": ci_high, "ci_level": round(1 - alpha, 6), "p_value": p,
-                     "slope": slope, "intercept": intercept, "finding": finding})
+        rows.append(
+            {
+                "scope": scope,
+                "n_units": len(g),
+                "max_min": g["max_points"].min(),
+                "max_max": g["max_points"].max(),
+                "spearman_rho": rho,
+                "ci_low": ci_low,
+                "ci_high": ci_high,
+                "ci_level": round(1 - alpha, 6),
+                "p_value": p,
+                "slope": slope,
+                "intercept": intercept,
+                "finding": finding,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -109,8 +123,10 @@ def comparable_groups(max_points: pd.Series, tolerance_points: float = 5.0) -> p
             start = value
         group_id[idx] = current
     ranges = max_points.groupby(group_id).agg(["min", "max"])
-    names = {gid: (_fmt(r["min"]) if r["min"] == r["max"] else f"{_fmt(r['min'])}–{_fmt(r['max'])}")
-             for gid, r in ranges.iterrows()}
+    names = {
+        gid: (_fmt(r["min"]) if r["min"] == r["max"] else f"{_fmt(r['min'])}–{_fmt(r['max'])}")
+        for gid, r in ranges.iterrows()
+    }
     return group_id.map(names).astype("str")
 
 
@@ -125,10 +141,12 @@ def group_ranks(unit_index: pd.DataFrame, tolerance_points: float = 5.0) -> pd.D
     is comparable across groups only as a percentile, so ``*_pct_rank`` (0 = best, 1 = last) is given
     too, and ``moves`` says whether the unit's relative position changes by ≥ 25 percentage points.
     """
-    out = unit_index[["unit_id", "unit_name", "kind", "group", "max_points", "index_pct",
-                      "rank", "rank_of"]].copy()
-    out["declared_group"] = out["group"].where(out["group"].fillna("").str.strip() != "",
-                                               out["kind"]).astype("str")
+    out = unit_index[
+        ["unit_id", "unit_name", "kind", "group", "max_points", "index_pct", "rank", "rank_of"]
+    ].copy()
+    out["declared_group"] = (
+        out["group"].where(out["group"].fillna("").str.strip() != "", out["kind"]).astype("str")
+    )
     out["max_group"] = comparable_groups(out["max_points"], tolerance_points)
     for col in ("declared_group", "max_group"):
         out[f"rank_in_{col}"] = out.groupby(col)["index_pct"].transform(rank_desc).astype("Int64")
@@ -152,13 +170,31 @@ def group_summary(groups: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for name, g in groups.groupby("max_group", sort=False):
         best = g.sort_values(["rank_in_max_group", "unit_id"]).iloc[0]
-        rows.append({"max_group": name, "n_units": len(g), "max_min": g["max_points"].min(),
-                     "max_max": g["max_points"].max(),
-                     "kinds": ", ".join(sorted(g["kind"].astype(str).unique())),
-                     "mean_index": g["index_pct"].mean(), "n_moves": int(g["moves"].sum()),
-                     "best_unit": best["unit_name"]})
-    out = pd.DataFrame(rows, columns=["max_group", "n_units", "max_min", "max_max", "kinds",
-                                      "mean_index", "n_moves", "best_unit"])
+        rows.append(
+            {
+                "max_group": name,
+                "n_units": len(g),
+                "max_min": g["max_points"].min(),
+                "max_max": g["max_points"].max(),
+                "kinds": ", ".join(sorted(g["kind"].astype(str).unique())),
+                "mean_index": g["index_pct"].mean(),
+                "n_moves": int(g["moves"].sum()),
+                "best_unit": best["unit_name"],
+            }
+        )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "max_group",
+            "n_units",
+            "max_min",
+            "max_max",
+            "kinds",
+            "mean_index",
+            "n_moves",
+            "best_unit",
+        ],
+    )
     return out.sort_values(["max_min", "max_group"], ignore_index=True)
 
 
@@ -173,8 +209,9 @@ def grouping(groups: pd.DataFrame, which: str) -> pd.Series:
     return pd.Series(groups[column].to_numpy(), index=groups["unit_id"].to_numpy(), dtype="str")
 
 
-def like_for_like(points: pd.DataFrame, unit_index: pd.DataFrame, group_of: pd.Series,
-                  decimals: int = 2) -> pd.DataFrame:
+def like_for_like(
+    points: pd.DataFrame, unit_index: pd.DataFrame, group_of: pd.Series, decimals: int = 2
+) -> pd.DataFrame:
     """Each unit's index over only the parts (leaf × component) applicable to every unit of its group.
 
     For group G, the common set C(G) = the parts with a = 1 for every unit in G; then
@@ -186,15 +223,16 @@ def like_for_like(points: pd.DataFrame, unit_index: pd.DataFrame, group_of: pd.S
     units["group"] = units["unit_id"].map(group_of).fillna("").astype("str")
     pts = points.merge(units[["unit_id", "group"]], on="unit_id", how="inner")
     pts["part"] = pts["criterion"].astype(str) + "|" + pts["component"].astype(str)
-    common = (pts.groupby(["group", "part"])["applicable"].all().rename("common").reset_index())
+    common = pts.groupby(["group", "part"])["applicable"].all().rename("common").reset_index()
     pts = pts.merge(common, on=["group", "part"], how="left")
     live = pts["applicable"]
     pts["common_points"] = pts["points"].where(pts["common"] & live, 0.0)
     pts["common_max"] = pts["max_points"].where(pts["common"] & live, 0.0)
     pts["is_common"] = (pts["common"] & live).astype("int64")
     pts["is_applicable"] = live.astype("int64")
-    sums = pts.groupby("unit_id", as_index=False)[["common_points", "common_max", "is_common",
-                                                   "is_applicable"]].sum()
+    sums = pts.groupby("unit_id", as_index=False)[
+        ["common_points", "common_max", "is_common", "is_applicable"]
+    ].sum()
     out = units.merge(sums, on="unit_id", how="left")
     out = out.rename(columns={"is_common": "n_common_parts", "is_applicable": "n_applicable_parts"})
     exact = index_pct(out["common_points"], out["common_max"])
@@ -202,11 +240,26 @@ def like_for_like(points: pd.DataFrame, unit_index: pd.DataFrame, group_of: pd.S
     out["lfl_index_pct"] = np.where(whole, out["index_pct"], round_half_up(exact, decimals))
     out["size_group"] = out.groupby("group")["unit_id"].transform("count").astype("int64")
     out["rank_in_group"] = out.groupby("group")["index_pct"].transform(rank_desc).astype("Int64")
-    out["lfl_rank_in_group"] = out.groupby("group")["lfl_index_pct"].transform(rank_desc)\
-        .astype("Int64")
+    out["lfl_rank_in_group"] = (
+        out.groupby("group")["lfl_index_pct"].transform(rank_desc).astype("Int64")
+    )
     out["lfl_rank_change"] = (out["rank_in_group"] - out["lfl_rank_in_group"]).astype("Int64")
     out["lfl_difference"] = (out["lfl_index_pct"] - out["index_pct"]).round(decimals)
-    cols = ["unit_id", "unit_name", "kind", "group", "size_group", "index_pct", "rank",
-            "rank_in_group", "n_applicable_parts", "n_common_parts", "common_max",
-            "lfl_index_pct", "lfl_difference", "lfl_rank_in_group", "lfl_rank_change"]
+    cols = [
+        "unit_id",
+        "unit_name",
+        "kind",
+        "group",
+        "size_group",
+        "index_pct",
+        "rank",
+        "rank_in_group",
+        "n_applicable_parts",
+        "n_common_parts",
+        "common_max",
+        "lfl_index_pct",
+        "lfl_difference",
+        "lfl_rank_in_group",
+        "lfl_rank_change",
+    ]
     return out[cols].sort_values(["group", "rank_in_group", "unit_id"], ignore_index=True)

@@ -36,44 +36,68 @@ def by_unit(points: pd.DataFrame, unit_index: pd.DataFrame, decimals: int = 2) -
     appraisal cost the unit places).
     """
     p = _appraisal(points)
-    agg = p.groupby("unit_id").agg(self_points=("self_points", "sum"),
-                                   appraised_points=("points", "sum"),
-                                   max_appraisal=("max_points", "sum"),
-                                   points_deducted=("deducted", "sum"),
-                                   n_parts=("deducted", "size"),
-                                   n_deducted=("deducted", lambda d: int((d > 0).sum())),
-                                   n_raised=("deducted", lambda d: int((d < 0).sum())))
+    agg = p.groupby("unit_id").agg(
+        self_points=("self_points", "sum"),
+        appraised_points=("points", "sum"),
+        max_appraisal=("max_points", "sum"),
+        points_deducted=("deducted", "sum"),
+        n_parts=("deducted", "size"),
+        n_deducted=("deducted", lambda d: int((d > 0).sum())),
+        n_raised=("deducted", lambda d: int((d < 0).sum())),
+    )
     agg["points_deducted"] = agg["points_deducted"].round(6)
-    base = unit_index[["unit_id", "unit_name", "kind", "index_pct", "rank", "survey_points",
-                       "max_points"]]
+    base = unit_index[
+        ["unit_id", "unit_name", "kind", "index_pct", "rank", "survey_points", "max_points"]
+    ]
     out = base.merge(agg.reset_index(), on="unit_id", how="left")
-    out["overclaim_pct"] = round_half_up(index_pct(out["points_deducted"], out["max_appraisal"]),
-                                         decimals)
+    out["overclaim_pct"] = round_half_up(
+        index_pct(out["points_deducted"], out["max_appraisal"]), decimals
+    )
     claimed = index_pct(out["self_points"] + out["survey_points"].fillna(0.0), out["max_points"])
     out["claimed_index_pct"] = round_half_up(claimed, decimals)
     out["claimed_rank"] = rank_desc(out["claimed_index_pct"])
     out["rank_drop"] = (out["rank"] - out["claimed_rank"]).astype("Int64")
     for col in ("n_parts", "n_deducted", "n_raised"):
         out[col] = out[col].fillna(0).astype("int64")
-    cols = ["unit_id", "unit_name", "kind", "self_points", "appraised_points", "max_appraisal",
-            "points_deducted", "overclaim_pct", "n_parts", "n_deducted", "n_raised",
-            "claimed_index_pct", "claimed_rank", "index_pct", "rank", "rank_drop"]
-    return out[cols].sort_values(["overclaim_pct", "unit_id"], ascending=[False, True],
-                                 ignore_index=True, na_position="last")
+    cols = [
+        "unit_id",
+        "unit_name",
+        "kind",
+        "self_points",
+        "appraised_points",
+        "max_appraisal",
+        "points_deducted",
+        "overclaim_pct",
+        "n_parts",
+        "n_deducted",
+        "n_raised",
+        "claimed_index_pct",
+        "claimed_rank",
+        "index_pct",
+        "rank",
+        "rank_drop",
+    ]
+    return out[cols].sort_values(
+        ["overclaim_pct", "unit_id"], ascending=[False, True], ignore_index=True, na_position="last"
+    )
 
 
 def by_unit_area(points: pd.DataFrame) -> pd.DataFrame:
     """Per unit × area: self, appraised and deducted points on applicable appraisal parts."""
     p = _appraisal(points)
     out = p.groupby(["unit_id", "area"], as_index=False).agg(
-        self_points=("self_points", "sum"), appraised_points=("points", "sum"),
-        max_appraisal=("max_points", "sum"), points_deducted=("deducted", "sum"))
+        self_points=("self_points", "sum"),
+        appraised_points=("points", "sum"),
+        max_appraisal=("max_points", "sum"),
+        points_deducted=("deducted", "sum"),
+    )
     out["points_deducted"] = out["points_deducted"].round(6)
     return out
 
 
-def by_criterion(points: pd.DataFrame, names: pd.DataFrame | None = None,
-                 lang: str = "vi") -> pd.DataFrame:
+def by_criterion(
+    points: pd.DataFrame, names: pd.DataFrame | None = None, lang: str = "vi"
+) -> pd.DataFrame:
     """Per leaf criterion across units: how many units it applied to, how many lost points on it,
     their share, the total and mean deduction. Sorted so the criteria that lose points in most
     units come first (ties: larger total first) — the list units act on.
@@ -82,38 +106,58 @@ def by_criterion(points: pd.DataFrame, names: pd.DataFrame | None = None,
     """
     p = _appraisal(points)
     out = p.groupby("criterion", as_index=False).agg(
-        area=("area", "first"), max_points=("max_points", "first"),
+        area=("area", "first"),
+        max_points=("max_points", "first"),
         n_units=("unit_id", "nunique"),
         n_units_deducted=("deducted", lambda d: int((d > 0).sum())),
-        points_deducted=("deducted", "sum"))
+        points_deducted=("deducted", "sum"),
+    )
     out["points_deducted"] = out["points_deducted"].round(6)
     out["share_units_deducted"] = (out["n_units_deducted"] / out["n_units"]).round(4)
     out["mean_deducted"] = (out["points_deducted"] / out["n_units"]).round(4)
     name_col = "name_vi" if lang == "vi" else "name_en"
     if names is not None and name_col in names.columns:
-        out["name"] = out["criterion"].map(names.drop_duplicates("code").set_index("code")[name_col])
+        out["name"] = out["criterion"].map(
+            names.drop_duplicates("code").set_index("code")[name_col]
+        )
     else:
         out["name"] = ""
     out["name"] = out["name"].fillna("").astype("str")
-    cols = ["criterion", "name", "area", "max_points", "n_units", "n_units_deducted",
-            "share_units_deducted", "points_deducted", "mean_deducted"]
-    return out[cols].sort_values(["n_units_deducted", "points_deducted", "criterion"],
-                                 ascending=[False, False, True], ignore_index=True)
+    cols = [
+        "criterion",
+        "name",
+        "area",
+        "max_points",
+        "n_units",
+        "n_units_deducted",
+        "share_units_deducted",
+        "points_deducted",
+        "mean_deducted",
+    ]
+    return out[cols].sort_values(
+        ["n_units_deducted", "points_deducted", "criterion"],
+        ascending=[False, False, True],
+        ignore_index=True,
+    )
 
 
 def detail(points: pd.DataFrame) -> pd.DataFrame:
     """Every unit × criterion whose appraised score differs from the self-score."""
     p = _appraisal(points)
     p = p[p["deducted"] != 0]
-    return p[["unit_id", "criterion", "area", "max_points", "self_points", "points", "deducted"]]\
-        .rename(columns={"points": "appraised_points", "deducted": "points_deducted"})\
+    return (
+        p[["unit_id", "criterion", "area", "max_points", "self_points", "points", "deducted"]]
+        .rename(columns={"points": "appraised_points", "deducted": "points_deducted"})
         .sort_values(["unit_id", "criterion"], ignore_index=True)
+    )
 
 
 def area_matrix(by_area: pd.DataFrame, unit_order: pd.Series) -> pd.DataFrame:
     """Units (in ``unit_order``, a Series unit_id → name) × areas of points deducted."""
-    grid = by_area.pivot_table(index="unit_id", columns="area", values="points_deducted",
-                               aggfunc="sum").reindex(unit_order.index)
-    areas = sorted(grid.columns, key=lambda c: [int(x) if x.isdigit() else x
-                                                for x in str(c).split(".")])
+    grid = by_area.pivot_table(
+        index="unit_id", columns="area", values="points_deducted", aggfunc="sum"
+    ).reindex(unit_order.index)
+    areas = sorted(
+        grid.columns, key=lambda c: [int(x) if x.isdigit() else x for x in str(c).split(".")]
+    )
     return grid[areas].astype("float64").fillna(np.nan)

@@ -70,26 +70,36 @@ class Parts:
 def parts_matrix(points: pd.DataFrame) -> Parts:
     """Pivot the ``points`` table into ``Parts`` (units in sorted id order)."""
     p = points.assign(part=points["criterion"].astype(str) + "|" + points["component"].astype(str))
-    p = p.assign(live=p["applicable"].astype(bool),
-                 counted=p["points"].where(p["applicable"].astype(bool), 0.0).fillna(0.0))
+    p = p.assign(
+        live=p["applicable"].astype(bool),
+        counted=p["points"].where(p["applicable"].astype(bool), 0.0).fillna(0.0),
+    )
     meta = p.drop_duplicates("part").set_index("part")
     parts = sorted(meta.index)
     units = sorted(p["unit_id"].astype(str).unique())
     counted = p.pivot(index="unit_id", columns="part", values="counted").reindex(
-        index=units, columns=parts)
+        index=units, columns=parts
+    )
     live = p.pivot(index="unit_id", columns="part", values="live").reindex(
-        index=units, columns=parts)
-    areas = np.array(sorted(meta["area"].astype(str).unique(),
-                            key=lambda c: [int(x) if x.isdigit() else x for x in c.split(".")]))
+        index=units, columns=parts
+    )
+    areas = np.array(
+        sorted(
+            meta["area"].astype(str).unique(),
+            key=lambda c: [int(x) if x.isdigit() else x for x in c.split(".")],
+        )
+    )
     area_pos = {a: i for i, a in enumerate(areas)}
     return Parts(
-        unit_ids=np.array(units), areas=areas,
+        unit_ids=np.array(units),
+        areas=areas,
         points=counted.fillna(0.0).to_numpy(dtype="float64"),
         applicable=live.fillna(False).to_numpy(dtype=bool),
         present=live.notna().to_numpy(),
         maximum=meta.loc[parts, "max_points"].to_numpy(dtype="float64"),
         survey=(meta.loc[parts, "component"] == "survey").to_numpy(),
-        area_of=np.array([area_pos[a] for a in meta.loc[parts, "area"].astype(str)]))
+        area_of=np.array([area_pos[a] for a in meta.loc[parts, "area"].astype(str)]),
+    )
 
 
 def _area_multipliers(parts: Parts, alt: Alternative) -> np.ndarray:
@@ -119,8 +129,13 @@ def _indexes(parts: Parts, alt: Alternative, weights: np.ndarray, points: np.nda
     full = (parts.present * parts.maximum) @ onehot  # U × G
     is_survey_cell = np.tile([False, True], len(parts.areas))
     if alt.rule in _NEEDS_COMPONENT:
-        target = (np.ones(len(parts.maximum), bool) if alt.component == "all"
-                  else parts.survey if alt.component == "survey" else ~parts.survey)
+        target = (
+            np.ones(len(parts.maximum), bool)
+            if alt.component == "all"
+            else parts.survey
+            if alt.component == "survey"
+            else ~parts.survey
+        )
         missing = parts.present & ~parts.applicable & target[None, :]  # U × K
         mx = mx + (missing * parts.maximum) @ onehot
         if alt.rule == "impute_not_applicable":
@@ -159,8 +174,9 @@ def alternative_index(parts: Parts, alt: Alternative) -> np.ndarray:
     return _indexes(parts, alt, ones, parts.points[None])[0]
 
 
-def compare_alternatives(points: pd.DataFrame, unit_index: pd.DataFrame, config: Alternatives,
-                         decimals: int = 2) -> pd.DataFrame:
+def compare_alternatives(
+    points: pd.DataFrame, unit_index: pd.DataFrame, config: Alternatives, decimals: int = 2
+) -> pd.DataFrame:
     """Every unit's index and rank under every declared alternative, beside the official ones.
 
     Long format: one row per unit × alternative. The ``official`` rows are the published workbook
@@ -169,7 +185,8 @@ def compare_alternatives(points: pd.DataFrame, unit_index: pd.DataFrame, config:
     """
     parts = parts_matrix(points)
     base = unit_index[["unit_id", "unit_name", "kind", "index_pct", "rank"]].rename(
-        columns={"index_pct": "official_index_pct", "rank": "official_rank"})
+        columns={"index_pct": "official_index_pct", "rank": "official_rank"}
+    )
     rows = []
     for alt in config.items:
         if alt.rule == "official" and alt.name == "official":
@@ -178,17 +195,43 @@ def compare_alternatives(points: pd.DataFrame, unit_index: pd.DataFrame, config:
         else:
             values = round_half_up(alternative_index(parts, alt), decimals)
         ranks = _ranks(values[None], decimals)[0]
-        rows.append(pd.DataFrame({"unit_id": parts.unit_ids, "alternative": alt.name,
-                                  "rule": alt.rule, "index_pct": values, "rank": ranks}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "unit_id": parts.unit_ids,
+                    "alternative": alt.name,
+                    "rule": alt.rule,
+                    "index_pct": values,
+                    "rank": ranks,
+                }
+            )
+        )
     out = pd.concat(rows, ignore_index=True).merge(base, on="unit_id", how="inner")
     out["rank"] = pd.array(out["rank"], dtype="Float64").round().astype("Int64")
     out["rank_change"] = (out["official_rank"] - out["rank"]).astype("Int64")
     out["index_change"] = (out["index_pct"] - out["official_index_pct"]).round(decimals)
     order = {a.name: i for i, a in enumerate(config.items)}
-    out = out.assign(_o=out["alternative"].map(order)).sort_values(
-        ["_o", "official_rank", "unit_id"]).drop(columns="_o").reset_index(drop=True)
-    return out[["unit_id", "unit_name", "kind", "alternative", "rule", "official_index_pct",
-                "official_rank", "index_pct", "rank", "index_change", "rank_change"]]
+    out = (
+        out.assign(_o=out["alternative"].map(order))
+        .sort_values(["_o", "official_rank", "unit_id"])
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
+    return out[
+        [
+            "unit_id",
+            "unit_name",
+            "kind",
+            "alternative",
+            "rule",
+            "official_index_pct",
+            "official_rank",
+            "index_pct",
+            "rank",
+            "index_change",
+            "rank_change",
+        ]
+    ]
 
 
 def alternatives_wide(long: pd.DataFrame, config: Alternatives) -> pd.DataFrame:
@@ -196,7 +239,8 @@ def alternatives_wide(long: pd.DataFrame, config: Alternatives) -> pd.DataFrame:
     (``index__<name>``, ``rank__<name>``) and the largest absolute rank change."""
     wide = long.pivot(index="unit_id", columns="alternative", values=["index_pct", "rank"])
     out = long.drop_duplicates("unit_id").set_index("unit_id")[
-        ["unit_name", "kind", "official_rank", "official_index_pct"]]
+        ["unit_name", "kind", "official_rank", "official_index_pct"]
+    ]
     for alt in config.items:
         out[f"index__{alt.name}"] = wide[("index_pct", alt.name)]
         out[f"rank__{alt.name}"] = wide[("rank", alt.name)].astype("Int64")
@@ -210,16 +254,26 @@ def alternatives_summary(long: pd.DataFrame, config: Alternatives) -> pd.DataFra
     for alt in config.items:
         g = long[long["alternative"] == alt.name]
         moved = g[g["rank_change"].fillna(0) != 0]
-        top = (g.assign(a=g["rank_change"].abs()).sort_values(["a", "unit_id"],
-                                                               ascending=[False, True]).iloc[0]
-               if len(g) else None)
-        rows.append({"alternative": alt.name, "rule": alt.rule, "label_vi": alt.label("vi"),
-                     "label_en": alt.label("en"), "n_units_moved": len(moved),
-                     "max_abs_rank_change": int(moved["rank_change"].abs().max()) if len(moved)
-                     else 0,
-                     "most_moved_unit": top["unit_name"] if len(moved) else "",
-                     "most_moved_from": top["official_rank"] if len(moved) else pd.NA,
-                     "most_moved_to": top["rank"] if len(moved) else pd.NA})
+        top = (
+            g.assign(a=g["rank_change"].abs())
+            .sort_values(["a", "unit_id"], ascending=[False, True])
+            .iloc[0]
+            if len(g)
+            else None
+        )
+        rows.append(
+            {
+                "alternative": alt.name,
+                "rule": alt.rule,
+                "label_vi": alt.label("vi"),
+                "label_en": alt.label("en"),
+                "n_units_moved": len(moved),
+                "max_abs_rank_change": int(moved["rank_change"].abs().max()) if len(moved) else 0,
+                "most_moved_unit": top["unit_name"] if len(moved) else "",
+                "most_moved_from": top["official_rank"] if len(moved) else pd.NA,
+                "most_moved_to": top["rank"] if len(moved) else pd.NA,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -231,13 +285,15 @@ class RankIntervals:
     ranks: np.ndarray | None = None  # draws × units, when asked for
 
 
-def simulate_ranks(parts: Parts, alternatives: list[Alternative], mc: MonteCarlo,
-                   decimals: int = 2) -> np.ndarray:
+def simulate_ranks(
+    parts: Parts, alternatives: list[Alternative], mc: MonteCarlo, decimals: int = 2
+) -> np.ndarray:
     """Ranks of every unit in every draw (draws × units), seeded by ``mc.seed``."""
     rng = np.random.default_rng(mc.seed)
     n_areas, n_units = len(parts.areas), len(parts.unit_ids)
-    factors = rng.uniform(1 - mc.area_weight_range, 1 + mc.area_weight_range,
-                          size=(mc.draws, n_areas))
+    factors = rng.uniform(
+        1 - mc.area_weight_range, 1 + mc.area_weight_range, size=(mc.draws, n_areas)
+    )
     choice = rng.integers(0, len(alternatives), size=mc.draws)
     survey_cols = np.flatnonzero(parts.survey)
     survey_live = parts.applicable[:, survey_cols]
@@ -247,8 +303,9 @@ def simulate_ranks(parts: Parts, alternatives: list[Alternative], mc: MonteCarlo
         stop = min(start + CHUNK, mc.draws)
         batch = np.repeat(parts.points[None], stop - start, axis=0)
         if mc.survey_noise_sd > 0 and len(survey_cols):
-            noise = rng.normal(0.0, mc.survey_noise_sd, size=(stop - start, n_units,
-                                                               len(survey_cols)))
+            noise = rng.normal(
+                0.0, mc.survey_noise_sd, size=(stop - start, n_units, len(survey_cols))
+            )
             noisy = np.clip(batch[:, :, survey_cols] + noise, 0.0, survey_max)
             batch[:, :, survey_cols] = np.where(survey_live[None], noisy, 0.0)
         index = np.full((stop - start, n_units), np.nan)
@@ -260,9 +317,15 @@ def simulate_ranks(parts: Parts, alternatives: list[Alternative], mc: MonteCarlo
     return ranks
 
 
-def rank_intervals(points: pd.DataFrame, unit_index: pd.DataFrame, config: Alternatives,
-                   decimals: int = 2, draws: int | None = None, seed: int | None = None,
-                   keep_ranks: bool = False) -> RankIntervals:
+def rank_intervals(
+    points: pd.DataFrame,
+    unit_index: pd.DataFrame,
+    config: Alternatives,
+    decimals: int = 2,
+    draws: int | None = None,
+    seed: int | None = None,
+    keep_ranks: bool = False,
+) -> RankIntervals:
     """Each unit's median rank and 5th–95th percentile rank over ``draws`` seeded draws.
 
     Quantiles are empirical (inverted CDF), so every bound is a rank that occurred and
@@ -282,15 +345,17 @@ def rank_intervals(points: pd.DataFrame, unit_index: pd.DataFrame, config: Alter
     ranks = simulate_ranks(parts, [config.get(n) for n in mc.alternatives], mc, decimals)
     p05, median, p95 = np.nanquantile(ranks, [0.05, 0.5, 0.95], axis=0, method="inverted_cdf")
     seconds = time.perf_counter() - started
-    table = pd.DataFrame({"unit_id": parts.unit_ids, "rank_median": median, "rank_p05": p05,
-                          "rank_p95": p95})
+    table = pd.DataFrame(
+        {"unit_id": parts.unit_ids, "rank_median": median, "rank_p05": p05, "rank_p95": p95}
+    )
     base = unit_index[["unit_id", "unit_name", "kind", "index_pct", "rank", "rank_of"]]
     table = base.merge(table, on="unit_id", how="left")
     for col in ("rank_median", "rank_p05", "rank_p95"):
         table[col] = pd.array(table[col], dtype="Float64").round().astype("Int64")
     table["interval_width"] = (table["rank_p95"] - table["rank_p05"]).astype("Int64")
-    table["official_in_interval"] = ((table["rank"] >= table["rank_p05"])
-                                     & (table["rank"] <= table["rank_p95"])).fillna(False)
+    table["official_in_interval"] = (
+        (table["rank"] >= table["rank_p05"]) & (table["rank"] <= table["rank_p95"])
+    ).fillna(False)
     table["draws"] = mc.draws
     table["seed"] = mc.seed
     table = table.sort_values(["rank", "unit_id"], ignore_index=True)
@@ -309,8 +374,16 @@ def synthetic_points(n_units: int, n_criteria: int, seed: int = 0) -> pd.DataFra
         share = rng.uniform(0.5, 1.0, n_criteria)
         for k, code in enumerate(codes):
             area = code.split(".")[0]
-            rows.append({"unit_id": f"u{u:03d}", "criterion": code, "area": area,
-                         "component": "survey" if area == "8" else "appraisal",
-                         "max_points": maxima[k], "applicable": bool(live[k]),
-                         "self_points": math.nan, "points": round(maxima[k] * share[k], 2)})
+            rows.append(
+                {
+                    "unit_id": f"u{u:03d}",
+                    "criterion": code,
+                    "area": area,
+                    "component": "survey" if area == "8" else "appraisal",
+                    "max_points": maxima[k],
+                    "applicable": bool(live[k]),
+                    "self_points": math.nan,
+                    "points": round(maxima[k] * share[k], 2),
+                }
+            )
     return pd.DataFrame(rows)

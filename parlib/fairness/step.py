@@ -50,8 +50,10 @@ class FairnessParameters:
     def __post_init__(self) -> None:
         problems = []
         if self.like_for_like_groups not in bias.GROUPINGS:
-            problems.append(f"like_for_like_groups must be one of {bias.GROUPINGS}, not "
-                            f"{self.like_for_like_groups!r}")
+            problems.append(
+                f"like_for_like_groups must be one of {bias.GROUPINGS}, not "
+                f"{self.like_for_like_groups!r}"
+            )
         if not 0 < self.alpha < 1:
             problems.append(f"alpha must lie between 0 and 1, not {self.alpha!r}")
         if self.group_tolerance_points < 0:
@@ -87,16 +89,23 @@ class FairnessResult:
 
     # attribute (dotted: of an attribute) → file name stem in data/processed/<dataset>/<year>/
     FILES: ClassVar[dict[str, str]] = {
-        "bias": "fairness_bias", "groups": "fairness_groups",
-        "group_summary": "fairness_group_summary", "like_for_like": "fairness_like_for_like",
-        "alternatives": "fairness_alternatives", "intervals.table": "fairness_rank_intervals",
-        "deductions_by_unit": "deductions_by_unit", "deductions_by_area": "deductions_by_area",
+        "bias": "fairness_bias",
+        "groups": "fairness_groups",
+        "group_summary": "fairness_group_summary",
+        "like_for_like": "fairness_like_for_like",
+        "alternatives": "fairness_alternatives",
+        "intervals.table": "fairness_rank_intervals",
+        "deductions_by_unit": "deductions_by_unit",
+        "deductions_by_area": "deductions_by_area",
         "deductions_by_criterion": "deductions_by_criterion",
-        "deductions_detail": "deductions_detail"}
+        "deductions_detail": "deductions_detail",
+    }
     # attribute of ``survey`` → file name stem, written only when the year has survey answers
     SURVEY_FILES: ClassVar[dict[str, str]] = {
-        "quality": "survey_quality", "criteria": "survey_criteria",
-        "respondents": "survey_respondents"}
+        "quality": "survey_quality",
+        "criteria": "survey_criteria",
+        "respondents": "survey_respondents",
+    }
 
     @property
     def alternatives_summary(self) -> pd.DataFrame:
@@ -112,14 +121,17 @@ class FairnessResult:
         """The saved tables by file name stem, in the order they are written."""
         out = {stem: _attribute(self, name) for name, stem in self.FILES.items()}
         if self.survey is not None:
-            out.update({stem: getattr(self.survey, name) for name, stem in self.SURVEY_FILES.items()})
+            out.update(
+                {stem: getattr(self.survey, name) for name, stem in self.SURVEY_FILES.items()}
+            )
         return out
 
     def save(self, out_dir: Path) -> list[Path]:
         """Write every table to ``out_dir/<stem>.csv``. Without survey answers, survey tables an
         earlier run left there are removed: what is in the folder is this result."""
-        written = [write_csv(table, Path(out_dir) / f"{stem}.csv")
-                   for stem, table in self.tables().items()]
+        written = [
+            write_csv(table, Path(out_dir) / f"{stem}.csv") for stem, table in self.tables().items()
+        ]
         if self.survey is None:
             for stem in self.SURVEY_FILES.values():
                 (Path(out_dir) / f"{stem}.csv").unlink(missing_ok=True)
@@ -135,16 +147,26 @@ class FairnessResult:
         intervals = tables["fairness_rank_intervals"]
         settings = declared.monte_carlo
         if len(intervals):
-            settings = dataclasses.replace(settings, draws=int(intervals["draws"].iloc[0]),
-                                           seed=int(intervals["seed"].iloc[0]))
-        surveyed = all((Path(out_dir) / f"{stem}.csv").is_file()
-                       for stem in cls.SURVEY_FILES.values())
-        found = (SurveyQuality(**{name: load_table(out_dir, stem)
-                                  for name, stem in cls.SURVEY_FILES.items()})
-                 if surveyed else None)
+            settings = dataclasses.replace(
+                settings, draws=int(intervals["draws"].iloc[0]), seed=int(intervals["seed"].iloc[0])
+            )
+        surveyed = all(
+            (Path(out_dir) / f"{stem}.csv").is_file() for stem in cls.SURVEY_FILES.values()
+        )
+        found = (
+            SurveyQuality(
+                **{name: load_table(out_dir, stem) for name, stem in cls.SURVEY_FILES.items()}
+            )
+            if surveyed
+            else None
+        )
         fields = {name: tables[stem] for name, stem in cls.FILES.items() if "." not in name}
-        return cls(**fields, declared=declared, survey=found,
-                   intervals=RankIntervals(intervals, settings, float("nan")))
+        return cls(
+            **fields,
+            declared=declared,
+            survey=found,
+            intervals=RankIntervals(intervals, settings, float("nan")),
+        )
 
 
 def _attribute(obj: object, dotted: str) -> object:
@@ -153,8 +175,13 @@ def _attribute(obj: object, dotted: str) -> object:
     return obj
 
 
-def analyse(results: Results, cfg: DatasetConfig, year: int,
-            parameters: FairnessParameters | None = None, lang: str = "vi") -> FairnessResult:
+def analyse(
+    results: Results,
+    cfg: DatasetConfig,
+    year: int,
+    parameters: FairnessParameters | None = None,
+    lang: str = "vi",
+) -> FairnessResult:
     """Every fairness analysis of one dataset-year (what notebook 04 shows and saves).
 
     Reads the dataset's ``alternatives.toml`` and the year's ``survey_responses`` (both optional);
@@ -170,16 +197,25 @@ def analyse(results: Results, cfg: DatasetConfig, year: int,
         bias=bias.max_bias(unit_index, p.alpha),
         groups=groups,
         group_summary=bias.group_summary(groups),
-        like_for_like=bias.like_for_like(points, unit_index,
-                                         bias.grouping(groups, p.like_for_like_groups), decimals),
+        like_for_like=bias.like_for_like(
+            points, unit_index, bias.grouping(groups, p.like_for_like_groups), decimals
+        ),
         declared=declared,
         alternatives=robustness.compare_alternatives(points, unit_index, declared, decimals),
-        intervals=robustness.rank_intervals(points, unit_index, declared, decimals, p.mc_draws,
-                                            p.mc_seed),
+        intervals=robustness.rank_intervals(
+            points, unit_index, declared, decimals, p.mc_draws, p.mc_seed
+        ),
         deductions_by_unit=deductions.by_unit(points, unit_index, decimals),
         deductions_by_area=deductions.by_unit_area(points),
         deductions_by_criterion=deductions.by_criterion(points, results.criterion_index, lang),
         deductions_detail=deductions.detail(points),
-        survey=survey.analyse(year_cfg.survey_responses, points, unit_index, p.min_respondents,
-                              p.straightline_min_questions, p.survey_gap_points,
-                              p.straightline_excess))
+        survey=survey.analyse(
+            year_cfg.survey_responses,
+            points,
+            unit_index,
+            p.min_respondents,
+            p.straightline_min_questions,
+            p.survey_gap_points,
+            p.straightline_excess,
+        ),
+    )

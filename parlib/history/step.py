@@ -50,8 +50,9 @@ class History:
 
     def benchmark(self, unit_id: str, region: str) -> pd.DataFrame | None:
         """The unit against the national and regional averages (None: no national results)."""
-        return trends.benchmark(self.national, unit_id, region) if self.national is not None \
-            else None
+        return (
+            trends.benchmark(self.national, unit_id, region) if self.national is not None else None
+        )
 
     def conflicts(self) -> pd.DataFrame | None:
         """The conflicts between sources of the national results (None: no national results)."""
@@ -62,14 +63,21 @@ class History:
         return trends.units_with_published(self.table, self.national, units)
 
 
-def gather(cfg: DatasetConfig, history_root: Path, year: int | None = None,
-           current: pd.DataFrame | None = None) -> History:
+def gather(
+    cfg: DatasetConfig,
+    history_root: Path,
+    year: int | None = None,
+    current: pd.DataFrame | None = None,
+) -> History:
     """The history of ``cfg``'s dataset up to ``year`` (every published year when None).
 
     ``current``: the ``unit_index`` of ``year`` as just built, used instead of that year's
     published table (a year's report depends only on itself and earlier years).
     """
-    return History(table=trends.history(cfg, history_root, current, year),
-                   lineage=trends.load_lineage(cfg), national=trends.load_national(cfg),
-                   year=year,
-                   previous_year=trends.previous_year(cfg, year) if year is not None else None)
+    return History(
+        table=trends.history(cfg, history_root, current, year),
+        lineage=trends.load_lineage(cfg),
+        national=trends.load_national(cfg),
+        year=year,
+        previous_year=trends.previous_year(cfg, year) if year is not None else None,
+    )

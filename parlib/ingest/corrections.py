@@ -36,10 +36,29 @@ TABLES = {  # table → the key columns that find a row, in the table's canonica
     "units": ("unit_id",),
     "published": ("unit_id", "measure"),
 }
-COLUMNS = ("year", "table", "unit_id", "criterion", "column", "old_value", "new_value", "source",
-           "reason")
-AUDIT_COLUMNS = ("table", "file", "row", "unit_id", "criterion", "column", "old_value", "new_value",
-                 "source", "reason")
+COLUMNS = (
+    "year",
+    "table",
+    "unit_id",
+    "criterion",
+    "column",
+    "old_value",
+    "new_value",
+    "source",
+    "reason",
+)
+AUDIT_COLUMNS = (
+    "table",
+    "file",
+    "row",
+    "unit_id",
+    "criterion",
+    "column",
+    "old_value",
+    "new_value",
+    "source",
+    "reason",
+)
 
 
 def read(path: Path | None, year: int) -> pd.DataFrame:
@@ -51,16 +70,31 @@ def read(path: Path | None, year: int) -> pd.DataFrame:
     problems = []
     for r in df.itertuples():
         if r.table not in TABLES:
-            problems.append(Problem("critical", "correction_bad_table", paths.display(path),
-                                    row=r.source_row, value=r.table, expected=" | ".join(TABLES),
-                                    message="unknown table in a correction"))
+            problems.append(
+                Problem(
+                    "critical",
+                    "correction_bad_table",
+                    paths.display(path),
+                    row=r.source_row,
+                    value=r.table,
+                    expected=" | ".join(TABLES),
+                    message="unknown table in a correction",
+                )
+            )
         if not r.source.strip() or not r.reason.strip():
-            problems.append(Problem("critical", "correction_undocumented", paths.display(path),
-                                    row=r.source_row, unit_id=r.unit_id, criterion=r.criterion,
-                                    expected="a source and a reason",
-                                    message="every correction must say where the right value comes "
-                                            "from and why", message_vi="mỗi hiệu chỉnh phải ghi rõ "
-                                            "nguồn và lý do"))
+            problems.append(
+                Problem(
+                    "critical",
+                    "correction_undocumented",
+                    paths.display(path),
+                    row=r.source_row,
+                    unit_id=r.unit_id,
+                    criterion=r.criterion,
+                    expected="a source and a reason",
+                    message="every correction must say where the right value comes from and why",
+                    message_vi="mỗi hiệu chỉnh phải ghi rõ nguồn và lý do",
+                )
+            )
     if problems:
         raise DataError(f"{paths.display(path)}: corrections have problems", problems)
     df["file"] = paths.display(path)
@@ -77,8 +111,9 @@ def _same(cell: object, declared: str) -> bool:
     return text.strip() == declared.strip()
 
 
-def apply(raw: pd.DataFrame, table: str, corrections: pd.DataFrame, file: str
-          ) -> tuple[pd.DataFrame, list[dict]]:
+def apply(
+    raw: pd.DataFrame, table: str, corrections: pd.DataFrame, file: str
+) -> tuple[pd.DataFrame, list[dict]]:
     """Apply the corrections of ``table`` to a raw table (canonical columns, cells as read).
 
     Returns the corrected table and its audit rows. A correction whose row, column or old value is not
@@ -91,41 +126,78 @@ def apply(raw: pd.DataFrame, table: str, corrections: pd.DataFrame, file: str
     keys = TABLES[table]
     audit, problems = [], []
     for c in mine.itertuples():
-        wanted = {"unit_id": c.unit_id, "criterion": c.criterion, "code": c.criterion,
-                  "measure": c.criterion}
+        wanted = {
+            "unit_id": c.unit_id,
+            "criterion": c.criterion,
+            "code": c.criterion,
+            "measure": c.criterion,
+        }
         mask = pd.Series(True, index=out.index)
         for key in keys:
             mask &= out[key].astype(str).str.strip() == wanted[key].strip()
         where = f"{table} {' '.join(wanted[k] for k in keys)}"
-        base = dict(severity="critical", file=c.file, row=c.source_row, unit_id=c.unit_id,
-                    criterion=c.criterion)
+        base = dict(
+            severity="critical",
+            file=c.file,
+            row=c.source_row,
+            unit_id=c.unit_id,
+            criterion=c.criterion,
+        )
         if c.column not in out.columns:
-            problems.append(Problem(**base, check="correction_no_column", value=c.column,
-                                    expected=f"a column of {file}",
-                                    message=f"the correction names a column {file} does not have"))
+            problems.append(
+                Problem(
+                    **base,
+                    check="correction_no_column",
+                    value=c.column,
+                    expected=f"a column of {file}",
+                    message=f"the correction names a column {file} does not have",
+                )
+            )
             continue
         if mask.sum() != 1:
-            problems.append(Problem(**base, check="correction_no_row", value=where,
-                                    expected=f"exactly one row in {file}",
-                                    message=f"the correction matches {int(mask.sum())} rows"))
+            problems.append(
+                Problem(
+                    **base,
+                    check="correction_no_row",
+                    value=where,
+                    expected=f"exactly one row in {file}",
+                    message=f"the correction matches {int(mask.sum())} rows",
+                )
+            )
             continue
         index = out.index[mask][0]
         current = out.at[index, c.column]
         if not _same(current, c.old_value):
-            problems.append(Problem(**base, check="correction_stale", value=str(current),
-                                    expected=f"the declared old value {c.old_value!r}",
-                                    message=f"{file} no longer holds the value the correction was "
-                                            "written for; check the source and update or remove the "
-                                            "correction",
-                                    message_vi="tệp nguồn không còn chứa giá trị mà hiệu chỉnh nhắm "
-                                               "tới; kiểm tra lại nguồn rồi sửa hoặc bỏ hiệu chỉnh"))
+            problems.append(
+                Problem(
+                    **base,
+                    check="correction_stale",
+                    value=str(current),
+                    expected=f"the declared old value {c.old_value!r}",
+                    message=f"{file} no longer holds the value the correction was "
+                    "written for; check the source and update or remove the "
+                    "correction",
+                    message_vi="tệp nguồn không còn chứa giá trị mà hiệu chỉnh nhắm "
+                    "tới; kiểm tra lại nguồn rồi sửa hoặc bỏ hiệu chỉnh",
+                )
+            )
             continue
         out[c.column] = out[c.column].astype(object)
         out.at[index, c.column] = c.new_value
-        audit.append({"table": table, "file": file, "row": int(out.at[index, "source_row"]),
-                      "unit_id": c.unit_id, "criterion": c.criterion, "column": c.column,
-                      "old_value": c.old_value, "new_value": c.new_value, "source": c.source,
-                      "reason": c.reason})
+        audit.append(
+            {
+                "table": table,
+                "file": file,
+                "row": int(out.at[index, "source_row"]),
+                "unit_id": c.unit_id,
+                "criterion": c.criterion,
+                "column": c.column,
+                "old_value": c.old_value,
+                "new_value": c.new_value,
+                "source": c.source,
+                "reason": c.reason,
+            }
+        )
     if problems:
         raise DataError(f"{corrections['file'].iloc[0]}: corrections do not apply", problems)
     return out, audit

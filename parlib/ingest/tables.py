@@ -66,8 +66,9 @@ def factorized(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(uniques, dtype=object)
 
 
-def by_unique(series: pd.Series | None, func, coded: tuple[np.ndarray, np.ndarray] | None = None
-              ) -> np.ndarray:
+def by_unique(
+    series: pd.Series | None, func, coded: tuple[np.ndarray, np.ndarray] | None = None
+) -> np.ndarray:
     """``[func(v) for v in series]``, computing ``func`` once per distinct value.
 
     Score files repeat the same few values (ids, codes, scores in quarter points) millions of
@@ -81,8 +82,9 @@ def by_unique(series: pd.Series | None, func, coded: tuple[np.ndarray, np.ndarra
     return results[codes]
 
 
-def parse_cells(series: pd.Series, coded: tuple[np.ndarray, np.ndarray] | None = None
-                ) -> tuple[pd.Series, pd.Series, pd.Series]:
+def parse_cells(
+    series: pd.Series, coded: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Vectorised ``parse_cell``: (values, kps flags, unparsed texts) for a whole column
     (``coded``: as in ``by_unique``)."""
     codes, uniques = coded if coded is not None else factorized(series)
@@ -90,9 +92,11 @@ def parse_cells(series: pd.Series, coded: tuple[np.ndarray, np.ndarray] | None =
     values = pd.Series([c.value for c in cells], dtype="float64").to_numpy()[codes]
     kps = pd.Series([c.kps for c in cells], dtype="bool").to_numpy()[codes]
     unparsed = pd.Series([c.unparsed for c in cells], dtype=object).to_numpy()[codes]
-    return (pd.Series(values, index=series.index, dtype="float64"),
-            pd.Series(kps, index=series.index, dtype="bool"),
-            pd.Series(unparsed, index=series.index, dtype="str"))
+    return (
+        pd.Series(values, index=series.index, dtype="float64"),
+        pd.Series(kps, index=series.index, dtype="bool"),
+        pd.Series(unparsed, index=series.index, dtype="str"),
+    )
 
 
 def parse_number(raw: object) -> float | None:
@@ -123,9 +127,13 @@ def read_table_coded(path: Path) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarr
         elif suffix == ".csv":
             df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         else:
-            raise DataError(f"{paths.display(path)}: unsupported file type {suffix!r}; use .csv or .xlsx")
+            raise DataError(
+                f"{paths.display(path)}: unsupported file type {suffix!r}; use .csv or .xlsx"
+            )
     except UnicodeDecodeError as exc:
-        raise DataError(f"{paths.display(path)}: not UTF-8 text ({exc}); save the file as CSV UTF-8") from exc
+        raise DataError(
+            f"{paths.display(path)}: not UTF-8 text ({exc}); save the file as CSV UTF-8"
+        ) from exc
     except (ValueError, OSError) as exc:
         if isinstance(exc, DataError):
             raise
@@ -154,32 +162,54 @@ def read_table_coded(path: Path) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarr
     # rows whose text was not in composed Unicode (NFC): normalised, and reported, never silently
     out.attrs["nfc_rows"] = [int(r) for r in df.loc[changed & ~empty, "source_row"]]
     kept = ~empty.to_numpy()
-    coded = ({col: (codes[kept], uniques) for col, (codes, uniques) in coded.items()}
-             if df.columns.is_unique else {})  # a repeated header: no codes, callers factorise
+    coded = (
+        {col: (codes[kept], uniques) for col, (codes, uniques) in coded.items()}
+        if df.columns.is_unique
+        else {}
+    )  # a repeated header: no codes, callers factorise
     return out, coded
 
 
 def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or \
-        (isinstance(value, str) and value.strip() == "")
+    return (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or (isinstance(value, str) and value.strip() == "")
+    )
 
 
-def read_text_table(path: Path, required: tuple[str, ...] | list[str], check: str = "missing_column",
-                    what: str = "this file") -> pd.DataFrame:
+def read_text_table(
+    path: Path,
+    required: tuple[str, ...] | list[str],
+    check: str = "missing_column",
+    what: str = "this file",
+) -> pd.DataFrame:
     """A small declarative CSV (corrections, lineage, national results): every cell as text,
     ``source_row`` added (header = 1), and a ``DataError`` naming the missing columns."""
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     df.insert(0, "source_row", range(2, len(df) + 2))
     missing = [c for c in required if c not in df.columns]
     if missing:
-        raise DataError(f"{paths.display(path)}: missing column(s) {', '.join(missing)}", [Problem(
-            "critical", check, paths.display(path), row=1, value=", ".join(df.columns[1:]),
-            expected=", ".join(required), message=f"{what} needs these columns")])
+        raise DataError(
+            f"{paths.display(path)}: missing column(s) {', '.join(missing)}",
+            [
+                Problem(
+                    "critical",
+                    check,
+                    paths.display(path),
+                    row=1,
+                    value=", ".join(df.columns[1:]),
+                    expected=", ".join(required),
+                    message=f"{what} needs these columns",
+                )
+            ],
+        )
     return df
 
 
-def canonical_columns(df: pd.DataFrame, aliases: dict[str, list[str]], path: Path,
-                      required: tuple[str, ...]) -> pd.DataFrame:
+def canonical_columns(
+    df: pd.DataFrame, aliases: dict[str, list[str]], path: Path, required: tuple[str, ...]
+) -> pd.DataFrame:
     """Rename headers to canonical names via ``aliases``; raise naming the file if any is missing."""
     lookup = {ascii_key(alias): canon for canon, names in aliases.items() for alias in names}
     renamed, seen = {}, {}
@@ -191,8 +221,19 @@ def canonical_columns(df: pd.DataFrame, aliases: dict[str, list[str]], path: Pat
     out = df.rename(columns=renamed)
     missing = [c for c in required if c not in out.columns]
     if missing:
-        problems = [Problem("critical", "missing_column", paths.display(path), row=1, value=", ".join(
-            str(c) for c in df.columns if c != "source_row"), expected=f"a column {c!r} (or one of "
-            f"{aliases[c][1:]})", message="required column not found in the header") for c in missing]
-        raise DataError(f"{paths.display(path)}: required columns missing: {', '.join(missing)}", problems)
+        problems = [
+            Problem(
+                "critical",
+                "missing_column",
+                paths.display(path),
+                row=1,
+                value=", ".join(str(c) for c in df.columns if c != "source_row"),
+                expected=f"a column {c!r} (or one of {aliases[c][1:]})",
+                message="required column not found in the header",
+            )
+            for c in missing
+        ]
+        raise DataError(
+            f"{paths.display(path)}: required columns missing: {', '.join(missing)}", problems
+        )
     return out

@@ -58,15 +58,22 @@ def write_workbook(processed: Path, target: Path, lang: str, prov: dict) -> Path
             frame.to_excel(writer, sheet_name=sheet, index=False, header=headers)
             writer.sheets[sheet].freeze_panes = "A2"
             mapping += [(sheet, c, h) for c, h in zip(frame.columns, headers)]
-        rows = [(t("dataset", lang), prov.get("dataset", "")), (t("year", lang), prov.get("year", "")),
-                (t("methodology", lang), prov.get("methodology", "")),
-                (t("generated_at", lang), prov.get("generated_at", "")),
-                (t("package_version", lang), prov.get("versions", {}).get("parlib", "")),
-                (t("parameters", lang), ", ".join(f"{k}={v}" for k, v in
-                                                  prov.get("parameters", {}).items()))]
+        rows = [
+            (t("dataset", lang), prov.get("dataset", "")),
+            (t("year", lang), prov.get("year", "")),
+            (t("methodology", lang), prov.get("methodology", "")),
+            (t("generated_at", lang), prov.get("generated_at", "")),
+            (t("package_version", lang), prov.get("versions", {}).get("parlib", "")),
+            (
+                t("parameters", lang),
+                ", ".join(f"{k}={v}" for k, v in prov.get("parameters", {}).items()),
+            ),
+        ]
         rows += [(f"{t('inputs', lang)}: {i['path']}", i["sha256"]) for i in prov.get("inputs", [])]
         pd.DataFrame(rows, columns=[t("figure_item", lang), t("value", lang)]).to_excel(
-            writer, sheet_name=_sheet_name("provenance", used), index=False)
+            writer, sheet_name=_sheet_name("provenance", used), index=False
+        )
         pd.DataFrame(mapping, columns=["sheet", "column", "header"]).to_excel(
-            writer, sheet_name=_sheet_name("columns", used), index=False)
+            writer, sheet_name=_sheet_name("columns", used), index=False
+        )
     return write_bytes(Path(target), buffer.getvalue())

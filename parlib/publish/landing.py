@@ -71,64 +71,98 @@ def landing_page(reports_root: Path, pages: ReportPages, lang: str = "vi") -> st
     for name, entries in by_dataset.items():
         any_manifest = next(m for _, e in entries for _, m in e.values())
         title = any_manifest.get("title", {}).get(lang, name)
-        synthetic = ('<span class="tag-synthetic">SYNTHETIC</span> '
-                     if any_manifest.get("synthetic") else "")
+        synthetic = (
+            '<span class="tag-synthetic">SYNTHETIC</span> ' if any_manifest.get("synthetic") else ""
+        )
         rows = []
         for year, entry in entries:
             cells_links, status, css, when, inputs, methodology = "", "", "", "", "", ""
             if "good" in entry:
                 folder, m = entry["good"]
                 rel = folder.relative_to(reports_root).as_posix()
-                links = [f'<a href="{esc(rel)}/{esc(page)}">{esc(t(key, lang))}</a>'
-                         for page, key in pages.year if (folder / page).is_file()]
+                links = [
+                    f'<a href="{esc(rel)}/{esc(page)}">{esc(t(key, lang))}</a>'
+                    for page, key in pages.year
+                    if (folder / page).is_file()
+                ]
                 if (folder / "data_docs" / "index.html").is_file():
-                    links.append(f'<a href="{esc(rel)}/data_docs/index.html">'
-                                 f'{esc(t("data_docs", lang))}</a>')
+                    links.append(
+                        f'<a href="{esc(rel)}/data_docs/index.html">{esc(t("data_docs", lang))}</a>'
+                    )
                 if (folder / pages.workbook).is_file():
-                    links.append(f'<a href="{esc(rel)}/{esc(pages.workbook)}">'
-                                 f'{esc(t("results_workbook", lang))}</a>')
+                    links.append(
+                        f'<a href="{esc(rel)}/{esc(pages.workbook)}">'
+                        f"{esc(t('results_workbook', lang))}</a>"
+                    )
                 cells_links = " · ".join(links) + _unit_links(folder, rel, lang)
                 status, css = _status_text(m, lang), "ok"
                 when = m.get("finished_at", "")
                 methodology = m.get("methodology", "")
-                inputs = "<br>".join(f"<code>{esc(i['path'])}</code> <small>{esc(i['sha256'][:12])}"
-                                     f"…</small>" for i in m.get("inputs", []))
+                inputs = "<br>".join(
+                    f"<code>{esc(i['path'])}</code> <small>{esc(i['sha256'][:12])}…</small>"
+                    for i in m.get("inputs", [])
+                )
             if "failed" in entry:
                 folder, f = entry["failed"]
                 newer = "good" not in entry or f.get("finished_at", "") > when
                 if newer:
                     rel = folder.relative_to(reports_root).as_posix()
-                    page = next((p for p in ("validation.html", "02_validate.html", "01_ingest.html")
-                                 if (folder / p).is_file()), None)
-                    link = (f' <a href="{esc(rel)}/{esc(page)}">{esc(t("failed_report", lang))}</a>'
-                            if page else "")
-                    status = (f'{t("status_failed", lang)} ({esc(f.get("finished_at", ""))}): '
-                              f'{esc(f.get("message", ""))}')
+                    page = next(
+                        (
+                            p
+                            for p in ("validation.html", "02_validate.html", "01_ingest.html")
+                            if (folder / p).is_file()
+                        ),
+                        None,
+                    )
+                    link = (
+                        f' <a href="{esc(rel)}/{esc(page)}">{esc(t("failed_report", lang))}</a>'
+                        if page
+                        else ""
+                    )
+                    status = (
+                        f"{t('status_failed', lang)} ({esc(f.get('finished_at', ''))}): "
+                        f"{esc(f.get('message', ''))}"
+                    )
                     css = "failed"
-                    cells_links = (cells_links + "<br>" if cells_links else "") + \
-                        f'<span class="failed">{esc(t("last_failed", lang))}</span>{link}'
+                    cells_links = (
+                        cells_links + "<br>" if cells_links else ""
+                    ) + f'<span class="failed">{esc(t("last_failed", lang))}</span>{link}'
                     methodology = methodology or f.get("methodology", "")
-            rows.append(f"<tr><td><strong>{esc(year)}</strong></td><td>{esc(methodology)}</td>"
-                        f'<td class="{css}">{status if css == "failed" else esc(status)}</td>'
-                        f"<td>{cells_links}</td><td><small>{esc(when)}</small></td>"
-                        f"<td>{inputs}</td></tr>")
-        header = "".join(f"<th>{esc(t(k, lang))}</th>" for k in
-                         ("year", "methodology", "validation_status", "reports", "last_run", "inputs"))
+            rows.append(
+                f"<tr><td><strong>{esc(year)}</strong></td><td>{esc(methodology)}</td>"
+                f'<td class="{css}">{status if css == "failed" else esc(status)}</td>'
+                f"<td>{cells_links}</td><td><small>{esc(when)}</small></td>"
+                f"<td>{inputs}</td></tr>"
+            )
+        header = "".join(
+            f"<th>{esc(t(k, lang))}</th>"
+            for k in ("year", "methodology", "validation_status", "reports", "last_run", "inputs")
+        )
         dataset_links = " · ".join(
             f'<a href="{esc(name)}/{esc(page)}">{esc(t(key, lang))}</a>'
-            for page, key in pages.dataset if (reports_root / name / page).is_file())
-        sections.append(f"<h2>{synthetic}{esc(title)} <small>({esc(name)})</small></h2>"
-                        + (f"<p>{dataset_links}</p>" if dataset_links else "")
-                        + f'<table class="par-table"><thead><tr>{header}</tr></thead>'
-                        f"<tbody>{''.join(rows)}</tbody></table>")
+            for page, key in pages.dataset
+            if (reports_root / name / page).is_file()
+        )
+        sections.append(
+            f"<h2>{synthetic}{esc(title)} <small>({esc(name)})</small></h2>"
+            + (f"<p>{dataset_links}</p>" if dataset_links else "")
+            + f'<table class="par-table"><thead><tr>{header}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
     body = "".join(sections) or f"<p>{esc(t('no_runs', lang))}</p>"
     other_lang = "en" if lang == "vi" else "vi"
-    other = (f'<a href="{LANDING_FILES[other_lang]}">'
-             f'{"English" if other_lang == "en" else "Tiếng Việt"}</a>')
-    return _page(t("landing_title", lang), lang,
-                 f'<p style="text-align:right">{other}</p><h1>{esc(t("landing_title", lang))}</h1>'
-                 f'<p>{esc(t("landing_intro", lang))}</p>{body}'
-                 f'<p class="par-footer">{esc(t("app_name", lang))} — parlib</p>')
+    other = (
+        f'<a href="{LANDING_FILES[other_lang]}">'
+        f"{'English' if other_lang == 'en' else 'Tiếng Việt'}</a>"
+    )
+    return _page(
+        t("landing_title", lang),
+        lang,
+        f'<p style="text-align:right">{other}</p><h1>{esc(t("landing_title", lang))}</h1>'
+        f"<p>{esc(t('landing_intro', lang))}</p>{body}"
+        f'<p class="par-footer">{esc(t("app_name", lang))} — parlib</p>',
+    )
 
 
 def _unit_links(folder: Path, rel: str, lang: str) -> str:
@@ -136,22 +170,30 @@ def _unit_links(folder: Path, rel: str, lang: str) -> str:
     pages = sorted((folder / "units").glob("*.html"))
     if not pages:
         return ""
-    links = " · ".join(f'<a href="{esc(rel)}/units/{esc(quote(p.name))}">{esc(p.stem)}</a>'
-                       for p in pages)
-    return (f"<details><summary>{esc(t('unit_profiles_n', lang, n=len(pages)))}</summary>"
-            f"{links}</details>")
+    links = " · ".join(
+        f'<a href="{esc(rel)}/units/{esc(quote(p.name))}">{esc(p.stem)}</a>' for p in pages
+    )
+    return (
+        f"<details><summary>{esc(t('unit_profiles_n', lang, n=len(pages)))}</summary>"
+        f"{links}</details>"
+    )
 
 
-def validation_page(problems: list, title: str, subtitle: str, synthetic: bool, lang: str,
-                    prov: dict | None) -> str:
+def validation_page(
+    problems: list, title: str, subtitle: str, synthetic: bool, lang: str, prov: dict | None
+) -> str:
     """The validation report of a refused run: every problem, what to fix, and provenance."""
     frame = problems_frame(problems, lang)
     critical = int((frame["severity"] == "critical").sum())
-    body = (banner(synthetic, lang) + heading(title, subtitle)
-            + f"<p>{esc(t('validate_summary', lang, critical=critical, warnings=len(frame) - critical))}</p>"
-            + note(t("validate_failed", lang))
-            + f"<h2>{esc(t('problems', lang))}</h2>" + html_table(frame, PROBLEM_COLUMNS, lang)
-            + (provenance_footer(prov, lang) if prov else ""))
+    body = (
+        banner(synthetic, lang)
+        + heading(title, subtitle)
+        + f"<p>{esc(t('validate_summary', lang, critical=critical, warnings=len(frame) - critical))}</p>"
+        + note(t("validate_failed", lang))
+        + f"<h2>{esc(t('problems', lang))}</h2>"
+        + html_table(frame, PROBLEM_COLUMNS, lang)
+        + (provenance_footer(prov, lang) if prov else "")
+    )
     return _page(title, lang, body)
 
 

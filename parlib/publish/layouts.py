@@ -9,91 +9,175 @@ import pandas as pd
 from parlib.core.labels import t
 from parlib.publish.markup import Column
 
-RANKING_COLUMNS = [Column("rank", kind="int"), Column("unit_name", "unit"), Column("kind", kind="label"),
-                   Column("index_pct", kind="num"), Column("band", kind="band"),
-                   Column("achieved_points", kind="num"), Column("max_points", kind="num"),
-                   Column("self_points", kind="num"), Column("appraised_points", kind="num"),
-                   Column("survey_points", kind="num"), Column("points_deducted", kind="num")]
+RANKING_COLUMNS = [
+    Column("rank", kind="int"),
+    Column("unit_name", "unit"),
+    Column("kind", kind="label"),
+    Column("index_pct", kind="num"),
+    Column("band", kind="band"),
+    Column("achieved_points", kind="num"),
+    Column("max_points", kind="num"),
+    Column("self_points", kind="num"),
+    Column("appraised_points", kind="num"),
+    Column("survey_points", kind="num"),
+    Column("points_deducted", kind="num"),
+]
 
 
-RECON_COLUMNS = [Column("unit_id"), Column("measure", kind="label"), Column("computed", kind="num"),
-                 Column("published", kind="num"), Column("difference", kind="num"),
-                 Column("tolerance", kind="num", decimals=3), Column("status", kind="label"),
-                 Column("published_used", kind="bool")]
+RECON_COLUMNS = [
+    Column("unit_id"),
+    Column("measure", kind="label"),
+    Column("computed", kind="num"),
+    Column("published", kind="num"),
+    Column("difference", kind="num"),
+    Column("tolerance", kind="num", decimals=3),
+    Column("status", kind="label"),
+    Column("published_used", kind="bool"),
+]
 
 
-PROBLEM_COLUMNS = [Column("severity", kind="severity"), Column("file"), Column("row", kind="int"),
-                   Column("unit_id"), Column("criterion"), Column("value"), Column("expected"),
-                   Column("message")]
+PROBLEM_COLUMNS = [
+    Column("severity", kind="severity"),
+    Column("file"),
+    Column("row", kind="int"),
+    Column("unit_id"),
+    Column("criterion"),
+    Column("value"),
+    Column("expected"),
+    Column("message"),
+]
 
 
-CORRECTION_COLUMNS = [Column("table"), Column("file"), Column("row", kind="int"), Column("unit_id"),
-                      Column("criterion"), Column("column"), Column("old_value"),
-                      Column("new_value"), Column("source"), Column("reason")]
+CORRECTION_COLUMNS = [
+    Column("table"),
+    Column("file"),
+    Column("row", kind="int"),
+    Column("unit_id"),
+    Column("criterion"),
+    Column("column"),
+    Column("old_value"),
+    Column("new_value"),
+    Column("source"),
+    Column("reason"),
+]
 
 
-SUITE_COLUMNS = [Column("suite"), Column("file"), Column("evaluated", kind="int"),
-                 Column("failed_critical", kind="int"), Column("failed_warning", kind="int")]
+SUITE_COLUMNS = [
+    Column("suite"),
+    Column("file"),
+    Column("evaluated", kind="int"),
+    Column("failed_critical", kind="int"),
+    Column("failed_warning", kind="int"),
+]
 
 
 def area_columns(area_index: pd.DataFrame) -> list[Column]:
-    areas = sorted(area_index["area"].astype(str).unique(), key=lambda c: [int(x) for x in c.split(".")])
+    areas = sorted(
+        area_index["area"].astype(str).unique(), key=lambda c: [int(x) for x in c.split(".")]
+    )
     # area codes are not catalogue keys, so the header shows the code itself
     return [Column("unit_name", "unit")] + [Column(a, kind="num", decimals=1) for a in areas]
 
 
-DEDUCTED_COLUMNS = [Column("area"), Column("name"), Column("self_points", kind="num"),
-                    Column("appraised_points", kind="num"), Column("points_deducted", kind="num")]
+DEDUCTED_COLUMNS = [
+    Column("area"),
+    Column("name"),
+    Column("self_points", kind="num"),
+    Column("appraised_points", kind="num"),
+    Column("points_deducted", kind="num"),
+]
 
 
-RANKING_LINK_COLUMNS = [Column("unit_name", "unit", link="profile_href") if c.name == "unit_name"
-                        else c for c in RANKING_COLUMNS]
+RANKING_LINK_COLUMNS = [
+    Column("unit_name", "unit", link="profile_href") if c.name == "unit_name" else c
+    for c in RANKING_COLUMNS
+]
 
 
-MOVER_COLUMNS = [Column("unit_name", "unit"), Column("rank_previous", kind="int"),
-                 Column("rank", kind="int"), Column("rank_change", kind="int"),
-                 Column("index_pct_previous", kind="num"), Column("index_pct", kind="num"),
-                 Column("index_change", kind="num")]
+MOVER_COLUMNS = [
+    Column("unit_name", "unit"),
+    Column("rank_previous", kind="int"),
+    Column("rank", kind="int"),
+    Column("rank_change", kind="int"),
+    Column("index_pct_previous", kind="num"),
+    Column("index_pct", kind="num"),
+    Column("index_change", kind="num"),
+]
 
 
-HISTORY_COLUMNS = [Column("year", kind="int"), Column("line", "unit"),
-                   Column("index_pct", kind="num"), Column("rank", kind="int"),
-                   Column("rank_of", kind="int"), Column("source", kind="label")]
+HISTORY_COLUMNS = [
+    Column("year", kind="int"),
+    Column("line", "unit"),
+    Column("index_pct", kind="num"),
+    Column("rank", kind="int"),
+    Column("rank_of", kind="int"),
+    Column("source", kind="label"),
+]
 
 
-LINEAGE_COLUMNS = [Column("unit_name", "unit"), Column("from_year", kind="int"),
-                   Column("predecessors")]
+LINEAGE_COLUMNS = [
+    Column("unit_name", "unit"),
+    Column("from_year", kind="int"),
+    Column("predecessors"),
+]
 
 
-BENCHMARK_COLUMNS = [Column("year", kind="int"), Column("index_pct", kind="num"),
-                     Column("rank", kind="int"), Column("national_average", kind="num"),
-                     Column("region_average", kind="num"), Column("top_unit"),
-                     Column("top_index", kind="num")]
+BENCHMARK_COLUMNS = [
+    Column("year", kind="int"),
+    Column("index_pct", kind="num"),
+    Column("rank", kind="int"),
+    Column("national_average", kind="num"),
+    Column("region_average", kind="num"),
+    Column("top_unit"),
+    Column("top_index", kind="num"),
+]
 
 
-CONFLICT_COLUMNS = [Column("year", kind="int"), Column("unit_name", "unit"),
-                    Column("kind", kind="label"), Column("detail"), Column("source_url")]
+CONFLICT_COLUMNS = [
+    Column("year", kind="int"),
+    Column("unit_name", "unit"),
+    Column("kind", kind="label"),
+    Column("detail"),
+    Column("source_url"),
+]
 
 
-AREA_PROFILE_COLUMNS = [Column("area"), Column("name"), Column("index_pct", kind="num"),
-                        Column("average", kind="num"), Column("best", kind="num"),
-                        Column("points_deducted", kind="num")]
+AREA_PROFILE_COLUMNS = [
+    Column("area"),
+    Column("name"),
+    Column("index_pct", kind="num"),
+    Column("average", kind="num"),
+    Column("best", kind="num"),
+    Column("points_deducted", kind="num"),
+]
 
 
-CRITERIA_PROFILE_COLUMNS = [Column("code", "criterion"), Column("name"),
-                            Column("index_pct", kind="num"), Column("achieved_points", kind="num"),
-                            Column("max_points", kind="num"), Column("points_lost", kind="num")]
+CRITERIA_PROFILE_COLUMNS = [
+    Column("code", "criterion"),
+    Column("name"),
+    Column("index_pct", kind="num"),
+    Column("achieved_points", kind="num"),
+    Column("max_points", kind="num"),
+    Column("points_lost", kind="num"),
+]
 
 
-DEDUCTION_PROFILE_COLUMNS = [Column("code", "criterion"), Column("name"),
-                             Column("self_points", kind="num"),
-                             Column("appraised_points", kind="num"),
-                             Column("points_deducted", kind="num")]
+DEDUCTION_PROFILE_COLUMNS = [
+    Column("code", "criterion"),
+    Column("name"),
+    Column("self_points", kind="num"),
+    Column("appraised_points", kind="num"),
+    Column("points_deducted", kind="num"),
+]
 
 
-COMPARISON_COLUMNS = [Column("who", "unit"), Column("index_pct", kind="num"),
-                      Column("achieved_points", kind="num"), Column("max_points", kind="num"),
-                      Column("points_deducted", kind="num")]
+COMPARISON_COLUMNS = [
+    Column("who", "unit"),
+    Column("index_pct", kind="num"),
+    Column("achieved_points", kind="num"),
+    Column("max_points", kind="num"),
+    Column("points_deducted", kind="num"),
+]
 
 
 FIGURE_COLUMNS = [Column("figure_item"), Column("value")]

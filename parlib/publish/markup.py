@@ -77,7 +77,9 @@ class Column:
     link: str | None = None  # a column holding a relative href for this cell (text kinds only)
 
 
-def html_table(df: pd.DataFrame, columns: list[Column], lang: str, max_rows: int | None = None) -> str:
+def html_table(
+    df: pd.DataFrame, columns: list[Column], lang: str, max_rows: int | None = None
+) -> str:
     """An escaped HTML table with translated headers and locale-formatted numbers."""
     head = "".join(f"<th>{esc(_header(c, lang))}</th>" for c in columns)
     rows = []
@@ -86,7 +88,9 @@ def html_table(df: pd.DataFrame, columns: list[Column], lang: str, max_rows: int
         cells = []
         for c in columns:
             value = record.get(c.name)
-            missing = value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA
+            missing = (
+                value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA
+            )
             if c.kind == "num":
                 cells.append(f'<td class="num">{esc(number(value, c.decimals, lang))}</td>')
             elif c.kind == "int":
@@ -101,8 +105,9 @@ def html_table(df: pd.DataFrame, columns: list[Column], lang: str, max_rows: int
             elif c.kind == "severity":
                 cells.append(f'<td class="sev-{esc(value)}">{esc(t(str(value), lang))}</td>')
             elif c.link and record.get(c.link):
-                cells.append(f'<td><a href="{esc(record[c.link])}">{esc("" if missing else value)}'
-                             f"</a></td>")
+                cells.append(
+                    f'<td><a href="{esc(record[c.link])}">{esc("" if missing else value)}</a></td>'
+                )
             else:
                 cells.append(f"<td>{esc('' if missing else value)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -135,19 +140,24 @@ def heading(title: str, subtitle: str = "") -> str:
 
 
 def provenance_footer(prov: dict, lang: str) -> str:
-    inputs = "".join(f"<li><code>{esc(i['path'])}</code> — {esc(t('sha256', lang))} "
-                     f"<code>{esc(i['sha256'][:16])}…</code></li>" for i in prov["inputs"])
+    inputs = "".join(
+        f"<li><code>{esc(i['path'])}</code> — {esc(t('sha256', lang))} "
+        f"<code>{esc(i['sha256'][:16])}…</code></li>"
+        for i in prov["inputs"]
+    )
     params = ", ".join(f"{esc(k)}={esc(v)}" for k, v in prov["parameters"].items())
     versions = ", ".join(f"{esc(k)} {esc(v)}" for k, v in prov["versions"].items())
     commit = f" (git {esc(prov['git_commit'])})" if prov.get("git_commit") else ""
-    return (f'<div class="par-footer"><strong>{esc(t("provenance", lang))}</strong><br>'
-            f'{esc(t("dataset", lang))}: {esc(prov["dataset"])} — {esc(t("year", lang))} '
-            f'{esc(prov["year"])} — {esc(t("methodology", lang))}: {esc(prov["methodology"])}<br>'
-            f'{esc(t("inputs", lang))}:<ul>{inputs}</ul>'
-            f'{esc(t("parameters", lang))}: {params}<br>'
-            f'{esc(t("package_version", lang))}: {esc(prov["versions"]["parlib"])}{commit}; '
-            f'{esc(t("versions", lang))}: {versions}<br>'
-            f'{esc(t("generated_at", lang))}: {esc(prov["generated_at"])}</div>')
+    return (
+        f'<div class="par-footer"><strong>{esc(t("provenance", lang))}</strong><br>'
+        f"{esc(t('dataset', lang))}: {esc(prov['dataset'])} — {esc(t('year', lang))} "
+        f"{esc(prov['year'])} — {esc(t('methodology', lang))}: {esc(prov['methodology'])}<br>"
+        f"{esc(t('inputs', lang))}:<ul>{inputs}</ul>"
+        f"{esc(t('parameters', lang))}: {params}<br>"
+        f"{esc(t('package_version', lang))}: {esc(prov['versions']['parlib'])}{commit}; "
+        f"{esc(t('versions', lang))}: {versions}<br>"
+        f"{esc(t('generated_at', lang))}: {esc(prov['generated_at'])}</div>"
+    )
 
 
 def _page(title: str, lang: str, body: str) -> str:

@@ -34,8 +34,16 @@ from parlib.publish import markup
 class Session:
     """One notebook's dataset-year: its folders, its dataset, its language and its display."""
 
-    def __init__(self, dataset: str, year: int, lang: str = "vi", raw_root: str = "",
-                 processed_root: str = "", reports_root: str = "", **parameters: object):
+    def __init__(
+        self,
+        dataset: str,
+        year: int,
+        lang: str = "vi",
+        raw_root: str = "",
+        processed_root: str = "",
+        reports_root: str = "",
+        **parameters: object,
+    ):
         if lang not in LANGS:
             raise UsageError(f"lang must be one of {LANGS}, not {lang!r}")
         markup.setup_notebook()
@@ -73,17 +81,23 @@ class Session:
         ``all_years``: the subtitle names the dataset's years instead of one year's methodology."""
         if all_years:
             years = list(self.cfg.years)
-            subtitle = (f"{self.cfg.title(self.lang)} — {self.t('years')} {years[0]}–{years[-1]}"
-                        if len(years) > 1 else f"{self.cfg.title(self.lang)} — {years[0]}")
+            subtitle = (
+                f"{self.cfg.title(self.lang)} — {self.t('years')} {years[0]}–{years[-1]}"
+                if len(years) > 1
+                else f"{self.cfg.title(self.lang)} — {years[0]}"
+            )
         else:
-            subtitle = (f"{self.cfg.title(self.lang)} — {self.t('year')} {self.year} — "
-                        f"{self.t('methodology')}: {self.year_cfg.framework.decision}")
+            subtitle = (
+                f"{self.cfg.title(self.lang)} — {self.t('year')} {self.year} — "
+                f"{self.t('methodology')}: {self.year_cfg.framework.decision}"
+            )
         title = f"{subject} — {self.t(report_key)}" if subject else self.t(report_key)
         self.show(markup.banner(self.cfg.synthetic, self.lang) + markup.heading(title, subtitle))
 
     def section(self, title: str, reading: str = "") -> None:
-        self.show(f"<h2>{markup.esc(title)}</h2>" + (f"<p>{markup.esc(reading)}</p>" if reading
-                                                     else ""))
+        self.show(
+            f"<h2>{markup.esc(title)}</h2>" + (f"<p>{markup.esc(reading)}</p>" if reading else "")
+        )
 
     def say(self, text: str) -> None:
         self.show(f"<p>{markup.esc(text)}</p>")
@@ -94,22 +108,22 @@ class Session:
     def figure(self, fig, reading: str) -> None:
         """Show a figure, then the one sentence that says what it means."""
 
-
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
         plt.close(fig)
         data = base64.b64encode(buffer.getvalue()).decode("ascii")
         # an <img> with alt text: screen readers read the same sentence sighted readers see
-        self.show(f'<figure><img alt="{markup.esc(reading)}" style="max-width:100%" '
-                  f'src="data:image/png;base64,{data}"><figcaption><em>{markup.esc(reading)}'
-                  f"</em></figcaption></figure>")
+        self.show(
+            f'<figure><img alt="{markup.esc(reading)}" style="max-width:100%" '
+            f'src="data:image/png;base64,{data}"><figcaption><em>{markup.esc(reading)}'
+            f"</em></figcaption></figure>"
+        )
 
     def provenance(self) -> dict:
         """This dataset-year's provenance record, with this notebook's parameters: the runner's
         (``provenance.json`` in the output folder) or, run by hand, collected here once."""
         if self._record is None:
-            self._record = (provenance.read(self.out)
-                            or provenance.collect(self.cfg, self.year, {}))
+            self._record = provenance.read(self.out) or provenance.collect(self.cfg, self.year, {})
         return {**self._record, "parameters": self.parameters}
 
     def dataset_provenance(self) -> dict:
@@ -117,8 +131,10 @@ class Session:
         inputs of every year of the dataset and its lineage file. A published year's inputs and
         hashes come from its ``run.json`` (under ``history_root``); only files no record lists
         (a year never published, the lineage) are hashed here."""
-        records = {y: provenance.published(paths.year_dir(self.history_root, self.cfg.name, y))
-                   for y in self.cfg.years}
+        records = {
+            y: provenance.published(paths.year_dir(self.history_root, self.cfg.name, y))
+            for y in self.cfg.years
+        }
         own = records.get(self.year)
         prov = {**own, "parameters": self.parameters} if own else self.provenance()
         inputs = list(prov["inputs"])
@@ -129,15 +145,20 @@ class Session:
                 shown = paths.display(path)
                 if shown not in seen:
                     seen.add(shown)
-                    inputs.append(recorded.get(shown)
-                                  or {"path": shown, "sha256": provenance.sha256(path)})
+                    inputs.append(
+                        recorded.get(shown) or {"path": shown, "sha256": provenance.sha256(path)}
+                    )
         lineage = lineage_path(self.cfg)
         if lineage is not None and paths.display(lineage) not in seen:
             inputs.append({"path": paths.display(lineage), "sha256": provenance.sha256(lineage)})
-        return {**prov, "inputs": inputs,
-                "year": ", ".join(str(y) for y in self.cfg.years),
-                "methodology": "; ".join(dict.fromkeys(
-                    self.cfg.year(y).framework.decision for y in self.cfg.years))}
+        return {
+            **prov,
+            "inputs": inputs,
+            "year": ", ".join(str(y) for y in self.cfg.years),
+            "methodology": "; ".join(
+                dict.fromkeys(self.cfg.year(y).framework.decision for y in self.cfg.years)
+            ),
+        }
 
     def footer(self, all_years: bool = False) -> None:
         """The provenance footer; ``all_years``: list the inputs of every year of the dataset

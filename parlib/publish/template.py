@@ -22,8 +22,17 @@ from parlib.config.dataset import DatasetConfig
 from parlib.core import paths
 from parlib.core.errors import UsageError
 
-HEADERS = ["Mã đơn vị", "Tên đơn vị", "Mã tiêu chí", "Tên tiêu chí", "Điểm tối đa thẩm định",
-           "Điểm tối đa điều tra", "Điểm tự chấm", "Điểm thẩm định", "Điểm điều tra"]
+HEADERS = [
+    "Mã đơn vị",
+    "Tên đơn vị",
+    "Mã tiêu chí",
+    "Tên tiêu chí",
+    "Điểm tối đa thẩm định",
+    "Điểm tối đa điều tra",
+    "Điểm tự chấm",
+    "Điểm thẩm định",
+    "Điểm điều tra",
+]
 INPUTS = {"G": "E", "H": "E", "I": "F"}  # input column → column of its maximum
 GREY = "DDDDDD"
 
@@ -51,16 +60,34 @@ def write(cfg: DatasetConfig, year: int, target: Path, unit_ids: list[str] | Non
     grey = PatternFill("solid", fgColor=GREY)
     for unit in units.itertuples():
         for leaf in leaves.itertuples():
-            sheet.append([unit.unit_id, unit.unit_name, leaf.code, leaf.name_vi,
-                          _num(leaf.max_appraisal), _num(leaf.max_survey), None, None, None])
+            sheet.append(
+                [
+                    unit.unit_id,
+                    unit.unit_name,
+                    leaf.code,
+                    leaf.name_vi,
+                    _num(leaf.max_appraisal),
+                    _num(leaf.max_survey),
+                    None,
+                    None,
+                    None,
+                ]
+            )
     last = sheet.max_row
     for column, max_column in INPUTS.items():
-        rule = (f'=OR(AND(ISNUMBER({column}2),{column}2>=0,{column}2<={max_column}2),'
-                f'UPPER(TRIM({column}2))="KPS")')
-        validation = DataValidation(type="custom", formula1=rule, allow_blank=True,
-                                    showErrorMessage=True, errorTitle="Điểm không hợp lệ",
-                                    error="Nhập số từ 0 đến điểm tối đa của tiêu chí, hoặc KPS "
-                                          "nếu tiêu chí không phát sinh.")
+        rule = (
+            f"=OR(AND(ISNUMBER({column}2),{column}2>=0,{column}2<={max_column}2),"
+            f'UPPER(TRIM({column}2))="KPS")'
+        )
+        validation = DataValidation(
+            type="custom",
+            formula1=rule,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="Điểm không hợp lệ",
+            error="Nhập số từ 0 đến điểm tối đa của tiêu chí, hoặc KPS "
+            "nếu tiêu chí không phát sinh.",
+        )
         validation.add(f"{column}2:{column}{last}")
         sheet.add_data_validation(validation)
         for row in range(2, last + 1):
@@ -77,12 +104,13 @@ def write(cfg: DatasetConfig, year: int, target: Path, unit_ids: list[str] | Non
 
     notes = book.create_sheet("Hướng dẫn")
     for line in (
-            f"{cfg.title_vi} — năm {year} — {yc.framework.decision}",
-            "Nhập điểm vào các cột Điểm tự chấm, Điểm thẩm định, Điểm điều tra (ô màu trắng).",
-            "Ghi KPS nếu tiêu chí không phát sinh; 0 là điểm không thật sự; không để trống ô cần chấm.",
-            "Có thể dùng dấu phẩy thập phân (8,75). Không sửa các cột mã và điểm tối đa.",
-            "Ô màu xám: tiêu chí không có phần điểm này, để trống.",
-            f"Tạo bởi parlib template từ {paths.display(yc.framework.file)}."):
+        f"{cfg.title_vi} — năm {year} — {yc.framework.decision}",
+        "Nhập điểm vào các cột Điểm tự chấm, Điểm thẩm định, Điểm điều tra (ô màu trắng).",
+        "Ghi KPS nếu tiêu chí không phát sinh; 0 là điểm không thật sự; không để trống ô cần chấm.",
+        "Có thể dùng dấu phẩy thập phân (8,75). Không sửa các cột mã và điểm tối đa.",
+        "Ô màu xám: tiêu chí không có phần điểm này, để trống.",
+        f"Tạo bởi parlib template từ {paths.display(yc.framework.file)}.",
+    ):
         notes.append([line])
     notes.column_dimensions["A"].width = 110
     target = Path(target)

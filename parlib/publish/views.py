@@ -17,10 +17,14 @@ from parlib.publish.layouts import PROBLEM_COLUMNS, SUITE_COLUMNS
 
 def problems_frame(problems: list, lang: str) -> pd.DataFrame:
     """Problems as rows, with the message in the report's language."""
+
     def localised(p: dict) -> dict:
         vi = lang == "vi"
-        return {**p, "message": (p.get("message_vi") or p.get("message")) if vi else p.get("message"),
-                "expected": (p.get("expected_vi") or p.get("expected")) if vi else p.get("expected")}
+        return {
+            **p,
+            "message": (p.get("message_vi") or p.get("message")) if vi else p.get("message"),
+            "expected": (p.get("expected_vi") or p.get("expected")) if vi else p.get("expected"),
+        }
 
     rows = [localised(p.to_dict() if hasattr(p, "to_dict") else dict(p)) for p in problems]
     return pd.DataFrame(rows, columns=[c.name for c in PROBLEM_COLUMNS])
@@ -59,8 +63,9 @@ def suites_frame(suites: list) -> pd.DataFrame:
 def deducted_by_area(area_index: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """Points deducted at appraisal, summed over units, per area, largest first."""
     name_col = "name_vi" if lang == "vi" else "name_en"
-    sums = area_index.groupby("area", as_index=False)[["self_points", "appraised_points",
-                                                      "points_deducted"]].sum()
+    sums = area_index.groupby("area", as_index=False)[
+        ["self_points", "appraised_points", "points_deducted"]
+    ].sum()
     names = area_index.drop_duplicates("area").set_index("area")[name_col]
     sums["name"] = sums["area"].map(names)
     return sums.sort_values(["points_deducted", "area"], ascending=[False, True], ignore_index=True)

@@ -28,32 +28,51 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--dataset", action="append", help="dataset name (repeatable; default: all)")
     run.add_argument("--year", action="append", type=int, help="year (repeatable; default: all)")
     run.add_argument("--lang", default="vi", choices=["vi", "en"], help="report language")
-    run.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
-                     help="a notebook parameter (see the notebooks' parameters cells)")
-    run.add_argument("-j", "--jobs", type=int, default=1,
-                     help="run this many dataset-years side by side (default 1)")
-    run.add_argument("--force", action="store_true",
-                     help="rerun even what is up to date (same inputs, parameters and code)")
+    run.add_argument(
+        "-p",
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a notebook parameter (see the notebooks' parameters cells)",
+    )
+    run.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=1,
+        help="run this many dataset-years side by side (default 1)",
+    )
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="rerun even what is up to date (same inputs, parameters and code)",
+    )
 
     val = sub.add_parser("validate", help="ingest and validate inputs without publishing anything")
     val.add_argument("--dataset", action="append")
     val.add_argument("--year", action="append", type=int)
 
-    tpl = sub.add_parser("template", help="write an Excel scoring template for a framework and year")
+    tpl = sub.add_parser(
+        "template", help="write an Excel scoring template for a framework and year"
+    )
     tpl.add_argument("--dataset", required=True)
     tpl.add_argument("--year", required=True, type=int)
     tpl.add_argument("--unit", action="append", help="unit id (repeatable; default: every unit)")
     tpl.add_argument("--out", required=True, help="the .xlsx file to write")
 
     sub.add_parser("list", help="list datasets and years")
-    sub.add_parser("landing", help="rebuild reports/index.html (and index.en.html) from the published runs")
+    sub.add_parser(
+        "landing", help="rebuild reports/index.html (and index.en.html) from the published runs"
+    )
     return parser
 
 
 def _cmd_run(args) -> int:
 
-    outcomes = runner.run(args.dataset, args.year, args.lang, args.param, jobs=args.jobs,
-                          force=args.force)
+    outcomes = runner.run(
+        args.dataset, args.year, args.lang, args.param, jobs=args.jobs, force=args.force
+    )
     for o in outcomes:
         where = f"{o.dataset} {o.year}" if o.year else f"{o.dataset} (all years)"
         line = f"{where}: {o.status} ({o.seconds:.1f}s)"
@@ -102,9 +121,13 @@ def _cmd_landing(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     runlog.console()
-    commands = {"run": _cmd_run, "validate": _cmd_validate, "list": _cmd_list,
-                "template": _cmd_template,
-                "landing": _cmd_landing}
+    commands = {
+        "run": _cmd_run,
+        "validate": _cmd_validate,
+        "list": _cmd_list,
+        "template": _cmd_template,
+        "landing": _cmd_landing,
+    }
     try:
         return commands[args.command](args)
     except UsageError as exc:

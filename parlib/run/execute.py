@@ -65,15 +65,22 @@ def export_html(executed: Path, target: Path, title: str) -> Path:
         cell["outputs"] = kept
     nb.metadata["title"] = title
     exporter = getattr(_EXPORTERS, "html", None)
-    if exporter is None:  # one per thread: building one (templates, filters) costs more than using it
+    if (
+        exporter is None
+    ):  # one per thread: building one (templates, filters) costs more than using it
         exporter = _EXPORTERS.html = HTMLExporter(
-            template_name="lab", exclude_input=True, exclude_input_prompt=True,
-            exclude_output_prompt=True)
+            template_name="lab",
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+        )
     body, _ = exporter.from_notebook_node(nb)
     return write_text(target, body)
 
 
-KERNEL_ATTEMPTS = 3  # a kernel that fails to start (e.g. a port taken by a concurrent kernel) is retried
+KERNEL_ATTEMPTS = (
+    3  # a kernel that fails to start (e.g. a port taken by a concurrent kernel) is retried
+)
 
 
 def _execute(notebook: Path, executed: Path, params: dict) -> tuple[str, str]:
@@ -90,7 +97,9 @@ def _execute(notebook: Path, executed: Path, params: dict) -> tuple[str, str]:
             kernels.execute(str(notebook), str(executed), params, cwd=str(notebook.parent))
             return "success", ""
         except PapermillExecutionError as exc:
-            return ("invalid" if exc.ename in DATA_ERRORS else "error"), f"{exc.ename}: {exc.evalue}"
+            return (
+                "invalid" if exc.ename in DATA_ERRORS else "error"
+            ), f"{exc.ename}: {exc.evalue}"
         except Exception as exc:  # noqa: BLE001 - kernel start/death, not a cell's error
             problem = f"kernel failure ({type(exc).__name__}: {exc})"
             log.warning(f"  {notebook.stem}: {problem}; attempt {attempt} of {KERNEL_ATTEMPTS}")

@@ -60,28 +60,48 @@ def engine_name() -> str:
     with _lock:
         if _engine:
             return _engine[0]
+
         class WarmClient(PapermillNotebookClient):
             reset_code = ""
 
             def papermill_execute_cells(self):
-                reply = self.wait_for_reply(self.kc.execute(self.reset_code, silent=True,
-                                                            store_history=False))
+                reply = self.wait_for_reply(
+                    self.kc.execute(self.reset_code, silent=True, store_history=False)
+                )
                 if reply is None or reply["content"].get("status") != "ok":
-                    raise RuntimeError("the kernel could not be reset: "
-                                       f"{reply and reply['content'].get('evalue')}")
+                    raise RuntimeError(
+                        f"the kernel could not be reset: {reply and reply['content'].get('evalue')}"
+                    )
                 super().papermill_execute_cells()
 
         class WarmEngine(NBClientEngine):
             @classmethod
-            def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False,
-                                         stdout_file=None, stderr_file=None, start_timeout=60,
-                                         execution_timeout=None, **kwargs):
+            def execute_managed_notebook(
+                cls,
+                nb_man,
+                kernel_name,
+                log_output=False,
+                stdout_file=None,
+                stderr_file=None,
+                start_timeout=60,
+                execution_timeout=None,
+                **kwargs,
+            ):
                 km, kc, cwd = kwargs.pop("warm")
                 kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
-                client = WarmClient(nb_man, km=km, **merge_kwargs(
-                    kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
-                    kernel_name=kernel_name, log_output=log_output, stdout_file=stdout_file,
-                    stderr_file=stderr_file))
+                client = WarmClient(
+                    nb_man,
+                    km=km,
+                    **merge_kwargs(
+                        kwargs,
+                        timeout=execution_timeout,
+                        startup_timeout=start_timeout,
+                        kernel_name=kernel_name,
+                        log_output=log_output,
+                        stdout_file=stdout_file,
+                        stderr_file=stderr_file,
+                    ),
+                )
                 client.kc = kc  # nbclient starts neither a kernel nor a client, and stops neither
                 client.reset_code = RESET.format(cwd=cwd)
                 return client.execute()
@@ -133,12 +153,19 @@ def execute(notebook: str, executed: str, parameters: dict, cwd: str) -> None:
     if warm is None or not warm[0].has_kernel:
         warm = _local.warm = _start(cwd)
     try:
-        papermill.execute_notebook(notebook, executed, parameters=parameters,
-                                   engine_name=engine_name(), kernel_name=KERNEL_NAME,
-                                   warm=(*warm, cwd), progress_bar=False, log_output=False,
-                                   # one write at the end, not one per cell (each re-encodes
-                                   # and re-validates the whole notebook, figures included)
-                                   request_save_on_cell_execute=False)
+        papermill.execute_notebook(
+            notebook,
+            executed,
+            parameters=parameters,
+            engine_name=engine_name(),
+            kernel_name=KERNEL_NAME,
+            warm=(*warm, cwd),
+            progress_bar=False,
+            log_output=False,
+            # one write at the end, not one per cell (each re-encodes
+            # and re-validates the whole notebook, figures included)
+            request_save_on_cell_execute=False,
+        )
     except PapermillExecutionError:
         raise
     except BaseException:

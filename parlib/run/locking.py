@@ -37,9 +37,10 @@ class Lock:
             self.handle.seek(0)
             holder = self.handle.read().strip() or "unknown"
             self.handle.close()
-            raise RunLocked(f"another parlib run is writing these outputs ({holder}); it holds "
-                            f"{paths.display(self.path)}. Wait for it to finish, then run again."
-                            ) from None
+            raise RunLocked(
+                f"another parlib run is writing these outputs ({holder}); it holds "
+                f"{paths.display(self.path)}. Wait for it to finish, then run again."
+            ) from None
         self.handle.seek(0)
         self.handle.truncate()
         self.handle.write(f"pid {os.getpid()}, started {provenance.now_utc()}\n")

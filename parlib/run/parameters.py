@@ -33,11 +33,15 @@ def parse_extra_parameters(pairs: list[str], root: Path | None = None) -> dict[s
         if not sep or not name:
             raise UsageError(f"parameter {pair!r}: write it as NAME=VALUE")
         if name in BASE_PARAMETERS:
-            raise UsageError(f"parameter {name!r} is set with its own option (--dataset, --year, "
-                             f"--lang), not with -p")
+            raise UsageError(
+                f"parameter {name!r} is set with its own option (--dataset, --year, "
+                f"--lang), not with -p"
+            )
         if name in RUNNER_PARAMETERS:
-            raise UsageError(f"parameter {name!r} is set by the runner (one profile per unit, "
-                             f"history from the published years), not with -p")
+            raise UsageError(
+                f"parameter {name!r} is set by the runner (one profile per unit, "
+                f"history from the published years), not with -p"
+            )
         if name not in declared:
             known = sorted(set(declared) - set(BASE_PARAMETERS) - set(RUNNER_PARAMETERS))
             raise UsageError(f"unknown parameter {name!r}; the notebooks take: {', '.join(known)}")
@@ -69,8 +73,12 @@ def _coerce(name: str, text: str, info: dict) -> object:
         raise UsageError(f"parameter {name!r}: {text!r} is not a valid {target.__name__}") from None
 
 
-def plan(datasets: list[str] | None, years: list[int] | None, root: Path | None = None,
-         broken: list | None = None) -> list[tuple[str, int]]:
+def plan(
+    datasets: list[str] | None,
+    years: list[int] | None,
+    root: Path | None = None,
+    broken: list | None = None,
+) -> list[tuple[str, int]]:
     """Which dataset-years to run: all shipped by default; unknown names/years are usage errors.
 
     A dataset whose ``dataset.toml`` is invalid is reported in ``broken`` (when given) and skipped,

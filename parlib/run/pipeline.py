@@ -68,8 +68,10 @@ def notebook_parameters(notebook: Path) -> dict[str, dict]:
     missing = [p for p in BASE_PARAMETERS if p not in declared]
     if missing:
         raise UsageError(f"{paths.display(notebook)}: parameters cell lacks {', '.join(missing)}")
-    return {name: {"type": info["inferred_type_name"], "default": info["default"]}
-            for name, info in declared.items()}
+    return {
+        name: {"type": info["inferred_type_name"], "default": info["default"]}
+        for name, info in declared.items()
+    }
 
 
 def notebook_paths(root: Path | None = None, every: bool = False) -> list[Path]:
@@ -86,6 +88,8 @@ def notebook_paths(root: Path | None = None, every: bool = False) -> list[Path]:
 
 
 # what the landing page links, from the definition above
-REPORT_PAGES = ReportPages(year=tuple((n.page, n.label) for n in PIPELINE if n.scope == "year"),
-                           dataset=tuple((n.page, n.label) for n in PIPELINE if n.scope == "dataset"),
-                           workbook=RESULTS_WORKBOOK)
+REPORT_PAGES = ReportPages(
+    year=tuple((n.page, n.label) for n in PIPELINE if n.scope == "year"),
+    dataset=tuple((n.page, n.label) for n in PIPELINE if n.scope == "dataset"),
+    workbook=RESULTS_WORKBOOK,
+)

@@ -23,8 +23,9 @@ from parlib.score.compute import Results
 from parlib.validate.problems import ValidationReport, load, save
 
 
-def preflight(inputs_loader, docs: Path | None = None,
-              out_dir: Path | None = None) -> tuple[ValidationReport, object | None]:
+def preflight(
+    inputs_loader, docs: Path | None = None, out_dir: Path | None = None
+) -> tuple[ValidationReport, object | None]:
     """Everything that can refuse a dataset-year, in one process, before any notebook runs:
     read the inputs, run the input suites, compute, run the result suites.
 
@@ -85,8 +86,9 @@ def ingested_year(cfg: DatasetConfig, year: int, out_dir: Path, validated: bool)
     return inputs
 
 
-def checked_year(cfg: DatasetConfig, year: int, out_dir: Path, docs: Path,
-                 validated: bool) -> ValidationReport:
+def checked_year(
+    cfg: DatasetConfig, year: int, out_dir: Path, docs: Path, validated: bool
+) -> ValidationReport:
     """The input suites' report of a dataset-year, as the validate notebook shows it.
 
     ``validated``: the runner's preflight has already validated these inputs in this run and saved
@@ -107,8 +109,9 @@ def scored_year(cfg: DatasetConfig, year: int, out_dir: Path, validated: bool) -
     read back. Otherwise (a notebook run by hand) they are computed from the tidy inputs and saved,
     after the result suites' record (saved by the validate notebook's preflight) says they pass.
     """
-    results = Results.load(out_dir) if validated else score.compute(
-        YearInputs.load(out_dir, cfg, year))
+    results = (
+        Results.load(out_dir) if validated else score.compute(YearInputs.load(out_dir, cfg, year))
+    )
     load(out_dir, "validation_results").raise_if_failed(f"{cfg.name} {year}: computed results")
     if not validated:
         results.save(out_dir)
@@ -122,8 +125,11 @@ def _analysis_inputs_problems(inputs: YearInputs, results) -> list[Problem]:
     problems: list[Problem] = []
     checks = [lambda: alternatives.load_alternatives(inputs.dataset.alternatives)]
     if inputs.year.survey_responses is not None:
-        checks.append(lambda: survey.read_responses(inputs.year.survey_responses, results.points,
-                                                    inputs.units["unit_id"]))
+        checks.append(
+            lambda: survey.read_responses(
+                inputs.year.survey_responses, results.points, inputs.units["unit_id"]
+            )
+        )
     for check in checks:
         try:
             check()

@@ -15,5 +15,16 @@ from parlib.score.arithmetic import (
 )
 from parlib.score.compute import Results, aggregate, compute, load_table, reconcile, save
 
-__all__ = ["Results", "aggregate", "assign_bands", "compute", "index_pct", "load_table",
-           "rank_desc", "reconcile", "round_half_up", "rounding_tolerance", "save"]
+__all__ = [
+    "Results",
+    "aggregate",
+    "assign_bands",
+    "compute",
+    "index_pct",
+    "load_table",
+    "rank_desc",
+    "reconcile",
+    "round_half_up",
+    "rounding_tolerance",
+    "save",
+]

@@ -24,7 +24,7 @@ def round_half_up(values, decimals: int):
     figure by one in the last place. A tiny epsilon absorbs binary noise (79.965 is 79.96499…).
     """
     x = np.asarray(values, dtype="float64")
-    scale = 10.0 ** decimals
+    scale = 10.0**decimals
     out = np.sign(x) * np.floor(np.abs(x) * scale + 0.5 + 1e-9) / scale
     return pd.Series(out, index=values.index) if isinstance(values, pd.Series) else out
 

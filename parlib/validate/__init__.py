@@ -23,8 +23,14 @@ from parlib.validate.problems import (
 # Great Expectations takes seconds to import, and most commands never validate (``parlib list``, a
 # rerun with nothing to do, a notebook showing saved records): the names below import the modules
 # that need it on first use (the lazy-loading pattern of Scientific Python's SPEC 1).
-LAZY = {"validate_inputs": "step", "validate_results": "step", "run_suites": "engine",
-        "data_docs_index": "docs", "publish_docs": "docs", "forget_docs": "docs"}
+LAZY = {
+    "validate_inputs": "step",
+    "validate_results": "step",
+    "run_suites": "engine",
+    "data_docs_index": "docs",
+    "publish_docs": "docs",
+    "forget_docs": "docs",
+}
 
 
 def __getattr__(name: str):
@@ -34,6 +40,17 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'parlib.validate' has no attribute {name!r}")
 
 
-__all__ = ["INPUT_SUITES", "RESULT_SUITES", "SuiteSummary", "ValidationReport", "data_docs_index",
-           "forget_docs", "load", "publish_docs", "run_suites", "save", "validate_inputs",
-           "validate_results"]
+__all__ = [
+    "INPUT_SUITES",
+    "RESULT_SUITES",
+    "SuiteSummary",
+    "ValidationReport",
+    "data_docs_index",
+    "forget_docs",
+    "load",
+    "publish_docs",
+    "run_suites",
+    "save",
+    "validate_inputs",
+    "validate_results",
+]

@@ -22,16 +22,28 @@ def factorize(series: pd.Series) -> Codes:
     return pd.factorize(series, use_na_sentinel=False)
 
 
-ROW_WISE = frozenset({
-    "expect_column_values_to_be_in_set", "expect_column_values_to_not_be_in_set",
-    "expect_column_values_to_be_between", "expect_column_values_to_not_be_null",
-    "expect_column_values_to_be_null", "expect_column_values_to_match_regex",
-    "expect_column_values_to_not_match_regex", "expect_column_values_to_match_regex_list",
-    "expect_column_values_to_not_match_regex_list", "expect_column_values_to_be_of_type",
-    "expect_column_values_to_be_in_type_list", "expect_column_value_lengths_to_be_between",
-    "expect_column_value_lengths_to_equal", "expect_column_pair_values_a_to_be_greater_than_b",
-    "expect_column_pair_values_to_be_equal", "expect_column_pair_values_to_be_in_set",
-    "expect_multicolumn_sum_to_equal", "expect_select_column_values_to_be_unique_within_record"})
+ROW_WISE = frozenset(
+    {
+        "expect_column_values_to_be_in_set",
+        "expect_column_values_to_not_be_in_set",
+        "expect_column_values_to_be_between",
+        "expect_column_values_to_not_be_null",
+        "expect_column_values_to_be_null",
+        "expect_column_values_to_match_regex",
+        "expect_column_values_to_not_match_regex",
+        "expect_column_values_to_match_regex_list",
+        "expect_column_values_to_not_match_regex_list",
+        "expect_column_values_to_be_of_type",
+        "expect_column_values_to_be_in_type_list",
+        "expect_column_value_lengths_to_be_between",
+        "expect_column_value_lengths_to_equal",
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        "expect_column_pair_values_to_be_equal",
+        "expect_column_pair_values_to_be_in_set",
+        "expect_multicolumn_sum_to_equal",
+        "expect_select_column_values_to_be_unique_within_record",
+    }
+)
 
 
 SCHEMA = frozenset({"expect_column_to_exist"})  # depends on the columns present, not on the rows
@@ -69,8 +81,9 @@ def _value_codes(series: pd.Series, codes: Codes | None) -> tuple[np.ndarray, in
     return found * max(len(kind_uniques), 1) + kinds, n * max(len(kind_uniques), 1), False
 
 
-def _groups(data: pd.DataFrame, columns: list[str], codes: Mapping[str, Codes]
-            ) -> tuple[np.ndarray, int]:
+def _groups(
+    data: pd.DataFrame, columns: list[str], codes: Mapping[str, Codes]
+) -> tuple[np.ndarray, int]:
     """Group id per row, 0, 1, … numbering the distinct value combinations in order of
     appearance; and the number of groups."""
     if len(columns) == 1:
@@ -80,7 +93,7 @@ def _groups(data: pd.DataFrame, columns: list[str], codes: Mapping[str, Codes]
     key, size = np.zeros(len(data), dtype="int64"), 1
     for col in columns:
         found, n, _ = _value_codes(data[col], codes.get(col))
-        if size * n >= 2 ** 62:
+        if size * n >= 2**62:
             key, uniques = pd.factorize(key)
             size = max(len(uniques), 1)
         key, size = key * n + found, size * n
@@ -148,8 +161,9 @@ def _components(columns: list[str], expectations: list[dict]) -> tuple[list[list
     return list(components.values()), schema_only
 
 
-def reduce_rows(data: pd.DataFrame, expectations: list[dict],
-                codes: Mapping[str, Codes] | None = None) -> Reduced:
+def reduce_rows(
+    data: pd.DataFrame, expectations: list[dict], codes: Mapping[str, Codes] | None = None
+) -> Reduced:
     """The distinct rows of each component of ``data`` for the row-wise ``expectations``.
     ``codes``: ``factorize`` of some of ``data``'s columns, computed once by the caller."""
     components, schema_only = _components(list(data.columns), expectations)
@@ -161,8 +175,13 @@ def reduce_rows(data: pd.DataFrame, expectations: list[dict],
             ids, count = _groups(data, cols, codes or {})
         first = _firsts(ids, count)
         try:  # distinct rows sorted by value, so that equal data give an equal frame (and cache hit)
-            order = data[cols].take(first).reset_index(drop=True).sort_values(
-                cols, kind="mergesort", na_position="last").index.to_numpy()
+            order = (
+                data[cols]
+                .take(first)
+                .reset_index(drop=True)
+                .sort_values(cols, kind="mergesort", na_position="last")
+                .index.to_numpy()
+            )
         except TypeError:  # values of mixed types do not sort: keep the order of appearance
             order = np.arange(len(first))
         if not np.array_equal(order, np.arange(len(order))):  # renumber the groups in sorted order
@@ -182,10 +201,14 @@ def reduce_rows(data: pd.DataFrame, expectations: list[dict],
 
 # Expectations that compare values only for equality (and nullness): GX judges them the same on
 # integer codes of the values, which it compares many times faster than text.
-EQUALITY_ONLY = frozenset({
-    "expect_column_values_to_be_unique", "expect_compound_columns_to_be_unique",
-    "expect_column_unique_value_count_to_be_between",
-    "expect_column_proportion_of_unique_values_to_be_between"})
+EQUALITY_ONLY = frozenset(
+    {
+        "expect_column_values_to_be_unique",
+        "expect_compound_columns_to_be_unique",
+        "expect_column_unique_value_count_to_be_between",
+        "expect_column_proportion_of_unique_values_to_be_between",
+    }
+)
 
 
 def equality_codes(data: pd.DataFrame, codes: Mapping[str, Codes] | None = None) -> pd.DataFrame:
@@ -214,4 +237,5 @@ def gx_order(expectations: list[dict]) -> list[int]:
 def raised(res) -> bool:
     exc = res.exception_info or {}
     return bool(exc.get("raised_exception")) or any(
-        isinstance(v, dict) and v.get("raised_exception") for v in exc.values())
+        isinstance(v, dict) and v.get("raised_exception") for v in exc.values()
+    )

@@ -48,8 +48,10 @@ class IndexPageView(_KeepsTemplates, DefaultJinjaIndexPageView):
     """GX's index page view, its templates compiled once per process."""
 
 
-_VIEWS = {kind: {"view": {"module_name": __name__, "class_name": "PageView"}}
-          for kind in ("expectations", "validations", "profiling")}
+_VIEWS = {
+    kind: {"view": {"module_name": __name__, "class_name": "PageView"}}
+    for kind in ("expectations", "validations", "profiling")
+}
 
 
 def data_docs_index(project_dir: Path) -> Path:
@@ -68,13 +70,22 @@ def docs_context(project_dir: Path):
     if key not in _DOCS_CONTEXTS:
         context = new_context()
         site = data_docs_index(project_dir).parent
-        context.update_data_docs_site("local_site", {
-            "class_name": "SiteBuilder", "show_how_to_buttons": False,
-            "store_backend": {"class_name": "TupleFilesystemStoreBackend",
-                              "base_directory": str(site)},
-            "site_section_builders": _VIEWS,
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder", "view": {
-                "module_name": __name__, "class_name": "IndexPageView"}}})
+        context.update_data_docs_site(
+            "local_site",
+            {
+                "class_name": "SiteBuilder",
+                "show_how_to_buttons": False,
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(site),
+                },
+                "site_section_builders": _VIEWS,
+                "site_index_builder": {
+                    "class_name": "DefaultSiteIndexBuilder",
+                    "view": {"module_name": __name__, "class_name": "IndexPageView"},
+                },
+            },
+        )
         _DOCS_CONTEXTS[key] = context
     return _DOCS_CONTEXTS[key]
 
@@ -89,12 +100,16 @@ def record(context, suite_dict: dict, result) -> list:
     validation definition does (``ValidationDefinition.run``). Returns their identifiers."""
     suite = context.suites.add_or_update(gx.ExpectationSuite(**suite_dict))
     suite_id = ExpectationSuiteIdentifier(name=suite.name)
-    result_id = ValidationResultIdentifier(expectation_suite_identifier=suite_id,
-                                           run_id=result.meta["run_id"],
-                                           batch_identifier=result.batch_id)
+    result_id = ValidationResultIdentifier(
+        expectation_suite_identifier=suite_id,
+        run_id=result.meta["run_id"],
+        batch_identifier=result.batch_id,
+    )
     context.validation_results_store.store_validation_results(
-        suite_validation_result=result, suite_validation_result_identifier=result_id,
-        expectation_suite_identifier=suite_id)
+        suite_validation_result=result,
+        suite_validation_result_identifier=result_id,
+        expectation_suite_identifier=suite_id,
+    )
     return [suite_id, result_id]
 
 

@@ -81,8 +81,10 @@ def judge(suite_dict: dict, frame: Frame, parameters: dict) -> Judgement:
     for part in [p for p in (True, False) if p in kinds] or [True]:
         chosen = [i for i, k in enumerate(kinds) if k == part]
         # each expectation carries its position, to find its result again (GX reorders them)
-        marked = [{**expectations[i], "meta": {**expectations[i].get("meta", {}), "parlib_position": i}}
-                  for i in chosen]
+        marked = [
+            {**expectations[i], "meta": {**expectations[i].get("meta", {}), "parlib_position": i}}
+            for i in chosen
+        ]
         sub = {**suite_dict, "expectations": marked}
         used = data[[c for c in _columns_used(marked) if c in data.columns]]
         reduced = reduce_rows(used, marked, frame.codes) if part and len(data) else None
@@ -101,8 +103,10 @@ def judge(suite_dict: dict, frame: Frame, parameters: dict) -> Judgement:
     rank = gx_order(expectations)
     found.sort(key=lambda f: (not raised(f[1]), rank[f[0]]))
     results = [res for _, res, _ in found]
-    return Judgement(_suite_result(frame, results, parts),
-                     {k: rows for k, (_, _, rows) in enumerate(found) if rows is not None})
+    return Judgement(
+        _suite_result(frame, results, parts),
+        {k: rows for k, (_, _, rows) in enumerate(found) if rows is not None},
+    )
 
 
 def _suite_result(frame: Frame, results: list, parts: list) -> ExpectationSuiteValidationResult:
@@ -112,18 +116,26 @@ def _suite_result(frame: Frame, results: list, parts: list) -> ExpectationSuiteV
     stats = calc_validation_statistics(results)
     first = parts[0][0]
     suite_result = ExpectationSuiteValidationResult(
-        success=stats.success, results=results, suite_name=frame.suite,
-        statistics={"evaluated_expectations": stats.evaluated_expectations,
-                    "successful_expectations": stats.successful_expectations,
-                    "unsuccessful_expectations": stats.unsuccessful_expectations,
-                    "success_percent": stats.success_percent},
-        meta={**first.meta}, batch_id=first.batch_id)
+        success=stats.success,
+        results=results,
+        suite_name=frame.suite,
+        statistics={
+            "evaluated_expectations": stats.evaluated_expectations,
+            "successful_expectations": stats.successful_expectations,
+            "unsuccessful_expectations": stats.unsuccessful_expectations,
+            "success_percent": stats.success_percent,
+        },
+        meta={**first.meta},
+        batch_id=first.batch_id,
+    )
     run_id = RunIdentifier(run_time=datetime.datetime.now(datetime.UTC))
     suite_result.meta["run_id"] = run_id
     suite_result.meta["validation_time"] = run_id.run_time
     suite_result.meta["batch_parameters"] = {
-        "dataframe": "<DATAFRAME>", "rows_in_table": len(frame.data),
-        **{label: rows for _, label, rows in parts}}
+        "dataframe": "<DATAFRAME>",
+        "rows_in_table": len(frame.data),
+        **{label: rows for _, label, rows in parts},
+    }
     return suite_result
 
 
@@ -144,8 +156,11 @@ def _validate(name: str, suite_dict: dict, data: pd.DataFrame, parameters: dict)
     if key is not None and key in _RESULTS:
         return _RESULTS[key]
     batch = batch_definition(name).get_batch(batch_parameters={"dataframe": data})
-    result = batch.validate(gx.ExpectationSuite(**suite_dict), expectation_parameters=parameters,
-                            result_format={"result_format": "COMPLETE"})
+    result = batch.validate(
+        gx.ExpectationSuite(**suite_dict),
+        expectation_parameters=parameters,
+        result_format={"result_format": "COMPLETE"},
+    )
     if key is not None:
         if len(_RESULTS) >= _CACHE_SIZE:
             _RESULTS.pop(next(iter(_RESULTS)))
@@ -192,8 +207,7 @@ def _severity(res) -> str:
     return str(getattr(sev, "value", sev)).lower()
 
 
-def _problems_from_result(result, frame: Frame, parameters: dict,
-                          indices=None) -> list[Problem]:
+def _problems_from_result(result, frame: Frame, parameters: dict, indices=None) -> list[Problem]:
     """``indices``: labels of the failing rows when GX judged distinct rows (else GX's own list)."""
     config = result.expectation_config
     meta = config.meta or {}
@@ -205,16 +219,31 @@ def _problems_from_result(result, frame: Frame, parameters: dict,
     template_vi = meta.get("expected_vi", "")
     exc = result.exception_info or {}
     if exc.get("raised_exception"):
-        return [Problem("critical", "expectation_error", frame.file, value=config.type,
-                        message=f"the check itself failed: {exc.get('exception_message')}")]
+        return [
+            Problem(
+                "critical",
+                "expectation_error",
+                frame.file,
+                value=config.type,
+                message=f"the check itself failed: {exc.get('exception_message')}",
+            )
+        ]
     if indices is None:
         indices = (result.result or {}).get("unexpected_index_list")
     if indices is None or not len(indices):
         observed = _show((result.result or {}).get("observed_value"))
-        return [Problem(severity, check, frame.file, value=observed,
-                        expected=template.format_map(_Row({**parameters, **config.kwargs})),
-                        expected_vi=template_vi.format_map(_Row({**parameters, **config.kwargs})),
-                        message=message, message_vi=message_vi)]
+        return [
+            Problem(
+                severity,
+                check,
+                frame.file,
+                value=observed,
+                expected=template.format_map(_Row({**parameters, **config.kwargs})),
+                expected_vi=template_vi.format_map(_Row({**parameters, **config.kwargs})),
+                message=message,
+                message_vi=message_vi,
+            )
+        ]
     value_column = meta.get("value_column", "")
     problems = []
     data = frame.data
@@ -223,19 +252,30 @@ def _problems_from_result(result, frame: Frame, parameters: dict,
         row_values = _Row({k: _show(v) for k, v in record_.items()})
         row_values.update({k: v for k, v in parameters.items() if k not in row_values})
         row = record_.get(frame.row_column) if frame.row_column else None
-        problems.append(Problem(
-            severity, check, frame.file,
-            row=int(row) if row is not None and not pd.isna(row) else None,
-            unit_id=_show(record_.get("unit_id", "")),
-            criterion=_show(record_.get("criterion", record_.get("code", ""))),
-            value=_show(record_.get(value_column)) if value_column else "",
-            expected=template.format_map(row_values), expected_vi=template_vi.format_map(row_values),
-            message=message, message_vi=message_vi))
+        problems.append(
+            Problem(
+                severity,
+                check,
+                frame.file,
+                row=int(row) if row is not None and not pd.isna(row) else None,
+                unit_id=_show(record_.get("unit_id", "")),
+                criterion=_show(record_.get("criterion", record_.get("code", ""))),
+                value=_show(record_.get(value_column)) if value_column else "",
+                expected=template.format_map(row_values),
+                expected_vi=template_vi.format_map(row_values),
+                message=message,
+                message_vi=message_vi,
+            )
+        )
     return problems
 
 
-def run_suites(frames: list[Frame], parameters: dict | None = None,
-               folder: Path | None = None, docs: Path | None = None) -> ValidationReport:
+def run_suites(
+    frames: list[Frame],
+    parameters: dict | None = None,
+    folder: Path | None = None,
+    docs: Path | None = None,
+) -> ValidationReport:
     """Judge each frame with its suite (``judge``); every failure becomes one or more ``Problem``.
     With ``docs`` (a folder), the same suite validation results also go into the Data Docs site
     there (``docs.docs_context``), and its pages and index are written."""
@@ -255,10 +295,15 @@ def run_suites(frames: list[Frame], parameters: dict | None = None,
             if not res.success:
                 index = frame.data.index[judged.rows[i]] if i in judged.rows else None
                 report.problems += _problems_from_result(res, frame, parameters, index)
-        report.suites.append(SuiteSummary(
-            frame.suite, frame.file, len(results),
-            sum(1 for r in results if not r.success and _severity(r) == "critical"),
-            sum(1 for r in results if not r.success and _severity(r) == "warning")))
+        report.suites.append(
+            SuiteSummary(
+                frame.suite,
+                frame.file,
+                len(results),
+                sum(1 for r in results if not r.success and _severity(r) == "critical"),
+                sum(1 for r in results if not r.success and _severity(r) == "warning"),
+            )
+        )
     if site is not None:
         build(site, stored)
     return report

@@ -53,21 +53,31 @@ def framework_frames(inputs: YearInputs) -> list[Frame]:
     fw["subtotal_difference"] = fw["code"].map(sub["difference"])
     sums = fwk.totals(fw)
     rows = []
-    for measure, declared, kind in (("total", fwc.declared_total, "total"),
-                                    ("appraisal", fwc.declared_appraisal, "share"),
-                                    ("survey", fwc.declared_survey, "share")):
+    for measure, declared, kind in (
+        ("total", fwc.declared_total, "total"),
+        ("appraisal", fwc.declared_appraisal, "share"),
+        ("survey", fwc.declared_survey, "share"),
+    ):
         if declared is None:
             continue
         diff = round(float(declared) - sums[measure], 6)
-        rows.append({"code": measure, "declared": float(declared), "leaves_sum": sums[measure],
-                     "total_difference": diff if kind == "total" else math.nan,
-                     "share_difference": diff if kind == "share" else math.nan})
-    totals = pd.DataFrame(rows, columns=["code", "declared", "leaves_sum", "total_difference",
-                                         "share_difference"]).astype(
-        {"code": "str", "total_difference": "float64", "share_difference": "float64"})
+        rows.append(
+            {
+                "code": measure,
+                "declared": float(declared),
+                "leaves_sum": sums[measure],
+                "total_difference": diff if kind == "total" else math.nan,
+                "share_difference": diff if kind == "share" else math.nan,
+            }
+        )
+    totals = pd.DataFrame(
+        rows, columns=["code", "declared", "leaves_sum", "total_difference", "share_difference"]
+    ).astype({"code": "str", "total_difference": "float64", "share_difference": "float64"})
     toml = paths.display(inputs.dataset.folder / "dataset.toml")
-    return [Frame("framework", fw, paths.display(fwc.file)),
-            Frame("framework_totals", totals, f"{toml} [frameworks.{fwc.id}]", row_column=None)]
+    return [
+        Frame("framework", fw, paths.display(fwc.file)),
+        Frame("framework_totals", totals, f"{toml} [frameworks.{fwc.id}]", row_column=None),
+    ]
 
 
 @lru_cache(maxsize=100_000)
@@ -86,7 +96,9 @@ def units_frame(inputs: YearInputs) -> Frame:
     first = {}
     for uid, key in zip(units["unit_id"], keys):
         first.setdefault(key, uid)
-    units["same_name_as"] = [first[k] if first[k] != uid else "" for uid, k in zip(units["unit_id"], keys)]
+    units["same_name_as"] = [
+        first[k] if first[k] != uid else "" for uid, k in zip(units["unit_id"], keys)
+    ]
     units["name_near_duplicate"] = (units["same_name_as"] != "").astype("bool")
     return Frame("units", units, paths.display(inputs.dataset.units))
 
@@ -95,8 +107,9 @@ def _take(values, codes: np.ndarray, index: pd.Index, dtype: str) -> pd.Series:
     """Per-distinct-value results spread back over the rows (``codes`` from ``pd.factorize``).
     Text is made a ``str`` array once per distinct value and then taken, not checked per row."""
     if dtype == "str":
-        return pd.Series(pd.array(np.asarray(values, dtype=object), dtype="str").take(codes),
-                         index=index)
+        return pd.Series(
+            pd.array(np.asarray(values, dtype=object), dtype="str").take(codes), index=index
+        )
     return pd.Series(np.asarray(values, dtype=dtype)[codes], index=index, dtype=dtype)
 
 
@@ -110,8 +123,9 @@ def scores_frame(inputs: YearInputs, codes: Mapping[str, Codes]) -> Frame:
     """Scores with each leaf's maxima beside them, and a flag column per rule. ``codes``:
     ``score_codes(inputs)``."""
     # duplicate codes are reported by the framework suite; here the first one is used
-    leaves = inputs.framework.loc[inputs.framework["is_leaf"], ["code", "max_appraisal",
-                                                                "max_survey"]].drop_duplicates("code")
+    leaves = inputs.framework.loc[
+        inputs.framework["is_leaf"], ["code", "max_appraisal", "max_survey"]
+    ].drop_duplicates("code")
     scores = inputs.scores
     s = scores.copy(deep=False)  # copy on write: the new columns do not touch inputs.scores
     # per distinct criterion, not per row: a million rows name a hundred criteria
@@ -128,8 +142,11 @@ def scores_frame(inputs: YearInputs, codes: Mapping[str, Codes]) -> Frame:
         maxima[col] = (max_codes[crit_codes], max_uniques)
     known = (found & ~np.asarray(pd.isna(crits), dtype=bool))[crit_codes]  # code not missing
     unreadable = {col: _given(s[f"{col}_unparsed"]) for col in ("self", "appraised", "survey")}
-    for col, max_col in (("self", "max_appraisal"), ("appraised", "max_appraisal"),
-                         ("survey", "max_survey")):
+    for col, max_col in (
+        ("self", "max_appraisal"),
+        ("appraised", "max_appraisal"),
+        ("survey", "max_survey"),
+    ):
         has_component = s[max_col].fillna(0).to_numpy() > 0
         score_missing = s[f"{col}_score"].isna().to_numpy()
         kps = s[f"{col}_kps"].to_numpy(bool)
@@ -142,8 +159,9 @@ def scores_frame(inputs: YearInputs, codes: Mapping[str, Codes]) -> Frame:
     # per distinct unit id, and per distinct (unit name, unit id) pair
     unit_codes, unit_ids = codes["unit_id"]
     unit_ids = pd.Series(unit_ids, dtype=object)
-    s["unit_registered"] = _take(unit_ids.isin(set(inputs.units["unit_id"])), unit_codes, s.index,
-                                 "bool")
+    s["unit_registered"] = _take(
+        unit_ids.isin(set(inputs.units["unit_id"])), unit_codes, s.index, "bool"
+    )
     registry = inputs.units.drop_duplicates("unit_id").set_index("unit_id")["unit_name"]
     registry_names = unit_ids.map(registry).fillna("").astype("str")
     s["registry_name"] = _take(registry_names, unit_codes, s.index, "str")
@@ -154,15 +172,27 @@ def scores_frame(inputs: YearInputs, codes: Mapping[str, Codes]) -> Frame:
     registered_name = pd.Series(registered_name, dtype="str")
     given = name.fillna("").str.strip() != ""
     differs = (given & (name != registered_name) & (registered_name != "")).to_numpy(bool)
-    same_key = np.array([differs[i] and name_key(a) == name_key(b) for i, (a, b) in
-                         enumerate(zip(name, registered_name))], dtype=bool)
+    same_key = np.array(
+        [
+            differs[i] and name_key(a) == name_key(b)
+            for i, (a, b) in enumerate(zip(name, registered_name))
+        ],
+        dtype=bool,
+    )
     s["unit_name_mismatch"] = _take(differs & ~same_key, pair_codes, s.index, "bool")
     s["unit_name_variant"] = _take(differs & same_key, pair_codes, s.index, "bool")
-    s["leaf_unsplit"] = known & s["max_appraisal"].isna().to_numpy() & s["max_survey"].isna().to_numpy()
-    s["kps_mismatch"] = ((s["max_appraisal"].fillna(0).to_numpy() > 0)
-                         & (s["self_kps"].to_numpy(bool) != s["appraised_kps"].to_numpy(bool)))
-    return Frame("scores", s, paths.display(inputs.year.scores),
-                 codes={**{col: codes[col] for col in SCORE_CODES}, **maxima})
+    s["leaf_unsplit"] = (
+        known & s["max_appraisal"].isna().to_numpy() & s["max_survey"].isna().to_numpy()
+    )
+    s["kps_mismatch"] = (s["max_appraisal"].fillna(0).to_numpy() > 0) & (
+        s["self_kps"].to_numpy(bool) != s["appraised_kps"].to_numpy(bool)
+    )
+    return Frame(
+        "scores",
+        s,
+        paths.display(inputs.year.scores),
+        codes={**{col: codes[col] for col in SCORE_CODES}, **maxima},
+    )
 
 
 def coverage_frames(inputs: YearInputs, codes: Mapping[str, Codes]) -> list[Frame]:
@@ -175,11 +205,16 @@ def coverage_frames(inputs: YearInputs, codes: Mapping[str, Codes]) -> list[Fram
     is_assessed = units.isin(registered).to_numpy(bool)
     assessed = units[is_assessed].to_numpy(dtype=object)  # in order of first appearance
     # text arrays of the distinct units and leaves, repeated (not a million strings checked)
-    grid = pd.DataFrame({
-        "unit_id": pd.array(assessed, dtype="str").take(np.repeat(np.arange(len(assessed)),
-                                                                  len(leaves))),
-        "criterion": pd.array(np.asarray(leaves, dtype=object), dtype="str").take(
-            np.tile(np.arange(len(leaves)), len(assessed)))})
+    grid = pd.DataFrame(
+        {
+            "unit_id": pd.array(assessed, dtype="str").take(
+                np.repeat(np.arange(len(assessed)), len(leaves))
+            ),
+            "criterion": pd.array(np.asarray(leaves, dtype=object), dtype="str").take(
+                np.tile(np.arange(len(leaves)), len(assessed))
+            ),
+        }
+    )
     # which (assessed unit, leaf) cells have a row: positions in the grid, from integer codes
     unit_at = np.where(is_assessed, np.cumsum(is_assessed) - 1, -1)[unit_codes]
     crit_codes, crits = codes["criterion"]
@@ -190,8 +225,10 @@ def coverage_frames(inputs: YearInputs, codes: Mapping[str, Codes]) -> list[Fram
     grid["has_row"] = has_row
     reg = inputs.units[["unit_id", "unit_name", "source_row"]].copy()
     reg["assessed"] = reg["unit_id"].isin(set(units)).astype("bool")
-    return [Frame("coverage", grid, paths.display(inputs.year.scores), row_column=None),
-            Frame("registry_coverage", reg, paths.display(inputs.dataset.units))]
+    return [
+        Frame("coverage", grid, paths.display(inputs.year.scores), row_column=None),
+        Frame("registry_coverage", reg, paths.display(inputs.dataset.units)),
+    ]
 
 
 def bands_frame(inputs: YearInputs) -> Frame:
@@ -206,8 +243,11 @@ def bands_frame(inputs: YearInputs) -> Frame:
     b["gap_or_overlap"] = ((below.notna()) & (below != b["lower"])).astype("bool")
     b["next_upper"] = below
     b["criterion"] = b["band"]
-    where = f"{paths.display(inputs.dataset.bands)} (year {inputs.year.year})" if \
-        inputs.dataset.bands else "bands"
+    where = (
+        f"{paths.display(inputs.dataset.bands)} (year {inputs.year.year})"
+        if inputs.dataset.bands
+        else "bands"
+    )
     return Frame("bands", b, where, row_column=None)
 
 

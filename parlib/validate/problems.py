@@ -13,8 +13,16 @@ import pandas as pd
 from parlib.core.errors import Problem, ValidationFailed
 from parlib.core.storage import write_csv, write_json
 
-INPUT_SUITES = ("framework", "framework_totals", "units", "scores", "coverage", "registry_coverage",
-                "published", "bands")
+INPUT_SUITES = (
+    "framework",
+    "framework_totals",
+    "units",
+    "scores",
+    "coverage",
+    "registry_coverage",
+    "published",
+    "bands",
+)
 
 
 RESULT_SUITES = ("results", "reconciliation")
@@ -54,25 +62,34 @@ class ValidationReport:
         return pd.DataFrame([p.to_dict() for p in self.problems], columns=cols)
 
     def to_dict(self) -> dict:
-        return {"success": self.success, "critical": len(self.critical),
-                "warnings": len(self.warnings),
-                "suites": [s.__dict__ for s in self.suites],
-                "problems": [p.to_dict() for p in self.problems]}
+        return {
+            "success": self.success,
+            "critical": len(self.critical),
+            "warnings": len(self.warnings),
+            "suites": [s.__dict__ for s in self.suites],
+            "problems": [p.to_dict() for p in self.problems],
+        }
 
     def raise_if_failed(self, what: str) -> None:
         if not self.success:
-            raise ValidationFailed(f"{what}: {len(self.critical)} critical problem(s); nothing was "
-                                   f"published and earlier outputs are kept", self.critical)
+            raise ValidationFailed(
+                f"{what}: {len(self.critical)} critical problem(s); nothing was "
+                f"published and earlier outputs are kept",
+                self.critical,
+            )
 
 
 def load(out_dir: Path, name: str = "validation") -> ValidationReport:
     """A report saved by ``save``."""
     data = json.loads((Path(out_dir) / f"{name}.json").read_text(encoding="utf-8"))
-    return ValidationReport([Problem(**p) for p in data["problems"]],
-                            [SuiteSummary(**x) for x in data["suites"]])
+    return ValidationReport(
+        [Problem(**p) for p in data["problems"]], [SuiteSummary(**x) for x in data["suites"]]
+    )
 
 
 def save(report: ValidationReport, out_dir: Path, name: str = "validation") -> list[Path]:
 
-    return [write_json(Path(out_dir) / f"{name}.json", report.to_dict()),
-            write_csv(report.problems_frame(), Path(out_dir) / f"{name}_problems.csv")]
+    return [
+        write_json(Path(out_dir) / f"{name}.json", report.to_dict()),
+        write_csv(report.problems_frame(), Path(out_dir) / f"{name}_problems.csv"),
+    ]

@@ -33,6 +33,7 @@ def defer(name: str, functions: list[str]) -> None:
     def deferred(function: str):
         def call(*args, **kwargs):
             return getattr(real(), function)(*args, **kwargs)
+
         call.__name__ = function
         return call
 

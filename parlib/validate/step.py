@@ -36,19 +36,28 @@ def input_frames(inputs: YearInputs) -> tuple[list[Frame], dict]:
         "framework": inputs.year.framework.id,
     }
     codes = score_codes(inputs)
-    frames = [*framework_frames(inputs), units_frame(inputs), scores_frame(inputs, codes),
-              *coverage_frames(inputs, codes), published_frame(inputs), bands_frame(inputs)]
+    frames = [
+        *framework_frames(inputs),
+        units_frame(inputs),
+        scores_frame(inputs, codes),
+        *coverage_frames(inputs, codes),
+        published_frame(inputs),
+        bands_frame(inputs),
+    ]
     return frames, parameters
 
 
-def validate_inputs(inputs: YearInputs, folder: Path | None = None,
-                    docs: Path | None = None) -> ValidationReport:
+def validate_inputs(
+    inputs: YearInputs, folder: Path | None = None, docs: Path | None = None
+) -> ValidationReport:
     """Every input suite on one dataset-year; with ``docs`` (a folder) also its Data Docs site.
     The problems found while reading (``inputs.notes``) come first."""
     frames, parameters = input_frames(inputs)
     report = run_suites(frames, parameters, folder, docs)
-    notes = [Problem(**{k: (None if k == "row" and pd.isna(v) else v) for k, v in row.items()})
-             for row in inputs.notes.to_dict("records")]
+    notes = [
+        Problem(**{k: (None if k == "row" and pd.isna(v) else v) for k, v in row.items()})
+        for row in inputs.notes.to_dict("records")
+    ]
     report.problems = notes + report.problems
     return report
 
@@ -56,13 +65,20 @@ def validate_inputs(inputs: YearInputs, folder: Path | None = None,
 def result_frames(results) -> list[Frame]:
     """The frames of the result suites: the unit indexes, the reconciliation with published
     figures."""
-    return [Frame("results", results.unit_index, "computed unit_index", row_column=None),
-            Frame("reconciliation", results.reconciliation, "published totals vs computed",
-                  row_column=None)]
+    return [
+        Frame("results", results.unit_index, "computed unit_index", row_column=None),
+        Frame(
+            "reconciliation",
+            results.reconciliation,
+            "published totals vs computed",
+            row_column=None,
+        ),
+    ]
 
 
-def validate_results(results, folder: Path | None = None,
-                     docs: Path | None = None) -> ValidationReport:
+def validate_results(
+    results, folder: Path | None = None, docs: Path | None = None
+) -> ValidationReport:
     """The results suites: indexes in 0–100, achieved ≤ maximum, published figures reconciled;
     with ``docs``, into the same Data Docs site as the input suites."""
     return run_suites(result_frames(results), {}, folder, docs)
