@@ -94,8 +94,9 @@ def test_a_second_run_is_refused_while_one_holds_the_lock(copied, capsys):
 
 @pytest.mark.slow
 def test_a_run_killed_midway_leaves_the_previous_outputs(copied):
-    """Killed (with its kernels) once its first notebook is staged: the published outputs are
-    untouched, and the next run sweeps the staging folders."""
+    """Killed in the middle of its dataset-year (its staging folders hold the run's log and the
+    preflight's first record): the published outputs are untouched, and the next run sweeps the
+    staging folders."""
     project = copied
     before = {n: tree_digest(project / n / "vn-provinces") for n in ("data/processed", "reports")}
     process = subprocess.Popen(
@@ -106,17 +107,19 @@ def test_a_run_killed_midway_leaves_the_previous_outputs(copied):
         stderr=subprocess.DEVNULL,
     )
     staged = project / "reports" / ".staging"
-    midway = "*/vn-provinces/2012/01_ingest.html"
+    midway = project / "data" / "processed" / ".staging"
     deadline = time.time() + 120  # a timeout for a run that never starts, not a speed check
-    while time.time() < deadline and not list(staged.glob(midway)) and process.poll() is None:
+    while time.time() < deadline and process.poll() is None and \
+            not list(midway.glob("*/vn-provinces/2012/validation.json")):
         time.sleep(0.1)
-    assert list(staged.glob(midway)), "the run never got going"
-    os.killpg(process.pid, signal.SIGKILL)  # the runner and its kernels, mid-run
+    assert list(midway.glob("*/vn-provinces/2012/validation.json")), "the run never got going"
+    assert list(staged.glob("*/vn-provinces/2012/run.log"))
+    os.killpg(process.pid, signal.SIGKILL)  # the runner and any kernel it started, mid-run
     process.wait(timeout=30)
     after = {n: tree_digest(project / n / "vn-provinces") for n in before}
     assert after == before
     assert cli.main(["run", "--dataset", "vn-provinces"]) == 0  # up to date; staging swept
-    assert not list(staged.glob("*")) and not list((project / "data/processed/.staging").glob("*"))
+    assert not list(staged.glob("*")) and not list(midway.glob("*"))
 
 
 def test_a_kernel_that_fails_to_start_is_retried_then_reported(tmp_path, monkeypatch, caplog):
