@@ -117,10 +117,6 @@ def test_ruff_finds_nothing():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.skip(
-    reason="enabled once the tree is formatted (`ruff format parlib tests scripts`, "
-    "done once by the lead); `make lint` checks it meanwhile"
-)
 def test_ruff_format_leaves_everything_as_it_is():
     result = ruff("format", "--check", "--no-cache")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -109,8 +109,11 @@ def test_a_run_killed_midway_leaves_the_previous_outputs(copied):
     staged = project / "reports" / ".staging"
     midway = project / "data" / "processed" / ".staging"
     deadline = time.time() + 120  # a timeout for a run that never starts, not a speed check
-    while time.time() < deadline and process.poll() is None and \
-            not list(midway.glob("*/vn-provinces/2012/validation.json")):
+    while (
+        time.time() < deadline
+        and process.poll() is None
+        and not list(midway.glob("*/vn-provinces/2012/validation.json"))
+    ):
         time.sleep(0.1)
     assert list(midway.glob("*/vn-provinces/2012/validation.json")), "the run never got going"
     assert list(staged.glob("*/vn-provinces/2012/run.log"))
