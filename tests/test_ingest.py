@@ -13,7 +13,7 @@ from parlib import ingest
 from parlib.config import framework as fwk
 from parlib.config.dataset import load_dataset
 from parlib.core.errors import DataError
-from parlib.ingest import inputs, tables
+from parlib.ingest import readers, tables
 
 from .conftest import write
 
@@ -147,11 +147,11 @@ def test_tidy_tables_round_trip(tiny_raw, tmp_path):
 def _plain_scores(path, notes_used: bool) -> dict[str, list]:
     """What ``read_scores`` must give, read cell by cell (no codes shared between steps)."""
     raw = tables.read_table(path)
-    code = [fwk.normalise_code(inputs._cell_text(v)) for v in raw["criterion"]]
+    code = [fwk.normalise_code(readers._cell_text(v)) for v in raw["criterion"]]
     if notes_used:  # normalised before the corrections, then once more
-        code = [fwk.normalise_code(inputs._cell_text(v)) for v in code]
+        code = [fwk.normalise_code(readers._cell_text(v)) for v in code]
     out = {
-        "unit_id": [inputs._cell_text(v) for v in raw["unit_id"]],
+        "unit_id": [readers._cell_text(v) for v in raw["unit_id"]],
         "criterion": code,
         "source_row": list(raw["source_row"]),
     }

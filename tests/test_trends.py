@@ -9,7 +9,8 @@ import pytest
 from parlib import history
 from parlib.config.dataset import load_dataset
 from parlib.core.errors import DataError
-from parlib.history import trends
+from parlib.history import lineage, trends
+from parlib.history.lineage import Lineage, load_lineage
 
 from .conftest import ROOT, TINY_TOML, write
 
@@ -146,7 +147,7 @@ LINEAGE = pd.DataFrame(
         ("ab", "AB", "b", "B", 2025, "s"),
         ("c", "C", "c", "C", 2025, "s"),
     ],
-    columns=trends.LINEAGE_COLUMNS,
+    columns=lineage.LINEAGE_COLUMNS,
 )
 
 
@@ -161,7 +162,7 @@ def test_a_successor_shows_its_predecessors_as_separate_lines_never_averaged():
         ],
         columns=["year", "unit_id", "unit_name", "index_pct", "rank", "rank_of"],
     )
-    lineage = trends.Lineage(LINEAGE)
+    lineage = Lineage(LINEAGE)
     series = trends.unit_series("ab", hist, lineage)
     got = {(r.line, r.year): r.index_pct for r in series.itertuples()}
     assert got == {("AB", 2025): 85.0, ("A", 2024): 80.0, ("B", 2024): 90.0}  # no 85 = mean(80, 90)
@@ -169,8 +170,8 @@ def test_a_successor_shows_its_predecessors_as_separate_lines_never_averaged():
     assert lineage.merged().to_dict("records") == [
         {"unit_id": "ab", "unit_name": "AB", "from_year": 2025, "predecessors": "A, B"}
     ]
-    assert trends.successor_sentence_data(lineage, "a") == [("AB", 2025, "B")]
-    assert trends.successor_sentence_data(lineage, "c") == []
+    assert lineage.successor_sentence_data(lineage, "a") == [("AB", 2025, "B")]
+    assert lineage.successor_sentence_data(lineage, "c") == []
 
 
 def test_a_bad_lineage_is_refused_with_its_row(tmp_path):
@@ -183,7 +184,7 @@ def test_a_bad_lineage_is_refused_with_its_row(tmp_path):
         ),
     )
     with pytest.raises(DataError) as err:
-        trends.load_lineage(cfg)
+        lineage.load_lineage(cfg)
     checks = {(p.check, p.row) for p in err.value.problems}
     assert checks == {("lineage_missing_id", 3), ("lineage_bad_year", 3)}
 
@@ -240,7 +241,7 @@ def test_shipped_vn_provinces_long_an_series_and_lineage():
     cfg = load_dataset("vn-provinces", ROOT / "data" / "raw")
     national = trends.load_national(cfg)
     series = trends.unit_series(
-        "long-an", trends.history(cfg, ROOT / "nowhere"), trends.load_lineage(cfg), national
+        "long-an", trends.history(cfg, ROOT / "nowhere"), load_lineage(cfg), national
     )
     published = series[series["source"] == "published"].set_index("year")
     # Long An's published figures (MoHA notice 338/BNV-CCHC; news.gov.vn; Báo Đầu tư; viet-jo)
@@ -249,10 +250,10 @@ def test_shipped_vn_provinces_long_an_series_and_lineage():
     assert published.loc[2020, "index_pct"] == 86.25 and published.loc[2020, "rank"] == 7
     assert pd.isna(published.loc[2023, "index_pct"]) and published.loc[2023, "rank"] == 8
     # the 2025 merger: Long An and Tây Ninh make up the new Tây Ninh
-    lineage = trends.load_lineage(cfg)
-    assert trends.successor_sentence_data(lineage, "long-an") == [("Tây Ninh", 2025, "Tây Ninh")]
-    assert lineage.table["predecessor_id"].nunique() == 63
-    assert lineage.table["unit_id"].nunique() == 34
+    declared = load_lineage(cfg)
+    assert lineage.successor_sentence_data(declared, "long-an") == [("Tây Ninh", 2025, "Tây Ninh")]
+    assert declared.table["predecessor_id"].nunique() == 63
+    assert declared.table["unit_id"].nunique() == 34
     found = trends.conflicts(national)
     quang_ninh = found[(found["year"] == 2018) & (found["unit_name"] == "Quảng Ninh")]
     assert len(quang_ninh) == 1 and "89.6" in quang_ninh["detail"].iloc[0]

@@ -28,7 +28,8 @@ from parlib.core.storage import write_csv
 from parlib.fairness import bias, deductions, robustness, survey
 from parlib.fairness.robustness import RankIntervals
 from parlib.fairness.survey import SurveyQuality
-from parlib.score.compute import Results, load_table
+from parlib.score.compute import Results
+from parlib.score.tables import load_table
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from parlib.config.dataset import DatasetConfig
-from parlib.history import trends
-from parlib.history.trends import Lineage
+from parlib.history import lineage, trends
+from parlib.history.lineage import Lineage
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def gather(
     """
     return History(
         table=trends.history(cfg, history_root, current, year),
-        lineage=trends.load_lineage(cfg),
+        lineage=lineage.load_lineage(cfg),
         national=trends.load_national(cfg),
         year=year,
         previous_year=trends.previous_year(cfg, year) if year is not None else None,

@@ -16,27 +16,43 @@ never averaged or summed across predecessors: the methodology defines no such ru
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from parlib.config.dataset import DatasetConfig
 from parlib.core import paths
-from parlib.core.errors import DataError, Problem
+from parlib.history.lineage import Lineage
 from parlib.ingest.tables import read_text_table
-from parlib.score.compute import load_table
+from parlib.score.tables import load_table
 
-HISTORY_COLUMNS = ["year", "unit_id", "unit_name", "index_pct", "rank", "rank_of", "band",
-                   "methodology", "source"]
-LINEAGE_COLUMNS = ["unit_id", "unit_name", "predecessor_id", "predecessor_name", "from_year",
-                   "source"]
-NATIONAL_COLUMNS = ["year", "unit_id", "unit_name", "unit_type", "region", "index_pct", "rank",
-                    "note", "source_url"]
+HISTORY_COLUMNS = [
+    "year",
+    "unit_id",
+    "unit_name",
+    "index_pct",
+    "rank",
+    "rank_of",
+    "band",
+    "methodology",
+    "source",
+]
+NATIONAL_COLUMNS = [
+    "year",
+    "unit_id",
+    "unit_name",
+    "unit_type",
+    "region",
+    "index_pct",
+    "rank",
+    "note",
+    "source_url",
+]
 CONFLICT_PATTERN = re.compile(r"\bconflict", re.I)
 
 
 # --- history of published runs -------------------------------------------------------------------
+
 
 def read_unit_index(processed_root: Path, dataset: str, year: int) -> pd.DataFrame | None:
     """One year's published ``unit_index.csv``, or None when that year has no published results."""
@@ -58,8 +74,12 @@ def methodology_changed(cfg: DatasetConfig, year_a: int, year_b: int) -> bool:
     return cfg.year(year_a).framework.decision != cfg.year(year_b).framework.decision
 
 
-def history(cfg: DatasetConfig, processed_root: Path, current: pd.DataFrame | None = None,
-            current_year: int | None = None) -> pd.DataFrame:
+def history(
+    cfg: DatasetConfig,
+    processed_root: Path,
+    current: pd.DataFrame | None = None,
+    current_year: int | None = None,
+) -> pd.DataFrame:
     """Every published year's unit results stacked (``HISTORY_COLUMNS``), oldest first.
 
     ``current`` (the year being built, still in staging) replaces that year's published table, and
@@ -70,12 +90,16 @@ def history(cfg: DatasetConfig, processed_root: Path, current: pd.DataFrame | No
     for year in cfg.years:
         if current_year is not None and year > current_year:
             continue
-        table = current if (current is not None and year == current_year) else \
-            read_unit_index(processed_root, cfg.name, year)
+        table = (
+            current
+            if (current is not None and year == current_year)
+            else read_unit_index(processed_root, cfg.name, year)
+        )
         if table is None or table.empty:
             continue
-        frame = table.reindex(columns=["unit_id", "unit_name", "index_pct", "rank", "rank_of",
-                                       "band"]).copy()
+        frame = table.reindex(
+            columns=["unit_id", "unit_name", "index_pct", "rank", "rank_of", "band"]
+        ).copy()
         frame.insert(0, "year", year)
         frame["methodology"] = cfg.year(year).framework.decision
         frame["source"] = "computed"
@@ -105,75 +129,25 @@ def movers(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
     """
     cols = ["unit_id", "index_pct", "rank"]
     both = current[["unit_id", "unit_name", "index_pct", "rank"]].merge(
-        previous[cols], on="unit_id", suffixes=("", "_previous"), how="inner")
+        previous[cols], on="unit_id", suffixes=("", "_previous"), how="inner"
+    )
     both["index_change"] = (both["index_pct"] - both["index_pct_previous"]).round(6)
-    both["rank_change"] = (both["rank_previous"].astype("Int64") - both["rank"].astype("Int64"))
+    both["rank_change"] = both["rank_previous"].astype("Int64") - both["rank"].astype("Int64")
     both["abs_rank_change"] = both["rank_change"].abs()
-    out = both.sort_values(["abs_rank_change", "index_change", "unit_id"],
-                           ascending=[False, False, True], ignore_index=True)
+    out = both.sort_values(
+        ["abs_rank_change", "index_change", "unit_id"],
+        ascending=[False, False, True],
+        ignore_index=True,
+    )
     return out.drop(columns="abs_rank_change")
 
 
 # --- lineage -------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Lineage:
-    """Declared lineage: which predecessor units make up a unit from ``from_year``."""
 
-    table: pd.DataFrame  # LINEAGE_COLUMNS
-
-    def predecessors(self, unit_id: str) -> pd.DataFrame:
-        return self.table[self.table["unit_id"] == unit_id]
-
-    def successor(self, unit_id: str) -> pd.DataFrame:
-        """The rows where ``unit_id`` is a predecessor of another unit (a merger it went into)."""
-        return self.table[(self.table["predecessor_id"] == unit_id)
-                          & (self.table["unit_id"] != unit_id)]
-
-    def merged(self) -> pd.DataFrame:
-        """Successors made of more than one predecessor, with the predecessors' names joined."""
-        counts = self.table.groupby("unit_id")["predecessor_id"].transform("count")
-        rows = self.table[counts > 1]
-        return (rows.groupby(["unit_id", "unit_name", "from_year"], as_index=False, sort=True)
-                .agg(predecessors=("predecessor_name", ", ".join)))
-
-
-def lineage_path(cfg: DatasetConfig) -> Path | None:
-    path = cfg.folder / "lineage.csv"
-    return path if path.is_file() else None
-
-
-def load_lineage(cfg: DatasetConfig) -> Lineage | None:
-    """``lineage.csv`` of the dataset, checked; None when the dataset declares no lineage."""
-    path = lineage_path(cfg)
-    if path is None:
-        return None
-    table = read_text_table(path, LINEAGE_COLUMNS, "lineage_missing_column", "lineage.csv")
-    problems = []
-    for row_no, row in enumerate(table.itertuples(index=False), start=2):
-        if not row.unit_id or not row.predecessor_id:
-            problems.append(Problem("critical", "lineage_missing_id", paths.display(path),
-                                    row=row_no, value="", expected="unit_id and predecessor_id",
-                                    message="a lineage row needs both ids"))
-        if not re.fullmatch(r"\d{4}", row.from_year.strip()):
-            problems.append(Problem("critical", "lineage_bad_year", paths.display(path),
-                                    row=row_no, unit_id=row.unit_id, value=row.from_year,
-                                    expected="a four-digit year", message="from_year is a year"))
-    duplicated = table.duplicated(["unit_id", "predecessor_id"], keep=False)
-    for row_no in table.index[duplicated]:
-        problems.append(Problem("critical", "lineage_duplicate", paths.display(path),
-                                row=int(row_no) + 2, unit_id=table.at[row_no, "unit_id"],
-                                value=table.at[row_no, "predecessor_id"],
-                                expected="one row per unit and predecessor",
-                                message="duplicated lineage row"))
-    if problems:
-        raise DataError(f"{paths.display(path)}: the lineage has problems", problems)
-    table["from_year"] = table["from_year"].astype(int)
-    return Lineage(table[LINEAGE_COLUMNS].reset_index(drop=True))
-
-
-def unit_series(unit_id: str, hist: pd.DataFrame, lineage: Lineage | None,
-                published: pd.DataFrame | None = None) -> pd.DataFrame:
+def unit_series(
+    unit_id: str, hist: pd.DataFrame, lineage: Lineage | None, published: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The series to show for one unit: its own years, plus, before the year it was formed, each
     predecessor's years as a separate line (``line`` = the name the values belong to).
 
@@ -190,12 +164,16 @@ def unit_series(unit_id: str, hist: pd.DataFrame, lineage: Lineage | None,
     frames = []
     for line_id, name, last in lines:
         own = hist[hist["unit_id"] == line_id]
-        rows = own.assign(source="computed")[["year", "unit_name", "index_pct", "rank", "rank_of",
-                                              "source"]]
+        rows = own.assign(source="computed")[
+            ["year", "unit_name", "index_pct", "rank", "rank_of", "source"]
+        ]
         if published is not None and len(published):
-            pub = published[(published["unit_id"] == line_id) & published["unit_type"].eq("province")]
-            pub = pub.assign(rank_of=pd.NA, source="published")[["year", "unit_name", "index_pct",
-                                                                   "rank", "rank_of", "source"]]
+            pub = published[
+                (published["unit_id"] == line_id) & published["unit_type"].eq("province")
+            ]
+            pub = pub.assign(rank_of=pd.NA, source="published")[
+                ["year", "unit_name", "index_pct", "rank", "rank_of", "source"]
+            ]
             rows = pd.concat([rows, pub], ignore_index=True) if len(rows) else pub
         if last is not None:
             rows = rows[rows["year"] <= last]
@@ -205,25 +183,29 @@ def unit_series(unit_id: str, hist: pd.DataFrame, lineage: Lineage | None,
         rows = rows.assign(line_id=line_id, line=label)
         frames.append(rows)
     if not frames:
-        return pd.DataFrame(columns=["line_id", "line", "year", "index_pct", "rank", "rank_of",
-                                     "source"])
+        return pd.DataFrame(
+            columns=["line_id", "line", "year", "index_pct", "rank", "rank_of", "source"]
+        )
     out = pd.concat(frames, ignore_index=True)
     out["rank"] = pd.to_numeric(out["rank"], errors="coerce").astype("Int64")
     out["index_pct"] = pd.to_numeric(out["index_pct"], errors="coerce")
     out = out[out["index_pct"].notna() | out["rank"].notna()]
     return out[["line_id", "line", "year", "index_pct", "rank", "rank_of", "source"]].sort_values(
-        ["line_id", "year", "source"], ignore_index=True)
+        ["line_id", "year", "source"], ignore_index=True
+    )
 
 
 # --- national results ----------------------------------------------------------------------------
+
 
 def load_national(cfg: DatasetConfig) -> pd.DataFrame | None:
     """The dataset's published national results (``national_results`` in dataset.toml), or None."""
     path = getattr(cfg, "national_results", None)
     if path is None:
         return None
-    table = read_text_table(path, NATIONAL_COLUMNS, "national_missing_column",
-                            "national_results.csv")
+    table = read_text_table(
+        path, NATIONAL_COLUMNS, "national_missing_column", "national_results.csv"
+    )
     out = table[NATIONAL_COLUMNS].copy()
     out["year"] = out["year"].astype(int)
     for col in ("index_pct", "rank"):
@@ -239,23 +221,41 @@ def conflicts(national: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in national.itertuples(index=False):
         if CONFLICT_PATTERN.search(r.note or ""):
-            rows.append({"year": r.year, "unit_name": r.unit_name, "kind": "conflict_note",
-                         "detail": r.note, "source_url": r.source_url})
+            rows.append(
+                {
+                    "year": r.year,
+                    "unit_name": r.unit_name,
+                    "kind": "conflict_note",
+                    "detail": r.note,
+                    "source_url": r.source_url,
+                }
+            )
     keyed = national[national["unit_id"] != ""]
     for (year, _unit), g in keyed.groupby(["year", "unit_id"], sort=True):
         for col in ("index_pct", "rank"):
             values = g[col].dropna().unique()
             if len(values) > 1:
-                rows.append({"year": year, "unit_name": g["unit_name"].iloc[0],
-                             "kind": "conflict_values",
-                             "detail": f"{col}: " + " / ".join(str(v) for v in values),
-                             "source_url": " ; ".join(g["source_url"].unique())})
+                rows.append(
+                    {
+                        "year": year,
+                        "unit_name": g["unit_name"].iloc[0],
+                        "kind": "conflict_values",
+                        "detail": f"{col}: " + " / ".join(str(v) for v in values),
+                        "source_url": " ; ".join(g["source_url"].unique()),
+                    }
+                )
     provinces = national[(national["unit_type"] == "province") & national["rank"].notna()]
     for (year, rank), g in provinces.groupby(["year", "rank"], sort=True):
         if g["unit_id"].nunique() > 1:
-            rows.append({"year": year, "unit_name": " / ".join(g["unit_name"]),
-                         "kind": "conflict_rank", "detail": f"rank {rank}",
-                         "source_url": " ; ".join(g["source_url"].unique())})
+            rows.append(
+                {
+                    "year": year,
+                    "unit_name": " / ".join(g["unit_name"]),
+                    "kind": "conflict_rank",
+                    "detail": f"rank {rank}",
+                    "source_url": " ; ".join(g["source_url"].unique()),
+                }
+            )
     out = pd.DataFrame(rows, columns=["year", "unit_name", "kind", "detail", "source_url"])
     return out.sort_values(["year", "unit_name", "kind"], ignore_index=True)
 
@@ -269,15 +269,33 @@ def benchmark(national: pd.DataFrame, unit_id: str, region: str) -> pd.DataFrame
         y = national[national["year"] == year]
         mine = own[own["year"] == year].iloc[0]
         nat = y[y["unit_type"] == "province_average"]["index_pct"].dropna()
-        reg = y[(y["unit_type"] == "region_average") & (y["region"] == region)]["index_pct"].dropna()
+        reg = y[(y["unit_type"] == "region_average") & (y["region"] == region)][
+            "index_pct"
+        ].dropna()
         top = y[(y["unit_type"] == "province") & (y["rank"] == 1)]
-        rows.append({"year": int(year), "index_pct": mine["index_pct"], "rank": mine["rank"],
-                     "national_average": nat.iloc[0] if len(nat) else float("nan"),
-                     "region_average": reg.iloc[0] if len(reg) else float("nan"),
-                     "top_unit": top["unit_name"].iloc[0] if len(top) else "",
-                     "top_index": top["index_pct"].iloc[0] if len(top) else float("nan")})
-    out = pd.DataFrame(rows, columns=["year", "index_pct", "rank", "national_average",
-                                      "region_average", "top_unit", "top_index"])
+        rows.append(
+            {
+                "year": int(year),
+                "index_pct": mine["index_pct"],
+                "rank": mine["rank"],
+                "national_average": nat.iloc[0] if len(nat) else float("nan"),
+                "region_average": reg.iloc[0] if len(reg) else float("nan"),
+                "top_unit": top["unit_name"].iloc[0] if len(top) else "",
+                "top_index": top["index_pct"].iloc[0] if len(top) else float("nan"),
+            }
+        )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "year",
+            "index_pct",
+            "rank",
+            "national_average",
+            "region_average",
+            "top_unit",
+            "top_index",
+        ],
+    )
     out["rank"] = out["rank"].astype("Int64")
     return out
 
@@ -301,13 +319,18 @@ def conflicts_in_years(found: pd.DataFrame, years) -> pd.DataFrame:
     return found[found["year"].isin([int(y) for y in years])].reset_index(drop=True)
 
 
-def units_with_published(hist: pd.DataFrame, national: pd.DataFrame | None,
-                         units: pd.DataFrame | None = None) -> list[tuple[str, str]]:
+def units_with_published(
+    hist: pd.DataFrame, national: pd.DataFrame | None, units: pd.DataFrame | None = None
+) -> list[tuple[str, str]]:
     """(unit id, name) of the dataset's units that have published national figures."""
     if national is None:
         return []
-    known = pd.concat([hist[["unit_id", "unit_name"]],
-                       units[["unit_id", "unit_name"]] if units is not None else None])
+    known = pd.concat(
+        [
+            hist[["unit_id", "unit_name"]],
+            units[["unit_id", "unit_name"]] if units is not None else None,
+        ]
+    )
     known = known.drop_duplicates("unit_id")
     have = set(national.loc[national["unit_type"] == "province", "unit_id"])
     return [(u, n) for u, n in known.itertuples(index=False) if u in have]
@@ -324,21 +347,10 @@ def wide(hist: pd.DataFrame) -> pd.DataFrame:
     latest = hist[hist["year"] == years[-1]].set_index("unit_id")["rank"]
     names = hist.drop_duplicates("unit_id", keep="last").set_index("unit_id")["unit_name"]
     out.insert(0, "unit_name", names)
-    out = out.assign(_order=latest.reindex(out.index).astype("Float64")).sort_values(
-        ["_order", "unit_name"], na_position="last").drop(columns="_order")
+    out = (
+        out.assign(_order=latest.reindex(out.index).astype("Float64"))
+        .sort_values(["_order", "unit_name"], na_position="last")
+        .drop(columns="_order")
+    )
     ordered = ["unit_name"] + [c for y in years for c in (f"index_{y}", f"rank_{y}")]
     return out.reset_index()[["unit_id"] + ordered]
-
-
-def successor_sentence_data(lineage: Lineage | None, unit_id: str) -> list[tuple[str, int, str]]:
-    """(successor name, from year, the other predecessors' names) for each merger the unit went
-    into."""
-    if lineage is None:
-        return []
-    out = []
-    for row in lineage.successor(unit_id).itertuples(index=False):
-        others = lineage.predecessors(row.unit_id)
-        names = [n for i, n in zip(others["predecessor_id"], others["predecessor_name"])
-                 if i != unit_id]
-        out.append((row.unit_name, int(row.from_year), ", ".join(names)))
-    return out

@@ -2,27 +2,29 @@
 
 ``tables`` reads one file into text cells and parses them (decimal commas, ``KPS``) and depends on
 nothing but ``parlib.core``; ``corrections`` applies the declared fixes with an audit trail;
-``inputs`` reads each input table of a year into ``YearInputs`` (``load_year``, the stage's entry
-point), which saves itself (``YearInputs.save``; ``save_tidy``) and is read back (``YearInputs.load``;
+``readers`` reads each input table (framework, units, scores, published results, bands);
+``inputs`` gathers a year's tables into ``YearInputs`` (``load_year``, the stage's entry point), which saves itself (``YearInputs.save``; ``save_tidy``) and is read back (``YearInputs.load``;
 ``load_tidy``; one table: ``load_tidy_table``).
 """
 
 from parlib.ingest.inputs import (
-    PUBLISHED_MEASURES,
-    SCORE_COLUMNS,
     TIDY_FILES,
-    Notes,
     YearInputs,
     load_tidy,
     load_tidy_table,
     load_year,
+    save_tidy,
+    summary,
+)
+from parlib.ingest.readers import (
+    PUBLISHED_MEASURES,
+    SCORE_COLUMNS,
+    Notes,
     read_bands,
     read_framework,
     read_published,
     read_scores,
     read_units,
-    save_tidy,
-    summary,
 )
 from parlib.ingest.tables import (
     Cell,

@@ -16,7 +16,7 @@ import pandas as pd
 
 from parlib.core.labels import maybe, t
 from parlib.core.storage import write_bytes
-from parlib.score.compute import load_table
+from parlib.score.tables import load_table
 
 FIXED_TABLES = ("unit_index", "area_index", "criterion_index", "reconciliation")
 PATTERNS = ("fairness_*.csv", "deductions_*.csv")

@@ -8,8 +8,6 @@ ranking. No computation of results happens here; only counting and wording.
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from parlib.core.labels import number, t
@@ -33,38 +31,54 @@ def _pct(x: float, lang: str, decimals: int = 0) -> str:
 
 # --- 1. max-points bias -------------------------------------------------------------------------
 
-BIAS_COLUMNS = [Column("scope", kind="label"), Column("n_units", kind="int"),
-                Column("max_range"), Column("spearman_rho", kind="num"), Column("ci_text"),
-                Column("p_value", kind="num", decimals=4), Column("slope", kind="num"),
-                Column("reading")]
+BIAS_COLUMNS = [
+    Column("scope", kind="label"),
+    Column("n_units", kind="int"),
+    Column("max_range"),
+    Column("spearman_rho", kind="num"),
+    Column("ci_text"),
+    Column("p_value", kind="num", decimals=4),
+    Column("slope", kind="num"),
+    Column("reading"),
+]
 
 
 def _ci(row: pd.Series, lang: str) -> str:
     if pd.isna(row["ci_low"]):
         return t("ci_none", lang)
-    return t("ci_range", lang, level=_pct(row["ci_level"], lang), low=number(row["ci_low"], 2, lang),
-             high=number(row["ci_high"], 2, lang))
+    return t(
+        "ci_range",
+        lang,
+        level=_pct(row["ci_level"], lang),
+        low=number(row["ci_low"], 2, lang),
+        high=number(row["ci_high"], 2, lang),
+    )
 
 
 def bias_scope_sentence(row: pd.Series, lang: str) -> str:
     """One plain sentence for one scope of ``fairness.max_bias``."""
     if row["finding"] == "too_few":
         return t("finding_too_few", lang)
-    return t(f"bias_scope_{row['finding']}", lang, rho=number(row["spearman_rho"], 2, lang),
-             ci=_ci(row, lang), p=number(row["p_value"], 4, lang))
+    return t(
+        f"bias_scope_{row['finding']}",
+        lang,
+        rho=number(row["spearman_rho"], 2, lang),
+        ci=_ci(row, lang),
+        p=number(row["p_value"], 4, lang),
+    )
 
 
 def bias_sentence(bias: pd.DataFrame, lang: str) -> str:
     """The headline: all units, with the confidence interval."""
     row = bias[bias["scope"] == "all"].iloc[0]
-    return (f"{t('scope_all_units', lang, n=int(row['n_units']))} "
-            f"{bias_scope_sentence(row, lang)}")
+    return f"{t('scope_all_units', lang, n=int(row['n_units']))} {bias_scope_sentence(row, lang)}"
 
 
 def bias_table(bias: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = bias.copy()
-    out["max_range"] = [f"{number(a, 2, lang)}–{number(b, 2, lang)}"
-                        for a, b in zip(out["max_min"], out["max_max"])]
+    out["max_range"] = [
+        f"{number(a, 2, lang)}–{number(b, 2, lang)}" for a, b in zip(out["max_min"], out["max_max"])
+    ]
     out["ci_text"] = [_ci(r, lang) for _, r in out.iterrows()]
     out["reading"] = [bias_scope_sentence(r, lang) for _, r in out.iterrows()]
     return out
@@ -77,26 +91,42 @@ def scatter_reading(bias: pd.DataFrame, lang: str) -> str:
 
 # --- 2. comparable groups -----------------------------------------------------------------------
 
-GROUP_SUMMARY_COLUMNS = [Column("max_group"), Column("n_units", kind="int"),
-                         Column("kinds_text"), Column("mean_index", kind="num"),
-                         Column("best_unit"), Column("n_moves", kind="int")]
-GROUP_COLUMNS = [Column("rank", kind="int"), Column("unit_name", "unit"), Column("kind", kind="label"),
-                 Column("index_pct", kind="num"), Column("max_points", kind="num"),
-                 Column("declared_group"), Column("rank_in_declared_group", kind="int"),
-                 Column("max_group"), Column("rank_in_max_group", kind="int"),
-                 Column("size_max_group", kind="int"),
-                 Column("shift_in_max_group", kind="num"), Column("moves", kind="bool")]
+GROUP_SUMMARY_COLUMNS = [
+    Column("max_group"),
+    Column("n_units", kind="int"),
+    Column("kinds_text"),
+    Column("mean_index", kind="num"),
+    Column("best_unit"),
+    Column("n_moves", kind="int"),
+]
+GROUP_COLUMNS = [
+    Column("rank", kind="int"),
+    Column("unit_name", "unit"),
+    Column("kind", kind="label"),
+    Column("index_pct", kind="num"),
+    Column("max_points", kind="num"),
+    Column("declared_group"),
+    Column("rank_in_declared_group", kind="int"),
+    Column("max_group"),
+    Column("rank_in_max_group", kind="int"),
+    Column("size_max_group", kind="int"),
+    Column("shift_in_max_group", kind="num"),
+    Column("moves", kind="bool"),
+]
 
 
 def group_summary_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
-    return summary.assign(kinds_text=[", ".join(t(k, lang) for k in s.split(", "))
-                                      for s in summary["kinds"]])
+    return summary.assign(
+        kinds_text=[", ".join(t(k, lang) for k in s.split(", ")) for s in summary["kinds"]]
+    )
 
 
 def groups_sentence(groups: pd.DataFrame, tolerance: float, lang: str) -> str:
     if not enough(groups):
         return too_few(groups, lang)
-    return t("groups_reading", lang, tol=number(tolerance, 1, lang), moves=int(groups["moves"].sum()))
+    return t(
+        "groups_reading", lang, tol=number(tolerance, 1, lang), moves=int(groups["moves"].sum())
+    )
 
 
 def group_summary_sentence(summary: pd.DataFrame, lang: str) -> str:
@@ -110,20 +140,38 @@ def group_ranks_sentence(groups: pd.DataFrame, lang: str) -> str:
         return t("group_ranks_none", lang)
     # a group of one puts its unit first by construction: name a mover from a real group if any
     real = movers[movers["size_max_group"] >= MIN_UNITS]
-    top = (real if len(real) else movers)
-    top = top.assign(a=movers["shift_in_max_group"].abs()).sort_values(
-        ["a", "unit_id"], ascending=[False, True]).iloc[0]
-    return t("group_ranks_reading", lang, n=len(movers), total=len(groups), unit=top["unit_name"],
-             rank=int(top["rank"]), rank_of=int(top["rank_of"]),
-             group_rank=int(top["rank_in_max_group"]), size=int(top["size_max_group"]))
+    top = real if len(real) else movers
+    top = (
+        top.assign(a=movers["shift_in_max_group"].abs())
+        .sort_values(["a", "unit_id"], ascending=[False, True])
+        .iloc[0]
+    )
+    return t(
+        "group_ranks_reading",
+        lang,
+        n=len(movers),
+        total=len(groups),
+        unit=top["unit_name"],
+        rank=int(top["rank"]),
+        rank_of=int(top["rank_of"]),
+        group_rank=int(top["rank_in_max_group"]),
+        size=int(top["size_max_group"]),
+    )
 
 
 # --- 3. like-for-like ---------------------------------------------------------------------------
 
-LFL_COLUMNS = [Column("group"), Column("unit_name", "unit"), Column("index_pct", kind="num"),
-               Column("rank_in_group", kind="int"), Column("common_max", kind="num"),
-               Column("lfl_index_pct", kind="num"), Column("lfl_difference", kind="num"),
-               Column("lfl_rank_in_group", kind="int"), Column("lfl_rank_change", kind="int")]
+LFL_COLUMNS = [
+    Column("group"),
+    Column("unit_name", "unit"),
+    Column("index_pct", kind="num"),
+    Column("rank_in_group", kind="int"),
+    Column("common_max", kind="num"),
+    Column("lfl_index_pct", kind="num"),
+    Column("lfl_difference", kind="num"),
+    Column("lfl_rank_in_group", kind="int"),
+    Column("lfl_rank_change", kind="int"),
+]
 
 
 def lfl_sentence(lfl: pd.DataFrame, which: str, lang: str) -> str:
@@ -134,8 +182,9 @@ def lfl_sentence(lfl: pd.DataFrame, which: str, lang: str) -> str:
     if moved.empty:
         head = t("lfl_reading_none", lang, grouping=t(f"grouping_{which}", lang))
     else:
-        head = t("lfl_reading", lang, grouping=t(f"grouping_{which}", lang), n=len(moved),
-                 total=len(lfl))
+        head = t(
+            "lfl_reading", lang, grouping=t(f"grouping_{which}", lang), n=len(moved), total=len(lfl)
+        )
     if empty:
         head += " " + t("lfl_empty", lang, groups=", ".join(map(str, empty)))
     return head
@@ -145,27 +194,44 @@ def lfl_table_sentence(lfl: pd.DataFrame, lang: str) -> str:
     moved = lfl[lfl["lfl_rank_change"].fillna(0) != 0]
     if moved.empty:
         return t("lfl_table_none", lang)
-    top = moved.assign(a=moved["lfl_rank_change"].abs().astype(float)).sort_values(
-        ["a", "unit_id"], ascending=[False, True]).iloc[0]
-    return t("lfl_table_reading", lang, unit=top["unit_name"], group=top["group"],
-             before=int(top["rank_in_group"]), after=int(top["lfl_rank_in_group"]),
-             official=number(top["index_pct"], 2, lang), lfl=number(top["lfl_index_pct"], 2, lang))
+    top = (
+        moved.assign(a=moved["lfl_rank_change"].abs().astype(float))
+        .sort_values(["a", "unit_id"], ascending=[False, True])
+        .iloc[0]
+    )
+    return t(
+        "lfl_table_reading",
+        lang,
+        unit=top["unit_name"],
+        group=top["group"],
+        before=int(top["rank_in_group"]),
+        after=int(top["lfl_rank_in_group"]),
+        official=number(top["index_pct"], 2, lang),
+        lfl=number(top["lfl_index_pct"], 2, lang),
+    )
 
 
 # --- 4. methodology alternatives ----------------------------------------------------------------
 
-ALT_SUMMARY_COLUMNS = [Column("alternative"), Column("label"), Column("rule"),
-                       Column("n_units_moved", kind="int"), Column("max_abs_rank_change", kind="int"),
-                       Column("most_moved")]
+ALT_SUMMARY_COLUMNS = [
+    Column("alternative"),
+    Column("label"),
+    Column("rule"),
+    Column("n_units_moved", kind="int"),
+    Column("max_abs_rank_change", kind="int"),
+    Column("most_moved"),
+]
 
 
 def alt_summary_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = summary.copy()
     out["label"] = out["label_vi"] if lang == "vi" else out["label_en"]
-    out["most_moved"] = [f"{u} ({int(a)} → {int(b)})" if u else ""
-                         for u, a, b in zip(out["most_moved_unit"],
-                                            out["most_moved_from"].fillna(0),
-                                            out["most_moved_to"].fillna(0))]
+    out["most_moved"] = [
+        f"{u} ({int(a)} → {int(b)})" if u else ""
+        for u, a, b in zip(
+            out["most_moved_unit"], out["most_moved_from"].fillna(0), out["most_moved_to"].fillna(0)
+        )
+    ]
     return out
 
 
@@ -173,8 +239,10 @@ def alt_wide_columns(config, lang: str) -> list[Column]:
     """Unit, then index and rank under each alternative (headers are the alternatives' names)."""
     cols = [Column("unit_name", "unit")]
     for alt in config.items:
-        cols += [Column(f"index__{alt.name}", f"{t('index_pct', lang)}: {alt.name}", kind="num"),
-                 Column(f"rank__{alt.name}", f"{t('rank', lang)}: {alt.name}", kind="int")]
+        cols += [
+            Column(f"index__{alt.name}", f"{t('index_pct', lang)}: {alt.name}", kind="num"),
+            Column(f"rank__{alt.name}", f"{t('rank', lang)}: {alt.name}", kind="int"),
+        ]
     return cols + [Column("max_rank_change", kind="int")]
 
 
@@ -189,25 +257,43 @@ def alt_sentence(config, summary: pd.DataFrame, lang: str) -> str:
     top = moved.sort_values(["n_units_moved", "alternative"], ascending=[False, True]).iloc[0]
     if int(top["n_units_moved"]) == 0:
         return t("alt_reading_stable", lang, n=len(moved), file=config.source)
-    return t("alt_reading", lang, n=len(moved), file=config.source, alt=top["alternative"],
-             moved=int(top["n_units_moved"]))
+    return t(
+        "alt_reading",
+        lang,
+        n=len(moved),
+        file=config.source,
+        alt=top["alternative"],
+        moved=int(top["n_units_moved"]),
+    )
 
 
 # --- 5. rank intervals --------------------------------------------------------------------------
 
-INTERVAL_COLUMNS = [Column("rank", kind="int"), Column("unit_name", "unit"),
-                    Column("index_pct", kind="num"), Column("rank_median", kind="int"),
-                    Column("rank_p05", kind="int"), Column("rank_p95", kind="int"),
-                    Column("interval_width", kind="int"), Column("official_in_interval", kind="bool")]
+INTERVAL_COLUMNS = [
+    Column("rank", kind="int"),
+    Column("unit_name", "unit"),
+    Column("index_pct", kind="num"),
+    Column("rank_median", kind="int"),
+    Column("rank_p05", kind="int"),
+    Column("rank_p95", kind="int"),
+    Column("interval_width", kind="int"),
+    Column("official_in_interval", kind="bool"),
+]
 
 
 def mc_sentence(result, lang: str) -> str:
     if not enough(result.table):
         return too_few(result.table, lang)
     mc = result.settings
-    return t("mc_reading", lang, draws=mc.draws, seed=mc.seed,
-             range=number(100 * mc.area_weight_range, 0, lang),
-             sd=number(mc.survey_noise_sd, 2, lang), alts=", ".join(mc.alternatives))
+    return t(
+        "mc_reading",
+        lang,
+        draws=mc.draws,
+        seed=mc.seed,
+        range=number(100 * mc.area_weight_range, 0, lang),
+        sd=number(mc.survey_noise_sd, 2, lang),
+        alts=", ".join(mc.alternatives),
+    )
 
 
 def intervals_sentence(table: pd.DataFrame, lang: str, places: int = 5) -> str:
@@ -216,100 +302,20 @@ def intervals_sentence(table: pd.DataFrame, lang: str, places: int = 5) -> str:
         return t("mc_table_none", lang)
     wide = int((data["interval_width"] > places).sum())
     widest = data.sort_values(["interval_width", "rank"], ascending=[False, True]).iloc[0]
-    return t("mc_table_reading", lang, wide=wide, n=len(data), k=places,
-             median=number(float(data["interval_width"].median()), 0, lang),
-             unit=widest["unit_name"], low=int(widest["rank_p05"]), high=int(widest["rank_p95"]))
+    return t(
+        "mc_table_reading",
+        lang,
+        wide=wide,
+        n=len(data),
+        k=places,
+        median=number(float(data["interval_width"].median()), 0, lang),
+        unit=widest["unit_name"],
+        low=int(widest["rank_p05"]),
+        high=int(widest["rank_p95"]),
+    )
 
 
 # --- 6. self-assessment versus appraisal --------------------------------------------------------
 
-DEDUCT_UNIT_COLUMNS = [Column("unit_name", "unit"), Column("kind", kind="label"),
-                       Column("self_points", kind="num"), Column("appraised_points", kind="num"),
-                       Column("points_deducted", kind="num"), Column("overclaim_pct", kind="num"),
-                       Column("n_deducted", kind="int"), Column("claimed_rank", kind="int"),
-                       Column("rank", kind="int"), Column("rank_drop", kind="int")]
-DEDUCT_CRIT_COLUMNS = [Column("criterion"), Column("name"), Column("n_units_deducted", kind="int"),
-                       Column("n_units", "n_units_applicable", kind="int"),
-                       Column("points_deducted", kind="num"), Column("mean_deducted", kind="num")]
-
-
-def deductions_sentence(by_unit: pd.DataFrame, lang: str) -> str:
-    data = by_unit.dropna(subset=["overclaim_pct"])
-    if data.empty:
-        return t("deduct_none", lang)
-    worst = data.iloc[0]
-    return t("deduct_reading", lang, deducted=number(data["points_deducted"].sum(), 2, lang),
-             n=int((data["points_deducted"] > 0).sum()), total=len(data),
-             unit=worst["unit_name"], pct=number(worst["overclaim_pct"], 1, lang))
-
-
-def deduct_unit_sentence(by_unit: pd.DataFrame, lang: str) -> str:
-    data = by_unit.dropna(subset=["rank_drop"])
-    if data.empty or int(data["rank_drop"].max()) <= 0:
-        return t("deduct_unit_reading_none", lang)
-    top = data.sort_values(["rank_drop", "unit_id"], ascending=[False, True]).iloc[0]
-    return t("deduct_unit_reading", lang, unit=top["unit_name"], claimed=int(top["claimed_rank"]),
-             rank=int(top["rank"]))
-
-
-def deduct_crit_sentence(by_criterion: pd.DataFrame, lang: str) -> str:
-    if by_criterion.empty or by_criterion["n_units_deducted"].max() == 0:
-        return t("deduct_none", lang)
-    top = by_criterion.iloc[0]
-    return t("deduct_crit_reading", lang, criterion=f"{top['criterion']} {top['name']}".strip(),
-             n=int(top["n_units_deducted"]), total=int(top["n_units"]))
-
 
 # --- 7. survey quality --------------------------------------------------------------------------
-
-SURVEY_COLUMNS = [Column("unit_name", "unit"), Column("n_respondents", kind="int"),
-                  Column("n_leader", "role_leader", kind="int"),
-                  Column("n_staff", "role_staff", kind="int"),
-                  Column("n_citizen", "role_citizen", kind="int"),
-                  Column("straightliner_share", kind="num"),
-                  Column("straightliner_chance_share", kind="num"),
-                  Column("survey_points_file", kind="num"), Column("survey_points_answers", kind="num"),
-                  Column("survey_points_clean", kind="num"), Column("difference", kind="num"),
-                  Column("flags")]
-
-
-def survey_table(quality: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The quality table with shares as percentages and one text column of warnings."""
-    out = quality.copy()
-    for col in ("straightliner_share", "straightliner_chance_share"):
-        out[col] = out[col] * 100
-    flags = []
-    for r in out.itertuples():
-        items = [t(key, lang) for key, on in (("flag_too_few", r.too_few),
-                                              ("flag_no_leader", r.n_leader == 0),
-                                              ("flag_straightlining", r.excess_straightlining),
-                                              ("flag_gap", r.gap)) if on]
-        flags.append("; ".join(items))
-    out["flags"] = flags
-    return out
-
-
-def survey_sentence(result, min_respondents: int, gap_points: float, lang: str) -> str:
-    """The section's headline; ``result`` is ``survey.analyse``'s (None: no answers supplied)."""
-    if result is None:
-        return t("survey_none", lang)
-    quality = result.quality
-    return t("survey_reading", lang, respondents=int(quality["n_respondents"].sum()),
-             units=len(quality), few=int(quality["too_few"].sum()), k=min_respondents,
-             straight=int(quality["excess_straightlining"].sum()),
-             no_leader=int((quality["n_leader"] == 0).sum()), gap=int(quality["gap"].sum()),
-             g=number(gap_points, 1, lang))
-
-
-def survey_table_sentence(quality: pd.DataFrame, lang: str) -> str:
-    flagged = quality[quality["gap"] | quality["too_few"] | quality["excess_straightlining"]
-                      | (quality["n_leader"] == 0)]
-    if flagged.empty:
-        return t("survey_table_none", lang)
-    worst = quality.assign(a=quality["difference"].abs()).sort_values(
-        ["a", "unit_id"], ascending=[False, True]).iloc[0]
-    if math.isnan(float(worst["difference"])):
-        return t("survey_table_reading_short", lang, n=len(flagged))
-    return t("survey_table_reading", lang, n=len(flagged), unit=worst["unit_name"],
-             answers=number(worst["survey_points_answers"], 2, lang),
-             file=number(worst["survey_points_file"], 2, lang))

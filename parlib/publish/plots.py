@@ -15,8 +15,13 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from parlib.core.labels import maybe, number, t
 
-STYLE = {"font.family": "DejaVu Sans", "figure.dpi": 110, "axes.spines.top": False,
-         "axes.spines.right": False, "axes.titleweight": "bold"}
+STYLE = {
+    "font.family": "DejaVu Sans",
+    "figure.dpi": 110,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titleweight": "bold",
+}
 plt.rcParams.update(STYLE)
 
 
@@ -28,7 +33,7 @@ def reset_style() -> None:
     plt.rcParams.update(STYLE)
 
 
-def _vi_axis(ax, lang: str, axis: str = "both", decimals: int = 0) -> None:
+def vi_axis(ax, lang: str, axis: str = "both", decimals: int = 0) -> None:
     """Tick labels with a decimal comma in Vietnamese reports."""
 
     fmt = FuncFormatter(lambda v, _pos: number(v, decimals, lang))
@@ -46,25 +51,35 @@ def index_vs_max(unit_index: pd.DataFrame, bias: pd.DataFrame, lang: str, title:
     overall = bias[bias["scope"] == "all"].iloc[0]
     if not np.isnan(overall["slope"]):
         xs = np.linspace(unit_index["max_points"].min(), unit_index["max_points"].max(), 50)
-        ax.plot(xs, overall["intercept"] + overall["slope"] * xs, color="black", lw=1, ls="--",
-                label=t("slope", lang).split(" (")[0])
+        ax.plot(
+            xs,
+            overall["intercept"] + overall["slope"] * xs,
+            color="black",
+            lw=1,
+            ls="--",
+            label=t("slope", lang).split(" (")[0],
+        )
     ax.set_xlabel(t("max_points", lang))
     ax.set_ylabel(t("index_pct", lang))
     ax.set_title(title)
     ax.legend(title=t("kind", lang), fontsize=8)
-    _vi_axis(ax, lang)
+    vi_axis(ax, lang)
     fig.tight_layout()
     return fig
 
 
 def index_histogram(unit_index: pd.DataFrame, lang: str, title: str):
     fig, ax = plt.subplots(figsize=(7.5, 3.5))
-    ax.hist(unit_index["index_pct"].dropna(), bins=min(20, max(5, len(unit_index) // 2)),
-            color="#2b6cb0", edgecolor="white")
+    ax.hist(
+        unit_index["index_pct"].dropna(),
+        bins=min(20, max(5, len(unit_index) // 2)),
+        color="#2b6cb0",
+        edgecolor="white",
+    )
     ax.set_xlabel(t("index_pct", lang))
     ax.set_ylabel(t("n_units", lang))
     ax.set_title(title)
-    _vi_axis(ax, lang)
+    vi_axis(ax, lang)
     fig.tight_layout()
     return fig
 
@@ -94,32 +109,40 @@ def self_vs_appraised(unit_index: pd.DataFrame, lang: str, title: str):
     ax.set_xlabel(t("appraised_points", lang))
     ax.set_ylabel(t("self_points", lang))
     ax.set_title(title)
-    _vi_axis(ax, lang, decimals=1)
+    vi_axis(ax, lang, decimals=1)
     fig.tight_layout()
     return fig
 
 
 # --- fairness and robustness (notebook 04) -------------------------------------------------------
 
+
 def bias_by_kind(unit_index: pd.DataFrame, bias: pd.DataFrame, lang: str, title: str):
     """One panel per unit kind: index against applicable maximum with that kind's fitted line."""
     kinds = sorted(unit_index["kind"].astype(str).unique())
-    fig, axes = plt.subplots(1, len(kinds), figsize=(max(4.0, 3.4 * len(kinds)), 3.6),
-                             sharey=True, squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(kinds), figsize=(max(4.0, 3.4 * len(kinds)), 3.6), sharey=True, squeeze=False
+    )
     for ax, kind in zip(axes[0], kinds):
         g = unit_index[unit_index["kind"] == kind]
         ax.scatter(g["max_points"], g["index_pct"], s=26, alpha=0.85, color="#2b6cb0")
         row = bias[bias["scope"] == kind]
         if len(row) and not np.isnan(row.iloc[0]["slope"]):
             xs = np.linspace(g["max_points"].min(), g["max_points"].max(), 20)
-            ax.plot(xs, row.iloc[0]["intercept"] + row.iloc[0]["slope"] * xs, color="black",
-                    lw=1, ls="--")
-            ax.set_title(f"{t(kind, lang)}\nρ = {number(row.iloc[0]['spearman_rho'], 2, lang)}",
-                         fontsize=9)
+            ax.plot(
+                xs,
+                row.iloc[0]["intercept"] + row.iloc[0]["slope"] * xs,
+                color="black",
+                lw=1,
+                ls="--",
+            )
+            ax.set_title(
+                f"{t(kind, lang)}\nρ = {number(row.iloc[0]['spearman_rho'], 2, lang)}", fontsize=9
+            )
         else:
             ax.set_title(t(kind, lang), fontsize=9)
         ax.set_xlabel(t("max_points", lang))
-        _vi_axis(ax, lang)
+        vi_axis(ax, lang)
     axes[0][0].set_ylabel(t("index_pct", lang))
     fig.suptitle(title, fontweight="bold")
     fig.tight_layout()
@@ -139,7 +162,7 @@ def like_for_like(lfl: pd.DataFrame, lang: str, title: str):
     ax.set_ylabel(t("lfl_index_pct", lang))
     ax.set_title(title)
     ax.legend(title=t("group", lang), fontsize=8)
-    _vi_axis(ax, lang)
+    vi_axis(ax, lang)
     fig.tight_layout()
     return fig
 
@@ -156,11 +179,21 @@ def alternative_ranks(wide: pd.DataFrame, names: list[tuple[str, str]], lang: st
     for i, (name, label) in enumerate(names):
         ranks = pd.to_numeric(wide[f"rank__{name}"], errors="coerce").to_numpy(dtype=float)
         if i == 0:  # official: a hollow ring, so markers of equal ranks stay visible inside it
-            ax.scatter(ranks, y, marker="o", s=70, facecolors="none", edgecolors="black",
-                       linewidths=1.2, label=label, zorder=3)
+            ax.scatter(
+                ranks,
+                y,
+                marker="o",
+                s=70,
+                facecolors="none",
+                edgecolors="black",
+                linewidths=1.2,
+                label=label,
+                zorder=3,
+            )
         else:
-            ax.scatter(ranks, y, marker=markers[i % len(markers)], s=22, alpha=0.8, label=label,
-                       zorder=2)
+            ax.scatter(
+                ranks, y, marker=markers[i % len(markers)], s=22, alpha=0.8, label=label, zorder=2
+            )
     ax.set_yticks(y, list(wide["unit_name"]), fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(t("rank", lang))
@@ -168,28 +201,36 @@ def alternative_ranks(wide: pd.DataFrame, names: list[tuple[str, str]], lang: st
     ax.set_title(title)
     ax.grid(axis="x", color="#e2e8f0", lw=0.6)
     fig.tight_layout()
-    _legend_below(fig, ax)
+    legend_below(fig, ax)
     return fig
 
 
-def _finish(fig, ax, lang: str, title: str, xlabel: str, ylabel: str,
-            numbers: str | None = None) -> None:
+def finish(
+    fig, ax, lang: str, title: str, xlabel: str, ylabel: str, numbers: str | None = None
+) -> None:
     """What every figure ends with: axis labels, title, decimal commas on the numeric axis
     (``numbers`` = ``"x"`` or ``"y"``) in Vietnamese, tight layout, legend below the plot."""
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     if numbers:
-        _vi_axis(ax, lang, axis=numbers)
+        vi_axis(ax, lang, axis=numbers)
     fig.tight_layout()
-    _legend_below(fig, ax)
+    legend_below(fig, ax)
 
 
-def _legend_below(fig, ax) -> None:
+def legend_below(fig, ax) -> None:
     """The legend under the figure, outside the axes (saved figures are cropped to fit it)."""
     handles, labels = ax.get_legend_handles_labels()
-    fig.legend(handles, labels, fontsize=8, loc="upper left", bbox_to_anchor=(0.02, 0.0),
-               ncol=1, frameon=False)
+    fig.legend(
+        handles,
+        labels,
+        fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(0.02, 0.0),
+        ncol=1,
+        frameon=False,
+    )
 
 
 def rank_intervals(intervals: pd.DataFrame, lang: str, title: str):
@@ -201,10 +242,23 @@ def rank_intervals(intervals: pd.DataFrame, lang: str, title: str):
     lo = data["rank_p05"].astype(float).to_numpy()
     hi = data["rank_p95"].astype(float).to_numpy()
     ax.hlines(y, lo, hi, color="#90cdf4", lw=5, label=t("rank_interval", lang))
-    ax.scatter(data["rank_median"].astype(float), y, color="#2b6cb0", s=22, zorder=3,
-               label=t("rank_median", lang))
-    ax.scatter(data["rank"].astype(float), y, marker="x", color="#c53030", s=26, zorder=4,
-               label=t("official_rank", lang))
+    ax.scatter(
+        data["rank_median"].astype(float),
+        y,
+        color="#2b6cb0",
+        s=22,
+        zorder=3,
+        label=t("rank_median", lang),
+    )
+    ax.scatter(
+        data["rank"].astype(float),
+        y,
+        marker="x",
+        color="#c53030",
+        s=26,
+        zorder=4,
+        label=t("official_rank", lang),
+    )
     ax.set_yticks(y, list(data["unit_name"]), fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(t("rank", lang))
@@ -212,7 +266,7 @@ def rank_intervals(intervals: pd.DataFrame, lang: str, title: str):
     ax.set_title(title)
     ax.grid(axis="x", color="#e2e8f0", lw=0.6)
     fig.tight_layout()
-    _legend_below(fig, ax)
+    legend_below(fig, ax)
     return fig
 
 
@@ -242,11 +296,15 @@ def deductions_by_criterion(by_criterion: pd.DataFrame, lang: str, title: str, t
     fig, ax = plt.subplots(figsize=(8, max(2.5, 0.3 * len(data) + 1.2)))
     labels = [f"{c} {n}"[:60] for c, n in zip(data["criterion"], data["name"])]
     ax.barh(range(len(data)), data["n_units"], color="#e2e8f0", label=t("n_units_applicable", lang))
-    ax.barh(range(len(data)), data["n_units_deducted"], color="#c05621",
-            label=t("n_units_deducted", lang))
+    ax.barh(
+        range(len(data)),
+        data["n_units_deducted"],
+        color="#c05621",
+        label=t("n_units_deducted", lang),
+    )
     ax.set_yticks(range(len(data)), labels, fontsize=8)
-    ax.xaxis.set_major_locator(_integer_ticks())
-    _finish(fig, ax, lang, title, t("n_units", lang), t("criterion", lang))
+    ax.xaxis.set_major_locator(integer_ticks())
+    finish(fig, ax, lang, title, t("n_units", lang), t("criterion", lang))
     return fig
 
 
@@ -255,122 +313,30 @@ def survey_respondents(quality: pd.DataFrame, min_respondents: int, lang: str, t
     data = quality.sort_values(["n_respondents", "unit_id"])
     fig, ax = plt.subplots(figsize=(8, max(2.5, 0.26 * len(data) + 1.2)))
     left = np.zeros(len(data))
-    colours = {"leader": "#2c5282", "staff": "#63b3ed", "citizen": "#9ae6b4",
-               "organisation": "#fbd38d"}
+    colours = {
+        "leader": "#2c5282",
+        "staff": "#63b3ed",
+        "citizen": "#9ae6b4",
+        "organisation": "#fbd38d",
+    }
     for role, colour in colours.items():
         values = data[f"n_{role}"].to_numpy(dtype=float)
         if values.sum() > 0:
-            ax.barh(range(len(data)), values, left=left, color=colour, label=t(f"role_{role}", lang))
+            ax.barh(
+                range(len(data)), values, left=left, color=colour, label=t(f"role_{role}", lang)
+            )
         left += values
-    ax.axvline(min_respondents, color="#c53030", ls="--", lw=1,
-               label=t("min_respondents", lang))
+    ax.axvline(min_respondents, color="#c53030", ls="--", lw=1, label=t("min_respondents", lang))
     ax.set_yticks(range(len(data)), list(data["unit_name"]), fontsize=8)
-    ax.xaxis.set_major_locator(_integer_ticks())
-    _finish(fig, ax, lang, title, t("n_respondents", lang), t("unit", lang))
+    ax.xaxis.set_major_locator(integer_ticks())
+    finish(fig, ax, lang, title, t("n_respondents", lang), t("unit", lang))
     return fig
 
 
-def _integer_ticks():
+def integer_ticks():
     """Ticks on whole numbers only (counts of units or respondents)."""
 
     return MaxNLocator(integer=True)
 
 
 # --- unit profiles and trends (notebooks 06, 07) --------------------------------------------------
-
-def unit_areas(areas: pd.DataFrame, unit_name: str, lang: str, title: str):
-    """One unit's area sub-indexes (bars) against the average (dot) and best (tick) of all units."""
-    data = areas.sort_values("area", key=lambda s: s.map(lambda c: [int(x) for x in c.split(".")]))
-    fig, ax = plt.subplots(figsize=(8, max(2.8, 0.42 * len(data) + 1.2)))
-    y = np.arange(len(data))
-    labels = [f"{a} {n}"[:48] for a, n in zip(data["area"], data["name"])]
-    ax.barh(y, data["index_pct"], color="#2b6cb0", label=unit_name)
-    ax.scatter(data["average"], y, color="#dd6b20", zorder=3, s=30, label=t("average_all_units", lang))
-    ax.scatter(data["best"], y, color="black", marker="|", s=160, zorder=3,
-               label=t("best_value", lang))
-    ax.set_yticks(y, labels, fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlim(0, 105)
-    _finish(fig, ax, lang, title, t("index_pct", lang), t("area", lang), numbers="x")
-    return fig
-
-
-def trend_lines(series: pd.DataFrame, lang: str, title: str, changes: list | None = None):
-    """Index (left) and rank (right, 1 at the top) over the years, one line per unit or
-    predecessor; published figures hollow, computed ones filled; dashed verticals where the
-    methodology changed."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    for (_line_id, line), g in series.groupby(["line_id", "line"], sort=True):
-        for source, marker_face in (("computed", None), ("published", "none")):
-            part = g[g["source"] == source].sort_values("year")
-            if part.empty:
-                continue
-            label = f"{line} ({t(source, lang)})"
-            idx = part.dropna(subset=["index_pct"])
-            if len(idx):
-                left.plot(idx["year"], idx["index_pct"], marker="o", mfc=marker_face, label=label)
-            rk = part.dropna(subset=["rank"])
-            if len(rk):
-                right.plot(rk["year"], rk["rank"].astype(float), marker="s", mfc=marker_face,
-                           label=label)
-    for a, b, *_ in changes or []:
-        for ax in (left, right):
-            ax.axvline((a + b) / 2, color="#c05621", ls="--", lw=1)
-    right.invert_yaxis()
-    left.set_xlabel(t("year", lang))
-    left.set_ylabel(t("index_pct", lang))
-    left.set_title(t("index_pct", lang), fontsize=10)
-    right.set_xlabel(t("year", lang))
-    right.set_ylabel(t("rank", lang))
-    right.set_title(t("rank", lang), fontsize=10)
-
-    for ax in (left, right):
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    right.yaxis.set_major_locator(MaxNLocator(integer=True))
-    _vi_axis(left, lang, axis="y", decimals=1)
-    fig.suptitle(title, fontweight="bold")
-    fig.tight_layout()
-    _legend_below(fig, left)
-    return fig
-
-
-def benchmark_bars(bench: pd.DataFrame, unit_name: str, lang: str, title: str):
-    """Per year: the unit's published index against the national and regional averages and the top."""
-    data = bench.dropna(subset=["index_pct"])
-    fig, ax = plt.subplots(figsize=(8, 3.8))
-    x = np.arange(len(data))
-    width = 0.2
-    series = [(data["index_pct"], unit_name, "#2b6cb0"),
-              (data["national_average"], t("national_average", lang), "#a0aec0"),
-              (data["region_average"], t("region_average", lang), "#68d391"),
-              (data["top_index"], t("top_index", lang), "#dd6b20")]
-    for i, (values, label, colour) in enumerate(series):
-        ax.bar(x + (i - 1.5) * width, values.astype(float), width, label=label, color=colour)
-    ax.set_xticks(x, [str(y) for y in data["year"]])
-    low = float(np.nanmin(data[["index_pct", "national_average", "region_average",
-                                "top_index"]].to_numpy(dtype=float)))
-    ax.set_ylim(max(0, low - 10), 100)
-    _finish(fig, ax, lang, title, t("year", lang), t("index_pct", lang), numbers="y")
-    return fig
-
-
-def index_over_time(hist: pd.DataFrame, lang: str, title: str, changes: list | None = None):
-    """Every unit's index over the years (thin grey lines) and the mean of all units (bold)."""
-    fig, ax = plt.subplots(figsize=(8, 4.2))
-    for _unit, g in hist.groupby("unit_id", sort=True):
-        g = g.sort_values("year")
-        ax.plot(g["year"], g["index_pct"], color="#a0aec0", lw=0.8, alpha=0.8)
-    means = hist.groupby("year")["index_pct"].mean()
-    ax.plot(means.index, means.to_numpy(), color="#2b6cb0", lw=2.5, marker="o",
-            label=t("mean_index", lang))
-    for a, b, *_ in changes or []:
-        ax.axvline((a + b) / 2, color="#c05621", ls="--", lw=1, label=t("methodology_change", lang))
-
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(t("year", lang))
-    ax.set_ylabel(t("index_pct", lang))
-    ax.set_title(title)
-    _vi_axis(ax, lang, axis="y", decimals=0)
-    fig.tight_layout()
-    _legend_below(fig, ax)
-    return fig

@@ -27,7 +27,7 @@ from parlib.config.dataset import DatasetConfig, load_dataset
 from parlib.core import paths
 from parlib.core.errors import UsageError
 from parlib.core.labels import LANGS, number, t
-from parlib.history.trends import lineage_path
+from parlib.history.lineage import lineage_path
 from parlib.publish import markup
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from parlib.config import provenance
 from parlib.config.dataset import DatasetConfig
 from parlib.core import paths
-from parlib.history.trends import lineage_path
+from parlib.history.lineage import lineage_path
 from parlib.run.pipeline import NOTEBOOKS
 
 

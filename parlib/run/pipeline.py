@@ -53,7 +53,8 @@ LANGS = ("vi", "en")
 BASE_PARAMETERS = ("dataset", "year", "lang", "raw_root", "processed_root", "reports_root")
 
 
-# Parameters the runner sets itself for the unit and dataset notebooks; never with -p.
+# Parameters the runner sets itself (the unit a profile shows, where other years are read, and
+# ``validated``: the preflight has read, validated and computed the year); never with -p.
 RUNNER_PARAMETERS = ("unit_id", "history_root", "validated")
 
 

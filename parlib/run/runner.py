@@ -24,12 +24,10 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 import shutil
 import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from parlib import validate
@@ -41,76 +39,33 @@ from parlib.core.labels import t
 from parlib.core.storage import swap_in, write_json, write_text
 from parlib.publish import export, landing
 from parlib.publish.landing import write_landing
-from parlib.publish.views import load_validation, unit_file
+from parlib.publish.views import load_validation
 from parlib.run import kernels, preflight, runlog
-from parlib.run.execute import _execute, _execute_in_pool, _pool, export_html
+from parlib.run.execute import _execute_in_pool, export_html
+from parlib.run.fanout import Outcome, _run_unit_profiles, run_dataset
 from parlib.run.fingerprints import _published_fingerprint, fingerprint
 from parlib.run.locking import Lock, clean_staging
 from parlib.run.parameters import parse_extra_parameters, plan
 from parlib.run.pipeline import (
-    DATASET_NOTEBOOKS,
     LANGS,
     NOTEBOOKS,
     REPORT_PAGES,
     RESULTS_WORKBOOK,
-    UNIT_NOTEBOOK,
     notebook_parameters,
     notebook_paths,
 )
-from parlib.score.compute import load_table
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class Outcome:
-    dataset: str
-    year: int
-    status: str  # success | invalid | error | up-to-date
-    message: str = ""
-    seconds: float = 0.0
-    notebooks: list[dict] = field(default_factory=list)
-
-    @property
-    def exit_code(self) -> int:
-        return {"success": 0, "up-to-date": 0, "invalid": 1, "error": 3}[self.status]
-
-
-def _run_unit_profiles(cfg: DatasetConfig, year: int, lang: str, params: dict, root: Path,
-                       out_processed: Path, out_reports: Path) -> dict:
-    """Execute ``06_unit_profile`` once per unit of the staged results, ``UNIT_WORKERS`` at a time.
-
-    Each execution is its own kernel process writing its own files; the threads share only the
-    log (``logging`` is thread-safe) and their own result records. Returns the notebook record for ``run.json``.
-    """
-
-    stem, label = UNIT_NOTEBOOK
-    notebook = paths.notebooks_dir(root) / f"{stem}.ipynb"
-    declared = notebook_parameters(notebook)
-    units = load_table(out_processed, "unit_index")[["unit_id", "unit_name"]]
-    started = time.time()
-
-    def one(unit_id: str, unit_name: str) -> tuple[str, str, str]:
-        page = unit_file(unit_id)
-        executed = out_reports / "notebooks" / "units" / page.replace(".html", ".ipynb")
-        status, message = _execute(notebook, executed, {
-            k: v for k, v in {**params, "unit_id": unit_id}.items() if k in declared})
-        if executed.is_file():
-            export_html(executed, out_reports / "units" / page,
-                        f"{unit_name} — {t(label, lang)} — {cfg.title(lang)} {year}")
-        return unit_id, status, message
-
-    results = list(_pool().map(lambda r: one(*r), units.itertuples(index=False, name=None)))
-    failed = [(u, s, m) for u, s, m in results if s != "success"]
-    record = {"notebook": stem, "status": "success" if not failed else failed[0][1],
-              "seconds": round(time.time() - started, 2), "units": len(results)}
-    if failed:
-        record["message"] = f"{stem} {failed[0][0]}: {failed[0][2]}"
-    return record
-
-
-def run_year(dataset: str, year: int, lang: str = "vi", extra: dict | None = None,
-             root: Path | None = None, force: bool = False) -> Outcome:
+def run_year(
+    dataset: str,
+    year: int,
+    lang: str = "vi",
+    extra: dict | None = None,
+    root: Path | None = None,
+    force: bool = False,
+) -> Outcome:
     """Run every notebook for one dataset-year in a staging folder; publish only on success.
 
     Unless ``force``, a dataset-year whose published outputs carry the current fingerprint (same
@@ -124,15 +79,26 @@ def run_year(dataset: str, year: int, lang: str = "vi", extra: dict | None = Non
     current = fingerprint(cfg, year, lang, extra, root)
     if not force and _published_fingerprint(root, dataset, year) == current:
         # the inputs are those of the last good run: an older failure no longer applies
-        shutil.rmtree(paths.year_dir(paths.reports_dir(root) / "_failed", dataset, year),
-                      ignore_errors=True)
-        log.info(f"{dataset} {year}: up to date (inputs, parameters and code unchanged); nothing to do")
+        shutil.rmtree(
+            paths.year_dir(paths.reports_dir(root) / "_failed", dataset, year), ignore_errors=True
+        )
+        log.info(
+            f"{dataset} {year}: up to date (inputs, parameters and code unchanged); nothing to do"
+        )
         return Outcome(dataset, year, "up-to-date", "inputs, parameters and code unchanged")
     return _run_year(cfg, dataset, year, lang, extra, root, current, started_at)
 
 
-def _run_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dict, root: Path,
-              current: str, started_at: str) -> Outcome:
+def _run_year(
+    cfg: DatasetConfig,
+    dataset: str,
+    year: int,
+    lang: str,
+    extra: dict,
+    root: Path,
+    current: str,
+    started_at: str,
+) -> Outcome:
     """Build the dataset-year in a staging folder, with everything logged meanwhile in its
     ``run.log``."""
 
@@ -140,21 +106,38 @@ def _run_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dic
     out_reports = paths.year_dir(paths.reports_dir(root) / ".staging" / run_id, dataset, year)
     out_reports.mkdir(parents=True, exist_ok=True)
     with runlog.to_file(out_reports / "run.log") as end_log:
-        return _build_year(cfg, dataset, year, lang, extra, root, current, started_at, run_id,
-                           end_log)
+        return _build_year(
+            cfg, dataset, year, lang, extra, root, current, started_at, run_id, end_log
+        )
 
 
-def _build_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: dict, root: Path,
-                current: str, started_at: str, run_id: str, end_log) -> Outcome:
+def _build_year(
+    cfg: DatasetConfig,
+    dataset: str,
+    year: int,
+    lang: str,
+    extra: dict,
+    root: Path,
+    current: str,
+    started_at: str,
+    run_id: str,
+    end_log,
+) -> Outcome:
 
     log.info(f"{dataset} {year}: running")
     stage_processed = paths.processed_dir(root) / ".staging" / run_id
     stage_reports = paths.reports_dir(root) / ".staging" / run_id
     out_processed = paths.year_dir(stage_processed, dataset, year)
     out_reports = paths.year_dir(stage_reports, dataset, year)
-    base = {"dataset": dataset, "year": year, "lang": lang, "raw_root": str(paths.raw_dir(root)),
-            "processed_root": str(stage_processed), "reports_root": str(stage_reports),
-            "history_root": str(paths.processed_dir(root))}
+    base = {
+        "dataset": dataset,
+        "year": year,
+        "lang": lang,
+        "raw_root": str(paths.raw_dir(root)),
+        "processed_root": str(stage_processed),
+        "reports_root": str(stage_reports),
+        "history_root": str(paths.processed_dir(root)),
+    }
     outcome = Outcome(dataset, year, "success")
     started = time.time()
     prov = provenance.collect(cfg, year, {"lang": lang, **extra})
@@ -173,8 +156,13 @@ def _build_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: d
         shutil.rmtree(stage_reports, ignore_errors=True)
         shutil.rmtree(stage_processed, ignore_errors=True)
         first = checked.critical[0]
-        return Outcome(dataset, year, "invalid", f"{len(checked.critical)} critical problem(s), "
-                       f"first: {first}", round(time.time() - started, 2))
+        return Outcome(
+            dataset,
+            year,
+            "invalid",
+            f"{len(checked.critical)} critical problem(s), first: {first}",
+            round(time.time() - started, 2),
+        )
     for notebook, (stem, label) in zip(notebook_paths(root), NOTEBOOKS):
         declared = notebook_parameters(notebook)
         params = {k: v for k, v in {**base, "validated": True, **extra}.items() if k in declared}
@@ -187,27 +175,42 @@ def _build_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: d
         seconds = round(time.time() - t0, 2)
         outcome.notebooks.append({"notebook": stem, "status": status, "seconds": seconds})
         if executed.is_file():
-            export_html(executed, out_reports / f"{stem}.html",
-                        f"{t(label, lang)} — {cfg.title(lang)} {year}")
+            export_html(
+                executed,
+                out_reports / f"{stem}.html",
+                f"{t(label, lang)} — {cfg.title(lang)} {year}",
+            )
         log.info(f"  {dataset} {year} {stem:<12} {status:<8} {seconds:6.1f}s")
         if status != "success":
             break
     if outcome.status == "success":
         export.write_workbook(out_processed, out_reports / RESULTS_WORKBOOK, lang, prov)
-        record = _run_unit_profiles(cfg, year, lang, {**base, **extra}, root, out_processed,
-                                    out_reports)
+        record = _run_unit_profiles(
+            cfg, year, lang, {**base, **extra}, root, out_processed, out_reports
+        )
         outcome.notebooks.append(record)
-        log.info(f"  {dataset} {year} {record['notebook']} {record['status']:<8} "
-                 f"{record['seconds']:6.1f}s ({record['units']} units)")
+        log.info(
+            f"  {dataset} {year} {record['notebook']} {record['status']:<8} "
+            f"{record['seconds']:6.1f}s ({record['units']} units)"
+        )
         if record["status"] != "success":
             outcome.status = record["status"]
             outcome.message = record["message"]
     outcome.seconds = round(time.time() - started, 2)
-    manifest = {**prov, "title": {"vi": cfg.title_vi, "en": cfg.title_en}, "run_id": run_id,
-                "fingerprint": current, "started_at": started_at,
-                "outcome": outcome.status, "message": outcome.message, "lang": lang,
-                "notebooks": outcome.notebooks, "seconds": outcome.seconds,
-                "finished_at": provenance.now_utc(), "validation": _validation_summary(out_processed)}
+    manifest = {
+        **prov,
+        "title": {"vi": cfg.title_vi, "en": cfg.title_en},
+        "run_id": run_id,
+        "fingerprint": current,
+        "started_at": started_at,
+        "outcome": outcome.status,
+        "message": outcome.message,
+        "lang": lang,
+        "notebooks": outcome.notebooks,
+        "seconds": outcome.seconds,
+        "finished_at": provenance.now_utc(),
+        "validation": _validation_summary(out_processed),
+    }
     try:
         log.info(f"{dataset} {year}: {outcome.status} in {outcome.seconds:.1f}s")
         end_log()  # run.log is complete before its folder is published
@@ -228,28 +231,53 @@ def _build_year(cfg: DatasetConfig, dataset: str, year: int, lang: str, extra: d
     return outcome
 
 
-def _refuse(cfg: DatasetConfig, year: int, lang: str, checked, prov: dict, out_reports: Path,
-            failed_dir: Path, started: float, run_id: str, end_log) -> None:
+def _refuse(
+    cfg: DatasetConfig,
+    year: int,
+    lang: str,
+    checked,
+    prov: dict,
+    out_reports: Path,
+    failed_dir: Path,
+    started: float,
+    run_id: str,
+    end_log,
+) -> None:
     """Publish why a run was refused: a validation page, the problems as CSV, failure.json and
     ``run.log`` (ended by ``end_log`` before the folder moves)."""
 
     title = t("validation_title", lang)
     subtitle = f"{cfg.title(lang)} — {t('year', lang)} {year} — {cfg.year(year).framework.decision}"
-    write_text(out_reports / "validation.html",
-               landing.validation_page(checked.problems, title, subtitle, cfg.synthetic, lang, prov))
+    write_text(
+        out_reports / "validation.html",
+        landing.validation_page(checked.problems, title, subtitle, cfg.synthetic, lang, prov),
+    )
     validate.save(checked, out_reports)
     first = checked.critical[0]
-    write_json(out_reports / "failure.json", {
-        **prov, "title": {"vi": cfg.title_vi, "en": cfg.title_en}, "run_id": run_id,
-        "outcome": "invalid", "lang": lang, "finished_at": provenance.now_utc(),
-        "seconds": round(time.time() - started, 2),
-        "message": f"{len(checked.critical)} critical problem(s); first: {first}",
-        "validation": {"success": False, "critical": len(checked.critical),
-                       "warnings": len(checked.warnings)}})
+    write_json(
+        out_reports / "failure.json",
+        {
+            **prov,
+            "title": {"vi": cfg.title_vi, "en": cfg.title_en},
+            "run_id": run_id,
+            "outcome": "invalid",
+            "lang": lang,
+            "finished_at": provenance.now_utc(),
+            "seconds": round(time.time() - started, 2),
+            "message": f"{len(checked.critical)} critical problem(s); first: {first}",
+            "validation": {
+                "success": False,
+                "critical": len(checked.critical),
+                "warnings": len(checked.warnings),
+            },
+        },
+    )
     for problem in checked.critical[:20]:
         log.warning(f"  {problem}")
     if len(checked.critical) > 20:
-        log.warning(f"  ... and {len(checked.critical) - 20} more (see {paths.display(failed_dir)})")
+        log.warning(
+            f"  ... and {len(checked.critical) - 20} more (see {paths.display(failed_dir)})"
+        )
     end_log()
     swap_in(out_reports, failed_dir)
 
@@ -260,9 +288,15 @@ def _validation_summary(out_processed: Path) -> dict:
     return {k: merged[k] for k in ("success", "critical", "warnings")}
 
 
-def run(datasets: list[str] | None = None, years: list[int] | None = None, lang: str = "vi",
-        extra_pairs: list[str] | None = None, root: Path | None = None, jobs: int = 1,
-        force: bool = False) -> list[Outcome]:
+def run(
+    datasets: list[str] | None = None,
+    years: list[int] | None = None,
+    lang: str = "vi",
+    extra_pairs: list[str] | None = None,
+    root: Path | None = None,
+    jobs: int = 1,
+    force: bool = False,
+) -> list[Outcome]:
     """Run the planned dataset-years (``jobs`` at a time, ``_side_by_side``) under the outputs' lock."""
     if lang not in LANGS:
         raise UsageError(f"--lang must be one of {LANGS}")
@@ -287,8 +321,9 @@ def run(datasets: list[str] | None = None, years: list[int] | None = None, lang:
                 outcomes += _side_by_side(pairs, lang, extra, root, force, jobs)
             for name in dict.fromkeys(d for d, _ in pairs):
                 ran = [o for o in outcomes if o.dataset == name]
-                outcome = run_dataset(name, lang, extra, root,
-                                      force=force or any(o.status == "success" for o in ran))
+                outcome = run_dataset(
+                    name, lang, extra, root, force=force or any(o.status == "success" for o in ran)
+                )
                 if outcome is not None:
                     outcomes.append(outcome)
             write_landing(REPORT_PAGES, paths.reports_dir(root))
@@ -297,8 +332,9 @@ def run(datasets: list[str] | None = None, years: list[int] | None = None, lang:
     return outcomes
 
 
-def _side_by_side(pairs: list[tuple[str, int]], lang: str, extra: dict, root: Path, force: bool,
-                  jobs: int) -> list[Outcome]:
+def _side_by_side(
+    pairs: list[tuple[str, int]], lang: str, extra: dict, root: Path, force: bool, jobs: int
+) -> list[Outcome]:
     """The dataset-years ``jobs`` at a time: a dataset's years in order in one process (a year's
     reports read the earlier years' results), datasets side by side, the first of them in this
     process and the others in ``jobs - 1`` worker processes. A dataset with nothing to redo (every
@@ -308,16 +344,24 @@ def _side_by_side(pairs: list[tuple[str, int]], lang: str, extra: dict, root: Pa
     by_dataset: dict[str, list[int]] = {}
     for d, y in pairs:
         by_dataset.setdefault(d, []).append(y)
-    busy = [d for d, ys in by_dataset.items()
-            if force or any(not _up_to_date(d, y, lang, extra, root) for y in ys)]
+    busy = [
+        d
+        for d, ys in by_dataset.items()
+        if force or any(not _up_to_date(d, y, lang, extra, root) for y in ys)
+    ]
     done: dict[str, list[Outcome]] = {}
     if len(busy) > 1:
         context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
         with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
-            futures = {d: pool.submit(_run_years, d, by_dataset[d], lang, extra, root, force,
-                                      runlog.has_console()) for d in busy[1:]}
-            done[busy[0]] = [run_year(busy[0], y, lang, extra, root, force)
-                             for y in sorted(by_dataset[busy[0]])]
+            futures = {
+                d: pool.submit(
+                    _run_years, d, by_dataset[d], lang, extra, root, force, runlog.has_console()
+                )
+                for d in busy[1:]
+            }
+            done[busy[0]] = [
+                run_year(busy[0], y, lang, extra, root, force) for y in sorted(by_dataset[busy[0]])
+            ]
             done.update({d: f.result() for d, f in futures.items()})
     for d, ys in by_dataset.items():
         if d not in done:
@@ -331,8 +375,15 @@ def _up_to_date(dataset: str, year: int, lang: str, extra: dict, root: Path) -> 
     return _published_fingerprint(root, dataset, year) == fingerprint(cfg, year, lang, extra, root)
 
 
-def _run_years(dataset: str, years: list[int], lang: str, extra: dict, root: Path,
-               force: bool, console: bool = False) -> list[Outcome]:
+def _run_years(
+    dataset: str,
+    years: list[int],
+    lang: str,
+    extra: dict,
+    root: Path,
+    force: bool,
+    console: bool = False,
+) -> list[Outcome]:
     """A worker process's dataset: its years in order, each with its own ``run.log``; with
     ``console`` the process logs to stderr as the command line's process does."""
 
@@ -342,55 +393,3 @@ def _run_years(dataset: str, years: list[int], lang: str, extra: dict, root: Pat
         return [run_year(dataset, y, lang, extra, root, force) for y in sorted(years)]
     finally:
         kernels.shutdown()
-
-
-def run_dataset(dataset: str, lang: str = "vi", extra: dict | None = None,
-                root: Path | None = None, force: bool = False) -> Outcome | None:
-    """Render the dataset-level reports (``07_trends``) from the published years.
-
-    Runs when ``force`` (a year of the dataset was just rebuilt) or when a report is missing; does
-    nothing when no year of the dataset has published results. ``year`` is set to the latest
-    published year (the notebook reads every published year). Returns an ``Outcome`` (``year`` 0)
-    only when a report was rendered or failed.
-    """
-
-    root = Path(root or paths.project_root())
-    cfg = load_dataset(dataset, paths.raw_dir(root))
-    published = [y for y in cfg.years
-                 if (paths.year_dir(paths.processed_dir(root), dataset, y) / "run.json").is_file()]
-    target_dir = paths.reports_dir(root) / dataset
-    if not published:
-        return None
-    todo = [nb for nb in DATASET_NOTEBOOKS if force or not (target_dir / nb[2]).is_file()]
-    if not todo:
-        return None
-    outcome = Outcome(dataset, 0, "success")
-    started = time.time()
-    stage = paths.reports_dir(root) / ".staging" / ("dataset-" + uuid.uuid4().hex[:8])
-    try:
-        for stem, label, page in todo:
-            notebook = paths.notebooks_dir(root) / f"{stem}.ipynb"
-            declared = notebook_parameters(notebook)
-            params = {"dataset": dataset, "year": max(published), "lang": lang,
-                      "raw_root": str(paths.raw_dir(root)),
-                      "processed_root": str(paths.processed_dir(root)),
-                      "reports_root": str(paths.reports_dir(root)),
-                      "history_root": str(paths.processed_dir(root)), **(extra or {})}
-            executed = stage / f"{stem}.ipynb"
-            t0 = time.time()
-            status, message = _execute_in_pool(notebook, executed,
-                                               {k: v for k, v in params.items() if k in declared})
-            seconds = round(time.time() - t0, 2)
-            outcome.notebooks.append({"notebook": stem, "status": status, "seconds": seconds})
-            log.info(f"  {dataset} {stem:<12} {status:<8} {seconds:6.1f}s")
-            if executed.is_file() and status == "success":
-                export_html(executed, target_dir / page, f"{t(label, lang)} — {cfg.title(lang)}")
-                (target_dir / "notebooks").mkdir(parents=True, exist_ok=True)
-                os.replace(executed, target_dir / "notebooks" / f"{stem}.ipynb")
-            if status != "success":
-                outcome.status, outcome.message = "error", f"{stem}: {message}"
-                break
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    outcome.seconds = round(time.time() - started, 2)
-    return outcome

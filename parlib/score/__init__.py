@@ -3,7 +3,8 @@
 ``arithmetic`` holds the rules every figure follows (index = achieved ÷ applicable maximum × 100,
 half-up rounding, competition ranks, bands, rounding tolerance); ``compute`` builds the points table
 and the unit, area and criterion indexes from ``YearInputs`` (``compute``, the stage's entry point,
-returns ``Results``, which saves itself).
+returns ``Results``, which saves itself); ``reconcile`` sets published figures beside the computed
+ones with their rounding tolerance; ``tables`` reads a saved table back (``load_table``).
 """
 
 from parlib.score.arithmetic import (
@@ -13,7 +14,9 @@ from parlib.score.arithmetic import (
     round_half_up,
     rounding_tolerance,
 )
-from parlib.score.compute import Results, aggregate, compute, load_table, reconcile, save
+from parlib.score.compute import Results, aggregate, compute, save
+from parlib.score.reconcile import reconcile
+from parlib.score.tables import load_table
 
 __all__ = [
     "Results",

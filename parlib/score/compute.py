@@ -32,22 +32,20 @@ from parlib.score.arithmetic import (
     index_pct,
     rank_desc,
     round_half_up,
-    rounding_tolerance,
 )
+from parlib.score.reconcile import reconcile
+from parlib.score.tables import load_table
 
 COMPONENT_TOTAL = {"appraisal": "appraised_points", "survey": "survey_points"}
-
-
-PUBLISHED_FOR = {"self_points": "self_total", "appraised_points": "appraised_total",
-                 "survey_points": "survey_total"}
 
 
 def _points_table(inputs: YearInputs):
     """The ``points`` table (one row per unit × leaf × component, sorted by unit, criterion and
     component) and, per row, the sorted-order codes of its unit and criterion (with the sorted
     values), which the index tables group by."""
-    leaves = inputs.framework.loc[inputs.framework["is_leaf"],
-                                  ["code", "area", "max_appraisal", "max_survey"]]
+    leaves = inputs.framework.loc[
+        inputs.framework["is_leaf"], ["code", "area", "max_appraisal", "max_survey"]
+    ]
     scores = inputs.scores
     if leaves["code"].duplicated().any():  # refused by validation; joined as before, row by row
         points = _points_table_joined(scores, leaves)
@@ -71,51 +69,79 @@ def _points_table(inputs: YearInputs):
     appraisal = component == 0
     at = leaf[rows]
     max_points = np.where(appraisal, parts[0][2][at], parts[1][2][at])
-    kps = np.where(appraisal, scores["appraised_kps"].to_numpy(bool)[rows],
-                   scores["survey_kps"].to_numpy(bool)[rows])
-    points = np.where(appraisal, scores["appraised_score"].to_numpy("float64")[rows],
-                      scores["survey_score"].to_numpy("float64")[rows])
+    kps = np.where(
+        appraisal,
+        scores["appraised_kps"].to_numpy(bool)[rows],
+        scores["survey_kps"].to_numpy(bool)[rows],
+    )
+    points = np.where(
+        appraisal,
+        scores["appraised_score"].to_numpy("float64")[rows],
+        scores["survey_score"].to_numpy("float64")[rows],
+    )
     self_points = np.where(appraisal, scores["self_score"].to_numpy("float64")[rows], np.nan)
-    out = pd.DataFrame({
-        "unit_id": pd.Series(np.asarray(units, dtype=object)[unit_codes[rows]], dtype="str"),
-        "criterion": pd.Series(np.asarray(crits, dtype=object)[crit_codes[rows]], dtype="str"),
-        "area": pd.Series(area[at], dtype="str"),
-        "component": pd.Series(np.array(["appraisal", "survey"], dtype=object)[component],
-                               dtype="str"),
-        "max_points": max_points,
-        "applicable": ~kps,
-        "self_points": self_points,
-        "points": points,
-    })
-    return (out, (unit_codes[rows], np.asarray(units, dtype=object)),
-            (crit_codes[rows], np.asarray(crits, dtype=object)))
+    out = pd.DataFrame(
+        {
+            "unit_id": pd.Series(np.asarray(units, dtype=object)[unit_codes[rows]], dtype="str"),
+            "criterion": pd.Series(np.asarray(crits, dtype=object)[crit_codes[rows]], dtype="str"),
+            "area": pd.Series(area[at], dtype="str"),
+            "component": pd.Series(
+                np.array(["appraisal", "survey"], dtype=object)[component], dtype="str"
+            ),
+            "max_points": max_points,
+            "applicable": ~kps,
+            "self_points": self_points,
+            "points": points,
+        }
+    )
+    return (
+        out,
+        (unit_codes[rows], np.asarray(units, dtype=object)),
+        (crit_codes[rows], np.asarray(crits, dtype=object)),
+    )
 
 
 def _points_table_joined(scores: pd.DataFrame, leaves: pd.DataFrame) -> pd.DataFrame:
     scored = scores.merge(leaves, left_on="criterion", right_on="code", how="inner")
     parts = []
     for component, max_col, score_col, kps_col in (
-            ("appraisal", "max_appraisal", "appraised_score", "appraised_kps"),
-            ("survey", "max_survey", "survey_score", "survey_kps")):
+        ("appraisal", "max_appraisal", "appraised_score", "appraised_kps"),
+        ("survey", "max_survey", "survey_score", "survey_kps"),
+    ):
         sub = scored[scored[max_col].fillna(0) > 0]
-        parts.append(pd.DataFrame({
-            "unit_id": sub["unit_id"].to_numpy(),
-            "criterion": sub["criterion"].to_numpy(),
-            "area": sub["area"].to_numpy(),
-            "component": component,
-            "max_points": sub[max_col].to_numpy(dtype="float64"),
-            "applicable": ~sub[kps_col].to_numpy(dtype="bool"),
-            "self_points": (sub["self_score"].to_numpy(dtype="float64") if component == "appraisal"
-                            else np.full(len(sub), np.nan)),
-            "points": sub[score_col].to_numpy(dtype="float64"),
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "unit_id": sub["unit_id"].to_numpy(),
+                    "criterion": sub["criterion"].to_numpy(),
+                    "area": sub["area"].to_numpy(),
+                    "component": component,
+                    "max_points": sub[max_col].to_numpy(dtype="float64"),
+                    "applicable": ~sub[kps_col].to_numpy(dtype="bool"),
+                    "self_points": (
+                        sub["self_score"].to_numpy(dtype="float64")
+                        if component == "appraisal"
+                        else np.full(len(sub), np.nan)
+                    ),
+                    "points": sub[score_col].to_numpy(dtype="float64"),
+                }
+            )
+        )
     points = pd.concat(parts, ignore_index=True)
     points["component"] = points["component"].astype("str")
     return points.sort_values(["unit_id", "criterion", "component"], ignore_index=True)
 
 
-FLOAT_MEASURES = ("achieved_points", "max_points", "self_points", "appraised_points",
-                  "survey_points", "max_appraisal", "max_survey", "max_points_declared")
+FLOAT_MEASURES = (
+    "achieved_points",
+    "max_points",
+    "self_points",
+    "appraised_points",
+    "survey_points",
+    "max_appraisal",
+    "max_survey",
+    "max_points_declared",
+)
 COUNT_MEASURES = ("n_appraisal_parts", "n_survey_parts", "n_not_arising")
 
 
@@ -130,17 +156,28 @@ def _measure_blocks(points: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     mx = points["max_points"].to_numpy("float64")
     selfp = points["self_points"].to_numpy("float64")
     floats = np.empty((len(FLOAT_MEASURES), len(points)), dtype="float64")
-    for i, (where, values) in enumerate(((live, pts), (live, mx), (appraisal, selfp),
-                                         (appraisal, pts), (survey, pts), (appraisal, mx),
-                                         (survey, mx))):
+    for i, (where, values) in enumerate(
+        (
+            (live, pts),
+            (live, mx),
+            (appraisal, selfp),
+            (appraisal, pts),
+            (survey, pts),
+            (appraisal, mx),
+            (survey, mx),
+        )
+    ):
         floats[i] = np.where(where, values, 0.0)
     floats[7] = mx
     counts = np.stack([appraisal, survey, ~live]).astype("int64")
     return floats, counts
 
 
-def _measures(points: pd.DataFrame, rows: np.ndarray | None = None,
-              blocks: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
+def _measures(
+    points: pd.DataFrame,
+    rows: np.ndarray | None = None,
+    blocks: tuple[np.ndarray, np.ndarray] | None = None,
+) -> pd.DataFrame:
     """The summed columns of ``aggregate``, one row per points row (``rows``: which, repeated);
     ``blocks``: ``_measure_blocks(points)`` when already computed."""
     floats, counts = blocks if blocks is not None else _measure_blocks(points)
@@ -153,8 +190,9 @@ def _measures(points: pd.DataFrame, rows: np.ndarray | None = None,
     return out
 
 
-def _grouped_sums(measures: pd.DataFrame, keys: list[tuple[str, np.ndarray, np.ndarray]]
-                  ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+def _grouped_sums(
+    measures: pd.DataFrame, keys: list[tuple[str, np.ndarray, np.ndarray]]
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Sum ``measures`` by the keys (name, integer code per row in sorted order, the sorted values),
     groups sorted by the keys; pandas' grouped sum (compensated, in row order) on one integer key.
     Also returns, per key, the code of each group's value (into the key's values)."""
@@ -174,8 +212,12 @@ def _grouped_sums(measures: pd.DataFrame, keys: list[tuple[str, np.ndarray, np.n
         out[name] = pd.Series(np.asarray(values, dtype=object)[group_codes[name]], dtype="str")
         group = group // n
     renamed = {"max_points_declared": "max_points_full"}
-    out = pd.DataFrame({**{name: out[name] for name, _, _ in keys},
-                        **{renamed.get(c, c): sums[c].to_numpy() for c in sums.columns}})
+    out = pd.DataFrame(
+        {
+            **{name: out[name] for name, _, _ in keys},
+            **{renamed.get(c, c): sums[c].to_numpy() for c in sums.columns},
+        }
+    )
     out["index_pct_exact"] = index_pct(out["achieved_points"], out["max_points"])
     out["points_deducted"] = (out["self_points"] - out["appraised_points"]).round(6)
     return out, group_codes
@@ -195,76 +237,6 @@ def aggregate(points: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return _grouped_sums(_measures(points), [(c, *_sorted_codes(points[c])) for c in by])[0]
 
 
-# a difference equal to the tolerance is within it: in floats the tolerance can come out a hair
-# below its exact value (9 × 0.005 × 100 ÷ 100 + 0.005 = 0.049999999999999996)
-COMPARISON_SLACK = 1e-9
-
-
-def _status(diff: float, exact: float, tol: float) -> str:
-    """``match`` (equal as printed), ``within_rounding`` (|diff| ≤ tol) or ``mismatch``."""
-    if abs(diff) < exact:
-        return "match"
-    return "within_rounding" if abs(diff) <= tol + COMPARISON_SLACK else "mismatch"
-
-
-def reconcile(
-unit: pd.DataFrame, published: pd.DataFrame, decimals: int,
-              prefer_published: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Compare published totals with the computed ones; optionally adopt close published totals.
-
-    Returns the (possibly adjusted) unit table and one row per published figure with: computed
-    value from the parts, published value, difference, rounding tolerance, status
-    (``match`` / ``within_rounding`` / ``mismatch``) and whether the published value was used.
-    """
-    unit = unit.copy()
-    unit["totals_source"] = "parts"
-    unit["achieved_from_parts"] = unit["achieved_points"]
-    rows = []
-    pub = published.set_index(["unit_id", "measure"])["value"]
-    exact = 0.5 * 10.0 ** (-decimals)
-    published_units = set(published["unit_id"])
-    for i, u in unit[unit["unit_id"].isin(published_units)].iterrows():
-        parts = {"self_points": u["n_appraisal_parts"], "appraised_points": u["n_appraisal_parts"],
-                 "survey_points": u["n_survey_parts"]}
-        for col, measure in PUBLISHED_FOR.items():
-            if (u["unit_id"], measure) not in pub.index:
-                continue
-            value = float(pub[(u["unit_id"], measure)])
-            computed = float(u[col])
-            tol = rounding_tolerance(int(parts[col]), decimals)
-            diff = round(computed - value, 6)
-            status = _status(diff, exact, tol)
-            used = prefer_published and status == "within_rounding"
-            if used:
-                unit.at[i, col] = value
-                unit.at[i, "totals_source"] = "published"
-            rows.append({"unit_id": u["unit_id"], "measure": measure, "computed": computed,
-                         "published": value, "difference": diff, "tolerance": tol,
-                         "status": status, "published_used": used})
-    adjusted = unit["totals_source"] == "published"
-    unit.loc[adjusted, "achieved_points"] = (unit.loc[adjusted, "appraised_points"]
-                                            + unit.loc[adjusted, "survey_points"])
-    unit["index_pct_exact"] = index_pct(unit["achieved_points"], unit["max_points"])
-    unit["points_deducted"] = (unit["self_points"] - unit["appraised_points"]).round(6)
-    for u in unit[unit["unit_id"].isin(published_units)].itertuples():
-        if (u.unit_id, "index_pct") not in pub.index:
-            continue
-        value = float(pub[(u.unit_id, "index_pct")])
-        # the achieved points' rounding tolerance as a percentage, plus the index's own rounding
-        n_parts = int(u.n_appraisal_parts + u.n_survey_parts)
-        tol = rounding_tolerance(n_parts, decimals) * 100.0 / u.max_points + exact
-        diff = round(float(round_half_up(u.index_pct_exact, decimals)) - value, 6)
-        status = _status(diff, exact, tol)
-        rows.append({"unit_id": u.unit_id, "measure": "index_pct", "computed": u.index_pct_exact,
-                     "published": value, "difference": diff, "tolerance": tol, "status": status,
-                     "published_used": False,
-                     "computed_from_parts": float(index_pct(u.achieved_from_parts, u.max_points))})
-    recon = pd.DataFrame(rows, columns=["unit_id", "measure", "computed", "published", "difference",
-                                        "tolerance", "status", "published_used",
-                                        "computed_from_parts"])
-    return unit, recon
-
-
 def _ancestor_rows(crit: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, tuple]:
     """Every points row once per node of the tree it counts towards (its area, each criterion
     above its leaf, the leaf itself: level 1 first, then deeper), without copying the table:
@@ -275,8 +247,10 @@ def _ancestor_rows(crit: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, tup
     depth = max((fwk.depth(c) for c in leaves), default=0)
     rows, nodes = [], []
     for level in range(1, depth + 1):
-        node = np.array([".".join(c.split(".")[:level]) if fwk.depth(c) >= level else ""
-                         for c in leaves], dtype=object)
+        node = np.array(
+            [".".join(c.split(".")[:level]) if fwk.depth(c) >= level else "" for c in leaves],
+            dtype=object,
+        )
         at = np.flatnonzero(np.array([fwk.depth(c) >= level for c in leaves], dtype=bool)[codes])
         rows.append(at)
         nodes.append(node)
@@ -289,8 +263,9 @@ def _ancestor_rows(crit: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, tup
     return np.concatenate(rows), (per_row.astype("int64"), np.asarray(node_values, dtype=object))
 
 
-def _with_names(table: pd.DataFrame, key: str, names: pd.DataFrame,
-                coded: tuple[np.ndarray, np.ndarray]) -> pd.DataFrame:
+def _with_names(
+    table: pd.DataFrame, key: str, names: pd.DataFrame, coded: tuple[np.ndarray, np.ndarray]
+) -> pd.DataFrame:
     """``table.merge(names, left_on=key, right_index=True, how="left")``, looked up per code
     (``coded``: each row's code into the values coded, from ``_grouped_sums``), in place."""
     if names.index.has_duplicates:
@@ -318,8 +293,9 @@ class Results:
 
     def save(self, out_dir: Path) -> list[Path]:
         """Write every table to ``out_dir/<name>.csv``."""
-        return [write_csv(getattr(self, name), Path(out_dir) / f"{name}.csv")
-                for name in self.TABLES]
+        return [
+            write_csv(getattr(self, name), Path(out_dir) / f"{name}.csv") for name in self.TABLES
+        ]
 
     @classmethod
     def load(cls, out_dir: Path) -> Results:
@@ -344,11 +320,32 @@ def compute(inputs: YearInputs) -> Results:
     unit["rank"] = rank_desc(unit["index_pct"])
     unit["rank_of"] = int(unit["index_pct"].notna().sum())
     unit["band"] = assign_bands(unit["index_pct"], inputs.bands)
-    lead = ["year", "unit_id", "unit_name", "kind", "group", "achieved_points", "max_points",
-            "index_pct", "rank", "rank_of", "band", "self_points", "appraised_points",
-            "survey_points", "points_deducted", "max_appraisal", "max_survey", "max_points_full",
-            "index_pct_exact", "achieved_from_parts", "totals_source", "n_appraisal_parts",
-            "n_survey_parts", "n_not_arising"]
+    lead = [
+        "year",
+        "unit_id",
+        "unit_name",
+        "kind",
+        "group",
+        "achieved_points",
+        "max_points",
+        "index_pct",
+        "rank",
+        "rank_of",
+        "band",
+        "self_points",
+        "appraised_points",
+        "survey_points",
+        "points_deducted",
+        "max_appraisal",
+        "max_survey",
+        "max_points_full",
+        "index_pct_exact",
+        "achieved_from_parts",
+        "totals_source",
+        "n_appraisal_parts",
+        "n_survey_parts",
+        "n_not_arising",
+    ]
     unit = unit[lead].sort_values(["rank", "unit_id"], ignore_index=True)
 
     # area and criterion tables grouped by integer codes (the values are looked up per criterion)
@@ -357,44 +354,30 @@ def compute(inputs: YearInputs) -> Results:
     area_of[crit[0]] = points["area"].to_numpy(dtype=object)  # a leaf's area follows from its code
     area_codes, area_values = pd.factorize(area_of, sort=True)
     area_values = np.asarray(area_values, dtype=object)
-    area, group_codes = _grouped_sums(measures, [("unit_id", *unit_codes),
-                                                       ("area", area_codes.astype("int64")[crit[0]],
-                                                        area_values)])
+    area, group_codes = _grouped_sums(
+        measures,
+        [("unit_id", *unit_codes), ("area", area_codes.astype("int64")[crit[0]], area_values)],
+    )
     area = _with_names(area, "area", names, (group_codes["area"], area_values))
     area["index_pct"] = round_half_up(area["index_pct_exact"], decimals)
     area.insert(0, "year", yc.year)
 
     # every node of the tree from the rows of its leaves (each row repeated per ancestor)
     rows, nodes = _ancestor_rows(crit)
-    crit, group_codes = _grouped_sums(_measures(points, rows, blocks),
-                                            [("unit_id", unit_codes[0][rows], unit_codes[1]),
-                                             ("code", *nodes)])
+    crit, group_codes = _grouped_sums(
+        _measures(points, rows, blocks),
+        [("unit_id", unit_codes[0][rows], unit_codes[1]), ("code", *nodes)],
+    )
     crit = _with_names(crit, "code", names, (group_codes["code"], nodes[1]))
     crit["index_pct"] = round_half_up(crit["index_pct_exact"], decimals)
     crit.insert(0, "year", yc.year)
 
     recon.insert(0, "year", yc.year)
-    return Results(points=points, unit_index=unit, area_index=area, criterion_index=crit,
-                   reconciliation=recon)
+    return Results(
+        points=points, unit_index=unit, area_index=area, criterion_index=crit, reconciliation=recon
+    )
 
 
 def save(results: Results, out_dir) -> list:
     """``results.save(out_dir)`` (the name notebooks used before ``Results.save``)."""
     return results.save(out_dir)
-
-
-def load_table(out_dir, name: str) -> pd.DataFrame:
-    """Read back one of ``Results.TABLES`` with text columns as text (ids like ``'1.10'`` stay)."""
-
-    text = {"unit_id": "str", "unit_name": "str", "kind": "str", "group": "str", "band": "str",
-            "area": "str", "code": "str", "criterion": "str", "measure": "str", "status": "str",
-            "component": "str", "totals_source": "str", "name_vi": "str", "name_en": "str",
-            "level": "str"}
-    df = pd.read_csv(Path(out_dir) / f"{name}.csv", dtype=text, keep_default_na=False,
-                     na_values=[""])
-    for col, dtype in text.items():
-        if col in df.columns:
-            df[col] = df[col].fillna("").astype(dtype)
-    if "rank" in df.columns:
-        df["rank"] = df["rank"].astype("Int64")
-    return df

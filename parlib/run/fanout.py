@@ -1,0 +1,158 @@
+"""Fan-out: the notebooks a run executes more than once per dataset-year — the unit profile once per
+unit of the staged results, on the warm notebook threads — and the dataset-level pages (trends),
+rendered from the published years.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from parlib.config.dataset import DatasetConfig, load_dataset
+from parlib.core import paths
+from parlib.core.labels import t
+from parlib.publish.views import unit_file
+from parlib.run.execute import _execute, _execute_in_pool, _pool, export_html
+from parlib.run.pipeline import (
+    DATASET_NOTEBOOKS,
+    UNIT_NOTEBOOK,
+    notebook_parameters,
+)
+from parlib.score.tables import load_table
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Outcome:
+    dataset: str
+    year: int
+    status: str  # success | invalid | error | up-to-date
+    message: str = ""
+    seconds: float = 0.0
+    notebooks: list[dict] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return {"success": 0, "up-to-date": 0, "invalid": 1, "error": 3}[self.status]
+
+
+def _run_unit_profiles(
+    cfg: DatasetConfig,
+    year: int,
+    lang: str,
+    params: dict,
+    root: Path,
+    out_processed: Path,
+    out_reports: Path,
+) -> dict:
+    """Execute ``06_unit_profile`` once per unit of the staged results, ``UNIT_WORKERS`` at a time.
+
+    Each execution is its own kernel process writing its own files; the threads share only the
+    log (``logging`` is thread-safe) and their own result records. Returns the notebook record for ``run.json``.
+    """
+
+    stem, label = UNIT_NOTEBOOK
+    notebook = paths.notebooks_dir(root) / f"{stem}.ipynb"
+    declared = notebook_parameters(notebook)
+    units = load_table(out_processed, "unit_index")[["unit_id", "unit_name"]]
+    started = time.time()
+
+    def one(unit_id: str, unit_name: str) -> tuple[str, str, str]:
+        page = unit_file(unit_id)
+        executed = out_reports / "notebooks" / "units" / page.replace(".html", ".ipynb")
+        status, message = _execute(
+            notebook,
+            executed,
+            {k: v for k, v in {**params, "unit_id": unit_id}.items() if k in declared},
+        )
+        if executed.is_file():
+            export_html(
+                executed,
+                out_reports / "units" / page,
+                f"{unit_name} — {t(label, lang)} — {cfg.title(lang)} {year}",
+            )
+        return unit_id, status, message
+
+    results = list(_pool().map(lambda r: one(*r), units.itertuples(index=False, name=None)))
+    failed = [(u, s, m) for u, s, m in results if s != "success"]
+    record = {
+        "notebook": stem,
+        "status": "success" if not failed else failed[0][1],
+        "seconds": round(time.time() - started, 2),
+        "units": len(results),
+    }
+    if failed:
+        record["message"] = f"{stem} {failed[0][0]}: {failed[0][2]}"
+    return record
+
+
+def run_dataset(
+    dataset: str,
+    lang: str = "vi",
+    extra: dict | None = None,
+    root: Path | None = None,
+    force: bool = False,
+) -> Outcome | None:
+    """Render the dataset-level reports (``07_trends``) from the published years.
+
+    Runs when ``force`` (a year of the dataset was just rebuilt) or when a report is missing; does
+    nothing when no year of the dataset has published results. ``year`` is set to the latest
+    published year (the notebook reads every published year). Returns an ``Outcome`` (``year`` 0)
+    only when a report was rendered or failed.
+    """
+
+    root = Path(root or paths.project_root())
+    cfg = load_dataset(dataset, paths.raw_dir(root))
+    published = [
+        y
+        for y in cfg.years
+        if (paths.year_dir(paths.processed_dir(root), dataset, y) / "run.json").is_file()
+    ]
+    target_dir = paths.reports_dir(root) / dataset
+    if not published:
+        return None
+    todo = [nb for nb in DATASET_NOTEBOOKS if force or not (target_dir / nb[2]).is_file()]
+    if not todo:
+        return None
+    outcome = Outcome(dataset, 0, "success")
+    started = time.time()
+    stage = paths.reports_dir(root) / ".staging" / ("dataset-" + uuid.uuid4().hex[:8])
+    try:
+        for stem, label, page in todo:
+            notebook = paths.notebooks_dir(root) / f"{stem}.ipynb"
+            declared = notebook_parameters(notebook)
+            params = {
+                "dataset": dataset,
+                "year": max(published),
+                "lang": lang,
+                "raw_root": str(paths.raw_dir(root)),
+                "processed_root": str(paths.processed_dir(root)),
+                "reports_root": str(paths.reports_dir(root)),
+                "history_root": str(paths.processed_dir(root)),
+                **(extra or {}),
+            }
+            executed = stage / f"{stem}.ipynb"
+            t0 = time.time()
+            status, message = _execute_in_pool(
+                notebook, executed, {k: v for k, v in params.items() if k in declared}
+            )
+            seconds = round(time.time() - t0, 2)
+            outcome.notebooks.append({"notebook": stem, "status": status, "seconds": seconds})
+            log.info(f"  {dataset} {stem:<12} {status:<8} {seconds:6.1f}s")
+            if executed.is_file() and status == "success":
+                export_html(executed, target_dir / page, f"{t(label, lang)} — {cfg.title(lang)}")
+                (target_dir / "notebooks").mkdir(parents=True, exist_ok=True)
+                os.replace(executed, target_dir / "notebooks" / f"{stem}.ipynb")
+            if status != "success":
+                outcome.status, outcome.message = "error", f"{stem}: {message}"
+                break
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    outcome.seconds = round(time.time() - started, 2)
+    return outcome

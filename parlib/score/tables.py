@@ -1,0 +1,40 @@
+"""Tables: read back a saved result table with its text columns as text (ids such as ``'1.10'``
+stay text) and ranks as nullable integers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+
+def load_table(out_dir, name: str) -> pd.DataFrame:
+    """Read back one of ``Results.TABLES`` with text columns as text (ids like ``'1.10'`` stay)."""
+
+    text = {
+        "unit_id": "str",
+        "unit_name": "str",
+        "kind": "str",
+        "group": "str",
+        "band": "str",
+        "area": "str",
+        "code": "str",
+        "criterion": "str",
+        "measure": "str",
+        "status": "str",
+        "component": "str",
+        "totals_source": "str",
+        "name_vi": "str",
+        "name_en": "str",
+        "level": "str",
+    }
+    df = pd.read_csv(
+        Path(out_dir) / f"{name}.csv", dtype=text, keep_default_na=False, na_values=[""]
+    )
+    for col, dtype in text.items():
+        if col in df.columns:
+            df[col] = df[col].fillna("").astype(dtype)
+    if "rank" in df.columns:
+        df["rank"] = df["rank"].astype("Int64")
+    return df
