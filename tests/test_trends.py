@@ -162,16 +162,16 @@ def test_a_successor_shows_its_predecessors_as_separate_lines_never_averaged():
         ],
         columns=["year", "unit_id", "unit_name", "index_pct", "rank", "rank_of"],
     )
-    lineage = Lineage(LINEAGE)
-    series = trends.unit_series("ab", hist, lineage)
+    declared = Lineage(LINEAGE)
+    series = trends.unit_series("ab", hist, declared)
     got = {(r.line, r.year): r.index_pct for r in series.itertuples()}
     assert got == {("AB", 2025): 85.0, ("A", 2024): 80.0, ("B", 2024): 90.0}  # no 85 = mean(80, 90)
-    assert set(trends.unit_series("c", hist, lineage)["line"]) == {"C"}  # continues as one line
-    assert lineage.merged().to_dict("records") == [
+    assert set(trends.unit_series("c", hist, declared)["line"]) == {"C"}  # continues as one line
+    assert declared.merged().to_dict("records") == [
         {"unit_id": "ab", "unit_name": "AB", "from_year": 2025, "predecessors": "A, B"}
     ]
-    assert lineage.successor_sentence_data(lineage, "a") == [("AB", 2025, "B")]
-    assert lineage.successor_sentence_data(lineage, "c") == []
+    assert lineage.successor_sentence_data(declared, "a") == [("AB", 2025, "B")]
+    assert lineage.successor_sentence_data(declared, "c") == []
 
 
 def test_a_bad_lineage_is_refused_with_its_row(tmp_path):
