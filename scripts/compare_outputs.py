@@ -1,4 +1,7 @@
-"""Compare the outputs of two PAR workbook runs: ``python compare_outputs.py [-v] BEFORE_ROOT AFTER_ROOT``.
+"""Compare the outputs of two PAR workbook runs: ``python compare_outputs.py [-v] BEFORE AFTER``.
+
+``--parlib-versions 0.1.0,0.2.0`` masks parlib's own version numbers, which a release changes in
+every footer and manifest (nothing else is masked by it).
 
 Each root is a project folder with ``data/processed/`` and ``reports/``; every file under both is
 listed (dot-folders such as ``.staging`` and the lock ``.parlib.lock`` ignored) and compared by kind.
@@ -84,15 +87,21 @@ HEX = re.compile(r"\b(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{7,64}\b")  # a digit
 class Normaliser:
     """Masks what differs between runs of the same code (see the module docstring)."""
 
-    def __init__(self, roots: list[Path], stable_hashes: set[str]):
+    def __init__(self, roots: list[Path], stable_hashes: set[str], versions: tuple[str, ...] = ()):
         # both roots, for both sides: a copied run's pages still name the folder where it ran
         self.roots = sorted({str(r.resolve()) for r in roots}, key=len, reverse=True)
         self.stable = stable_hashes
+        # --parlib-versions OLD,NEW: a release's own version number is not a difference
+        self.versions = (
+            re.compile("|".join(rf"(?<![\w.]){re.escape(v)}(?![\w.])" for v in versions))
+            if versions
+            else None
+        )
 
     def unroot(self, text: str) -> str:
         for root in self.roots:
             text = text.replace(root, "<ROOT>")
-        return text
+        return self.versions.sub("<PARLIB-VERSION>", text) if self.versions else text
 
     def _hex(self, m: re.Match) -> str:
         return m.group(0) if any(h.startswith(m.group(0)) for h in self.stable) else "<HEX>"
@@ -350,13 +359,13 @@ def stable_hashes(root: Path) -> set[str]:
     }
 
 
-def main(before_root: str, after_root: str, verbose: bool = False) -> int:
+def main(before_root: str, after_root: str, verbose: bool = False, versions: tuple = ()) -> int:
     before, after = Path(before_root), Path(after_root)
     for root in (before, after):
         if not all((root / area).is_dir() for area in AREAS):
             sys.exit(print(f"{root}: no data/processed/ or reports/ folder", file=sys.stderr) or 2)
     hashes = stable_hashes(before) | stable_hashes(after)
-    norm = Normaliser([before, after], hashes)
+    norm = Normaliser([before, after], hashes, versions)
     fb, fa = list_files(before), list_files(after)
 
     gx_b, gx_a = (Counter(RUNID.sub("<RUNID>", r) for r in files if is_gx(r)) for files in (fb, fa))
@@ -400,10 +409,14 @@ def main(before_root: str, after_root: str, verbose: bool = False) -> int:
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a != "-v"]
-    if len(args) != 2:
-        sys.exit(
-            print("usage: python compare_outputs.py [-v] BEFORE_ROOT AFTER_ROOT", file=sys.stderr)
-            or 2
-        )
-    sys.exit(main(*args, verbose="-v" in sys.argv[1:]))
+    argv = sys.argv[1:]
+    versions: tuple = ()
+    if "--parlib-versions" in argv:  # e.g. --parlib-versions 0.1.0,0.2.0
+        at = argv.index("--parlib-versions")
+        versions = tuple(argv[at + 1].split(",")) if at + 1 < len(argv) else ()
+        argv = argv[:at] + argv[at + 2 :]
+    args = [a for a in argv if a != "-v"]
+    if len(args) != 2 or ("--parlib-versions" in sys.argv and not versions):
+        usage = "usage: python compare_outputs.py [-v] [--parlib-versions OLD,NEW] BEFORE AFTER"
+        sys.exit(print(usage, file=sys.stderr) or 2)
+    sys.exit(main(*args, verbose="-v" in argv, versions=versions))
