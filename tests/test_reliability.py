@@ -139,14 +139,14 @@ def test_a_kernel_that_fails_to_start_is_retried_then_reported(tmp_path, monkeyp
     monkeypatch.setattr(kernels, "execute", flaky)
     monkeypatch.setattr(execute.time, "sleep", waits.append)
     notebook = ROOT / "notebooks" / "01_ingest.ipynb"
-    assert execute._execute(notebook, tmp_path / "out.ipynb", {}) == ("success", "")
+    assert execute.run_notebook(notebook, tmp_path / "out.ipynb", {}) == ("success", "")
     assert len(calls) == 2 and waits == [0.5]
 
     def dead(*args, **kwargs):
         raise RuntimeError("Address already in use")
 
     monkeypatch.setattr(kernels, "execute", dead)
-    status, message = execute._execute(notebook, tmp_path / "out.ipynb", {})
+    status, message = execute.run_notebook(notebook, tmp_path / "out.ipynb", {})
     assert status == "error" and "Address already in use" in message
     assert len(waits) == 1 + execute.KERNEL_ATTEMPTS
     assert (

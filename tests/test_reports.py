@@ -144,7 +144,7 @@ def test_a_rendered_profile_shows_a_script_name_as_text(evil_results, tmp_path):
     cfg, out, _ = evil_results
     processed = out.parent.parent
     executed = tmp_path / "a.ipynb"
-    status, message = execute._execute(
+    status, message = execute.run_notebook(
         ROOT / "notebooks" / "06_unit_profile.ipynb",
         executed,
         {

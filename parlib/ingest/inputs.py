@@ -113,20 +113,8 @@ _DTYPES = {
     },
     "published": {"unit_id": "str", "measure": "str", "source": "str"},
     "bands": {"band": "str"},
-    "corrections": {
-        c: "str"
-        for c in (
-            "table",
-            "file",
-            "unit_id",
-            "criterion",
-            "column",
-            "old_value",
-            "new_value",
-            "source",
-            "reason",
-        )
-    },
+    # every audit column but the row number is text
+    "corrections": {c: "str" for c in corr.AUDIT_COLUMNS if c != "row"},
     "notes": {
         c: "str"
         for c in (

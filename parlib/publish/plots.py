@@ -194,7 +194,12 @@ def alternative_ranks(wide: pd.DataFrame, names: list[tuple[str, str]], lang: st
             ax.scatter(
                 ranks, y, marker=markers[i % len(markers)], s=22, alpha=0.8, label=label, zorder=2
             )
-    ax.set_yticks(y, list(wide["unit_name"]), fontsize=8)
+    return finish_ranks(fig, ax, y, wide["unit_name"], lang, title)
+
+
+def finish_ranks(fig, ax, y, unit_names, lang: str, title: str):
+    """The end of a chart of ranks per unit: unit names down the side (best first), rank along."""
+    ax.set_yticks(y, list(unit_names), fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(t("rank", lang))
     ax.set_ylabel(t("unit", lang))
@@ -259,15 +264,7 @@ def rank_intervals(intervals: pd.DataFrame, lang: str, title: str):
         zorder=4,
         label=t("official_rank", lang),
     )
-    ax.set_yticks(y, list(data["unit_name"]), fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlabel(t("rank", lang))
-    ax.set_ylabel(t("unit", lang))
-    ax.set_title(title)
-    ax.grid(axis="x", color="#e2e8f0", lw=0.6)
-    fig.tight_layout()
-    legend_below(fig, ax)
-    return fig
+    return finish_ranks(fig, ax, y, data["unit_name"], lang, title)
 
 
 def deductions_heatmap(matrix: pd.DataFrame, unit_names: pd.Series, lang: str, title: str):

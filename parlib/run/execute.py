@@ -27,7 +27,7 @@ UNIT_WORKERS = 2  # threads executing notebooks, each on its own warm kernel (pa
 _POOL: list[ThreadPoolExecutor] = []
 
 
-def _pool() -> ThreadPoolExecutor:
+def notebook_pool() -> ThreadPoolExecutor:
     """The process's notebook threads. They outlive one dataset-year so that their kernels, once
     started and warm, serve every notebook of the run."""
     if not _POOL:
@@ -35,9 +35,9 @@ def _pool() -> ThreadPoolExecutor:
     return _POOL[0]
 
 
-def _execute_in_pool(notebook: Path, executed: Path, params: dict) -> tuple[str, str]:
-    """``_execute`` on one of the notebook threads (never call it from one of them)."""
-    return _pool().submit(_execute, notebook, executed, params).result()
+def execute_in_pool(notebook: Path, executed: Path, params: dict) -> tuple[str, str]:
+    """``run_notebook`` on one of the notebook threads (never call it from one of them)."""
+    return notebook_pool().submit(run_notebook, notebook, executed, params).result()
 
 
 _EXPORTERS = threading.local()
@@ -83,7 +83,7 @@ KERNEL_ATTEMPTS = (
 )
 
 
-def _execute(notebook: Path, executed: Path, params: dict) -> tuple[str, str]:
+def run_notebook(notebook: Path, executed: Path, params: dict) -> tuple[str, str]:
     """Run one notebook with papermill: (status, message); status is success, invalid or error.
 
     A failing cell is final (the data or the code is wrong). A failure of the kernel itself

@@ -17,7 +17,7 @@ from parlib.config.dataset import DatasetConfig, load_dataset
 from parlib.core import paths
 from parlib.core.labels import t
 from parlib.publish.views import unit_file
-from parlib.run.execute import _execute, _execute_in_pool, _pool, export_html
+from parlib.run.execute import execute_in_pool, export_html, notebook_pool, run_notebook
 from parlib.run.pipeline import (
     DATASET_NOTEBOOKS,
     UNIT_NOTEBOOK,
@@ -66,7 +66,7 @@ def _run_unit_profiles(
     def one(unit_id: str, unit_name: str) -> tuple[str, str, str]:
         page = unit_file(unit_id)
         executed = out_reports / "notebooks" / "units" / page.replace(".html", ".ipynb")
-        status, message = _execute(
+        status, message = run_notebook(
             notebook,
             executed,
             {k: v for k, v in {**params, "unit_id": unit_id}.items() if k in declared},
@@ -79,7 +79,7 @@ def _run_unit_profiles(
             )
         return unit_id, status, message
 
-    results = list(_pool().map(lambda r: one(*r), units.itertuples(index=False, name=None)))
+    results = list(notebook_pool().map(lambda r: one(*r), units.itertuples(index=False, name=None)))
     failed = [(u, s, m) for u, s, m in results if s != "success"]
     record = {
         "notebook": stem,
@@ -139,7 +139,7 @@ def run_dataset(
             }
             executed = stage / f"{stem}.ipynb"
             t0 = time.time()
-            status, message = _execute_in_pool(
+            status, message = execute_in_pool(
                 notebook, executed, {k: v for k, v in params.items() if k in declared}
             )
             seconds = round(time.time() - t0, 2)

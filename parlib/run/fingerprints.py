@@ -46,7 +46,7 @@ def fingerprint(cfg: DatasetConfig, year: int, lang: str, extra: dict, root: Pat
     return digest.hexdigest()
 
 
-def _published_fingerprint(root: Path, dataset: str, year: int) -> str | None:
+def published_fingerprint(root: Path, dataset: str, year: int) -> str | None:
     """The fingerprint of the published outputs, if they are complete."""
     manifests = []
     for base in (paths.processed_dir(root), paths.reports_dir(root)):

@@ -41,9 +41,9 @@ from parlib.publish import export, landing
 from parlib.publish.landing import write_landing
 from parlib.publish.views import load_validation
 from parlib.run import kernels, preflight, runlog
-from parlib.run.execute import _execute_in_pool, export_html
+from parlib.run.execute import execute_in_pool, export_html
 from parlib.run.fanout import Outcome, _run_unit_profiles, run_dataset
-from parlib.run.fingerprints import _published_fingerprint, fingerprint
+from parlib.run.fingerprints import fingerprint, published_fingerprint
 from parlib.run.locking import Lock, clean_staging
 from parlib.run.parameters import parse_extra_parameters, plan
 from parlib.run.pipeline import (
@@ -77,7 +77,7 @@ def run_year(
     cfg.year(year)
     started_at = provenance.now_utc()
     current = fingerprint(cfg, year, lang, extra, root)
-    if not force and _published_fingerprint(root, dataset, year) == current:
+    if not force and published_fingerprint(root, dataset, year) == current:
         # the inputs are those of the last good run: an older failure no longer applies
         shutil.rmtree(
             paths.year_dir(paths.reports_dir(root) / "_failed", dataset, year), ignore_errors=True
@@ -168,7 +168,7 @@ def _build_year(
         params = {k: v for k, v in {**base, "validated": True, **extra}.items() if k in declared}
         executed = out_reports / "notebooks" / f"{stem}.ipynb"
         t0 = time.time()
-        status, message = _execute_in_pool(notebook, executed, params)
+        status, message = execute_in_pool(notebook, executed, params)
         if status != "success":
             outcome.status = status
             outcome.message = f"{stem}: {message}"
@@ -372,7 +372,7 @@ def _side_by_side(
 def _up_to_date(dataset: str, year: int, lang: str, extra: dict, root: Path) -> bool:
 
     cfg = load_dataset(dataset, paths.raw_dir(root))
-    return _published_fingerprint(root, dataset, year) == fingerprint(cfg, year, lang, extra, root)
+    return published_fingerprint(root, dataset, year) == fingerprint(cfg, year, lang, extra, root)
 
 
 def _run_years(
