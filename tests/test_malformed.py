@@ -25,21 +25,28 @@ CASES = sorted(p.name for p in CORPUS.iterdir() if (p / "case.toml").is_file())
 
 
 def overlay(case: str, dataset_dir: Path) -> dict:
+    """Copy the case's ``overlay/`` over the dataset; then delete its ``remove`` list and create its
+    ``[links]`` (``"name in the dataset" = "where the symbolic link points"``)."""
     spec = tomllib.loads((CORPUS / case / "case.toml").read_text(encoding="utf-8"))
     for source in (CORPUS / case / "overlay").rglob("*"):
         if source.is_file():
             target = dataset_dir / source.relative_to(CORPUS / case / "overlay")
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(source, target)
+    for name in spec.get("remove", []):
+        (dataset_dir / name).unlink()
+    for name, points_to in spec.get("links", {}).items():
+        (dataset_dir / name).unlink(missing_ok=True)
+        (dataset_dir / name).symlink_to(points_to)
     return spec
 
 
-def problems_for(raw: Path) -> list:
+def problems_for(raw: Path, dataset: str = "vn-provinces", year: int = 2012) -> list:
     try:
-        cfg = load_dataset("vn-provinces", raw)
+        cfg = load_dataset(dataset, raw)
     except DataError as exc:
         return exc.problems
-    report, _ = preflight.preflight(lambda: ingest.load_year(cfg, 2012))
+    report, _ = preflight.preflight(lambda: ingest.load_year(cfg, year))
     return report.problems
 
 
@@ -52,26 +59,33 @@ def test_the_corpus_has_at_least_20_distinct_cases():
 
 @pytest.mark.parametrize("case", CASES)
 def test_case_produces_its_message(case, tmp_path, monkeypatch):
+    """``case.toml`` may name ``dataset`` and ``year`` (default: vn-provinces 2012); ``[expected]``
+    names the check and may pin ``severity`` (default critical), ``file``, ``sheet``, ``key``,
+    ``row``, ``unit_id``, ``criterion`` (exact), ``value``, ``expected`` (contained) and a
+    ``message`` fragment of the problem's text."""
     monkeypatch.setenv("PARLIB_ROOT", str(tmp_path))
-    dataset_dir = tmp_path / "data" / "raw" / "vn-provinces"
-    shutil.copytree(ROOT / "data" / "raw" / "vn-provinces", dataset_dir)
+    spec = tomllib.loads((CORPUS / case / "case.toml").read_text(encoding="utf-8"))
+    dataset = spec.get("dataset", "vn-provinces")
+    dataset_dir = tmp_path / "data" / "raw" / dataset
+    shutil.copytree(ROOT / "data" / "raw" / dataset, dataset_dir)
     shutil.copytree(ROOT / "expectations", tmp_path / "expectations")
     expected = overlay(case, dataset_dir)["expected"]
-    problems = problems_for(tmp_path / "data" / "raw")
+    problems = problems_for(tmp_path / "data" / "raw", dataset, spec.get("year", 2012))
     found = [p for p in problems if p.check == expected["check"]]
     assert found, f"{case}: expected {expected['check']}, got {[str(p) for p in problems]}"
 
     def matches(problem) -> bool:
         exact = all(
             getattr(problem, f) == expected[f]
-            for f in ("file", "row", "unit_id", "criterion")
+            for f in ("file", "sheet", "key", "row", "unit_id", "criterion")
             if f in expected
         )
         within = all(
             expected[f] in getattr(problem, f) for f in ("value", "expected") if f in expected
         )
         said = "message" not in expected or expected["message"] in str(problem)
-        return problem.severity == "critical" and exact and within and said
+        severity = expected.get("severity", "critical")
+        return problem.severity == severity and exact and within and said
 
     assert any(matches(p) for p in found), (case, expected, [str(p) for p in found])
 

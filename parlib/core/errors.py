@@ -28,6 +28,8 @@ class Problem:
     message: str = ""
     message_vi: str = ""
     expected_vi: str = ""
+    sheet: str = ""  # the worksheet read, for XLSX inputs
+    key: str = ""  # the configuration key, for dataset.toml problems (e.g. "years.2012.decimals")
 
     def expectation(self, lang: str = "en") -> str:
         return (self.expected_vi or self.expected) if lang == "vi" else self.expected
@@ -37,6 +39,10 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file or "?"
+        if self.sheet:
+            where += f", sheet {self.sheet!r}"
+        if self.key:
+            where += f", key {self.key}"
         if self.row is not None:
             where += f", row {self.row}"
         parts = [f"[{self.severity}] {where}"]
