@@ -1,5 +1,6 @@
 """Alternatives: the methodology alternatives and Monte Carlo settings a dataset declares in
-``alternatives.toml``, validated on load.
+``alternatives.toml``, validated on load (read as bytes like ``dataset.toml``: UTF-8 with or
+without a byte-order mark, other encodings refused by name; no coercion of types).
 
 In: the file's path (or None: the official rule only). Out: ``Alternatives`` (each ``Alternative`` a
 rule, component and weights; ``MonteCarlo`` draws, seed and ranges). Problems are located
@@ -8,10 +9,10 @@ rule, component and weights; ``MonteCarlo`` draws, seed and ranges). Problems ar
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from parlib.config import tomlfile
 from parlib.core import paths
 from parlib.core.errors import DataError, Problem
 
@@ -89,10 +90,7 @@ def load_alternatives(path: Path | None) -> Alternatives:
     if path is None:
         return Alternatives(items=(OFFICIAL,))
     where = paths.display(path)
-    try:
-        doc = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"{where}: not valid TOML: {exc}") from exc
+    doc = tomlfile.load(Path(path), where)  # UTF-8 (BOM tolerated); other encodings named
     problems: list[Problem] = []
 
     def bad(key: str, value: object, expected: str, message: str) -> None:
@@ -101,6 +99,7 @@ def load_alternatives(path: Path | None) -> Alternatives:
                 "critical",
                 "alternatives_invalid",
                 where,
+                key=key,
                 value=f"{key} = {value!r}",
                 expected=expected,
                 message=message,
@@ -110,6 +109,8 @@ def load_alternatives(path: Path | None) -> Alternatives:
     for key in doc:
         if key not in _TOP_KEYS:
             bad(key, doc[key], f"one of {sorted(_TOP_KEYS)}", "unknown key")
+    if not isinstance(doc.get("description", ""), str):
+        bad("description", doc["description"], "text in quotes", "not text")
     items: list[Alternative] = []
     declared = doc.get("alternatives", {})
     if not isinstance(declared, dict):
@@ -123,6 +124,8 @@ def load_alternatives(path: Path | None) -> Alternatives:
         for key in spec:
             if key not in _ALT_KEYS:
                 bad(f"{prefix}.{key}", spec[key], f"one of {sorted(_ALT_KEYS)}", "unknown key")
+            elif key in ("label_vi", "label_en", "note") and not isinstance(spec[key], str):
+                bad(f"{prefix}.{key}", spec[key], "text in quotes", "not text (no coercion)")
         rule = spec.get("rule")
         if rule not in RULES:
             bad(f"{prefix}.rule", rule, f"one of {list(RULES)}", "unknown or missing rule")

@@ -1,51 +1,20 @@
 """What a dataset declares: ``data/raw/<dataset>/dataset.toml`` read into typed records.
 
-In: the dataset folder. Out: a ``DatasetConfig`` with its frameworks and years, every referenced file
-checked to exist. Unknown keys are errors (a typo must not silently switch an option off).
+In: the dataset folder. Out: a ``DatasetConfig`` with its frameworks and years, checked against the
+strict schema of ``parlib.config.schema`` (types without coercion, ranges, unknown keys refused with
+the valid ones, required keys) and every referenced file confined to the dataset folder
+(``parlib.config.confine``: its resolved path, symbolic links followed, is inside the folder). The
+file is read as bytes (``parlib.config.tomlfile``): UTF-8, with or without a byte-order mark.
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from parlib.config import confine, schema, tomlfile
 from parlib.core import paths
 from parlib.core.errors import DataError, Problem, UsageError
-
-_DATASET_KEYS = {
-    "title_vi",
-    "title_en",
-    "synthetic",
-    "units",
-    "frameworks",
-    "years",
-    "unit_label_vi",
-    "unit_label_en",
-    "bands",
-    "description",
-    "corrections",
-    "alternatives",
-    "national_results",
-}
-_FRAMEWORK_KEYS = {
-    "file",
-    "decision",
-    "unit_kind",
-    "declared_total",
-    "declared_appraisal",
-    "declared_survey",
-    "note",
-}
-_YEAR_KEYS = {
-    "framework",
-    "scores",
-    "published",
-    "decimals",
-    "prefer_published_totals",
-    "note",
-    "survey_responses",
-}
 
 
 @dataclass(frozen=True)
@@ -120,144 +89,147 @@ def list_datasets(raw: Path | None = None) -> list[str]:
     return sorted(p.parent.name for p in raw.glob("*/dataset.toml"))
 
 
-def _unknown_keys(table: dict, allowed: set[str], file: Path, where: str) -> list[Problem]:
+def _default_named(folder: Path, key: str, default: str, file: str) -> tuple[Path | None, list]:
+    """A file found by its default name (``bands.csv``...), confined like the declared ones."""
+    if not (folder / default).is_file() and not (folder / default).is_symlink():
+        return None, []
+    try:
+        return confine.inside(folder, default), []
+    except confine.Refused as why:
+        return None, [
+            Problem(
+                "critical",
+                why.check,
+                file,
+                key=key,
+                value=default,
+                expected=schema.EXPECTED["bands"][0],
+                expected_vi=schema.EXPECTED["bands"][1],
+                message=f"{default} (found by its default name) {why.message}",
+                message_vi=f"{default} (tìm theo tên mặc định) {why.message_vi}",
+            )
+        ]
+
+
+def _unknown_frameworks(doc: dict, file: str) -> list[Problem]:
+    """Years naming a framework that is not declared (read from the document as it is, so these
+    are reported beside the schema's problems)."""
+    frameworks, years = doc.get("frameworks"), doc.get("years")
+    if not isinstance(frameworks, dict) or not isinstance(years, dict):
+        return []
     return [
         Problem(
             "critical",
-            "config_unknown_key",
-            paths.display(file),
-            value=k,
-            expected=f"one of {sorted(allowed)}",
-            message=f"unknown key in {where}",
+            "config_unknown_framework",
+            file,
+            key=f"years.{key}.framework",
+            value=str(table["framework"]),
+            expected=f"one of {sorted(frameworks)}",
+            expected_vi=f"một trong {sorted(frameworks)}",
+            message=f"[years.{key}] names a framework that is not declared",
+            message_vi=f"[years.{key}] dùng một bộ tiêu chí chưa được khai báo trong [frameworks]",
         )
-        for k in table
-        if k not in allowed
+        for key, table in years.items()
+        if isinstance(table, dict)
+        and isinstance(table.get("framework"), str)
+        and table["framework"] not in frameworks
     ]
 
 
+# files the workbook finds by name when dataset.toml does not name them: (key, default name)
+DEFAULT_NAMED = (
+    ("bands", "bands.csv"),
+    ("corrections", "corrections.csv"),
+    ("alternatives", "alternatives.toml"),
+    ("national_results", "national_results.csv"),
+    ("lineage", "lineage.csv"),
+)
+
+
 def load_dataset(name: str, raw: Path | None = None) -> DatasetConfig:
-    """Read and check ``data/raw/<name>/dataset.toml``."""
+    """Read and check ``data/raw/<name>/dataset.toml`` against ``parlib.config.schema``.
+
+    Every problem (encoding, TOML syntax, types, ranges, unknown and missing keys, paths outside
+    the dataset folder, missing files, undeclared frameworks) is a located ``Problem``, all raised
+    together in one ``DataError``. Every path is the file's resolved path inside the folder.
+    """
     raw = Path(raw) if raw else paths.raw_dir()
     folder = raw / name
     toml_path = folder / "dataset.toml"
     if not toml_path.is_file():
         known = ", ".join(list_datasets(raw)) or "none"
-        raise UsageError(f"no dataset {name!r} in {raw} (no {toml_path.name}); datasets: {known}")
-    try:
-        doc = tomllib.loads(toml_path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise DataError(f"{toml_path}: not valid TOML: {exc}") from exc
-
-    problems = _unknown_keys(doc, _DATASET_KEYS, toml_path, "the dataset")
-
-    def need_file(rel: str | None, what: str) -> Path | None:
-        if rel is None:
-            return None
-        path = folder / rel
-        if not path.is_file():
-            problems.append(
-                Problem(
-                    "critical",
-                    "config_missing_file",
-                    paths.display(toml_path),
-                    value=rel,
-                    expected="an existing file",
-                    message=f"{what} file not found",
-                )
-            )
-        return path
-
-    frameworks: dict[str, FrameworkConfig] = {}
-    for fid, fw in doc.get("frameworks", {}).items():
-        problems += _unknown_keys(fw, _FRAMEWORK_KEYS, toml_path, f"[frameworks.{fid}]")
-        frameworks[fid] = FrameworkConfig(
-            id=fid,
-            file=need_file(fw.get("file"), f"framework {fid}") or folder,
-            decision=str(fw.get("decision", fid)),
-            unit_kind=str(fw.get("unit_kind", "")),
-            declared_total=fw.get("declared_total"),
-            declared_appraisal=fw.get("declared_appraisal"),
-            declared_survey=fw.get("declared_survey"),
+        raise UsageError(
+            f"no dataset {name!r} in {paths.display(raw)} (no {toml_path.name}); datasets: {known}"
         )
-
-    years: dict[int, YearConfig] = {}
-    for key, yc in doc.get("years", {}).items():
-        problems += _unknown_keys(yc, _YEAR_KEYS, toml_path, f"[years.{key}]")
-        try:
-            year = int(key)
-        except ValueError:
-            problems.append(
-                Problem(
-                    "critical",
-                    "config_bad_year",
-                    paths.display(toml_path),
-                    value=key,
-                    expected="a four-digit year",
-                    message="year keys are years",
-                )
-            )
-            continue
-        fid = yc.get("framework")
-        if fid not in frameworks:
-            problems.append(
-                Problem(
-                    "critical",
-                    "config_unknown_framework",
-                    paths.display(toml_path),
-                    value=str(fid),
-                    expected=f"one of {sorted(frameworks)}",
-                    message=f"[years.{key}] names a framework that is not declared",
-                )
-            )
-            continue
-        scores = need_file(yc.get("scores"), f"scores {year}")
-        if scores is None:
-            problems.append(
-                Problem(
-                    "critical",
-                    "config_missing_key",
-                    paths.display(toml_path),
-                    value="scores",
-                    message=f"[years.{key}] needs a scores file",
-                )
-            )
-            continue
-        years[year] = YearConfig(
-            year=year,
-            framework=frameworks[fid],
-            scores=scores,
-            published=need_file(yc.get("published"), f"published {year}"),
-            decimals=int(yc.get("decimals", 2)),
-            prefer_published_totals=bool(yc.get("prefer_published_totals", False)),
-            survey_responses=need_file(yc.get("survey_responses"), f"survey responses {year}"),
-        )
-
-    units = need_file(doc.get("units", "units.csv"), "units")
-    bands_rel = doc.get("bands", "bands.csv" if (folder / "bands.csv").is_file() else None)
-    bands = need_file(bands_rel, "bands")
-
-    def optional(key: str, default: str, what: str) -> Path | None:
-        rel = doc.get(key, default if (folder / default).is_file() else None)
-        return need_file(rel, what)
-
-    corrections = optional("corrections", "corrections.csv", "corrections")
-    alternatives = optional("alternatives", "alternatives.toml", "alternatives")
-    national_results = optional("national_results", "national_results.csv", "national results")
+    shown = f"{paths.display(folder)}/dataset.toml"
+    _, problems = _default_named(folder, "", "dataset.toml", shown)
     if problems:
-        raise DataError(f"{toml_path}: the dataset declaration has problems", problems)
+        raise DataError(f"{shown}: the dataset declaration is refused", problems)
+    doc = tomlfile.load(toml_path, shown)
+    model, problems = schema.validate(doc, folder, shown)
+    problems += _unknown_frameworks(doc, shown)
+    found: dict[str, Path | None] = {}
+    for key, default in DEFAULT_NAMED:
+        if key not in doc:
+            found[key], more = _default_named(folder, key, default, shown)
+            problems += more
+    if problems or model is None:
+        raise DataError(f"{shown}: the dataset declaration has problems", problems)
+    frameworks = {
+        fid: FrameworkConfig(
+            id=fid,
+            file=fw.file,
+            decision=fw.decision or fid,
+            unit_kind=fw.unit_kind,
+            declared_total=fw.declared_total,
+            declared_appraisal=fw.declared_appraisal,
+            declared_survey=fw.declared_survey,
+        )
+        for fid, fw in model.frameworks.items()
+    }
+    years = {
+        int(key): YearConfig(
+            year=int(key),
+            framework=frameworks[yc.framework],
+            scores=yc.scores,
+            published=yc.published,
+            decimals=yc.decimals,
+            prefer_published_totals=yc.prefer_published_totals,
+            survey_responses=yc.survey_responses,
+        )
+        for key, yc in model.years.items()
+    }
+
+    def declared(key: str) -> Path | None:
+        return getattr(model, key) if key in doc else found[key]
+
     return DatasetConfig(
         name=name,
         folder=folder,
-        title_vi=str(doc.get("title_vi", name)),
-        title_en=str(doc.get("title_en", name)),
-        synthetic=bool(doc.get("synthetic", False)),
-        units=units,
-        bands=bands,
-        corrections=corrections,
-        alternatives=alternatives,
-        national_results=national_results,
+        title_vi=model.title_vi,
+        title_en=model.title_en,
+        synthetic=model.synthetic,
+        units=model.units,
+        bands=declared("bands"),
+        corrections=declared("corrections"),
+        alternatives=declared("alternatives"),
+        national_results=declared("national_results"),
         frameworks=frameworks,
         years=dict(sorted(years.items())),
-        unit_label_vi=str(doc.get("unit_label_vi", "đơn vị")),
-        unit_label_en=str(doc.get("unit_label_en", "unit")),
+        unit_label_vi=model.unit_label_vi,
+        unit_label_en=model.unit_label_en,
     )
+
+
+def refused_datasets(raw: Path | None = None) -> dict[str, list[Problem]]:
+    """The datasets under ``raw`` whose ``dataset.toml`` is refused, each with its problems (the
+    landing page lists them, so a dataset that cannot even be declared is not silently absent)."""
+    refused: dict[str, list[Problem]] = {}
+    for name in list_datasets(raw):
+        try:
+            load_dataset(name, raw)
+        except DataError as exc:
+            refused[name] = exc.problems or [
+                Problem("critical", "config_invalid", message=str(exc))
+            ]
+    return refused

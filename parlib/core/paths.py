@@ -47,10 +47,15 @@ def year_dir(base: Path, dataset: str, year: int) -> Path:
     return Path(base) / dataset / str(year)
 
 
+OUTSIDE = "<outside the project>"
+
+
 def display(path: Path | str) -> str:
-    """A path as people should read it: relative to the project root when inside it."""
-    path = Path(path)
+    """A path as people should read it: relative to the project root when inside it, else
+    ``<outside the project>/<folder>/<file>`` (its last two parts: a local absolute path is never
+    shown or published)."""
+    resolved = Path(path).resolve()
     try:
-        return path.resolve().relative_to(project_root()).as_posix()
+        return resolved.relative_to(project_root()).as_posix()
     except ValueError:
-        return str(path)
+        return "/".join((OUTSIDE, *resolved.parts[1:][-2:]))
