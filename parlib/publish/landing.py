@@ -1,7 +1,8 @@
 """Landing: ``reports/index.html`` (every dataset and year, its status, inputs and links) and the
 validation page of a refused run.
 
-In: the reports folder and the pages the pipeline publishes (``ReportPages``). Out: HTML text.
+In: the reports folder, the pages the pipeline publishes (``ReportPages``) and the datasets whose
+``dataset.toml`` is refused (``parlib.config.dataset.refused_datasets``). Out: HTML text.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from parlib.config.dataset import refused_datasets
 from parlib.core import paths
+from parlib.core.errors import Problem
 from parlib.core.labels import t
 from parlib.core.storage import write_text
 from parlib.publish.layouts import PROBLEM_COLUMNS
@@ -59,22 +62,55 @@ def _runs(reports_root: Path) -> dict[tuple[str, int], dict]:
     return runs
 
 
-def landing_page(reports_root: Path, pages: ReportPages, lang: str = "vi") -> str:
+def _problem_item(problem: Problem, lang: str) -> str:
+    """One refused declaration's problem: key (or line), message, value found, what is expected."""
+    message = (problem.message_vi or problem.message) if lang == "vi" else problem.message
+    parts = [f"<code>{esc(problem.key)}</code>"] if problem.key else []
+    if problem.row is not None:
+        parts.append(f"{esc(t('row', lang))} {esc(problem.row)}")
+    parts.append(esc(message))
+    if problem.value != "":
+        parts.append(f"{esc(t('value', lang))}: <code>{esc(problem.value)}</code>")
+    if problem.expectation(lang):
+        parts.append(f"{esc(t('expected', lang))}: {esc(problem.expectation(lang))}")
+    return f"<li>{' — '.join(parts)}</li>"
+
+
+def _refused_row(problems: list[Problem], lang: str) -> str:
+    """The row of a dataset whose ``dataset.toml`` is refused: every problem, located."""
+    items = "".join(_problem_item(p, lang) for p in problems)
+    files = sorted({p.file for p in problems if p.file})
+    return (
+        f"<tr><td><strong>{esc(t('config_row', lang))}</strong></td><td></td>"
+        f'<td class="failed">{esc(t("config_refused", lang, n=len(problems)))}<ul>{items}</ul></td>'
+        f"<td></td><td></td><td>{'<br>'.join(f'<code>{esc(f)}</code>' for f in files)}</td></tr>"
+    )
+
+
+def landing_page(
+    reports_root: Path,
+    pages: ReportPages,
+    lang: str = "vi",
+    refused: dict[str, list[Problem]] | None = None,
+) -> str:
     """``reports/index.html``: every dataset and year, its validation status, all its reports, and
-    the last failed run (when newer than the last good one) with its reason and validation report."""
+    the last failed run (when newer than the last good one) with its reason and validation report.
+    A dataset in ``refused`` (its ``dataset.toml`` refused, with the problems) gets a row saying so
+    above its years (earlier good runs stay listed)."""
     reports_root = Path(reports_root)
+    refused = refused or {}
     runs = _runs(reports_root)
-    by_dataset: dict[str, list] = {}
+    by_dataset: dict[str, list] = {name: [] for name in refused}
     for (name, year), entry in sorted(runs.items()):
         by_dataset.setdefault(name, []).append((year, entry))
     sections = []
-    for name, entries in by_dataset.items():
-        any_manifest = next(m for _, e in entries for _, m in e.values())
+    for name, entries in sorted(by_dataset.items()):
+        any_manifest = next((m for _, e in entries for _, m in e.values()), {})
         title = any_manifest.get("title", {}).get(lang, name)
         synthetic = (
             '<span class="tag-synthetic">SYNTHETIC</span> ' if any_manifest.get("synthetic") else ""
         )
-        rows = []
+        rows = [_refused_row(refused[name], lang)] if name in refused else []
         for year, entry in entries:
             cells_links, status, css, when, inputs, methodology = "", "", "", "", "", ""
             if "good" in entry:
@@ -200,9 +236,15 @@ def validation_page(
 LANDING_FILES = {"vi": "index.html", "en": "index.en.html"}
 
 
-def write_landing(pages: ReportPages, reports_root: Path | None = None) -> Path:
-    """Write the landing page in Vietnamese (``index.html``) and English (``index.en.html``)."""
+def write_landing(
+    pages: ReportPages, reports_root: Path | None = None, raw_root: Path | None = None
+) -> Path:
+    """Write the landing page in Vietnamese (``index.html``) and English (``index.en.html``), with
+    a row for every dataset of ``raw_root`` (default: the ``data/raw`` of the project holding
+    ``reports_root``) whose ``dataset.toml`` is refused."""
     root = Path(reports_root or paths.reports_dir())
+    raw = Path(raw_root) if raw_root else paths.raw_dir(root.parent if reports_root else None)
+    refused = refused_datasets(raw) if raw.is_dir() else {}
     for lang, name in LANDING_FILES.items():
-        write_text(root / name, landing_page(root, pages, lang))
+        write_text(root / name, landing_page(root, pages, lang, refused))
     return root / LANDING_FILES["vi"]
