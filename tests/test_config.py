@@ -288,6 +288,15 @@ def test_invalid_toml_names_line_and_column(tiny_raw):
     assert "line 4, column" in problem.message and problem.value == 'units = "units.csv'
 
 
+def test_an_unreadable_dataset_toml_is_a_problem_not_a_traceback(tiny_raw, monkeypatch):
+    def denied(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    (problem,) = problems_of(tiny_raw)
+    assert problem.check == "config_unreadable" and "Permission denied" in problem.message
+
+
 # --- confined paths ------------------------------------------------------------------------------
 
 

@@ -84,7 +84,17 @@ def decode(data: bytes, shown: str) -> str:
 
 def load(path: Path, shown: str) -> dict:
     """``path`` read as bytes, decoded (``decode``) and parsed; invalid TOML names line and column."""
-    text = decode(Path(path).read_bytes(), shown)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:  # permissions, a folder of that name, a file removed meanwhile
+        raise _refusal(
+            shown,
+            "config_unreadable",
+            type(exc).__name__,
+            f"{{name}} cannot be read ({exc.strerror or type(exc).__name__})",
+            f"không đọc được {{name}} ({exc.strerror or type(exc).__name__})",
+        ) from None
+    text = decode(data, shown)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
