@@ -21,9 +21,6 @@ from parlib.run import cli, fanout, pipeline, runner
 
 from .conftest import ROOT, TINY_TOML, write, write_tiny
 
-pytestmark = pytest.mark.filterwarnings("error")  # nothing is coerced with a mere warning
-
-
 def problems_of(raw: Path, name: str = "tiny") -> list:
     with pytest.raises(DataError) as info:
         load_dataset(name, raw)
