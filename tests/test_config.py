@@ -21,6 +21,7 @@ from parlib.run import cli, fanout, pipeline, runner
 
 from .conftest import ROOT, TINY_TOML, write, write_tiny
 
+
 def problems_of(raw: Path, name: str = "tiny") -> list:
     with pytest.raises(DataError) as info:
         load_dataset(name, raw)
