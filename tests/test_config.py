@@ -379,6 +379,9 @@ def test_a_missing_file_or_a_folder_is_refused(tiny_raw):
     (problem,) = problems_of(tiny_raw)
     assert (problem.check, problem.key) == ("config_missing_file", "years.2024.scores")
     assert "is a folder" in problem.message
+    set_toml(tiny_raw, change(YEAR, "scores = 'scores\\2024.csv'"))  # as typed on Windows
+    (problem,) = problems_of(tiny_raw)
+    assert problem.check == "config_missing_file" and "write / between folders" in problem.message
 
 
 def test_display_never_shows_a_local_absolute_path(tmp_path):

@@ -69,9 +69,11 @@ def inside(folder: Path, written: str) -> Path:
         )
     if not resolved.is_file():
         missing = "is a folder, not a file" if resolved.is_dir() else "no such file"
+        slash = "; write / between folders, not \\" if "\\" in written else ""
+        slash_vi = "; hãy dùng / giữa các thư mục, không dùng \\" if "\\" in written else ""
         raise Refused(
             "config_missing_file",
-            f"{missing} in the dataset folder {where}/",
-            f"không có tệp này trong thư mục bộ dữ liệu {where}/",
+            f"{missing} in the dataset folder {where}/{slash}",
+            f"không có tệp này trong thư mục bộ dữ liệu {where}/{slash_vi}",
         )
     return resolved.resolve(strict=True)
