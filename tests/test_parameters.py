@@ -246,6 +246,13 @@ def test_every_refused_value_is_named_at_once():
     ]
 
 
+def test_the_footer_shows_none_as_declared():
+    assert fairness.FairnessParameters().as_dict()["mc_draws"] == "declared"
+    shown = fairness.FairnessParameters(mc_draws=5, mc_seed=0).as_dict()
+    assert (shown["mc_draws"], shown["mc_seed"]) == (5, 0)
+    assert list(shown) == list(fairness.FairnessParameters.model_fields)
+
+
 def test_analyse_refuses_what_the_schema_refuses():
     """Code calling the fairness step directly gets the same refusal as the command line."""
     with pytest.raises(UsageError, match=r"parameter 'alpha': 1.5 is out of range"):

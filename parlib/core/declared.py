@@ -40,10 +40,6 @@ class Declared(BaseModel):
         except ValidationError as exc:
             raise UsageError(refusal(type(self), exc)) from None
 
-    def as_dict(self) -> dict[str, object]:
-        """The parameters by name, in declaration order (as a report's footer lists them)."""
-        return self.model_dump()
-
     @classmethod
     def kind(cls, name: str) -> str:
         """The field's type in words: ``a number``, ``a whole number or None``, ``one of …``."""

@@ -76,3 +76,8 @@ class FairnessParameters(Declared):
     top_n: int = Field(
         15, ge=1, le=MAX_TOP_N, description="rows shown of the longest lists (every row is saved)"
     )
+
+    def as_dict(self) -> dict[str, object]:
+        """The parameters by name, in declaration order, as a report's footer lists them: None
+        (as declared in ``alternatives.toml``) is shown as ``declared``."""
+        return {name: "declared" if v is None else v for name, v in self.model_dump().items()}
