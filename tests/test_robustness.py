@@ -10,7 +10,7 @@ import pytest
 
 from parlib import score
 from parlib.config import alternatives
-from parlib.core.errors import DataError
+from parlib.core.errors import DataError, UsageError
 from parlib.fairness import robustness
 
 
@@ -234,8 +234,11 @@ def test_intervals_contain_the_median_and_notebook_overrides():
     assert (table["rank_p95"] - table["rank_p05"] == table["interval_width"]).all()
     assert result.settings.draws == 120 and result.settings.seed == 5 and (table["seed"] == 5).all()
     assert table["interval_width"].max() > 0
-    declared = robustness.rank_intervals(points, unit_index, settings(), draws=-1, seed=-1).settings
-    assert declared.draws == 200 and declared.seed == alternatives.MonteCarlo().seed
+    declared = robustness.rank_intervals(points, unit_index, settings(), draws=None, seed=None)
+    assert declared.settings.draws == 200
+    assert declared.settings.seed == alternatives.MonteCarlo().seed
+    with pytest.raises(UsageError, match="mc_draws"):  # no sentinel: -1 is not "as declared"
+        robustness.rank_intervals(points, unit_index, settings(), draws=-1)
 
 
 def test_alternatives_alone_bound_the_interval():

@@ -122,7 +122,7 @@ def test_fairness_result_with_survey_round_trips_and_a_later_result_without_remo
 def test_fairness_parameters_declare_notebook_04s_parameters():
     """The notebook's parameters cell and the typed parameters agree: same names, same defaults."""
     declared = pipeline.notebook_parameters(ROOT / "notebooks" / "04_fairness.ipynb")
-    own = {f.name: f.default for f in dataclasses.fields(fairness.FairnessParameters)}
+    own = {name: f.default for name, f in fairness.FairnessParameters.model_fields.items()}
     in_notebook = {
         name: ast.literal_eval(info["default"])
         for name, info in declared.items()

@@ -330,15 +330,17 @@ def rank_intervals(
 
     Quantiles are empirical (inverted CDF), so every bound is a rank that occurred and
     p05 ≤ median ≤ p95. ``draws``/``seed`` override the declared settings (notebook parameters);
-    None or a negative value keeps the declared one.
+    None keeps the declared one.
     ``official_in_interval``: whether the official rank lies within [p05, p95].
     """
     mc = config.monte_carlo
-    if draws is not None and draws >= 0:
-        if draws == 0:
-            raise UsageError("mc_draws must be ≥ 1 (or negative: as declared in alternatives.toml)")
+    if draws is not None:
+        if draws < 1:
+            raise UsageError(f"mc_draws must be ≥ 1 (or None: as declared), not {draws!r}")
         mc = MonteCarlo(**{**mc.__dict__, "draws": int(draws)})
-    if seed is not None and seed >= 0:
+    if seed is not None:
+        if seed < 0:
+            raise UsageError(f"mc_seed must be ≥ 0 (or None: as declared), not {seed!r}")
         mc = MonteCarlo(**{**mc.__dict__, "seed": int(seed)})
     started = time.perf_counter()
     parts = parts_matrix(points)

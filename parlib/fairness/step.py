@@ -2,7 +2,7 @@
 
 In: the score step's ``Results`` (``points``, ``unit_index``, ``criterion_index``), the year's
 decimals and optional ``survey_responses`` file, the dataset's optional ``alternatives.toml``, the
-``FairnessParameters`` (notebook 04's parameters) and the report language (it names the criteria of
+``FairnessParameters`` (notebook 04's parameters, ``parameters``) and the report language (it names the criteria of
 ``deductions_by_criterion``). Out: ``FairnessResult`` — max-points bias, comparable-maximum groups
 and their summary, the like-for-like index, the methodology alternatives, Monte Carlo rank
 intervals, points deducted by unit, unit × area, criterion and in detail, and survey quality —
@@ -23,52 +23,13 @@ import pandas as pd
 
 from parlib.config.alternatives import Alternatives, load_alternatives
 from parlib.config.dataset import DatasetConfig
-from parlib.core.errors import UsageError
 from parlib.core.storage import write_csv
 from parlib.fairness import bias, deductions, robustness, survey
+from parlib.fairness.parameters import FairnessParameters
 from parlib.fairness.robustness import RankIntervals
 from parlib.fairness.survey import SurveyQuality
 from parlib.score.compute import Results
 from parlib.score.tables import load_table
-
-
-@dataclass(frozen=True)
-class FairnessParameters:
-    """What an analyst may change about the fairness analyses (notebook 04's parameters; the
-    defaults are the notebook's, ``tests/test_steps.py`` checks that they agree)."""
-
-    group_tolerance_points: float = 5.0  # units whose applicable maxima differ by ≤ this compare
-    alpha: float = 0.05  # significance level of the bias test; its interval is 1 − alpha
-    like_for_like_groups: str = "declared"  # declared, max or all (``bias.GROUPINGS``)
-    mc_draws: int = -1  # Monte Carlo draws; negative: as declared in alternatives.toml
-    mc_seed: int = -1  # Monte Carlo seed; negative: as declared in alternatives.toml
-    min_respondents: int = 10  # fewer survey respondents: the unit is flagged
-    straightline_min_questions: int = 5  # one same answer to ≥ this many questions straight-lines
-    straightline_excess: float = 0.15  # flag a unit whose straight-lining exceeds chance by more
-    survey_gap_points: float = 1.0  # flag a unit whose survey points from answers and file differ
-    top_n: int = 15  # rows shown of the longest lists (every row is saved)
-
-    def __post_init__(self) -> None:
-        problems = []
-        if self.like_for_like_groups not in bias.GROUPINGS:
-            problems.append(
-                f"like_for_like_groups must be one of {bias.GROUPINGS}, not "
-                f"{self.like_for_like_groups!r}"
-            )
-        if not 0 < self.alpha < 1:
-            problems.append(f"alpha must lie between 0 and 1, not {self.alpha!r}")
-        if self.group_tolerance_points < 0:
-            problems.append("group_tolerance_points must be ≥ 0")
-        if self.mc_draws == 0:
-            problems.append("mc_draws must be ≥ 1 (or negative: as declared in alternatives.toml)")
-        if self.top_n < 0:
-            problems.append("top_n must be ≥ 0")
-        if problems:
-            raise UsageError("; ".join(problems))
-
-    def as_dict(self) -> dict[str, object]:
-        """The parameters by name, in declaration order (as a report's footer lists them)."""
-        return dataclasses.asdict(self)
 
 
 @dataclass

@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="a notebook parameter (see the notebooks' parameters cells)",
+        help="a notebook parameter, checked before anything runs (the README's parameter table)",
     )
     run.add_argument(
         "-j",

@@ -1,10 +1,10 @@
 """Parameters: what a run is asked to do — the dataset-years (``plan``) and the ``-p NAME=VALUE``
-pairs, checked against the datasets and the notebooks' parameters cells.
+pairs, checked against ``parlib.run.schema`` (every notebook parameter's type, range or allowed
+values) before anything runs — and ``parameter_table``, the README's table of the schema.
 """
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 from parlib.config.dataset import list_datasets, load_dataset
@@ -16,16 +16,36 @@ from parlib.run.pipeline import (
     notebook_parameters,
     notebook_paths,
 )
+from parlib.run.schema import NotebookParameters
+
+SET_WITH = {"dataset": "--dataset", "year": "--year", "lang": "--lang"}
+
+
+def set_with(name: str) -> str:
+    """How a parameter is set on the command line (Markdown): its own option, ``-p`` or the
+    runner."""
+    if name in SET_WITH:
+        return f"`{SET_WITH[name]}`"
+    if name in BASE_PARAMETERS or name in RUNNER_PARAMETERS:
+        return "the runner"
+    return f"`-p {name}=…`"
 
 
 def parse_extra_parameters(pairs: list[str], root: Path | None = None) -> dict[str, object]:
     """``['group_tolerance_points=3']`` → ``{'group_tolerance_points': 3.0}``, checked against the
-    notebooks' parameters cells: unknown names and values of the wrong type are usage errors."""
+    schema before anything runs: a name no notebook takes, one the runner sets, a value of the
+    wrong type, outside its range or not allowed, NaN or an infinity is a usage error naming the
+    parameter, the value and what it allows."""
     if not pairs:  # nothing to check: no need to inspect every notebook
         return {}
-    declared: dict[str, dict] = {}
+    taken: set[str] = set()
     for nb in notebook_paths(root, every=True):
-        declared.update(notebook_parameters(nb))
+        taken.update(notebook_parameters(nb))
+    settable = [
+        name
+        for name in NotebookParameters.model_fields
+        if name in taken and name not in BASE_PARAMETERS and name not in RUNNER_PARAMETERS
+    ]
     out: dict[str, object] = {}
     for pair in pairs:
         name, sep, text = pair.partition("=")
@@ -42,35 +62,30 @@ def parse_extra_parameters(pairs: list[str], root: Path | None = None) -> dict[s
                 f"parameter {name!r} is set by the runner (one profile per unit, "
                 f"history from the published years), not with -p"
             )
-        if name not in declared:
-            known = sorted(set(declared) - set(BASE_PARAMETERS) - set(RUNNER_PARAMETERS))
-            raise UsageError(f"unknown parameter {name!r}; the notebooks take: {', '.join(known)}")
-        out[name] = _coerce(name, text, declared[name])
+        if name not in settable:
+            raise UsageError(
+                f"unknown parameter {name!r}; the notebooks take: {', '.join(settable)}"
+            )
+        if name in out:
+            raise UsageError(f"parameter {name!r} is given twice")
+        out[name] = NotebookParameters.from_text(name, text)
+    NotebookParameters(**out)  # every value in its range, or a UsageError naming each refused
     return out
 
 
-def _coerce(name: str, text: str, info: dict) -> object:
-    kind = info["type"]
-    default = info["default"]
-    try:
-        default_value = ast.literal_eval(default)
-    except (ValueError, SyntaxError):
-        default_value = None
-    target = type(default_value) if default_value is not None else str
-    if kind in ("int", "float", "bool") or target in (int, float, bool):
-        target = {"int": int, "float": float, "bool": bool}.get(kind, target)
-    try:
-        if target is bool:
-            if text.lower() not in ("true", "false", "1", "0"):
-                raise ValueError(text)
-            return text.lower() in ("true", "1")
-        if target is int:
-            return int(text)
-        if target is float:
-            return float(text.replace(",", "."))
-        return text
-    except ValueError:
-        raise UsageError(f"parameter {name!r}: {text!r} is not a valid {target.__name__}") from None
+def parameter_table() -> str:
+    """The README's table of every notebook parameter, from the schema (Markdown)."""
+    rows = [
+        "| parameter | set with | type and range | default | meaning |",
+        "|---|---|---|---|---|",
+    ]
+    for name, field in NotebookParameters.model_fields.items():
+        default = "None" if field.default is None else repr(field.default).replace("'", '"')
+        allowed = NotebookParameters.allowed(name)
+        rows.append(
+            f"| `{name}` | {set_with(name)} | {allowed} | `{default}` | {field.description} |"
+        )
+    return "\n".join(rows) + "\n"
 
 
 def plan(
