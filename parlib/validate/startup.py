@@ -7,10 +7,6 @@ its optional ``iri`` format check; that import compiles about 30 Earley parsers,
 process that validates, for a check nothing in the workbook makes. ``defer`` puts a stand-in module
 in its place whose functions import the real module on first use and call it, so a check that is
 made behaves exactly as before.
-
-GX 1.24 also imports ``sre_constants`` and ``sre_parse``, deprecated since Python 3.11; that
-warning (about GX's code, not ours, and once per process) is filtered by its exact text and module,
-so a run's log holds only warnings worth reading, and no path into the virtual environment.
 """
 
 from __future__ import annotations
@@ -20,7 +16,6 @@ import importlib.util
 import os
 import sys
 import types
-import warnings
 
 
 def defer(name: str, functions: list[str]) -> None:
@@ -54,10 +49,4 @@ def defer(name: str, functions: list[str]) -> None:
 
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # read when GX is imported: no usage reports
-warnings.filterwarnings(
-    "ignore",
-    message=r"module 'sre_(constants|parse)' is deprecated",
-    category=DeprecationWarning,
-    module=r"great_expectations\.",
-)
 defer("rfc3987_syntax", ["is_valid_syntax"])  # the one name jsonschema takes from it
