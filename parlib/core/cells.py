@@ -1,0 +1,120 @@
+"""Spreadsheet-safe text: a cell that a spreadsheet would run as a formula is written as text.
+
+OWASP's CSV-injection guidance: a field starting with ``=``, ``+``, ``-``, ``@``, tab (0x09),
+carriage return (0x0D) or line feed (0x0A, added to the list in 2025) is read by Excel, LibreOffice
+and Google Sheets as a formula (``=HYPERLINK("http://x", "y")``, ``@SUM(…)``, ``-2+3``). Unit and
+criterion names come from the provinces' files, so every xlsx and CSV the workbook writes goes
+through here. Numbers are never touched (``-1.5`` stays the number -1.5), and neither is text that
+is a plain number (``-1,5``, ``+3``): a spreadsheet reads it as that number, never as a formula.
+
+- **XLSX** (``sheet``): the cell keeps its exact text and is stored as a string (type ``s``; openpyxl
+  would otherwise store ``=…`` as a formula and ``#REF!`` as an error) with Excel's *quote prefix*
+  style, so it stays text even when someone edits it.
+- **CSV** (``csv_document``): OWASP's single quote: ``=1+1`` is written ``'=1+1``; a text that
+  already starts with ``'`` gets one more, so the escape is reversible and ``csv_restore`` /
+  ``restore_text`` give back the exact text (the workbook reads its own CSVs back that way). OWASP
+  also warns of separators that start a new cell mid-text: ``,`` and line feeds are quoted by any
+  CSV writer, but Python's leaves a carriage return bare (a spreadsheet starts a new row there) and
+  Excel set to Vietnamese (decimal comma) splits cells on ``;``. A table with a text holding either
+  is written with every text field quoted, so ``a;=1+1`` stays one cell; other tables are written
+  as before, byte for byte.
+
+In: pandas frames, openpyxl worksheets, strings. Out: the same, made safe.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import pandas as pd
+from openpyxl.worksheet.worksheet import Worksheet
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+QUOTE = "'"
+SPLITTERS = ("\r", ";")  # start a new cell or row unless the field is quoted (see above)
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+
+
+def is_formula_like(text: object) -> bool:
+    """True for a text a spreadsheet would read as a formula (it starts with a trigger and is not
+    a plain number)."""
+    return isinstance(text, str) and text[:1] in TRIGGERS and PLAIN_NUMBER.fullmatch(text) is None
+
+
+def csv_text(value: object) -> object:
+    """``value`` as a CSV field: formula-like text and text starting with ``'`` get a leading ``'``;
+    anything else (numbers, other text, missing values) unchanged."""
+    if isinstance(value, str) and (is_formula_like(value) or value.startswith(QUOTE)):
+        return QUOTE + value
+    return value
+
+
+def restore_text(value: object) -> object:
+    """The inverse of ``csv_text``: one leading ``'`` removed from text."""
+    if isinstance(value, str) and value.startswith(QUOTE):
+        return value[1:]
+    return value
+
+
+def _text_columns(df: pd.DataFrame) -> list:
+    return [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c].dtype)]
+
+
+def _first_characters(column: pd.Series) -> pd.Series:
+    return column.astype("object").map(lambda v: v[:1] if isinstance(v, str) else "")
+
+
+def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` ready for ``to_csv``: text cells and column names through ``csv_text`` (a copy when
+    anything changes); numeric, boolean and date columns are not looked at."""
+    out = df
+    for column in _text_columns(df):
+        marked = _first_characters(df[column]).isin((*TRIGGERS, QUOTE))
+        if marked.any():
+            out = out.copy() if out is df else out
+            out[column] = out[column].astype("object")
+            out.loc[marked, column] = out.loc[marked, column].map(csv_text)
+    names = [csv_text(c) for c in df.columns]
+    if names != list(df.columns):
+        out = out.copy() if out is df else out
+        out.columns = names
+    return out
+
+
+def csv_document(df: pd.DataFrame) -> str:
+    """``df`` as CSV text (UTF-8 text, ``\\n`` line ends, no index), spreadsheet-safe: cells through
+    ``csv_frame``, and every text field quoted when a text holds a ``SPLITTERS`` character."""
+    safe = csv_frame(df)
+    split = any(
+        safe[c].map(lambda v: isinstance(v, str) and any(s in v for s in SPLITTERS)).any()
+        for c in _text_columns(safe)
+    ) or any(any(s in str(c) for s in SPLITTERS) for c in safe.columns)
+    quoting = csv.QUOTE_NONNUMERIC if split else csv.QUOTE_MINIMAL
+    return safe.to_csv(index=False, lineterminator="\n", quoting=quoting)
+
+
+def csv_restore(df: pd.DataFrame) -> pd.DataFrame:
+    """Undo ``csv_frame`` on a frame read back from a CSV the workbook wrote (in place; returned)."""
+    df.columns = [restore_text(c) for c in df.columns]
+    for column in _text_columns(df):
+        marked = _first_characters(df[column]) == QUOTE
+        if marked.any():
+            df.loc[marked, column] = df.loc[marked, column].map(restore_text)
+    return df
+
+
+def sheet(worksheet: Worksheet) -> Worksheet:
+    """Every text cell of ``worksheet`` stored as text: type ``s`` (never a formula or an error
+    value) and, where a spreadsheet would read it as a formula, Excel's quote prefix."""
+    for row in worksheet.iter_rows():
+        for cell in row:
+            value = cell.value
+            if not isinstance(value, str):
+                continue
+            forced = cell.data_type != "s"
+            if forced:
+                cell.data_type = "s"
+            if forced or is_formula_like(value):
+                cell.quotePrefix = True
+    return worksheet
