@@ -13,11 +13,13 @@ is a plain number (``-1,5``, ``+3``): a spreadsheet reads it as that number, nev
 - **CSV** (``csv_document``): OWASP's single quote: ``=1+1`` is written ``'=1+1``; a text that
   already starts with ``'`` gets one more, so the escape is reversible and ``csv_restore`` /
   ``restore_text`` give back the exact text (the workbook reads its own CSVs back that way). OWASP
-  also warns of separators that start a new cell mid-text: ``,`` and line feeds are quoted by any
-  CSV writer, but Python's leaves a carriage return bare (a spreadsheet starts a new row there) and
-  Excel set to Vietnamese (decimal comma) splits cells on ``;``. A table with a text holding either
-  is written with every text field quoted, so ``a;=1+1`` stays one cell; other tables are written
-  as before, byte for byte.
+  also warns of separators that start a new cell in the middle of a text: Excel set to Vietnamese
+  (decimal comma) splits a comma-separated file on ``;``, where quotes no longer protect anything,
+  and a line break starts a new row for any reader that loses track of the quotes. So the rule
+  applies to every *segment* of a text, from its start or from a ``;``, CR or LF to the next one:
+  ``a;=1+1`` is written ``a;'=1+1``. Python's CSV writer leaves a bare CR unquoted; a table with a
+  text holding one is written with every text field quoted, so it reads back in one piece. Tables
+  without hostile text are written byte for byte as pandas writes them.
 
 In: pandas frames, openpyxl worksheets, strings. Out: the same, made safe.
 """
@@ -32,7 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 QUOTE = "'"
-SPLITTERS = ("\r", ";")  # start a new cell or row unless the field is quoted (see above)
+SEGMENT = re.compile(r"(\A|[\r\n;])([^\r\n;]*)")  # a text's start or a separator, then up to the next
 PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
 
 
@@ -42,27 +44,30 @@ def is_formula_like(text: object) -> bool:
     return isinstance(text, str) and text[:1] in TRIGGERS and PLAIN_NUMBER.fullmatch(text) is None
 
 
+def _needs_quote(text: str, segment: str, first: bool) -> bool:
+    risky = is_formula_like(text if first else segment)  # the whole text: a leading CR or LF too
+    return risky or segment.startswith(QUOTE)
+
+
 def csv_text(value: object) -> object:
-    """``value`` as a CSV field: formula-like text and text starting with ``'`` get a leading ``'``;
-    anything else (numbers, other text, missing values) unchanged."""
-    if isinstance(value, str) and (is_formula_like(value) or value.startswith(QUOTE)):
-        return QUOTE + value
-    return value
+    """``value`` as a CSV field: each segment of a text (see above) that is formula-like or starts
+    with ``'`` gets a leading ``'``; anything else (numbers, other text, missing values) unchanged."""
+    if not isinstance(value, str):
+        return value
+    return SEGMENT.sub(
+        lambda m: m[1] + (QUOTE if _needs_quote(value, m[2], m[1] == "") else "") + m[2], value
+    )
 
 
 def restore_text(value: object) -> object:
-    """The inverse of ``csv_text``: one leading ``'`` removed from text."""
-    if isinstance(value, str) and value.startswith(QUOTE):
-        return value[1:]
-    return value
+    """The inverse of ``csv_text``: one leading ``'`` removed from each segment of a text."""
+    if not isinstance(value, str) or QUOTE not in value:
+        return value
+    return SEGMENT.sub(lambda m: m[1] + (m[2][1:] if m[2].startswith(QUOTE) else m[2]), value)
 
 
 def _text_columns(df: pd.DataFrame) -> list:
     return [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c].dtype)]
-
-
-def _first_characters(column: pd.Series) -> pd.Series:
-    return column.astype("object").map(lambda v: v[:1] if isinstance(v, str) else "")
 
 
 def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -70,7 +75,7 @@ def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
     anything changes); numeric, boolean and date columns are not looked at."""
     out = df
     for column in _text_columns(df):
-        marked = _first_characters(df[column]).isin((*TRIGGERS, QUOTE))
+        marked = df[column].map(lambda v: isinstance(v, str) and csv_text(v) != v).astype(bool)
         if marked.any():
             out = out.copy() if out is df else out
             out[column] = out[column].astype("object")
@@ -84,13 +89,12 @@ def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 def csv_document(df: pd.DataFrame) -> str:
     """``df`` as CSV text (UTF-8 text, ``\\n`` line ends, no index), spreadsheet-safe: cells through
-    ``csv_frame``, and every text field quoted when a text holds a ``SPLITTERS`` character."""
+    ``csv_frame``, and every text field quoted when a text holds a carriage return."""
     safe = csv_frame(df)
-    split = any(
-        safe[c].map(lambda v: isinstance(v, str) and any(s in v for s in SPLITTERS)).any()
-        for c in _text_columns(safe)
-    ) or any(any(s in str(c) for s in SPLITTERS) for c in safe.columns)
-    quoting = csv.QUOTE_NONNUMERIC if split else csv.QUOTE_MINIMAL
+    bare_cr = any(
+        safe[c].map(lambda v: isinstance(v, str) and "\r" in v).any() for c in _text_columns(safe)
+    ) or any("\r" in str(c) for c in safe.columns)
+    quoting = csv.QUOTE_NONNUMERIC if bare_cr else csv.QUOTE_MINIMAL
     return safe.to_csv(index=False, lineterminator="\n", quoting=quoting)
 
 
@@ -98,7 +102,7 @@ def csv_restore(df: pd.DataFrame) -> pd.DataFrame:
     """Undo ``csv_frame`` on a frame read back from a CSV the workbook wrote (in place; returned)."""
     df.columns = [restore_text(c) for c in df.columns]
     for column in _text_columns(df):
-        marked = _first_characters(df[column]) == QUOTE
+        marked = df[column].map(lambda v: isinstance(v, str) and QUOTE in v).astype(bool)
         if marked.any():
             df.loc[marked, column] = df.loc[marked, column].map(restore_text)
     return df
