@@ -35,6 +35,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 QUOTE = "'"
 SEGMENT = re.compile(r"(\A|[\r\n;])([^\r\n;]*)")  # a text's start or a separator, then up to the next
+QUOTED = re.compile(QUOTE)
+CANDIDATE = re.compile(r"(?:\A|[\0\r\n;])['=+\-@\t\r\n]")  # a segment that may need the quote
 PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
 
 
@@ -70,13 +72,27 @@ def _text_columns(df: pd.DataFrame) -> list:
     return [c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c].dtype)]
 
 
-def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` ready for ``to_csv``: text cells and column names through ``csv_text`` (a copy when
-    anything changes); numeric, boolean and date columns are not looked at."""
-    out = df
+def _joined(column: pd.Series) -> str:
+    """The column's cells in one string (numbers as ``str(-1.5)``), to search a whole column at once:
+    a table may have 600,000 rows and hardly ever holds a cell to escape. ``\\0`` joins the cells (it
+    is neither a separator nor a trigger)."""
+    return "\0".join(map(str, column.dropna().tolist()))
+
+
+def _cells_matching(column: pd.Series, pattern: re.Pattern) -> pd.Series:
+    """Which cells are text matching ``pattern``."""
+    return column.map(lambda v: isinstance(v, str) and pattern.search(v) is not None).astype(bool)
+
+
+def _escaped(df: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """``df`` with text cells and column names through ``csv_text`` (a copy when anything changes),
+    and whether a text holds a carriage return."""
+    out, bare_cr = df, any("\r" in str(c) for c in df.columns)
     for column in _text_columns(df):
-        marked = df[column].map(lambda v: isinstance(v, str) and csv_text(v) != v).astype(bool)
-        if marked.any():
+        joined = _joined(df[column])
+        bare_cr = bare_cr or "\r" in joined
+        if CANDIDATE.search(joined):
+            marked = _cells_matching(df[column], CANDIDATE)
             out = out.copy() if out is df else out
             out[column] = out[column].astype("object")
             out.loc[marked, column] = out.loc[marked, column].map(csv_text)
@@ -84,16 +100,19 @@ def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
     if names != list(df.columns):
         out = out.copy() if out is df else out
         out.columns = names
-    return out
+    return out, bare_cr
+
+
+def csv_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` ready for ``to_csv``: text cells and column names through ``csv_text`` (a copy when
+    anything changes); numeric, boolean and date columns are not looked at."""
+    return _escaped(df)[0]
 
 
 def csv_document(df: pd.DataFrame) -> str:
     """``df`` as CSV text (UTF-8 text, ``\\n`` line ends, no index), spreadsheet-safe: cells through
     ``csv_frame``, and every text field quoted when a text holds a carriage return."""
-    safe = csv_frame(df)
-    bare_cr = any(
-        safe[c].map(lambda v: isinstance(v, str) and "\r" in v).any() for c in _text_columns(safe)
-    ) or any("\r" in str(c) for c in safe.columns)
+    safe, bare_cr = _escaped(df)
     quoting = csv.QUOTE_NONNUMERIC if bare_cr else csv.QUOTE_MINIMAL
     return safe.to_csv(index=False, lineterminator="\n", quoting=quoting)
 
@@ -102,8 +121,8 @@ def csv_restore(df: pd.DataFrame) -> pd.DataFrame:
     """Undo ``csv_frame`` on a frame read back from a CSV the workbook wrote (in place; returned)."""
     df.columns = [restore_text(c) for c in df.columns]
     for column in _text_columns(df):
-        marked = df[column].map(lambda v: isinstance(v, str) and QUOTE in v).astype(bool)
-        if marked.any():
+        if QUOTE in _joined(df[column]):
+            marked = _cells_matching(df[column], QUOTED)
             df.loc[marked, column] = df.loc[marked, column].map(restore_text)
     return df
 
