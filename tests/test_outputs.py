@@ -68,7 +68,9 @@ def test_formula_like_text(text):
     assert cells.csv_text(text) == "'" + text
 
 
-@pytest.mark.parametrize("value", ["-1,5", "-1.5", "+3", "-0.5e3", "Sở A", "", "'=x", -1.5, None, 3])
+@pytest.mark.parametrize(
+    "value", ["-1,5", "-1.5", "+3", "-0.5e3", "Sở A", "", "'=x", -1.5, None, 3]
+)
 def test_numbers_and_plain_text_are_not_formulas(value):
     assert not cells.is_formula_like(value)
 
@@ -80,8 +82,15 @@ def test_a_negative_number_is_written_as_a_number():
 
 @pytest.mark.parametrize(
     ("text", "written"),
-    [("a;=1+1", "a;'=1+1"), (";=1", ";'=1"), ("x\r=1+1", "x\r'=1+1"), ("\n=1", "'\n'=1"),
-     ("'q", "''q"), ("a; b", "a; b"), ("a;-1,5", "a;-1,5")],
+    [
+        ("a;=1+1", "a;'=1+1"),
+        (";=1", ";'=1"),
+        ("x\r=1+1", "x\r'=1+1"),
+        ("\n=1", "'\n'=1"),
+        ("'q", "''q"),
+        ("a; b", "a; b"),
+        ("a;-1,5", "a;-1,5"),
+    ],
 )
 def test_every_segment_is_escaped(text, written):
     assert cells.csv_text(text) == written and cells.restore_text(written) == text
@@ -98,7 +107,9 @@ def test_the_csv_escape_is_reversible_and_safe(text):
 # --- CSV ----------------------------------------------------------------------------------------------
 def fields(text: str, delimiter: str) -> list[str]:
     """Every field as a spreadsheet splits the file: a bare CR starts a new row."""
-    return [f for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) for f in row]
+    return [
+        f for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) for f in row
+    ]
 
 
 def test_write_csv_is_safe_under_both_separators_and_reads_back_exactly(tmp_path):
@@ -189,7 +200,9 @@ def test_scoring_template_stores_hostile_unit_and_criterion_names_as_text(tmp_pa
     book = openpyxl.load_workbook(path)
     assert_no_formulas(book)
     sheet = book["Điểm"]
-    names = dict(zip(ingest.read_units(cfg.units)["unit_id"], ingest.read_units(cfg.units)["unit_name"]))
+    names = dict(
+        zip(ingest.read_units(cfg.units)["unit_id"], ingest.read_units(cfg.units)["unit_name"])
+    )
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert {(r[0], r[1]) for r in rows} == set(names.items())
     assert {r[3] for r in rows if r[2] == "1.1"} == {"=1+1 Tiêu chí"}
@@ -214,8 +227,13 @@ def test_unit_names_with_dollars_are_drawn_as_written():
     )
     figures = [plots.area_heatmap(areas, pd.Series(DOLLARS, index=ids), "vi", DOLLARS[0])]
     profile = pd.DataFrame(
-        {"area": ["1", "2"], "name": DOLLARS[:2], "index_pct": [60.0, 70.0],
-         "average": [55.0, 65.0], "best": [90.0, 80.0]}
+        {
+            "area": ["1", "2"],
+            "name": DOLLARS[:2],
+            "index_pct": [60.0, 70.0],
+            "average": [55.0, 65.0],
+            "best": [90.0, 80.0],
+        }
     )
     figures.append(history_plots.unit_areas(profile, DOLLARS[0], "vi", DOLLARS[1]))
     fig, ax = plt.subplots()
@@ -232,7 +250,10 @@ def test_unit_names_with_dollars_are_drawn_as_written():
 def test_footer_shows_paths_relative_to_the_project(tmp_path, monkeypatch):
     monkeypatch.setenv("PARLIB_ROOT", str(tmp_path))
     prov = {
-        "dataset": "d", "year": 2024, "methodology": "m", "generated_at": "now",
+        "dataset": "d",
+        "year": 2024,
+        "methodology": "m",
+        "generated_at": "now",
         "versions": {"parlib": "0"},
         "parameters": {"history_root": str(tmp_path / "data" / "processed"), "top_n": 15},
         "inputs": [{"path": "/srv/other/units.csv", "sha256": "0" * 64}],
@@ -279,7 +300,11 @@ def test_a_run_with_hostile_names_publishes_them_as_text(tmp_path, monkeypatch):
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "pyproject.toml", project / "pyproject.toml")
     raw = write_tiny(project / "data" / "raw")
-    names = {"a": '=HYPERLINK("http://example.org","Sở A")', "b": r"Sở $\frac{$ B", "c": "@SUM(1+1)"}
+    names = {
+        "a": '=HYPERLINK("http://example.org","Sở A")',
+        "b": r"Sở $\frac{$ B",
+        "c": "@SUM(1+1)",
+    }
     with (raw / "tiny" / "units.csv").open("w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle, lineterminator="\n")
         out.writerow(["unit_id", "unit_name", "kind", "group"])
@@ -291,7 +316,9 @@ def test_a_run_with_hostile_names_publishes_them_as_text(tmp_path, monkeypatch):
     book = openpyxl.load_workbook(project / "reports" / "tiny" / "2024" / "results.xlsx")
     assert_no_formulas(book)
     sheet = book["unit_index"]
-    mapping = {r[1]: r[2] for r in book["columns"].iter_rows(values_only=True) if r[0] == sheet.title}
+    mapping = {
+        r[1]: r[2] for r in book["columns"].iter_rows(values_only=True) if r[0] == sheet.title
+    }
     column = [c.value for c in sheet[1]].index(mapping["unit_name"])
     assert {row[column] for row in sheet.iter_rows(min_row=2, values_only=True)} == set(
         names.values()

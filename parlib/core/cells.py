@@ -34,7 +34,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 QUOTE = "'"
-SEGMENT = re.compile(r"(\A|[\r\n;])([^\r\n;]*)")  # a text's start or a separator, then up to the next
+# a segment: from the text's start or a separator to the next separator
+SEGMENT = re.compile(r"(\A|[\r\n;])([^\r\n;]*)")
 QUOTED = re.compile(QUOTE)
 CANDIDATE = re.compile(r"(?:\A|[\0\r\n;])['=+\-@\t\r\n]")  # a segment that may need the quote
 PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")

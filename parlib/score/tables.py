@@ -32,7 +32,9 @@ def load_table(out_dir, name: str) -> pd.DataFrame:
         "level": "str",
     }
     df = cells.csv_restore(  # the text exactly as computed, without write_csv's escapes
-        pd.read_csv(Path(out_dir) / f"{name}.csv", dtype=text, keep_default_na=False, na_values=[""])
+        pd.read_csv(
+            Path(out_dir) / f"{name}.csv", dtype=text, keep_default_na=False, na_values=[""]
+        )
     )
     for col, dtype in text.items():
         if col in df.columns:
