@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from parlib.core import cells
+
 
 def _atomic_write(path: Path, write) -> Path:
     path = Path(path)
@@ -46,8 +48,9 @@ def write_json(path: Path, obj: object) -> Path:
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> Path:
-    """CSV in UTF-8 with a decimal point: processed data are machine-readable, reports are for people."""
-    return write_text(path, df.to_csv(index=False, lineterminator="\n"))
+    """CSV in UTF-8 with a decimal point: processed data are machine-readable, reports are for people;
+    spreadsheet-safe all the same (``core.cells``: no text runs as a formula when opened in Excel)."""
+    return write_text(path, cells.csv_document(df))
 
 
 def swap_in(staged: Path, target: Path) -> None:

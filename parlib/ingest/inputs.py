@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from parlib.config.dataset import DatasetConfig, YearConfig
+from parlib.core import cells
 from parlib.core.errors import DataError, Problem
 from parlib.core.storage import write_csv
 from parlib.ingest import corrections as corr
@@ -156,7 +157,9 @@ def load_tidy_table(out_dir: Path, name: str) -> pd.DataFrame:
         raise DataError(
             f"{path.parent}: no ingested data; run the ingest notebook (or `parlib run`) first"
         )
-    table = pd.read_csv(path, dtype=_DTYPES[name], keep_default_na=False, na_values=[""])
+    table = cells.csv_restore(  # the text exactly as ingested, without write_csv's escapes
+        pd.read_csv(path, dtype=_DTYPES[name], keep_default_na=False, na_values=[""])
+    )
     for col, dtype in _DTYPES[name].items():
         if col in table.columns and dtype == "str":
             table[col] = table[col].fillna("").astype("str")

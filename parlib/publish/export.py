@@ -4,7 +4,8 @@ In: the processed folder of one dataset-year (``unit_index.csv``, ``area_index.c
 ``criterion_index.csv``, ``reconciliation.csv`` and the ``fairness_*`` / ``deductions_*`` tables
 that exist) and its provenance record. Out: one ``.xlsx`` workbook, one sheet per table plus a
 ``provenance`` sheet, headers from the label catalogue in the report language (the column names
-stay in a second header-free mapping on the provenance sheet), written atomically.
+stay in a second header-free mapping on the provenance sheet), written atomically. Every text cell
+is stored as text (``core.cells.sheet``): a unit called ``=HYPERLINK(…)`` is a name, not a formula.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from parlib.core import cells
 from parlib.core.labels import maybe, t
 from parlib.core.storage import write_bytes
+from parlib.publish.markup import public_path
 from parlib.score.tables import load_table
 
 FIXED_TABLES = ("unit_index", "area_index", "criterion_index", "reconciliation")
@@ -66,14 +69,19 @@ def write_workbook(processed: Path, target: Path, lang: str, prov: dict) -> Path
             (t("package_version", lang), prov.get("versions", {}).get("parlib", "")),
             (
                 t("parameters", lang),
-                ", ".join(f"{k}={v}" for k, v in prov.get("parameters", {}).items()),
+                ", ".join(f"{k}={public_path(v)}" for k, v in prov.get("parameters", {}).items()),
             ),
         ]
-        rows += [(f"{t('inputs', lang)}: {i['path']}", i["sha256"]) for i in prov.get("inputs", [])]
+        rows += [
+            (f"{t('inputs', lang)}: {public_path(i['path'])}", i["sha256"])
+            for i in prov.get("inputs", [])
+        ]
         pd.DataFrame(rows, columns=[t("figure_item", lang), t("value", lang)]).to_excel(
             writer, sheet_name=_sheet_name("provenance", used), index=False
         )
         pd.DataFrame(mapping, columns=["sheet", "column", "header"]).to_excel(
             writer, sheet_name=_sheet_name("columns", used), index=False
         )
+        for worksheet in writer.sheets.values():
+            cells.sheet(worksheet)  # pandas hands "=…" text to openpyxl, which stores a formula
     return write_bytes(Path(target), buffer.getvalue())

@@ -2,19 +2,23 @@
 
 In: result tables, labels, provenance records. Out: HTML strings (shown in notebooks through
 ``IPython.display.HTML``) and ``reports/index.html``. All text that comes from data (unit names,
-notes, file names) goes through ``html.escape``: a unit called ``<script>`` shows as text.
+notes, file names) goes through ``html.escape``: a unit called ``<script>`` shows as text. Paths in
+the footer are shown relative to the project (``public_path``): a published page never carries the
+machine's own folders.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import os
 import sys
 import warnings
 from dataclasses import dataclass
 
 import pandas as pd
 
+from parlib.core import paths
 from parlib.core.labels import catalogue, number, t
 
 CSS = """
@@ -139,13 +143,23 @@ def heading(title: str, subtitle: str = "") -> str:
     return f"<h1>{esc(title)}</h1>{sub}"
 
 
+def public_path(value: object) -> object:
+    """A value as a published page or workbook may show it: an absolute path becomes relative to
+    the project (``data/processed``), or, outside it, ``…/`` and its last part; anything else is
+    returned as is."""
+    if not isinstance(value, str) or not os.path.isabs(value):
+        return value
+    shown = paths.display(value)
+    return f"…/{os.path.basename(os.path.normpath(value))}" if os.path.isabs(shown) else shown
+
+
 def provenance_footer(prov: dict, lang: str) -> str:
     inputs = "".join(
-        f"<li><code>{esc(i['path'])}</code> — {esc(t('sha256', lang))} "
+        f"<li><code>{esc(public_path(i['path']))}</code> — {esc(t('sha256', lang))} "
         f"<code>{esc(i['sha256'][:16])}…</code></li>"
         for i in prov["inputs"]
     )
-    params = ", ".join(f"{esc(k)}={esc(v)}" for k, v in prov["parameters"].items())
+    params = ", ".join(f"{esc(k)}={esc(public_path(v))}" for k, v in prov["parameters"].items())
     versions = ", ".join(f"{esc(k)} {esc(v)}" for k, v in prov["versions"].items())
     commit = f" (git {esc(prov['git_commit'])})" if prov.get("git_commit") else ""
     return (

@@ -1,6 +1,9 @@
 """Figures for the reports. Each function returns a matplotlib Figure with a title and axis labels.
 
 Labels come from the catalogue; the font is DejaVu Sans, which carries every Vietnamese diacritic.
+Text is never parsed as mathtext (``text.parse_math`` off in ``STYLE``): unit and criterion names
+come from the provinces' files, and ``Sở $Tài chính$`` or an unbalanced ``$\\frac{$`` is drawn as
+written instead of as a formula, or a crash.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.titleweight": "bold",
+    "text.parse_math": False,  # every Text: titles, tick labels, legends, annotations, colorbars
 }
 plt.rcParams.update(STYLE)
 

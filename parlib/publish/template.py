@@ -6,7 +6,8 @@ one row per unit and leaf criterion, with the criterion's name and maxima, and t
 ``KPS``; cells of a component the criterion does not have are greyed and must stay empty; headers
 and criterion columns are locked (the sheet is protected without a password, to prevent accidents
 rather than to secure anything). The headers are the Vietnamese aliases of the scores contract, so
-the filled-in file is read by ``ingest.read_scores`` like any other scores file.
+the filled-in file is read by ``ingest.read_scores`` like any other scores file. Unit and criterion
+names are stored as text (``core.cells.sheet``), never as formulas, whatever they start with.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from parlib import ingest
 from parlib.config.dataset import DatasetConfig
-from parlib.core import paths
+from parlib.core import cells, paths
 from parlib.core.errors import UsageError
 
 HEADERS = [
@@ -113,6 +114,8 @@ def write(cfg: DatasetConfig, year: int, target: Path, unit_ids: list[str] | Non
     ):
         notes.append([line])
     notes.column_dimensions["A"].width = 110
+    for worksheet in book.worksheets:
+        cells.sheet(worksheet)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     book.save(target)

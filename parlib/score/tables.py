@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from parlib.core import cells
+
 
 def load_table(out_dir, name: str) -> pd.DataFrame:
     """Read back one of ``Results.TABLES`` with text columns as text (ids like ``'1.10'`` stay)."""
@@ -29,8 +31,10 @@ def load_table(out_dir, name: str) -> pd.DataFrame:
         "name_en": "str",
         "level": "str",
     }
-    df = pd.read_csv(
-        Path(out_dir) / f"{name}.csv", dtype=text, keep_default_na=False, na_values=[""]
+    df = cells.csv_restore(  # the text exactly as computed, without write_csv's escapes
+        pd.read_csv(
+            Path(out_dir) / f"{name}.csv", dtype=text, keep_default_na=False, na_values=[""]
+        )
     )
     for col, dtype in text.items():
         if col in df.columns:
