@@ -144,13 +144,12 @@ def heading(title: str, subtitle: str = "") -> str:
 
 
 def public_path(value: object) -> object:
-    """A value as a published page or workbook may show it: an absolute path becomes relative to
-    the project (``data/processed``), or, outside it, ``…/`` and its last part; anything else is
-    returned as is."""
+    """A value as a published page or workbook may show it: an absolute path as ``paths.display``
+    shows it (relative to the project, ``data/processed``, or ``<outside the project>/`` and its
+    last two parts); anything else is returned as is."""
     if not isinstance(value, str) or not os.path.isabs(value):
         return value
-    shown = paths.display(value)
-    return f"…/{os.path.basename(os.path.normpath(value))}" if os.path.isabs(shown) else shown
+    return paths.display(value)
 
 
 def provenance_footer(prov: dict, lang: str) -> str:
