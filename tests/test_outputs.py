@@ -260,7 +260,11 @@ def test_footer_shows_paths_relative_to_the_project(tmp_path, monkeypatch):
     }
     footer = markup.provenance_footer(prov, "en")
     assert "history_root=data/processed" in footer and "top_n=15" in footer
-    assert str(tmp_path) not in footer and "/srv/other" not in footer and "&lt;outside the project&gt;/other/units.csv" in footer
+    assert (
+        str(tmp_path) not in footer
+        and "/srv/other" not in footer
+        and "&lt;outside the project&gt;/other/units.csv" in footer
+    )
 
 
 def published_files(project: Path):
