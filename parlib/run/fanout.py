@@ -17,7 +17,13 @@ from parlib.config.dataset import DatasetConfig, load_dataset
 from parlib.core import paths
 from parlib.core.labels import t
 from parlib.publish.views import unit_file
-from parlib.run.execute import execute_in_pool, export_html, notebook_pool, run_notebook
+from parlib.run.execute import (
+    execute_in_pool,
+    export_html,
+    notebook_pool,
+    root_parameter,
+    run_notebook,
+)
 from parlib.run.pipeline import (
     DATASET_NOTEBOOKS,
     UNIT_NOTEBOOK,
@@ -131,10 +137,10 @@ def run_dataset(
                 "dataset": dataset,
                 "year": max(published),
                 "lang": lang,
-                "raw_root": str(paths.raw_dir(root)),
-                "processed_root": str(paths.processed_dir(root)),
-                "reports_root": str(paths.reports_dir(root)),
-                "history_root": str(paths.processed_dir(root)),
+                "raw_root": root_parameter(paths.raw_dir(root), root),
+                "processed_root": root_parameter(paths.processed_dir(root), root),
+                "reports_root": root_parameter(paths.reports_dir(root), root),
+                "history_root": root_parameter(paths.processed_dir(root), root),
                 **(extra or {}),
             }
             executed = stage / f"{stem}.ipynb"
