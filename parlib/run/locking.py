@@ -85,4 +85,7 @@ def clean_staging(root: Path) -> int:
         for folder in base.glob(".staging/*"):
             shutil.rmtree(folder, ignore_errors=True)
             removed += 1
+    for base in [*bases, journals(root)]:  # files a killed atomic write left (storage)
+        for leftover in base.glob("**/.*.tmp"):
+            leftover.unlink(missing_ok=True)
     return removed

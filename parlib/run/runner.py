@@ -99,15 +99,21 @@ def _run_year(
     started_at: str,
 ) -> Outcome:
     """Build the dataset-year in a staging folder, with everything logged meanwhile in its
-    ``run.log``."""
+    ``run.log``; the staging folders go whatever happens, unless a swap is left to finish."""
 
     run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
-    out_reports = paths.year_dir(paths.reports_dir(root) / ".staging" / run_id, dataset, year)
-    out_reports.mkdir(parents=True, exist_ok=True)
-    with runlog.to_file(out_reports / "run.log") as end_log:
-        return _build_year(
-            cfg, dataset, year, lang, extra, root, current, started_at, run_id, end_log
-        )
+    stages = [base(root) / ".staging" / run_id for base in (paths.processed_dir, paths.reports_dir)]
+    out_reports = paths.year_dir(stages[1], dataset, year)
+    try:
+        out_reports.mkdir(parents=True, exist_ok=True)
+        with runlog.to_file(out_reports / "run.log") as end_log:
+            return _build_year(
+                cfg, dataset, year, lang, extra, root, current, started_at, run_id, end_log
+            )
+    finally:
+        if not swap.pending(journal(root, run_id)):  # else the next run finishes the swap
+            for stage in stages:
+                shutil.rmtree(stage, ignore_errors=True)
 
 
 def _build_year(
@@ -155,8 +161,6 @@ def _build_year(
         log.warning(f"{dataset} {year}: refused, {len(checked.critical)} critical problem(s)")
         _refuse(cfg, year, lang, checked, prov, out_reports, failed_dir, started, run_id, end_log)
         swap.publish([(out_reports, failed_dir)], journal(root, run_id))
-        shutil.rmtree(stage_reports, ignore_errors=True)
-        shutil.rmtree(stage_processed, ignore_errors=True)
         first = checked.critical[0]
         return Outcome(
             dataset,
@@ -215,30 +219,25 @@ def _build_year(
             k: v for k, v in load_validation(out_processed).items() if k in VALIDATION_SUMMARY
         },
     }
-    try:
-        log.info(f"{dataset} {year}: {outcome.status} in {outcome.seconds:.1f}s")
-        end_log()  # run.log is complete before its folder is published
-        if outcome.status == "success":
-            # run.json carries the record from here on: a notebook run by hand collects its own
-            (out_processed / provenance.FILE).unlink(missing_ok=True)
-            write_json(out_processed / "run.json", manifest)
-            write_json(out_reports / "run.json", manifest)
-            # one swap (parlib.core.swap): tables and reports published together, even if killed
-            swap.publish(
-                [
-                    (out_processed, paths.year_dir(paths.processed_dir(root), dataset, year)),
-                    (out_reports, paths.year_dir(paths.reports_dir(root), dataset, year)),
-                ],
-                journal(root, run_id),
-            )
-            shutil.rmtree(failed_dir, ignore_errors=True)
-        else:
-            write_json(out_reports / "failure.json", manifest)
-            swap.publish([(out_reports, failed_dir)], journal(root, run_id))
-    finally:
-        if not swap.pending(journal(root, run_id)):  # else the next run finishes the swap
-            shutil.rmtree(stage_processed, ignore_errors=True)
-            shutil.rmtree(stage_reports, ignore_errors=True)
+    log.info(f"{dataset} {year}: {outcome.status} in {outcome.seconds:.1f}s")
+    end_log()  # run.log is complete before its folder is published
+    if outcome.status == "success":
+        # run.json carries the record from here on: a notebook run by hand collects its own
+        (out_processed / provenance.FILE).unlink(missing_ok=True)
+        write_json(out_processed / "run.json", manifest)
+        write_json(out_reports / "run.json", manifest)
+        # one swap (parlib.core.swap): tables and reports published together, even if killed
+        swap.publish(
+            [
+                (out_processed, paths.year_dir(paths.processed_dir(root), dataset, year)),
+                (out_reports, paths.year_dir(paths.reports_dir(root), dataset, year)),
+            ],
+            journal(root, run_id),
+        )
+        shutil.rmtree(failed_dir, ignore_errors=True)
+    else:
+        write_json(out_reports / "failure.json", manifest)
+        swap.publish([(out_reports, failed_dir)], journal(root, run_id))
     return outcome
 
 
