@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
+import logging
 import os
 import shutil
 import stat
@@ -19,7 +20,7 @@ from papermill.exceptions import PapermillExecutionError
 from parlib.core import storage, swap
 from parlib.core.errors import EnvironmentFault
 from parlib.publish import session
-from parlib.run import cli, execute, kernels, locking
+from parlib.run import cli, execute, kernels, locking, runlog
 from parlib.run.pipeline import DATASET_NOTEBOOKS
 
 from .conftest import ROOT, FirstRun, write, write_tiny
@@ -228,7 +229,7 @@ def test_the_fault_line_says_what_where_and_what_to_do():
         OSError(errno.ENOSPC, "No space left on device", str(ROOT / "reports" / "a" / "b.html"))
     )
     assert str(fault) == (
-        "environment fault: the disk is full (writing reports/a/b.html); free space on that "
+        "environment fault: the disk is full (at reports/a/b.html); free space on that "
         "disk, then run again. The last good outputs are kept."
     )
     assert fault.exit_code == 3
@@ -384,9 +385,7 @@ def test_a_full_disk_ends_with_one_line_and_changes_nothing(copied, monkeypatch,
     monkeypatch.setattr(storage, "_atomic_write", full)
     assert cli.main(["run", "--dataset", "tiny", "--force"]) == 3
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[-1].startswith(
-        "parlib: environment fault: the disk is full (writing data/processed/"
-    )
+    assert err[-1].startswith("parlib: environment fault: the disk is full (at data/processed/")
     assert err[-1].endswith(
         "run.json); free space on that disk, then run again. The last good outputs are kept."
     )
@@ -423,7 +422,7 @@ def test_read_only_reports_end_with_one_line_and_change_nothing(copied, monkeypa
     assert cli.main(["run", "--dataset", "tiny", "--force"]) == 3
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith(
-        "parlib: environment fault: the file system is read-only (writing reports/"
+        "parlib: environment fault: the file system is read-only (at reports/"
     )
     assert _outputs(root) == before and not _leftovers(root)
 
@@ -505,3 +504,15 @@ def test_a_notebook_run_by_hand_writes_to_scratch_and_says_so(copied):
     )
     landing = (root / "reports" / "index.html").read_text(encoding="utf-8")
     assert "_scratch" not in landing
+
+
+def test_a_run_log_on_a_full_disk_drops_the_record_without_a_traceback(tmp_path, capsys):
+    with runlog.to_file(tmp_path / "run.log"):
+        handler = next(h for h in logging.getLogger().handlers if isinstance(h, runlog._File))
+
+        def full(text):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        handler.stream.write = full
+        logging.getLogger("parlib.test").warning("a record")
+    assert "Logging error" not in capsys.readouterr().err

@@ -118,7 +118,7 @@ class EnvironmentFault(ParlibError):
     exit_code = 3
 
     @classmethod
-    def of(cls, exc: BaseException, doing: str = "writing") -> EnvironmentFault | None:
+    def of(cls, exc: BaseException, doing: str = "at") -> EnvironmentFault | None:
         """The fault an ``OSError`` (or a notebook error whose text is one) stands for, else None."""
         if isinstance(exc, EnvironmentFault):
             return exc
