@@ -502,8 +502,9 @@ def test_a_notebook_run_by_hand_writes_to_scratch_and_says_so(copied):
     assert (
         "Run by hand (not by parlib run): outputs go to data/processed/_scratch/tiny/2024/" in shown
     )
+    assert cli.main(["landing"]) == 0  # rebuilt with the scratch folders there: not linked
     landing = (root / "reports" / "index.html").read_text(encoding="utf-8")
-    assert "_scratch" not in landing
+    assert "_scratch" not in landing and "tiny" in landing
 
 
 def test_a_run_log_on_a_full_disk_drops_the_record_without_a_traceback(tmp_path, capsys):
