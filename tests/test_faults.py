@@ -297,9 +297,11 @@ def test_written_files_follow_the_umask(tmp_path):
 # --- hand runs ------------------------------------------------------------------------------------
 
 
-def test_a_session_without_the_runners_folders_writes_to_scratch(tiny_project):
+def test_a_session_without_the_runners_folders_writes_to_scratch(tiny_project, monkeypatch):
     """A notebook run by hand (no ``processed_root``): its folders are the scratch ones, started
     from a copy of the published year without its run.json; the published tree is unchanged."""
+    # a notebook's logging set-up would stay in this process (warnings no longer propagated)
+    monkeypatch.setattr(session.markup, "setup_notebook", lambda: None)
     published = tiny_project / "data" / "processed" / "tiny" / "2024"
     write(published / "unit_index.csv", "unit_id,index_pct\na,85\n")
     write(published / "run.json", '{"outcome": "success"}')
