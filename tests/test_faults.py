@@ -20,7 +20,7 @@ from papermill.exceptions import PapermillExecutionError
 from parlib.core import storage, swap
 from parlib.core.errors import EnvironmentFault
 from parlib.publish import session
-from parlib.run import cli, execute, kernels, locking, runlog
+from parlib.run import cli, execute, fanout, kernels, locking, runlog
 from parlib.run.pipeline import DATASET_NOTEBOOKS
 
 from .conftest import ROOT, FirstRun, write, write_tiny
@@ -519,3 +519,22 @@ def test_a_run_log_on_a_full_disk_drops_the_record_without_a_traceback(tmp_path,
         handler.stream.write = full
         logging.getLogger("parlib.test").warning("a record")
     assert "Logging error" not in capsys.readouterr().err
+
+
+def test_a_full_disk_stops_the_unit_profiles_not_yet_started(tmp_path, monkeypatch):
+    """Met by one unit's profile, the fault stops the units not yet started (each thread tries at
+    most the one it had begun) and is raised once every thread is done."""
+    write(
+        tmp_path / "unit_index.csv",
+        "unit_id,unit_name\n" + "".join(f"u{i},U{i}\n" for i in range(9)),
+    )
+    calls = []
+
+    def full(notebook, executed, params):
+        calls.append(params["unit_id"])
+        raise EnvironmentFault("environment fault: the disk is full (at reports/x)")
+
+    monkeypatch.setattr(fanout, "run_notebook", full)
+    with pytest.raises(EnvironmentFault):
+        fanout._run_unit_profiles(None, 2024, "en", {}, ROOT, tmp_path, tmp_path / "reports")
+    assert 1 <= len(calls) <= execute.UNIT_WORKERS
