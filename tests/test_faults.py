@@ -538,3 +538,26 @@ def test_a_full_disk_stops_the_unit_profiles_not_yet_started(tmp_path, monkeypat
     with pytest.raises(EnvironmentFault):
         fanout._run_unit_profiles(None, 2024, "en", {}, ROOT, tmp_path, tmp_path / "reports")
     assert 1 <= len(calls) <= execute.UNIT_WORKERS
+
+
+def test_a_swap_whose_clean_up_fails_is_still_published(tmp_path, monkeypatch):
+    """The old copy cannot be moved to the trash (the swap is done by then): no error, the new
+    pair is published, and the next run's recovery deletes the old copy."""
+    root = tmp_path
+    _published_pair(root, "old")
+    pairs = _staged_pair(root, "run1")
+    new = tuple(tree_digest(staged) for staged, _ in pairs)
+    real = os.replace
+
+    def refuse_trash(source, target):
+        if ".trash-" in str(target):
+            raise OSError(errno.EACCES, "Permission denied", str(target))
+        return real(source, target)
+
+    monkeypatch.setattr(os, "replace", refuse_trash)
+    swap.publish(pairs, locking.journal(root, "run1"))
+    monkeypatch.setattr(os, "replace", real)
+    assert _state(root) == new
+    assert len([p for p in root.rglob(".2012.old-*")]) == 2
+    locking.clean_staging(root)
+    assert _state(root) == new and not _leftovers(root)

@@ -88,8 +88,11 @@ def publish(pairs: list[tuple[Path, Path]], journal: Path) -> None:
     journal.unlink()
     for _, target in pairs:
         aside = _aside(target, swap_id)
-        if aside.exists():
-            _discard(aside)
+        try:
+            if aside.exists():
+                _discard(aside)
+        except OSError as exc:  # published already: the next run's recovery deletes it
+            log.warning(f"the previous copy {paths.display(aside)} stays for now ({exc})")
 
 
 def _undo(done: list[tuple[Path, Path]], journal: Path) -> None:
