@@ -1,22 +1,42 @@
-"""Atomic writes and directory swaps, so a failed run never leaves half a result.
+"""Atomic writes, so a failed run never leaves half a file.
 
 Every file is written to a temporary sibling and renamed into place (``os.replace`` is atomic on one
-file system). A whole run is built in a staging folder and swapped in with ``swap_in`` only when it
-has succeeded; until then the previous outputs stay untouched.
+file system), with the mode any other program's file would have: ``0666`` less the process's umask
+(``0644`` under the usual umask ``022``), not the ``0600`` of a temporary file, so that a web server
+running as another user can serve the reports. A whole run is built in a staging folder and
+swapped in only when it has succeeded (``parlib.core.swap``); until then the previous outputs stay
+untouched.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
-import uuid
+import threading
 from pathlib import Path
 
 import pandas as pd
 
 from parlib.core import cells
+
+_UMASK_LOCK = threading.Lock()
+
+
+def umask() -> int:
+    """The process's umask, read without changing it where the system says it (Linux), else set
+    and restored at once (under a lock: the notebook threads write files too)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return mask
 
 
 def _atomic_write(path: Path, write) -> Path:
@@ -25,6 +45,7 @@ def _atomic_write(path: Path, write) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o666 & ~umask())  # mkstemp makes 0600 files
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
@@ -51,25 +72,3 @@ def write_csv(df: pd.DataFrame, path: Path) -> Path:
     """CSV in UTF-8 with a decimal point: processed data are machine-readable, reports are for people;
     spreadsheet-safe all the same (``core.cells``: no text runs as a formula when opened in Excel)."""
     return write_text(path, cells.csv_document(df))
-
-
-def swap_in(staged: Path, target: Path) -> None:
-    """Replace ``target`` by the folder ``staged``.
-
-    The old folder is first renamed aside, the new one renamed into place, then the old one removed,
-    so at every instant either the old or the new complete folder is at ``target``.
-    """
-    staged, target = Path(staged), Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    aside = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
-    had_old = target.exists()
-    if had_old:
-        os.replace(target, aside)
-    try:
-        os.replace(staged, target)
-    except BaseException:
-        if had_old:
-            os.replace(aside, target)
-        raise
-    if had_old:
-        shutil.rmtree(aside, ignore_errors=True)

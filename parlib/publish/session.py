@@ -7,6 +7,15 @@ stay a story, not plumbing. ``history_root`` (a keyword parameter; "" = the proj
 ``data/processed``) is where the other years' published results are read from (movers, trends, unit
 profiles). Every other keyword parameter is listed in the footer.
 
+**A notebook run by hand** (JupyterLab, or papermill without the runner's parameters: an empty
+``processed_root``) never writes the published outputs, which ``run.json`` vouches for: its
+tables go to ``data/processed/_scratch/<dataset>/<year>/`` and its reports to
+``reports/_scratch/...`` (``SCRATCH``; git-ignored, never linked from the landing page), and it
+says so in its first output and in the log. A scratch year starts as a copy of the published one
+(without its ``run.json``), so a notebook that only reads results (04–07) runs on its own; delete
+the ``_scratch`` folders to start again from the published results. Relative roots are resolved
+from the notebook's folder (the runner passes them so; no absolute path enters a notebook).
+
 The footer's provenance is collected once per dataset-year: under ``parlib run`` the runner wrote it
 to ``provenance.json`` in the output folder before the notebooks ran, and the footer reads it; a
 notebook run by hand (no such file) collects it itself, once. The trends page's footer (all years)
@@ -17,6 +26,8 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
+import shutil
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -29,6 +40,9 @@ from parlib.core.errors import UsageError
 from parlib.core.labels import LANGS, number, t
 from parlib.history.lineage import lineage_path
 from parlib.publish import markup
+
+log = logging.getLogger(__name__)
+SCRATCH = "_scratch"  # where a notebook run by hand writes, under data/processed and reports
 
 
 class Session:
@@ -49,20 +63,34 @@ class Session:
         markup.setup_notebook()
         self.lang = lang
         self.year = int(year)
-        self.raw_root = Path(raw_root) if raw_root else paths.raw_dir()
-        self.processed_root = Path(processed_root) if processed_root else paths.processed_dir()
-        self.reports_root = Path(reports_root) if reports_root else paths.reports_dir()
+        by_hand = not processed_root  # the runner always names the (staging) folder
+        self.raw_root = Path(raw_root).resolve() if raw_root else paths.raw_dir()
+        self.processed_root = (
+            Path(processed_root).resolve() if processed_root else paths.processed_dir() / SCRATCH
+        )
+        self.reports_root = Path(reports_root).resolve() if reports_root else paths.reports_dir()
+        if by_hand and not reports_root:
+            self.reports_root = self.reports_root / SCRATCH
         self.cfg: DatasetConfig = load_dataset(dataset, self.raw_root)
         self.year_cfg = self.cfg.year(self.year)
         self.out = paths.year_dir(self.processed_root, dataset, self.year)
+        if by_hand:
+            _start_scratch(self.out, paths.year_dir(paths.processed_dir(), dataset, self.year))
         self.out.mkdir(parents=True, exist_ok=True)
         self.reports_out = paths.year_dir(self.reports_root, dataset, self.year)
         self.gx_project = self.out / "gx"  # Great Expectations project of this run (Data Docs)
         self.data_docs = self.reports_out / "data_docs"
         self.parameters = {"dataset": dataset, "year": self.year, "lang": lang, **parameters}
         history = parameters.get("history_root")
-        self.history_root = Path(history) if history else paths.processed_dir()
+        self.history_root = Path(history).resolve() if history else paths.processed_dir()
         self._record: dict | None = None  # this dataset-year's provenance, read or collected once
+        if by_hand:
+            where = {
+                "processed": paths.display(self.out) + "/",
+                "reports": paths.display(self.reports_out) + "/",
+            }
+            log.warning(self.t("hand_run_note", **where))
+            self.show(markup.note(self.t("hand_run_note", **where)))
 
     # --- text ---------------------------------------------------------------------------------
     def t(self, key: str, **values: object) -> str:
@@ -165,3 +193,10 @@ class Session:
         (dataset-level reports such as the trends page), plus its lineage."""
         prov = self.dataset_provenance() if all_years else self.provenance()
         self.show(markup.provenance_footer(prov, self.lang))
+
+
+def _start_scratch(scratch: Path, published: Path) -> None:
+    """A hand run's first scratch folder for a dataset-year: a copy of the published one, if any
+    (its ``run.json`` left out: nothing in the scratch folder was published)."""
+    if not scratch.exists() and published.is_dir():
+        shutil.copytree(published, scratch, ignore=shutil.ignore_patterns("run.json"))

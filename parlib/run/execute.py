@@ -1,11 +1,17 @@
 """Execute: run one notebook with papermill on a warm kernel (``kernels``), retrying a kernel that
-fails to start, and render an executed notebook to HTML without code (what the notebook wrote to
-stderr, its warnings, goes to the run's log instead of the page).
+fails to start (never a full disk or a read-only folder: ``EnvironmentFault``), and render an
+executed notebook to HTML without code (what the notebook wrote to stderr, its warnings, goes to
+the run's log instead of the page).
+
+An executed notebook names no local absolute path: the runner passes the roots relative to the
+notebooks' folder (``root_parameter``), and papermill's record of the input and output notebooks
+(``metadata.papermill.input_path``, ``output_path``) is made relative to the project (``kernels``).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +21,8 @@ import nbformat
 from nbconvert import HTMLExporter
 from papermill.exceptions import PapermillExecutionError
 
+from parlib.core import paths
+from parlib.core.errors import EnvironmentFault
 from parlib.core.storage import write_text
 from parlib.run import kernels
 from parlib.run.pipeline import DATA_ERRORS
@@ -33,6 +41,12 @@ def notebook_pool() -> ThreadPoolExecutor:
     if not _POOL:
         _POOL.append(ThreadPoolExecutor(max_workers=UNIT_WORKERS, thread_name_prefix="notebook"))
     return _POOL[0]
+
+
+def root_parameter(folder: Path, root: Path) -> str:
+    """A root folder as a notebook parameter: relative to the notebooks' folder, where their
+    kernels run (``Session`` resolves it there)."""
+    return Path(os.path.relpath(folder, paths.notebooks_dir(root))).as_posix()
 
 
 def execute_in_pool(notebook: Path, executed: Path, params: dict) -> tuple[str, str]:
@@ -88,19 +102,33 @@ def run_notebook(notebook: Path, executed: Path, params: dict) -> tuple[str, str
 
     A failing cell is final (the data or the code is wrong). A failure of the kernel itself
     (jupyter_client picks free TCP ports before the kernel binds them, so two kernels started at
-    once can collide) is retried, then reported as an execution error, never raised.
+    once can collide) is retried, then reported as an execution error, never raised. A full disk,
+    a read-only folder or a denied write (in this process or in a cell) is not retried: it is
+    raised as an ``EnvironmentFault`` at the first attempt.
     """
     executed.parent.mkdir(parents=True, exist_ok=True)
     problem = ""
     for attempt in range(1, KERNEL_ATTEMPTS + 1):
         try:
-            kernels.execute(str(notebook), str(executed), params, cwd=str(notebook.parent))
+            kernels.execute(
+                str(notebook),
+                str(executed),
+                params,
+                cwd=str(notebook.parent),
+                root=str(notebook.resolve().parent.parent),  # the project (notebooks/ in it)
+            )
             return "success", ""
         except PapermillExecutionError as exc:
+            fault = EnvironmentFault.of(exc)
+            if fault is not None:
+                raise fault from None
             return (
                 "invalid" if exc.ename in DATA_ERRORS else "error"
             ), f"{exc.ename}: {exc.evalue}"
         except Exception as exc:  # noqa: BLE001 - kernel start/death, not a cell's error
+            fault = EnvironmentFault.of(exc)
+            if fault is not None:
+                raise fault from exc
             problem = f"kernel failure ({type(exc).__name__}: {exc})"
             log.warning(f"  {notebook.stem}: {problem}; attempt {attempt} of {KERNEL_ATTEMPTS}")
             time.sleep(0.5 * attempt)

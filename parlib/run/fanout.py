@@ -15,9 +15,16 @@ from pathlib import Path
 
 from parlib.config.dataset import DatasetConfig, load_dataset
 from parlib.core import paths
+from parlib.core.errors import EnvironmentFault
 from parlib.core.labels import t
 from parlib.publish.views import unit_file
-from parlib.run.execute import execute_in_pool, export_html, notebook_pool, run_notebook
+from parlib.run.execute import (
+    execute_in_pool,
+    export_html,
+    notebook_pool,
+    root_parameter,
+    run_notebook,
+)
 from parlib.run.pipeline import (
     DATASET_NOTEBOOKS,
     UNIT_NOTEBOOK,
@@ -55,6 +62,8 @@ def _run_unit_profiles(
 
     Each execution is its own kernel process writing its own files; the threads share only the
     log (``logging`` is thread-safe) and their own result records. Returns the notebook record for ``run.json``.
+    An ``EnvironmentFault`` (a full disk) stops the units not yet started and is raised once every
+    thread is done, so none writes into the staging folder after it is removed.
     """
 
     stem, label = UNIT_NOTEBOOK
@@ -63,23 +72,39 @@ def _run_unit_profiles(
     units = load_table(out_processed, "unit_index")[["unit_id", "unit_name"]]
     started = time.time()
 
+    faults: list[EnvironmentFault] = []
+
     def one(unit_id: str, unit_name: str) -> tuple[str, str, str]:
+        if faults:
+            return unit_id, "error", "not attempted"
         page = unit_file(unit_id)
         executed = out_reports / "notebooks" / "units" / page.replace(".html", ".ipynb")
-        status, message = run_notebook(
-            notebook,
-            executed,
-            {k: v for k, v in {**params, "unit_id": unit_id}.items() if k in declared},
-        )
-        if executed.is_file():
-            export_html(
+        try:
+            status, message = run_notebook(
+                notebook,
                 executed,
-                out_reports / "units" / page,
-                f"{unit_name} — {t(label, lang)} — {cfg.title(lang)} {year}",
+                {k: v for k, v in {**params, "unit_id": unit_id}.items() if k in declared},
             )
+            if executed.is_file():
+                export_html(
+                    executed,
+                    out_reports / "units" / page,
+                    f"{unit_name} — {t(label, lang)} — {cfg.title(lang)} {year}",
+                )
+        except OSError as exc:
+            fault = EnvironmentFault.of(exc)
+            if fault is None:
+                raise
+            faults.append(fault)
+            return unit_id, "error", str(fault)
+        except EnvironmentFault as fault:
+            faults.append(fault)
+            return unit_id, "error", str(fault)
         return unit_id, status, message
 
     results = list(notebook_pool().map(lambda r: one(*r), units.itertuples(index=False, name=None)))
+    if faults:
+        raise faults[0]
     failed = [(u, s, m) for u, s, m in results if s != "success"]
     record = {
         "notebook": stem,
@@ -131,10 +156,10 @@ def run_dataset(
                 "dataset": dataset,
                 "year": max(published),
                 "lang": lang,
-                "raw_root": str(paths.raw_dir(root)),
-                "processed_root": str(paths.processed_dir(root)),
-                "reports_root": str(paths.reports_dir(root)),
-                "history_root": str(paths.processed_dir(root)),
+                "raw_root": root_parameter(paths.raw_dir(root), root),
+                "processed_root": root_parameter(paths.processed_dir(root), root),
+                "reports_root": root_parameter(paths.reports_dir(root), root),
+                "history_root": root_parameter(paths.processed_dir(root), root),
                 **(extra or {}),
             }
             executed = stage / f"{stem}.ipynb"

@@ -12,7 +12,9 @@ Each thread has its own kernel and client (their sockets belong to the thread's 
 kernel that fails (it died, did not start, a port collided) is shut down and dropped; the thread's
 next execution starts a fresh one. ``shutdown()`` ends every kernel of the process (also at exit).
 
-In: notebook paths and parameters. Out: the executed notebook, as with papermill.
+In: notebook paths and parameters. Out: the executed notebook, as with papermill, except that
+given the project's root it names no local absolute path: papermill's ``input_path`` and
+``output_path`` are relative to the project, and so is any path under the project in the outputs.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import atexit
 import contextlib
 import os
 import threading
+from pathlib import Path
 
 import papermill
 from jupyter_client.manager import AsyncKernelManager
@@ -87,7 +90,7 @@ def engine_name() -> str:
                 execution_timeout=None,
                 **kwargs,
             ):
-                km, kc, cwd = kwargs.pop("warm")
+                km, kc, cwd, root = kwargs.pop("warm")
                 kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
                 client = WarmClient(
                     nb_man,
@@ -104,11 +107,43 @@ def engine_name() -> str:
                 )
                 client.kc = kc  # nbclient starts neither a kernel nor a client, and stops neither
                 client.reset_code = RESET.format(cwd=cwd)
-                return client.execute()
+                try:
+                    return client.execute()
+                finally:
+                    if root:
+                        _relative_to(nb_man.nb, root)
 
         papermill_engines.register("parlib-warm", WarmEngine)
         _engine.append("parlib-warm")
         return _engine[0]
+
+
+def _relative_to(nb, root: str) -> None:
+    """Papermill's record of the input and output notebooks, and any mention of the project's
+    folder in the outputs (a warning's file, a traceback), made relative to the project."""
+    real = os.path.realpath(root)
+    record = nb.metadata.get("papermill", {})
+    for key in ("input_path", "output_path"):
+        if record.get(key):
+            record[key] = Path(os.path.relpath(os.path.realpath(record[key]), real)).as_posix()
+    prefixes = sorted({real + os.sep, str(Path(root).absolute()) + os.sep}, key=len, reverse=True)
+
+    def strip(text):
+        if isinstance(text, list):
+            return [strip(t) for t in text]
+        if isinstance(text, str):
+            for prefix in prefixes:
+                text = text.replace(prefix, "")
+        return text
+
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            for key in ("text", "traceback", "evalue"):
+                if key in out:
+                    out[key] = strip(out[key])
+            for mime, value in out.get("data", {}).items():
+                if mime.startswith("text/"):
+                    out["data"][mime] = strip(value)
 
 
 def _start(cwd: str) -> tuple:
@@ -142,8 +177,9 @@ def _stop(warm: tuple) -> None:
             run_sync(km.shutdown_kernel)(now=True)
 
 
-def execute(notebook: str, executed: str, parameters: dict, cwd: str) -> None:
+def execute(notebook: str, executed: str, parameters: dict, cwd: str, root: str = "") -> None:
     """``papermill.execute_notebook`` on this thread's warm kernel; raises what papermill raises.
+    With the project's ``root``, the executed notebook names no absolute path under it.
 
     A failing cell leaves the kernel in service; any other failure (the kernel died or could not
     be reached) discards it, so the next call starts a fresh one.
@@ -159,7 +195,7 @@ def execute(notebook: str, executed: str, parameters: dict, cwd: str) -> None:
             parameters=parameters,
             engine_name=engine_name(),
             kernel_name=KERNEL_NAME,
-            warm=(*warm, cwd),
+            warm=(*warm, cwd, root),
             progress_bar=False,
             log_output=False,
             # one write at the end, not one per cell (each re-encodes

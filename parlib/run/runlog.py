@@ -9,7 +9,8 @@ at INFO). Each line reads ``HH:MM:SS message``.
 - ``console()`` (the command line; idempotent): records to stderr, and warnings routed to logging
   instead of printed, so they reach the console and the run's log, never a reviewer's page.
 - ``to_file(path)``: for the time a dataset-year runs, every record of the process (the runner,
-  the notebook threads, warnings) is also written to that year's ``run.log``.
+  the notebook threads, warnings) is also written to that year's ``run.log`` (a record that
+  cannot be written there, the disk being full, is dropped without a traceback).
 """
 
 from __future__ import annotations
@@ -34,6 +35,15 @@ class _Stderr(logging.StreamHandler):
     @property
     def stream(self):
         return sys.stderr
+
+
+class _File(logging.FileHandler):
+    """A year's ``run.log``. A record it cannot write (a full disk) is dropped, not reported with
+    a traceback on the console: the console has the record, and the run itself meets the full
+    disk at its next write and ends with one line (``EnvironmentFault``)."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass
 
 
 def _ours_or_warnings(record: logging.LogRecord) -> bool:
@@ -74,7 +84,7 @@ def to_file(path: Path) -> Iterator[Callable[[], None]]:
     again, or leaving the block, does nothing more.
     """
     _enable()
-    handler = _handler(logging.FileHandler(path, mode="w", encoding="utf-8"))
+    handler = _handler(_File(path, mode="w", encoding="utf-8"))
     root = logging.getLogger()
     root.addHandler(handler)
 

@@ -9,15 +9,13 @@ In: dataset names, years, language, extra notebook parameters. Out: for each dat
 ``data/processed/<dataset>/<year>/`` (tables), ``reports/<dataset>/<year>/`` (one HTML report per
 notebook, no code, plus the executed notebooks and ``run.json``), and ``reports/index.html``.
 
-After a dataset-year's notebooks succeed, ``06_unit_profile`` runs once per unit (``UNIT_WORKERS``
-threads side by side, each executing papermill on its own warm kernel, ``parlib.run.kernels``) into
-``reports/<dataset>/<year>/units/<unit>.html``, and the result tables are exported to
-``results.xlsx``. After all years of a dataset, ``07_trends`` renders
-``reports/<dataset>/trends.html`` from the published years.
-
-Everything is built in a staging folder first; only a run whose notebooks all succeed is swapped into
-place, so a failing run never touches the last good outputs. A failed run's rendered notebooks go to
-``reports/_failed/<dataset>/<year>/`` with ``failure.json``, which the landing page links.
+After a year's notebooks succeed, ``06_unit_profile`` runs once per unit (``parlib.run.fanout``)
+and the tables are exported to ``results.xlsx``; after all years, ``07_trends`` renders
+``reports/<dataset>/trends.html``. Everything is built in a staging folder first; only a run whose
+notebooks all succeed is swapped into place (``parlib.core.swap``: even killed midway, it loses no
+complete copy), so a failing run never touches the last good outputs. A failed run's rendered
+notebooks go to ``reports/_failed/<dataset>/<year>/`` with ``failure.json``, which the landing page
+links. A full disk or a read-only folder ends the run with one line (``EnvironmentFault``, exit 3).
 """
 
 from __future__ import annotations
@@ -33,18 +31,18 @@ from pathlib import Path
 from parlib import validate
 from parlib.config import provenance
 from parlib.config.dataset import DatasetConfig, load_dataset
-from parlib.core import paths
-from parlib.core.errors import UsageError
+from parlib.core import paths, swap
+from parlib.core.errors import EnvironmentFault, UsageError
 from parlib.core.labels import t
-from parlib.core.storage import swap_in, write_json, write_text
+from parlib.core.storage import write_json, write_text
 from parlib.publish import export, landing
 from parlib.publish.landing import write_landing
 from parlib.publish.views import load_validation
 from parlib.run import kernels, preflight, runlog
-from parlib.run.execute import execute_in_pool, export_html
+from parlib.run.execute import execute_in_pool, export_html, root_parameter
 from parlib.run.fanout import Outcome, _run_unit_profiles, run_dataset
 from parlib.run.fingerprints import fingerprint, published_fingerprint
-from parlib.run.locking import Lock, clean_staging
+from parlib.run.locking import Lock, clean_staging, journal
 from parlib.run.parameters import parse_extra_parameters, plan
 from parlib.run.pipeline import (
     LANGS,
@@ -56,6 +54,7 @@ from parlib.run.pipeline import (
 )
 
 log = logging.getLogger(__name__)
+VALIDATION_SUMMARY = ("success", "critical", "warnings")  # what run.json says of the validation
 
 
 def run_year(
@@ -100,15 +99,21 @@ def _run_year(
     started_at: str,
 ) -> Outcome:
     """Build the dataset-year in a staging folder, with everything logged meanwhile in its
-    ``run.log``."""
+    ``run.log``; the staging folders go whatever happens, unless a swap is left to finish."""
 
     run_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
-    out_reports = paths.year_dir(paths.reports_dir(root) / ".staging" / run_id, dataset, year)
-    out_reports.mkdir(parents=True, exist_ok=True)
-    with runlog.to_file(out_reports / "run.log") as end_log:
-        return _build_year(
-            cfg, dataset, year, lang, extra, root, current, started_at, run_id, end_log
-        )
+    stages = [base(root) / ".staging" / run_id for base in (paths.processed_dir, paths.reports_dir)]
+    out_reports = paths.year_dir(stages[1], dataset, year)
+    try:
+        out_reports.mkdir(parents=True, exist_ok=True)
+        with runlog.to_file(out_reports / "run.log") as end_log:
+            return _build_year(
+                cfg, dataset, year, lang, extra, root, current, started_at, run_id, end_log
+            )
+    finally:
+        if not swap.pending(journal(root, run_id)):  # else the next run finishes the swap
+            for stage in stages:
+                shutil.rmtree(stage, ignore_errors=True)
 
 
 def _build_year(
@@ -133,10 +138,12 @@ def _build_year(
         "dataset": dataset,
         "year": year,
         "lang": lang,
-        "raw_root": str(paths.raw_dir(root)),
-        "processed_root": str(stage_processed),
-        "reports_root": str(stage_reports),
-        "history_root": str(paths.processed_dir(root)),
+        # relative to the notebooks' folder (their kernels' working folder): no local absolute
+        # path is written into an executed notebook
+        "raw_root": root_parameter(paths.raw_dir(root), root),
+        "processed_root": root_parameter(stage_processed, root),
+        "reports_root": root_parameter(stage_reports, root),
+        "history_root": root_parameter(paths.processed_dir(root), root),
     }
     outcome = Outcome(dataset, year, "success")
     started = time.time()
@@ -153,8 +160,7 @@ def _build_year(
     if not checked.success:
         log.warning(f"{dataset} {year}: refused, {len(checked.critical)} critical problem(s)")
         _refuse(cfg, year, lang, checked, prov, out_reports, failed_dir, started, run_id, end_log)
-        shutil.rmtree(stage_reports, ignore_errors=True)
-        shutil.rmtree(stage_processed, ignore_errors=True)
+        swap.publish([(out_reports, failed_dir)], journal(root, run_id))
         first = checked.critical[0]
         return Outcome(
             dataset,
@@ -209,25 +215,29 @@ def _build_year(
         "notebooks": outcome.notebooks,
         "seconds": outcome.seconds,
         "finished_at": provenance.now_utc(),
-        "validation": _validation_summary(out_processed),
+        "validation": {
+            k: v for k, v in load_validation(out_processed).items() if k in VALIDATION_SUMMARY
+        },
     }
-    try:
-        log.info(f"{dataset} {year}: {outcome.status} in {outcome.seconds:.1f}s")
-        end_log()  # run.log is complete before its folder is published
-        if outcome.status == "success":
-            # run.json carries the record from here on: a notebook run by hand collects its own
-            (out_processed / provenance.FILE).unlink(missing_ok=True)
-            write_json(out_processed / "run.json", manifest)
-            write_json(out_reports / "run.json", manifest)
-            swap_in(out_processed, paths.year_dir(paths.processed_dir(root), dataset, year))
-            swap_in(out_reports, paths.year_dir(paths.reports_dir(root), dataset, year))
-            shutil.rmtree(failed_dir, ignore_errors=True)
-        else:
-            write_json(out_reports / "failure.json", manifest)
-            swap_in(out_reports, failed_dir)
-    finally:
-        shutil.rmtree(stage_processed, ignore_errors=True)
-        shutil.rmtree(stage_reports, ignore_errors=True)
+    log.info(f"{dataset} {year}: {outcome.status} in {outcome.seconds:.1f}s")
+    end_log()  # run.log is complete before its folder is published
+    if outcome.status == "success":
+        # run.json carries the record from here on: a notebook run by hand collects its own
+        (out_processed / provenance.FILE).unlink(missing_ok=True)
+        write_json(out_processed / "run.json", manifest)
+        write_json(out_reports / "run.json", manifest)
+        # one swap (parlib.core.swap): tables and reports published together, even if killed
+        swap.publish(
+            [
+                (out_processed, paths.year_dir(paths.processed_dir(root), dataset, year)),
+                (out_reports, paths.year_dir(paths.reports_dir(root), dataset, year)),
+            ],
+            journal(root, run_id),
+        )
+        shutil.rmtree(failed_dir, ignore_errors=True)
+    else:
+        write_json(out_reports / "failure.json", manifest)
+        swap.publish([(out_reports, failed_dir)], journal(root, run_id))
     return outcome
 
 
@@ -244,7 +254,7 @@ def _refuse(
     end_log,
 ) -> None:
     """Publish why a run was refused: a validation page, the problems as CSV, failure.json and
-    ``run.log`` (ended by ``end_log`` before the folder moves)."""
+    ``run.log`` (ended by ``end_log``: the caller then publishes the folder)."""
 
     title = t("validation_title", lang)
     subtitle = f"{cfg.title(lang)} — {t('year', lang)} {year} — {cfg.year(year).framework.decision}"
@@ -279,13 +289,6 @@ def _refuse(
             f"  ... and {len(checked.critical) - 20} more (see {paths.display(failed_dir)})"
         )
     end_log()
-    swap_in(out_reports, failed_dir)
-
-
-def _validation_summary(out_processed: Path) -> dict:
-
-    merged = load_validation(out_processed)
-    return {k: merged[k] for k in ("success", "critical", "warnings")}
 
 
 def run(
@@ -312,7 +315,7 @@ def run(
         outcomes.append(Outcome(name, 0, "invalid", str(exc).splitlines()[0]))
 
     try:
-        with Lock(root):
+        with Lock(root), EnvironmentFault.raised():
             if clean_staging(root):
                 log.info("removed staging folders left by an interrupted run")
             if jobs == 1 or len(pairs) < 2:
