@@ -265,6 +265,10 @@ def test_footer_shows_paths_relative_to_the_project(tmp_path, monkeypatch):
         and "/srv/other" not in footer
         and "&lt;outside the project&gt;/other/units.csv" in footer
     )
+    prov["parameters"]["history_root"] = (
+        "../data/processed"  # as the runner passes it: from notebooks/
+    )
+    assert "history_root=data/processed" in markup.provenance_footer(prov, "en")
 
 
 def published_files(project: Path):

@@ -18,7 +18,7 @@ import pandas as pd
 from parlib.core import cells
 from parlib.core.labels import maybe, t
 from parlib.core.storage import write_bytes
-from parlib.publish.markup import public_path
+from parlib.publish.markup import public_parameter, public_path
 from parlib.score.tables import load_table
 
 FIXED_TABLES = ("unit_index", "area_index", "criterion_index", "reconciliation")
@@ -69,7 +69,9 @@ def write_workbook(processed: Path, target: Path, lang: str, prov: dict) -> Path
             (t("package_version", lang), prov.get("versions", {}).get("parlib", "")),
             (
                 t("parameters", lang),
-                ", ".join(f"{k}={public_path(v)}" for k, v in prov.get("parameters", {}).items()),
+                ", ".join(
+                    f"{k}={public_parameter(k, v)}" for k, v in prov.get("parameters", {}).items()
+                ),
             ),
         ]
         rows += [

@@ -152,13 +152,23 @@ def public_path(value: object) -> object:
     return paths.display(value)
 
 
+def public_parameter(name: str, value: object) -> object:
+    """A notebook parameter as published: the runner passes the ``*_root`` folders relative to the
+    notebooks' folder (``../data/processed``), shown relative to the project like every path."""
+    if name.endswith("_root") and isinstance(value, str) and value:
+        return paths.display(paths.notebooks_dir() / value)
+    return public_path(value)
+
+
 def provenance_footer(prov: dict, lang: str) -> str:
     inputs = "".join(
         f"<li><code>{esc(public_path(i['path']))}</code> — {esc(t('sha256', lang))} "
         f"<code>{esc(i['sha256'][:16])}…</code></li>"
         for i in prov["inputs"]
     )
-    params = ", ".join(f"{esc(k)}={esc(public_path(v))}" for k, v in prov["parameters"].items())
+    params = ", ".join(
+        f"{esc(k)}={esc(public_parameter(k, v))}" for k, v in prov["parameters"].items()
+    )
     versions = ", ".join(f"{esc(k)} {esc(v)}" for k, v in prov["versions"].items())
     commit = f" (git {esc(prov['git_commit'])})" if prov.get("git_commit") else ""
     return (
