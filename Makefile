@@ -26,8 +26,8 @@ report: $(STAMP) ## run every shipped dataset and year; writes reports/index.htm
 	$(BIN)/parlib run
 	@echo "Open reports/index.html"
 
-test: $(STAMP) ## run the test suite (unit, property, golden, papermill, browser)
-	$(BIN)/python -m pytest
+test: $(STAMP) ## run the test suite (unit, property, golden, papermill, browser) on every core
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 lint: $(STAMP) ## ruff (lint and format check) and the import layers; the pre-commit hooks run the same
 	$(BIN)/ruff check parlib tests scripts

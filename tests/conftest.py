@@ -133,3 +133,35 @@ def first_run(project) -> FirstRun:
     finally:
         mp.undo()
     return FirstRun(project, code, code_en, printed.getvalue())
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory) -> Path:
+    """A project holding only ``tiny``, run once (a few seconds): the last good outputs that the
+    fault-injection tests copy and then try to lose."""
+    root = tmp_path_factory.mktemp("tiny-run") / "project"
+    for name in ("notebooks", "expectations"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
+    write_tiny(root / "data" / "raw")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("PARLIB_ROOT", str(root))
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert _cli_main(["run", "--dataset", "tiny"]) == 0
+    finally:
+        mp.undo()
+    return root
+
+
+SHARED_RUNS = ("first_run", "tiny_run")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under ``pytest -n 2`` (``make test``: pytest-xdist, ``--dist loadgroup``) the tests that read
+    one shared run go to one worker, so each run is made once, not once a worker."""
+    for item in items:
+        for run in SHARED_RUNS:
+            if run in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(run))
+                break

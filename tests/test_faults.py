@@ -321,10 +321,9 @@ def test_a_session_without_the_runners_folders_writes_to_scratch(tiny_project, m
 
 
 @pytest.fixture
-def copied(first_run: FirstRun, tmp_path, monkeypatch) -> Path:
-    assert first_run.code == 0
+def copied(tiny_run: Path, tmp_path, monkeypatch) -> Path:
     root = tmp_path / "project"
-    shutil.copytree(first_run.project, root, ignore=shutil.ignore_patterns("gx", "data_docs"))
+    shutil.copytree(tiny_run, root, ignore=shutil.ignore_patterns("gx", "data_docs"))
     monkeypatch.setenv("PARLIB_ROOT", str(root))
     return root
 
