@@ -203,21 +203,16 @@ def fields_outside_quotes(line: str, delimiter: str) -> int:
     return len(next(csv.reader([line], delimiter=delimiter), [""]))
 
 
-def csv_delimiter(path: Path, lines: list[str], aliases, required) -> tuple[str, list[Problem]]:
+def csv_delimiter(path: Path, lines: list[str]) -> tuple[str, list[Problem]]:
     """The delimiter of a CSV whose first lines are ``lines``: the only one of comma, semicolon
-    and tab that the header line contains (outside quotes); when it contains several, the one under
-    which the header names the required columns. Anything else is refused, never guessed."""
+    and tab that the header line contains (outside quotes). A header with several kinds is
+    refused, never guessed (a wrong split would read the wrong cells as scores)."""
     if not lines:
         return ",", []
     header = lines[0]
     present = [d for d in DELIMITERS if fields_outside_quotes(header, d) > 1]
     if len(present) <= 1:
         return (present or [","])[0], []
-    fitting = [
-        d for d in present if aliases and covers(next(csv.reader([header], delimiter=d)), aliases, required)
-    ]
-    if len(fitting) == 1:
-        return fitting[0], []
     names = " and ".join(DELIMITER_NAMES[d] for d in present)
     return ",", [
         problem(

@@ -86,7 +86,7 @@ def check_cells(
                         f"the {col} '{textcheck.escape(text)}' contains {fault}, which a reader cannot "
                         "see or tell from a plain letter"
                         + (
-                            ", so it would not match the same id typed plainly: retype it"
+                            f", so it would not match the same {kind} typed plainly: retype it"
                             if critical
                             else ": retype the name"
                         )

@@ -28,7 +28,7 @@ from parlib.ingest.tables import (
 )
 
 SCORE_COLUMNS = ("self_score", "appraised_score", "survey_score")
-NAMES = ("unit_name", "name_vi", "name_en")  # text checked for hidden characters and TCVN3/VNI
+NAMES = ("unit_name", "name_vi", "name_en", "group", "region")  # text checked for hidden characters and TCVN3/VNI
 
 
 # score column → component it belongs to

@@ -175,7 +175,7 @@ def layout_problems(path: Path, ws, header: list, rows: list, lookup) -> list[Pr
     sheet, out = ws.title, []
     merged = [str(r) for r in ws.merged_cells.ranges]
     if merged:
-        in_header = [r for r in ws.merged_cells.ranges if r.min_row <= 2]
+        in_header = [r for r in ws.merged_cells.ranges if r.min_row == 1]
         what = (
             f"a merged header ({', '.join(map(str, in_header[:5]))}): give every column one "
             "header of its own in row 1 (e.g. 'Điểm tự chấm', 'Điểm thẩm định'), delete the "
@@ -264,12 +264,11 @@ def _formula_problems(path: Path, sheet: str, rows: list, header: list, columns:
                     bd.problem(
                         "formula_without_value",
                         path,
-                        f"cell {cell.coordinate} holds a formula whose result was never saved "
+                        f"cell {cell.coordinate} ({header[c - 1]!r}) holds a formula whose result was never saved "
                         "(the file was written by a program that does not calculate): open it in "
                         "Excel or LibreOffice, recalculate and save, or paste the values",
                         sheet=sheet,
                         row=r,
-                        criterion=str(header[c - 1]),
                         value=str(cell.value),
                         expected="a saved value",
                     )

@@ -135,7 +135,7 @@ def _csv(path: Path, aliases, required) -> tuple[pd.DataFrame, list[Problem]]:
             expected="a CSV UTF-8 text file")])
     text = start.decode("utf-8-sig", errors="replace")
     lines = text.splitlines()
-    delimiter, problems = bd.csv_delimiter(path, lines[:1], aliases, required)
+    delimiter, problems = bd.csv_delimiter(path, lines[:1])
     head = list(itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), 30))
     if not problems and aliases and bd.header_row(head, aliases, required) != 1:
         for d in dict.fromkeys((delimiter, *bd.DELIMITERS)):
