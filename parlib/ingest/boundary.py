@@ -43,6 +43,15 @@ def ascii_key(text: str) -> str:
     return re.sub(r"[\s_]+", " ", stripped).strip().lower()
 
 
+def column_letter(number: int) -> str:
+    """Excel's name of the 1-based column ``number`` (1 → A, 27 → AA)."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def _limit(name: str, default: int) -> int:
     raw = os.environ.get(name, "").strip()
     if not raw:
@@ -76,32 +85,31 @@ def refuse(path: Path, what: str, problems: list[Problem]) -> None:
         raise DataError(f"{paths.display(path)}: {what}", problems)
 
 
+def more(first: Problem, count: int, limit: int = MAX_LISTED) -> Problem:
+    """The record that stands for ``count`` more problems like ``first`` beyond the listed ones."""
+    return Problem(
+        first.severity,
+        first.check,
+        first.file,
+        sheet=first.sheet,
+        value=f"{count} more",
+        expected=first.expected,
+        expected_vi=first.expected_vi,
+        message=f"and {count} more of the same problem (the first {limit} are listed)",
+        message_vi=f"và {count} trường hợp cùng lỗi nữa ({limit} trường hợp đầu được liệt kê)",
+    )
+
+
 def capped(problems: list[Problem], limit: int = MAX_LISTED) -> list[Problem]:
     """The first ``limit`` problems of each check, and for each check with more, one record
     counting the rest, so a sheet with 600,000 bad cells gives a readable report."""
-    kept, counts, extra = [], {}, {}
+    kept, counts, first = [], {}, {}
     for p in problems:
         counts[p.check] = counts.get(p.check, 0) + 1
+        first.setdefault(p.check, p)
         if counts[p.check] <= limit:
             kept.append(p)
-        else:
-            extra.setdefault(p.check, p)
-    for check, first in extra.items():
-        more = counts[check] - limit
-        kept.append(
-            Problem(
-                first.severity,
-                check,
-                first.file,
-                sheet=first.sheet,
-                value=f"{more} more",
-                expected=first.expected,
-                expected_vi=first.expected_vi,
-                message=f"and {more} more of the same problem (the first {limit} are listed)",
-                message_vi=f"và {more} trường hợp cùng lỗi nữa ({limit} trường hợp đầu được liệt kê)",
-            )
-        )
-    return kept
+    return kept + [more(first[c], n - limit, limit) for c, n in counts.items() if n > limit]
 
 
 def check_size(path: Path) -> None:

@@ -6,16 +6,19 @@ sheet read (``Sheet``), or a ``DataError`` whose problems name the file and the 
 files that do not open as a workbook (encrypted, truncated, text), several sheets that each hold the
 table, a hidden sheet, merged cells, hidden rows with data, a hidden column that maps to a field,
 formulas with no saved value. Warned: sheets and hidden columns that are not read.
+
+openpyxl takes about 0.2 s to import; it is imported when the first workbook is read
+(``_openpyxl``, as ``parlib.validate.startup`` defers a module), so a run on CSV files only, such as
+the benchmark's, does not pay for it.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import openpyxl
-from openpyxl.utils import get_column_letter
 
 from parlib.core.errors import Problem
 from parlib.ingest import boundary as bd
@@ -98,9 +101,14 @@ def sniff(path: Path) -> None:
         )
 
 
+@functools.cache
+def _openpyxl():
+    return importlib.import_module("openpyxl")
+
+
 def _load(path: Path, **kwargs):
     try:
-        return openpyxl.load_workbook(path, **kwargs)
+        return _openpyxl().load_workbook(path, **kwargs)
     except Exception as exc:  # openpyxl raises many types on a damaged file; all mean the same
         _unreadable(path, f"the workbook cannot be opened ({type(exc).__name__}: {exc})")
 
@@ -221,7 +229,7 @@ def layout_problems(path: Path, ws, header: list, rows: list, lookup) -> list[Pr
         name = header[col - 1]
         mapped = lookup(name)
         also = [
-            f"column {get_column_letter(c)} ({h!r})"
+            f"column {bd.column_letter(c)} ({h!r})"
             for c, h in enumerate(header, start=1)
             if c != col and mapped and lookup(h) == mapped
         ]
@@ -229,16 +237,16 @@ def layout_problems(path: Path, ws, header: list, rows: list, lookup) -> list[Pr
             bd.problem(
                 "hidden_column",
                 path,
-                f"column {get_column_letter(col)} ({name!r}) is hidden in Excel but maps to "
+                f"column {bd.column_letter(col)} ({name!r}) is hidden in Excel but maps to "
                 f"{mapped!r}" + (f" as {' and '.join(also)} does" if also else "")
                 + ", so it would be read although nobody sees it: unhide it, then delete it"
                 + (" or the other column" if also else " or make it visible")
                 if mapped
-                else f"column {get_column_letter(col)} ({name!r}) is hidden; it is not read",
+                else f"column {bd.column_letter(col)} ({name!r}) is hidden; it is not read",
                 severity="critical" if mapped else "warning",
                 sheet=sheet,
                 row=1,
-                value=f"column {get_column_letter(col)}: {name}",
+                value=f"column {bd.column_letter(col)}: {name}",
                 expected="no hidden column that is read",
             )
         )

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from parlib.core import paths
 from parlib.core.errors import DataError, Problem
@@ -155,17 +154,27 @@ def _csv(path: Path, aliases, required) -> tuple[pd.DataFrame, list[Problem]]:
 
 
 def _excel_errors(path: Path, df: pd.DataFrame, pos: int, codes, uniques, sheet: str) -> list:
+    """Cells of column ``pos`` holding an Excel error value: the first ``MAX_LISTED`` of them,
+    then one record counting the rest (a broken formula copied down 600,000 rows)."""
     found = [i for i, v in enumerate(uniques) if isinstance(v, str) and v.strip() in bd.EXCEL_ERRORS]
-    out = []
-    for i in found:
-        for r in np.flatnonzero(codes == i)[: bd.MAX_LISTED + 1]:
-            out.append(bd.problem(
-                "excel_error", path,
-                f"{df.attrs['labels'][pos]} ({df.columns[pos]!r}) holds the Excel error value "
-                f"{uniques[i].strip()} (a formula that failed), not a value: correct the formula "
-                "in Excel, or type the value", sheet=sheet, row=int(r) + 2,
-                value=uniques[i].strip(), expected="a value, not an Excel error"))
-    return out
+    if not found:
+        return []
+    rows = np.flatnonzero(np.isin(codes, found))
+    out = [
+        bd.problem(
+            "excel_error",
+            path,
+            f"{df.attrs['labels'][pos]} ({df.columns[pos]!r}) holds the Excel error value "
+            f"{uniques[codes[r]].strip()} (a formula that failed), not a value: correct the "
+            "formula in Excel, or type the value",
+            sheet=sheet,
+            row=int(r) + 2,
+            value=uniques[codes[r]].strip(),
+            expected="a value, not an Excel error",
+        )
+        for r in rows[: bd.MAX_LISTED]
+    ]
+    return out + ([bd.more(out[0], len(rows) - bd.MAX_LISTED)] if len(rows) > bd.MAX_LISTED else [])
 
 
 def read_table_coded(
@@ -195,7 +204,7 @@ def read_table_coded(
                 for i, h in enumerate(sheet.header)
             ]
             df = pd.DataFrame(sheet.rows, columns=header, dtype=object)
-            labels = [f"column {get_column_letter(i)}" for i in range(1, len(header) + 1)]
+            labels = [f"column {bd.column_letter(i)}" for i in range(1, len(header) + 1)]
     except UnicodeDecodeError as exc:
         raise DataError(f"{paths.display(path)}: not UTF-8 text", [bd.problem(
             "unreadable_input", path, f"not UTF-8 text ({exc}); save the file as CSV UTF-8",
@@ -228,7 +237,7 @@ def read_table_coded(
         if lookup(col) or not aliases:
             errors += _excel_errors(path, df, pos, codes, uniques, sheet_name)
         coded.append((codes, uniques))
-    bd.refuse(path, "holds Excel error values", bd.capped(errors))
+    bd.refuse(path, "holds Excel error values", errors)
     changed = pd.Series(changed, index=df.index)
     empty = pd.Series(empty, index=df.index)
     df.insert(0, "source_row", range(2, len(df) + 2))
