@@ -33,6 +33,18 @@ def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _all_clean(values: np.ndarray) -> bool:
+    """No value is a number with a fraction and their text, joined, has nothing to report (then
+    no single value has: each check looks for a character, or two neighbours inside one value)."""
+    texts = [v for v in values if isinstance(v, str)]
+    if len(texts) < len(values) and any(
+        isinstance(v, float) and not v.is_integer() for v in values
+    ):
+        return False
+    joined = "".join(texts)
+    return textcheck.id_fault(joined) == "" and not textcheck.looks_like_legacy(joined)
+
+
 def check_cells(
     df: pd.DataFrame,
     path: Path,
@@ -51,6 +63,8 @@ def check_cells(
         factors = (coded or {}).get(col) or factorized(df[col])
         present = np.zeros(len(factors[1]), dtype=bool)
         present[factors[0]] = True
+        if _all_clean(factors[1][present]):  # the usual case, in one scan of all the values
+            continue
         for i, value in enumerate(factors[1]):
             if not present[i]:
                 continue

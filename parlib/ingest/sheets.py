@@ -256,11 +256,12 @@ def layout_problems(path: Path, ws, header: list, rows: list, lookup) -> list[Pr
 def _formula_problems(path: Path, sheet: str, rows: list, header: list, columns: set) -> list:
     """Cells holding a formula whose value Excel never saved (``data_only`` reads ``None``)."""
     with zipfile.ZipFile(path) as archive:
-        has_formulas = any(
-            b"<f>" in archive.read(n) or b"<f " in archive.read(n)
+        sheets_xml = [
+            archive.read(n)
             for n in archive.namelist()
             if n.startswith("xl/worksheets/") and n.endswith(".xml")
-        )
+        ]
+    has_formulas = any(b"<f>" in xml or b"<f " in xml for xml in sheets_xml)
     if not has_formulas:
         return []
     ws = _load(path, data_only=False)[sheet]

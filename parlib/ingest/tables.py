@@ -23,7 +23,7 @@ import pandas as pd
 from parlib.core import paths
 from parlib.core.errors import DataError, Problem
 from parlib.ingest import boundary as bd
-from parlib.ingest import sheets
+from parlib.ingest import sheets, textcheck
 from parlib.ingest.boundary import ascii_key, nfc
 
 # Only explicit not-arising markers: "NA"/"N/A" often mean "missing" and must not raise an index.
@@ -351,7 +351,7 @@ def canonical_columns(
             paths.display(path),
             sheet=sheet,
             row=1,
-            value=", ".join(str(c) for c in headers),
+            value=", ".join(textcheck.escape(str(c)) for c in headers),
             expected=f"a column {c!r} (or one of {aliases[c][1:]})",
             message="required column not found in the header",
         )

@@ -24,6 +24,19 @@ _LEGACY = re.compile(
 )
 
 
+# Greek, Coptic, Cyrillic and their supplements and extensions: found by a regular expression, so
+# the common case (printable text with none of them) costs one C-level scan
+_LOOK_ALIKE_BLOCKS = re.compile(
+    "[\u0370-\u03ff\u0400-\u052f\u1c80-\u1c8f\u1f00-\u1fff\u2de0-\u2dff\ua640-\ua69f]"
+)
+
+
+def _plain(text: str) -> bool:
+    """Nothing to report: every character printable (``str.isprintable`` is false for control,
+    format, separator and unassigned characters, but the plain space) and none Greek or Cyrillic."""
+    return text.isprintable() and _LOOK_ALIKE_BLOCKS.search(text) is None
+
+
 def _invisible(ch: str) -> bool:
     """Format and control characters, and every space but the plain one."""
     category = unicodedata.category(ch)
@@ -41,7 +54,7 @@ def _suspect(ch: str) -> bool:
 
 def escape(text: str) -> str:
     """``text`` with invisible and look-alike characters written as ``\\uXXXX``."""
-    if text.isascii() and text.isprintable():
+    if _plain(text):
         return text
     return "".join(
         f"\\u{ord(ch):04x}" if (_suspect(ch) or (ord(ch) < 0x20)) else ch for ch in text
@@ -55,7 +68,7 @@ def _describe(ch: str) -> str:
 def id_fault(text: str) -> str:
     """What makes ``text`` unsafe as an id or a code ('' when nothing): an invisible or a look-alike
     character anywhere, so two ids that look the same would not match."""
-    if text.isascii() and text.isprintable():
+    if _plain(text):
         return ""
     bad = [ch for ch in dict.fromkeys(text) if _suspect(ch) or ord(ch) < 0x20]
     if not bad:
