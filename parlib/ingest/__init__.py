@@ -1,7 +1,9 @@
 """Ingest: a dataset-year's raw files (CSV or XLSX as provinces keep them) → tidy tables.
 
 ``tables`` reads one file into text cells and parses them (decimal commas, ``KPS``) and depends on
-nothing but ``parlib.core``; ``corrections`` applies the declared fixes with an audit trail;
+nothing but ``parlib.core``; ``boundary`` and ``sheets`` refuse what a file must not be (unreadable,
+too large, header below row 1, an ambiguous delimiter or sheet, hidden or merged cells, formulas
+without values), ``cellcheck`` and ``textcheck`` the ids, codes and names that cannot be trusted; ``corrections`` applies the declared fixes with an audit trail;
 ``readers`` reads each input table (framework, units, scores, published results, bands);
 ``inputs`` gathers a year's tables into ``YearInputs`` (``load_year``, the stage's entry point), which saves itself (``YearInputs.save``; ``save_tidy``) and is read back (``YearInputs.load``;
 ``load_tidy``; one table: ``load_tidy_table``).

@@ -12,7 +12,8 @@ in ``*_unparsed`` and validation turns it into an error naming file, row, unit, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +21,7 @@ import pandas as pd
 from parlib.config.dataset import DatasetConfig, YearConfig
 from parlib.core import cells
 from parlib.core.errors import DataError, Problem
-from parlib.core.storage import write_csv
+from parlib.core.storage import write_csv, write_json
 from parlib.ingest import corrections as corr
 from parlib.ingest.readers import (
     Notes,
@@ -45,19 +46,28 @@ class YearInputs:
     bands: pd.DataFrame
     corrections: pd.DataFrame  # audit trail of the corrections applied (may be empty)
     notes: pd.DataFrame  # warnings about what ingest did (Problem rows), e.g. text normalised
+    sheets: dict[str, str] = field(default_factory=dict)  # file → the sheet read (XLSX inputs)
 
     def save(self, out_dir: Path) -> list[Path]:
         """Write every table to ``out_dir/tidy/<name>.csv`` (``TIDY_FILES``)."""
-        return [
+        written = [
             write_csv(getattr(self, name), Path(out_dir) / "tidy" / f"{name}.csv")
             for name in TIDY_FILES
         ]
+        sheets = Path(out_dir) / "tidy" / "sheets.json"
+        if self.sheets:  # which worksheet each XLSX input was read from, for the messages
+            written.append(write_json(sheets, self.sheets))
+        else:
+            sheets.unlink(missing_ok=True)
+        return written
 
     @classmethod
     def load(cls, out_dir: Path, cfg: DatasetConfig, year: int) -> YearInputs:
         """Read back what ``save`` wrote (types restored); raises if the ingest step has not run."""
         tables = {name: load_tidy_table(out_dir, name) for name in TIDY_FILES}
-        return cls(dataset=cfg, year=cfg.year(year), **tables)
+        sheets = Path(out_dir) / "tidy" / "sheets.json"
+        read = json.loads(sheets.read_text("utf-8")) if sheets.is_file() else {}
+        return cls(dataset=cfg, year=cfg.year(year), **tables, sheets=read)
 
 
 def load_year(cfg: DatasetConfig, year: int) -> YearInputs:
@@ -77,6 +87,7 @@ def load_year(cfg: DatasetConfig, year: int) -> YearInputs:
         notes=pd.DataFrame(
             [p.to_dict() for p in notes.problems], columns=list(Problem.__dataclass_fields__)
         ),
+        sheets=dict(notes.sheets),
     )
     return inputs
 
@@ -129,6 +140,8 @@ _DTYPES = {
             "message",
             "message_vi",
             "expected_vi",
+            "sheet",
+            "key",
         )
     },
 }

@@ -17,6 +17,7 @@ from parlib.config import framework as fwk
 from parlib.core import paths
 from parlib.core.errors import DataError, Problem
 from parlib.ingest import corrections as corr
+from parlib.ingest.cellcheck import check_cells, refuse_critical
 from parlib.ingest.tables import (
     by_unique,
     canonical_columns,
@@ -27,6 +28,13 @@ from parlib.ingest.tables import (
 )
 
 SCORE_COLUMNS = ("self_score", "appraised_score", "survey_score")
+NAMES = (
+    "unit_name",
+    "name_vi",
+    "name_en",
+    "group",
+    "region",
+)  # text checked for hidden characters and TCVN3/VNI
 
 
 # score column → component it belongs to
@@ -106,6 +114,7 @@ class Notes:
         self.corrections = corrections if corrections is not None else corr.read(None, 0)
         self.audit: list[dict] = []
         self.problems: list[Problem] = []
+        self.sheets: dict[str, str] = {}  # file (as displayed) → the sheet read, for XLSX inputs
 
     def correct(self, raw: pd.DataFrame, table: str, path: Path) -> pd.DataFrame:
 
@@ -113,7 +122,13 @@ class Notes:
         self.audit += audit
         return fixed
 
-    def normalised(self, raw: pd.DataFrame, path: Path) -> None:
+    def normalised(self, raw: pd.DataFrame, path: Path, checked: list[Problem] = ()) -> None:
+        """Record the sheet read, the reader's warnings (``raw.attrs['problems']``, ``checked``)
+        and the rows normalised to NFC."""
+        sheet = raw.attrs.get("sheet", "")
+        if sheet:
+            self.sheets[paths.display(path)] = sheet
+        self.problems += [*raw.attrs.get("problems", []), *checked]
         rows = raw.attrs.get("nfc_rows", [])
         if rows:
             shown = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
@@ -122,6 +137,7 @@ class Notes:
                     "warning",
                     "unicode_normalised",
                     paths.display(path),
+                    sheet=sheet,
                     row=rows[0],
                     value=f"{len(rows)} row(s): {shown}",
                     expected="text in composed Unicode (NFC)",
@@ -161,6 +177,7 @@ def _numbers(
                     "critical",
                     "unparseable_number",
                     paths.display(path),
+                    sheet=df.attrs.get("sheet", ""),
                     row=int(row),
                     criterion=str(ident),
                     value=str(raw),
@@ -173,10 +190,11 @@ def _numbers(
 
 
 def read_framework(path: Path, notes: Notes | None = None) -> pd.DataFrame:
-    raw = read_table(path)
+    raw = read_table(path, FRAMEWORK_ALIASES, ("code", "name_vi", "max_points"))
     df = canonical_columns(raw, FRAMEWORK_ALIASES, path, ("code", "name_vi", "max_points"))
+    checked = refuse_critical(path, check_cells(df, path, codes=("code",), names=NAMES))
     if notes:
-        notes.normalised(raw, path)
+        notes.normalised(raw, path, checked)
         df["code"] = _text(df["code"]).map(fwk.normalise_code)
         df = notes.correct(df, "framework", path)
     problems: list[Problem] = []
@@ -192,10 +210,11 @@ def read_framework(path: Path, notes: Notes | None = None) -> pd.DataFrame:
 
 
 def read_units(path: Path, notes: Notes | None = None) -> pd.DataFrame:
-    raw = read_table(path)
+    raw = read_table(path, UNITS_ALIASES, ("unit_id", "unit_name", "kind"))
     df = canonical_columns(raw, UNITS_ALIASES, path, ("unit_id", "unit_name", "kind"))
+    checked = refuse_critical(path, check_cells(df, path, ids=("unit_id",), names=NAMES))
     if notes:
-        notes.normalised(raw, path)
+        notes.normalised(raw, path, checked)
         df = notes.correct(df, "units", path)
     for col in ("unit_id", "unit_name", "kind", "group", "region"):
         df[col] = _text(df[col]) if col in df.columns else ""
@@ -205,7 +224,7 @@ def read_units(path: Path, notes: Notes | None = None) -> pd.DataFrame:
 
 def read_scores(path: Path, notes: Notes | None = None) -> pd.DataFrame:
     """One row per source row; for each score column: value, ``*_kps`` flag, ``*_unparsed`` text."""
-    raw, coded = read_table_coded(path)
+    raw, coded = read_table_coded(path, SCORES_ALIASES, ("unit_id", "criterion"))
     df = canonical_columns(raw, SCORES_ALIASES, path, ("unit_id", "criterion"))
     # each column's codes from reading it, by its canonical name (the rename keeps the order)
     coded = (
@@ -213,8 +232,10 @@ def read_scores(path: Path, notes: Notes | None = None) -> pd.DataFrame:
         if df.columns.is_unique
         else {}
     )
+    checked = check_cells(df, path, coded, ids=("unit_id",), codes=("criterion",), names=NAMES)
+    refuse_critical(path, checked)
     if notes:
-        notes.normalised(raw, path)
+        notes.normalised(raw, path, checked)
         criterion = by_unique(df["criterion"], _code_text, coded.get("criterion"))
         df["criterion"] = pd.Series(criterion, index=df.index, dtype="str")
         if "criterion" in coded:  # normalised twice below, as a code read from the file would be
@@ -236,6 +257,7 @@ def read_scores(path: Path, notes: Notes | None = None) -> pd.DataFrame:
                     "critical",
                     "missing_column",
                     paths.display(path),
+                    sheet=raw.attrs.get("sheet", ""),
                     row=1,
                     expected=", ".join(SCORE_COLUMNS),
                     message="a scores file needs at least one of the score columns",
@@ -272,10 +294,11 @@ def read_published(path: Path | None, notes: Notes | None = None) -> pd.DataFram
         return pd.DataFrame(
             {c: pd.Series(dtype="float64" if c == "value" else "str") for c in columns}
         )
-    raw = read_table(path)
+    raw = read_table(path, PUBLISHED_ALIASES, ("unit_id", "measure", "value"))
     df = canonical_columns(raw, PUBLISHED_ALIASES, path, ("unit_id", "measure", "value"))
+    checked = refuse_critical(path, check_cells(df, path, ids=("unit_id",)))
     if notes:
-        notes.normalised(raw, path)
+        notes.normalised(raw, path, checked)
         df = notes.correct(df, "published", path)
     problems: list[Problem] = []
     df["unit_id"] = _text(df["unit_id"])
@@ -288,6 +311,7 @@ def read_published(path: Path | None, notes: Notes | None = None) -> pd.DataFram
             "critical",
             "duplicate_published",
             paths.display(path),
+            sheet=raw.attrs.get("sheet", ""),
             row=int(r.source_row),
             unit_id=r.unit_id,
             value=r.measure,
@@ -302,6 +326,7 @@ def read_published(path: Path | None, notes: Notes | None = None) -> pd.DataFram
             "critical",
             "unknown_measure",
             paths.display(path),
+            sheet=raw.attrs.get("sheet", ""),
             row=int(r.source_row),
             unit_id=r.unit_id,
             value=r.measure,
@@ -325,7 +350,7 @@ def read_bands(path: Path | None, year: int) -> pd.DataFrame:
                 "upper_pct": pd.Series(dtype="float64"),
             }
         )
-    raw = read_table(path)
+    raw = read_table(path, BANDS_ALIASES, ("year", "band"))
     df = canonical_columns(raw, BANDS_ALIASES, path, ("year", "band"))
     problems: list[Problem] = []
     df["year"] = _numbers(df, "year", path, problems, key="band")

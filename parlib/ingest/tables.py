@@ -1,14 +1,19 @@
 """Tables: read one CSV or XLSX file into text cells and parse them — decimal commas, ``KPS`` (the
 criterion did not arise), canonical column names from Vietnamese or English aliases.
 
-Depends only on ``parlib.core``: every other stage reads files through here.
+What a file must be to be read at all (format, size, header in row 1, delimiter, the sheet of a
+workbook) is checked by ``boundary`` and ``sheets``; two columns for one field are refused here
+(``duplicate_columns``). Depends only on ``parlib.core`` and those two: every other stage reads
+files through here.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import itertools
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,20 +22,12 @@ import pandas as pd
 
 from parlib.core import paths
 from parlib.core.errors import DataError, Problem
+from parlib.ingest import boundary as bd
+from parlib.ingest import sheets, textcheck
+from parlib.ingest.boundary import ascii_key, nfc
 
 # Only explicit not-arising markers: "NA"/"N/A" often mean "missing" and must not raise an index.
 KPS_MARKERS = {"kps", "khong phat sinh"}
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
-def ascii_key(text: str) -> str:
-    """Header/marker key: no diacritics, lower case, single spaces (``'Điểm  Tự chấm'`` → ``'diem tu cham'``)."""
-    decomposed = unicodedata.normalize("NFD", str(text)).replace("đ", "d").replace("Đ", "D")
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"[\s_]+", " ", stripped).strip().lower()
 
 
 @dataclass(frozen=True)
@@ -107,67 +104,194 @@ def parse_number(raw: object) -> float | None:
     return None if math.isnan(cell.value) else cell.value
 
 
-def read_table(path: Path) -> pd.DataFrame:
+def read_table(
+    path: Path, aliases: dict[str, list[str]] | None = None, required: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """Read a CSV or XLSX file with every cell as an NFC string (or a number, from XLSX).
 
     Adds ``source_row``: the 1-based line of each record in the file (the header is line 1).
+    ``aliases`` and ``required`` (the table's columns, as ``canonical_columns`` takes them) let the
+    reader choose the sheet of a workbook and recognise a header that is not in row 1.
+    ``attrs``: ``sheet`` (the sheet read, XLSX), ``labels`` (each column's letter or number),
+    ``problems`` (warnings about the file) and ``nfc_rows``.
     """
-    return read_table_coded(path)[0]
+    return read_table_coded(path, aliases, required)[0]
 
 
-def read_table_coded(path: Path) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarray, np.ndarray]]]:
+def _lookup(aliases: dict[str, list[str]] | None):
+    keys = {ascii_key(a): canon for canon, names in (aliases or {}).items() for a in names}
+    return lambda header: keys.get(ascii_key(header)) if header is not None else None
+
+
+def _csv(path: Path, aliases, required) -> tuple[pd.DataFrame, list[Problem]]:
+    """A CSV: UTF-8 (a BOM allowed), comma, semicolon or tab separated (``bd.csv_delimiter``)."""
+    with open(path, "rb") as fh:
+        start = fh.read(65536)
+    if start.startswith(b"PK\x03\x04"):
+        bd.refuse(
+            path,
+            "not a CSV",
+            [
+                bd.problem(
+                    "unreadable_input",
+                    path,
+                    "the file is an Excel workbook with a .csv name: "
+                    "rename it to .xlsx and point dataset.toml at it, or save it from Excel as CSV UTF-8",
+                    expected="a CSV UTF-8 text file",
+                )
+            ],
+        )
+    text = start.decode("utf-8-sig", errors="replace")
+    lines = text.splitlines()
+    delimiter, problems = bd.csv_delimiter(path, lines[:1])
+    head = list(itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), 30))
+    if not problems and aliases and bd.header_row(head, aliases, required) != 1:
+        for d in dict.fromkeys((delimiter, *bd.DELIMITERS)):
+            rows = list(itertools.islice(csv.reader(io.StringIO(text), delimiter=d), 30))
+            problems += bd.misplaced_header(path, rows, aliases, required)
+            if problems:
+                break
+    bd.refuse(path, "cannot be read as a table", problems)
+    df = pd.read_csv(
+        path,
+        sep=delimiter,
+        dtype=str,
+        keep_default_na=False,
+        encoding="utf-8-sig",
+        nrows=bd.max_rows() + 1,
+    )
+    bd.too_many_rows(path, len(df))
+    if head and len(head[0]) == len(df.columns):  # pandas renames a repeated header "X.1"
+        df.columns = [raw if raw.strip() else col for raw, col in zip(head[0], df.columns)]
+    return df, []
+
+
+def _excel_errors(path: Path, df: pd.DataFrame, pos: int, codes, uniques, sheet: str) -> list:
+    """Cells of column ``pos`` holding an Excel error value: the first ``MAX_LISTED`` of them,
+    then one record counting the rest (a broken formula copied down 600,000 rows)."""
+    if bd.EXCEL_ERRORS.isdisjoint(uniques):  # one hash per distinct value, in C
+        return []
+    found = [i for i, v in enumerate(uniques) if isinstance(v, str) and v in bd.EXCEL_ERRORS]
+    rows = np.flatnonzero(np.isin(codes, found))
+    out = [
+        bd.problem(
+            "excel_error",
+            path,
+            f"{df.attrs['labels'][pos]} ({df.columns[pos]!r}) holds the Excel error value "
+            f"{uniques[codes[r]]} (a formula that failed), not a value: correct the "
+            "formula in Excel, or type the value",
+            sheet=sheet,
+            row=int(r) + 2,
+            value=uniques[codes[r]],
+            expected="a value, not an Excel error",
+        )
+        for r in rows[: bd.MAX_LISTED]
+    ]
+    return out + ([bd.more(out[0], len(rows) - bd.MAX_LISTED)] if len(rows) > bd.MAX_LISTED else [])
+
+
+def read_table_coded(
+    path: Path, aliases: dict[str, list[str]] | None = None, required: tuple[str, ...] = ()
+) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarray, np.ndarray]]]:
     """``read_table`` and, per column read (by its header as in the table), the ``factorized``
     codes of its rows and its distinct values: reading already factorises every column, so a
     caller that maps each cell (``by_unique``, ``parse_cells``) need not do it again."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm", ".csv"):
+        bd.refuse(
+            path,
+            "unsupported file type",
+            [
+                bd.problem(
+                    "unreadable_input",
+                    path,
+                    f"unsupported file type {suffix!r}; use .csv or .xlsx",
+                    value=suffix,
+                    expected=".csv or .xlsx",
+                )
+            ],
+        )
+    lookup = _lookup(aliases)
+    sheet_name, warnings = "", []
     try:
-        if suffix in (".xlsx", ".xlsm"):
-            df = pd.read_excel(path, dtype=object, engine="openpyxl")
-        elif suffix == ".csv":
-            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        bd.check_size(path)
+        if suffix == ".csv":
+            df, warnings = _csv(path, aliases, required)
+            labels = [f"column {i}" for i in range(1, len(df.columns) + 1)]
         else:
-            raise DataError(
-                f"{paths.display(path)}: unsupported file type {suffix!r}; use .csv or .xlsx"
-            )
+            sheet = sheets.read_sheet(path, aliases, required, lookup)
+            sheet_name, warnings = sheet.name, sheet.problems
+            header = [
+                f"Unnamed: {i}" if h is None or str(h).strip() == "" else str(h)
+                for i, h in enumerate(sheet.header)
+            ]
+            df = pd.DataFrame(sheet.rows, columns=header, dtype=object)
+            labels = [f"column {bd.column_letter(i)}" for i in range(1, len(header) + 1)]
     except UnicodeDecodeError as exc:
         raise DataError(
-            f"{paths.display(path)}: not UTF-8 text ({exc}); save the file as CSV UTF-8"
+            f"{paths.display(path)}: not UTF-8 text",
+            [
+                bd.problem(
+                    "unreadable_input",
+                    path,
+                    f"not UTF-8 text ({exc}); save the file as CSV UTF-8",
+                    expected="CSV UTF-8",
+                )
+            ],
         ) from exc
     except (ValueError, OSError) as exc:
         if isinstance(exc, DataError):
             raise
-        raise DataError(f"{paths.display(path)}: cannot be read as a table: {exc}") from exc
+        raise DataError(
+            f"{paths.display(path)}: cannot be read as a table",
+            [
+                bd.problem(
+                    "unreadable_input",
+                    path,
+                    f"cannot be read as a table: {exc}",
+                    expected="a CSV UTF-8 or .xlsx table",
+                )
+            ],
+        ) from exc
     df.columns = [nfc(str(c)).strip() for c in df.columns]
+    df.attrs.update(sheet=sheet_name, labels=labels)
+    if aliases:  # two columns for one field: refused here, with the sheet's own problems
+        warnings = warnings + duplicate_columns(list(df.columns), labels, lookup, path, sheet_name)
+    bd.refuse(path, "cannot be read safely", bd.capped(warnings))
     changed = np.zeros(len(df), dtype=bool)
     empty = np.ones(len(df), dtype=bool)
-    coded = {}
-    for col in df.columns:  # each distinct value once: normalised to NFC? blank?
-        codes, uniques = factorized(df[col])
+    coded, errors = [], []
+    for pos, col in enumerate(df.columns):  # each distinct value once: NFC? blank? an error?
+        codes, uniques = factorized(df.iloc[:, pos])
         was_changed = np.array([isinstance(v, str) and nfc(v) != v for v in uniques], dtype=bool)
         if was_changed.any():
             normalised = np.empty(len(uniques), dtype=object)
             for i, value in enumerate(uniques):
                 normalised[i] = nfc(value) if isinstance(value, str) else value
-            df[col] = normalised[codes]
+            df.isetitem(pos, normalised[codes])
             changed |= was_changed[codes]
-            codes, uniques = factorized(df[col])
+            codes, uniques = factorized(df.iloc[:, pos])
         empty &= np.array([_blank(v) for v in uniques], dtype=bool)[codes]
-        coded[col] = (codes, uniques)
+        if lookup(col) or not aliases:
+            errors += _excel_errors(path, df, pos, codes, uniques, sheet_name)
+        coded.append((codes, uniques))
+    bd.refuse(path, "holds Excel error values", errors)
     changed = pd.Series(changed, index=df.index)
     empty = pd.Series(empty, index=df.index)
     df.insert(0, "source_row", range(2, len(df) + 2))
     # Drop fully empty rows (trailing lines in Excel), keeping row numbers of the others.
     out = df.loc[~empty].reset_index(drop=True)
+    out.attrs.update(sheet=sheet_name, labels=labels, problems=list(warnings))
     # rows whose text was not in composed Unicode (NFC): normalised, and reported, never silently
     out.attrs["nfc_rows"] = [int(r) for r in df.loc[changed & ~empty, "source_row"]]
     kept = ~empty.to_numpy()
-    coded = (
-        {col: (codes[kept], uniques) for col, (codes, uniques) in coded.items()}
+    by_name = (
+        {col: (codes[kept], uniques) for col, (codes, uniques) in zip(df.columns[1:], coded)}
         if df.columns.is_unique
         else {}
     )  # a repeated header: no codes, callers factorise
-    return out, coded
+    return out, by_name
 
 
 def _blank(value: object) -> bool:
@@ -207,33 +331,76 @@ def read_text_table(
     return df
 
 
+def duplicate_columns(headers: list, labels: list, lookup, path: Path, sheet: str) -> list:
+    """Two or more columns whose headers map to the same field (``lookup``): critical, naming
+    every header and its column. Never first-match-wins: one of them would be dropped silently,
+    e.g. a hidden first-appraisal column beside the re-appraisal one."""
+    groups: dict[str, list[int]] = {}
+    for pos, col in enumerate(headers):
+        canon = lookup(col)
+        if canon:
+            groups.setdefault(canon, []).append(pos)
+    return [
+        Problem(
+            "critical",
+            "duplicate_column",
+            paths.display(path),
+            sheet=sheet,
+            row=1,
+            criterion=canon,
+            value=", ".join(f"{headers[p]!r} ({labels[p]})" for p in where),
+            expected=f"one column for {canon}",
+            message=f"{len(where)} columns map to the same field {canon!r}: "
+            + " and ".join(f"{headers[p]!r} in {labels[p]}" for p in where)
+            + "; the workbook cannot tell which one holds the figures, so it refuses rather than "
+            "use one and drop the other: delete the column that must not count (hidden columns "
+            "count too)",
+            message_vi=f"{len(where)} cột cùng ứng với trường {canon!r}; xoá cột không dùng "
+            "(kể cả cột bị ẩn)",
+        )
+        for canon, where in groups.items()
+        if len(where) > 1
+    ]
+
+
 def canonical_columns(
     df: pd.DataFrame, aliases: dict[str, list[str]], path: Path, required: tuple[str, ...]
 ) -> pd.DataFrame:
-    """Rename headers to canonical names via ``aliases``; raise naming the file if any is missing."""
-    lookup = {ascii_key(alias): canon for canon, names in aliases.items() for alias in names}
-    renamed, seen = {}, {}
-    for col in df.columns:
-        canon = lookup.get(ascii_key(col))
-        if canon and canon not in seen:
-            renamed[col] = canon
-            seen[canon] = col
-    out = df.rename(columns=renamed)
-    missing = [c for c in required if c not in out.columns]
-    if missing:
-        problems = [
-            Problem(
-                "critical",
-                "missing_column",
-                paths.display(path),
-                row=1,
-                value=", ".join(str(c) for c in df.columns if c != "source_row"),
-                expected=f"a column {c!r} (or one of {aliases[c][1:]})",
-                message="required column not found in the header",
-            )
-            for c in missing
-        ]
-        raise DataError(
-            f"{paths.display(path)}: required columns missing: {', '.join(missing)}", problems
+    """Rename headers to canonical names via ``aliases``; raise naming the file if any is missing,
+    and if two columns map to the same name (never first-match-wins: one of them would be dropped
+    silently, e.g. a hidden first-appraisal column beside the re-appraisal one)."""
+    lookup = _lookup(aliases)
+    sheet = df.attrs.get("sheet", "")
+    headers = [c for c in df.columns if c != "source_row"]
+    labels = df.attrs.get("labels") or [f"column {i}" for i in range(1, len(headers) + 1)]
+    problems = duplicate_columns(headers, labels, lookup, path, sheet)
+    groups: dict[str, list[int]] = {}
+    for pos, col in enumerate(headers):
+        canon = lookup(col)
+        if canon:
+            groups.setdefault(canon, []).append(pos)
+    positions = {canon: where[0] for canon, where in groups.items()}
+    renamed = {headers[p]: canon for canon, p in positions.items()}
+    out = df.rename(columns=renamed) if not problems else df
+    missing = [c for c in required if c not in groups]
+    problems += [
+        Problem(
+            "critical",
+            "missing_column",
+            paths.display(path),
+            sheet=sheet,
+            row=1,
+            value=", ".join(textcheck.escape(str(c)) for c in headers),
+            expected=f"a column {c!r} (or one of {aliases[c][1:]})",
+            message="required column not found in the header",
         )
+        for c in missing
+    ]
+    if problems:
+        what = (
+            f"required columns missing: {', '.join(missing)}"
+            if missing
+            else "two columns map to the same field"
+        )
+        raise DataError(f"{paths.display(path)}: {what}", problems)
     return out

@@ -35,6 +35,7 @@ from great_expectations.validator.validator import calc_validation_statistics
 
 from parlib.core import paths
 from parlib.core.errors import Problem
+from parlib.ingest.boundary import MAX_LISTED
 from parlib.validate.context import batch_definition, process_context
 from parlib.validate.distinct import (
     EQUALITY_ONLY,
@@ -237,6 +238,7 @@ def _problems_from_result(result, frame: Frame, parameters: dict, indices=None) 
                 severity,
                 check,
                 frame.file,
+                sheet=frame.sheet,
                 value=observed,
                 expected=template.format_map(_Row({**parameters, **config.kwargs})),
                 expected_vi=template_vi.format_map(_Row({**parameters, **config.kwargs})),
@@ -247,7 +249,9 @@ def _problems_from_result(result, frame: Frame, parameters: dict, indices=None) 
     value_column = meta.get("value_column", "")
     problems = []
     data = frame.data
-    for index in indices:
+    # the first MAX_LISTED failing rows, then one record counting the rest: a sheet of 600,000
+    # bad rows must give a report a person can read, not 140 MB of messages
+    for index in indices[:MAX_LISTED]:
         record_ = data.loc[index]
         row_values = _Row({k: _show(v) for k, v in record_.items()})
         row_values.update({k: v for k, v in parameters.items() if k not in row_values})
@@ -257,6 +261,7 @@ def _problems_from_result(result, frame: Frame, parameters: dict, indices=None) 
                 severity,
                 check,
                 frame.file,
+                sheet=frame.sheet,
                 row=int(row) if row is not None and not pd.isna(row) else None,
                 unit_id=_show(record_.get("unit_id", "")),
                 criterion=_show(record_.get("criterion", record_.get("code", ""))),
@@ -265,6 +270,21 @@ def _problems_from_result(result, frame: Frame, parameters: dict, indices=None) 
                 expected_vi=template_vi.format_map(row_values),
                 message=message,
                 message_vi=message_vi,
+            )
+        )
+    if len(indices) > MAX_LISTED:
+        more = len(indices) - MAX_LISTED
+        problems.append(
+            Problem(
+                severity,
+                check,
+                frame.file,
+                sheet=frame.sheet,
+                value=f"{more} more",
+                expected=problems[0].expected,
+                expected_vi=problems[0].expected_vi,
+                message=f"{message} — and {more} more rows (the first {MAX_LISTED} are listed)",
+                message_vi=f"{message_vi} — và {more} dòng nữa ({MAX_LISTED} dòng đầu được liệt kê)",
             )
         )
     return problems

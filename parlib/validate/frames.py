@@ -32,6 +32,7 @@ class Frame:
     file: str
     row_column: str | None = "source_row"
     codes: Mapping[str, Codes] = field(default_factory=dict)  # ``factorize`` of some data columns
+    sheet: str = ""  # the worksheet the table was read from (XLSX inputs)
 
 
 SCORE_CODES = ("unit_id", "criterion")

@@ -7,6 +7,7 @@ In: ``YearInputs`` / ``Results``. Out: a ``ValidationReport``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -44,6 +45,8 @@ def input_frames(inputs: YearInputs) -> tuple[list[Frame], dict]:
         published_frame(inputs),
         bands_frame(inputs),
     ]
+    # every message about an XLSX input names the sheet read
+    frames = [replace(f, sheet=inputs.sheets.get(f.file, "")) for f in frames]
     return frames, parameters
 
 
