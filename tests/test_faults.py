@@ -560,3 +560,28 @@ def test_a_swap_whose_clean_up_fails_is_still_published(tmp_path, monkeypatch):
     assert len([p for p in root.rglob(".2012.old-*")]) == 2
     locking.clean_staging(root)
     assert _state(root) == new and not _leftovers(root)
+
+
+def test_every_command_maps_a_fault_and_a_bug_to_exit_3(monkeypatch, capsys, tmp_path):
+    """Outside ``parlib run`` too: a full disk met by ``parlib validate`` is one line and exit 3,
+    and an unexpected exception (a bug) is exit 3 with its traceback logged, never Python's exit 1
+    (which means invalid data)."""
+    monkeypatch.setenv("PARLIB_ROOT", str(tmp_path))
+
+    def full(args):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "reports" / "x"))
+
+    monkeypatch.setattr(cli, "_cmd_validate", full)
+    assert cli.main(["validate"]) == 3
+    err = capsys.readouterr().err
+    assert "parlib: environment fault: the disk is full (at reports/x)" in err
+    assert "Traceback" not in err and str(tmp_path) not in err
+
+    def bug(args):
+        raise KeyError("oops")
+
+    monkeypatch.setattr(cli, "_cmd_validate", bug)
+    assert cli.main(["validate"]) == 3
+    err = capsys.readouterr().err
+    assert "parlib: internal error (a bug, please report it): KeyError('oops')" in err
+    assert "Traceback" in err

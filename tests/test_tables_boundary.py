@@ -14,6 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from parlib.core import paths
 from parlib.core.errors import DataError
 from parlib.ingest import boundary, readers, textcheck
 from parlib.run import cli
@@ -114,7 +115,7 @@ def test_an_instructions_sheet_first_is_accepted_and_the_sheet_read_is_named(tmp
     recorded = readers.Notes()
     scores = readers.read_scores(save(wb, tmp_path / "s.xlsx"), recorded)
     assert scores["appraised_score"].tolist() == [1.0, 1.5, 3.0]
-    assert recorded.sheets == {str(tmp_path / "s.xlsx"): "Điểm 2024"}
+    assert recorded.sheets == {paths.display(tmp_path / "s.xlsx"): "Điểm 2024"}
     warning = only(recorded.problems, "sheet_not_read")
     assert warning.severity == "warning" and warning.value == "Hướng dẫn"
 
@@ -303,7 +304,7 @@ def test_unreadable_files_are_located_refusals_not_tracebacks(tmp_path, name, co
     path = tmp_path / name
     path.write_bytes(content)
     p = only(refused(path), "unreadable_input")
-    assert p.file == str(path) and said in p.message
+    assert p.file == paths.display(path) and said in p.message
 
 
 def test_a_truncated_workbook_is_a_located_refusal(tmp_path):

@@ -1,5 +1,6 @@
 """The input boundary: what a table file must be before its cells are read — a known format that
-opens, within the size limits, with its header in row 1 and one unambiguous delimiter.
+opens, within the size limits, with its header in row 1, one unambiguous delimiter and one column for
+each field (``duplicate_columns``: never first-match-wins).
 
 In: a path (and, for header detection, the table's column aliases). Out: ``Problem`` records
 (``refuse`` raises them as a ``DataError``) naming the file, the sheet, the row and what to do.
@@ -232,4 +233,36 @@ def csv_delimiter(path: Path, lines: list[str]) -> tuple[str, list[Problem]]:
             value=header[:200],
             expected="one kind of separator (comma, semicolon or tab)",
         )
+    ]
+
+
+def duplicate_columns(headers: list, labels: list, lookup, path: Path, sheet: str) -> list:
+    """Two or more columns whose headers map to the same field (``lookup``): critical, naming
+    every header and its column. Never first-match-wins: one of them would be dropped silently,
+    e.g. a hidden first-appraisal column beside the re-appraisal one."""
+    groups: dict[str, list[int]] = {}
+    for pos, col in enumerate(headers):
+        canon = lookup(col)
+        if canon:
+            groups.setdefault(canon, []).append(pos)
+    return [
+        Problem(
+            "critical",
+            "duplicate_column",
+            paths.display(path),
+            sheet=sheet,
+            row=1,
+            criterion=canon,
+            value=", ".join(f"{headers[p]!r} ({labels[p]})" for p in where),
+            expected=f"one column for {canon}",
+            message=f"{len(where)} columns map to the same field {canon!r}: "
+            + " and ".join(f"{headers[p]!r} in {labels[p]}" for p in where)
+            + "; the workbook cannot tell which one holds the figures, so it refuses rather than "
+            "use one and drop the other: delete the column that must not count (hidden columns "
+            "count too)",
+            message_vi=f"{len(where)} cột cùng ứng với trường {canon!r}; xoá cột không dùng "
+            "(kể cả cột bị ẩn)",
+        )
+        for canon, where in groups.items()
+        if len(where) > 1
     ]

@@ -2,9 +2,8 @@
 criterion did not arise), canonical column names from Vietnamese or English aliases.
 
 What a file must be to be read at all (format, size, header in row 1, delimiter, the sheet of a
-workbook) is checked by ``boundary`` and ``sheets``; two columns for one field are refused here
-(``duplicate_columns``). Depends only on ``parlib.core`` and those two: every other stage reads
-files through here.
+workbook, two columns for one field: ``duplicate_columns``) is checked by ``boundary`` and
+``sheets``. Depends only on ``parlib.core`` and those: every other stage reads files through here.
 """
 
 from __future__ import annotations
@@ -257,7 +256,9 @@ def read_table_coded(
     df.columns = [nfc(str(c)).strip() for c in df.columns]
     df.attrs.update(sheet=sheet_name, labels=labels)
     if aliases:  # two columns for one field: refused here, with the sheet's own problems
-        warnings = warnings + duplicate_columns(list(df.columns), labels, lookup, path, sheet_name)
+        warnings = warnings + bd.duplicate_columns(
+            list(df.columns), labels, lookup, path, sheet_name
+        )
     bd.refuse(path, "cannot be read safely", bd.capped(warnings))
     changed = np.zeros(len(df), dtype=bool)
     empty = np.ones(len(df), dtype=bool)
@@ -331,38 +332,6 @@ def read_text_table(
     return df
 
 
-def duplicate_columns(headers: list, labels: list, lookup, path: Path, sheet: str) -> list:
-    """Two or more columns whose headers map to the same field (``lookup``): critical, naming
-    every header and its column. Never first-match-wins: one of them would be dropped silently,
-    e.g. a hidden first-appraisal column beside the re-appraisal one."""
-    groups: dict[str, list[int]] = {}
-    for pos, col in enumerate(headers):
-        canon = lookup(col)
-        if canon:
-            groups.setdefault(canon, []).append(pos)
-    return [
-        Problem(
-            "critical",
-            "duplicate_column",
-            paths.display(path),
-            sheet=sheet,
-            row=1,
-            criterion=canon,
-            value=", ".join(f"{headers[p]!r} ({labels[p]})" for p in where),
-            expected=f"one column for {canon}",
-            message=f"{len(where)} columns map to the same field {canon!r}: "
-            + " and ".join(f"{headers[p]!r} in {labels[p]}" for p in where)
-            + "; the workbook cannot tell which one holds the figures, so it refuses rather than "
-            "use one and drop the other: delete the column that must not count (hidden columns "
-            "count too)",
-            message_vi=f"{len(where)} cột cùng ứng với trường {canon!r}; xoá cột không dùng "
-            "(kể cả cột bị ẩn)",
-        )
-        for canon, where in groups.items()
-        if len(where) > 1
-    ]
-
-
 def canonical_columns(
     df: pd.DataFrame, aliases: dict[str, list[str]], path: Path, required: tuple[str, ...]
 ) -> pd.DataFrame:
@@ -373,7 +342,7 @@ def canonical_columns(
     sheet = df.attrs.get("sheet", "")
     headers = [c for c in df.columns if c != "source_row"]
     labels = df.attrs.get("labels") or [f"column {i}" for i in range(1, len(headers) + 1)]
-    problems = duplicate_columns(headers, labels, lookup, path, sheet)
+    problems = bd.duplicate_columns(headers, labels, lookup, path, sheet)
     groups: dict[str, list[int]] = {}
     for pos, col in enumerate(headers):
         canon = lookup(col)

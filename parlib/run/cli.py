@@ -1,7 +1,9 @@
 """``parlib`` command line: run the workbook, validate inputs, list datasets.
 
-Exit codes: 0 success (or nothing to do); 1 the data failed validation; 2 usage error; 3 a notebook
-failed for another reason (a bug or crash), or another run holds the lock. Documented in the README.
+Exit codes: 0 success (or nothing to do); 1 the data (or a dataset.toml) were refused; 2 usage error;
+3 execution or environment: a notebook failed for another reason, another run holds the lock, the
+machine stopped the run (a full disk, a read-only folder: ``EnvironmentFault``, one line), or a bug
+in parlib itself (the traceback is logged). Documented in the README.
 Progress and warnings are logged to stderr (``runlog.console``); results are printed to stdout.
 """
 
@@ -9,11 +11,12 @@ from __future__ import annotations
 
 import argparse
 import functools
+import logging
 import sys
 
 from parlib import ingest
 from parlib.config.dataset import list_datasets, load_dataset
-from parlib.core.errors import DataError, ParlibError, UsageError
+from parlib.core.errors import DataError, EnvironmentFault, ParlibError, UsageError
 from parlib.publish import template
 from parlib.publish.landing import write_landing
 from parlib.run import parameters, preflight, runlog, runner
@@ -129,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         "landing": _cmd_landing,
     }
     try:
-        return commands[args.command](args)
+        with EnvironmentFault.raised():
+            return commands[args.command](args)
     except UsageError as exc:
         print(f"parlib: usage error: {exc}", file=sys.stderr)
         return 2
@@ -139,6 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     except ParlibError as exc:
         print(f"parlib: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Exception as exc:  # a bug: exit 3 (1 means invalid data), with the traceback to report
+        logging.getLogger("parlib").exception("internal error")
+        print(f"parlib: internal error (a bug, please report it): {exc!r}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":
