@@ -37,6 +37,16 @@ def copied(first_run: FirstRun, tmp_path, monkeypatch):
     return root
 
 
+@pytest.fixture
+def copied_tiny(tiny_run: Path, tmp_path, monkeypatch):
+    """A copy of a project holding only ``tiny``, run once (``tiny_run``): what a failed run must
+    not lose, without copying the whole shared run."""
+    root = tmp_path / "project"
+    shutil.copytree(tiny_run, root)
+    monkeypatch.setenv("PARLIB_ROOT", str(root))
+    return root
+
+
 @pytest.mark.slow
 def test_rerun_with_nothing_changed_does_nothing(copied, capsys, monkeypatch):
     """The first run again (``--jobs 2``): every year up to date, nothing written, and no worker
@@ -84,23 +94,23 @@ def test_fingerprint_follows_only_what_a_year_depends_on(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_second_run_is_refused_while_one_holds_the_lock(copied, capsys):
-    project = copied
+def test_a_second_run_is_refused_while_one_holds_the_lock(copied_tiny, capsys):
+    project = copied_tiny
     with locking.Lock(project):
-        assert cli.main(["run", "--dataset", "vn-provinces"]) == 3
+        assert cli.main(["run", "--dataset", "tiny"]) == 3
     assert "another parlib run" in capsys.readouterr().err
-    assert cli.main(["run", "--dataset", "vn-provinces"]) == 0  # released; up to date, in-process
+    assert cli.main(["run", "--dataset", "tiny"]) == 0  # released; up to date, in-process
 
 
 @pytest.mark.slow
-def test_a_run_killed_midway_leaves_the_previous_outputs(copied):
+def test_a_run_killed_midway_leaves_the_previous_outputs(copied_tiny):
     """Killed in the middle of its dataset-year (its staging folders hold the run's log and the
     preflight's first record): the published outputs are untouched, and the next run sweeps the
     staging folders."""
-    project = copied
-    before = {n: tree_digest(project / n / "vn-provinces") for n in ("data/processed", "reports")}
+    project = copied_tiny
+    before = {n: tree_digest(project / n / "tiny") for n in ("data/processed", "reports")}
     process = subprocess.Popen(
-        [sys.executable, "-m", "parlib.run.cli", "run", "--dataset", "vn-provinces", "--force"],
+        [sys.executable, "-m", "parlib.run.cli", "run", "--dataset", "tiny", "--force"],
         env={**os.environ, "PARLIB_ROOT": str(project)},
         start_new_session=True,
         stdout=subprocess.DEVNULL,
@@ -112,16 +122,16 @@ def test_a_run_killed_midway_leaves_the_previous_outputs(copied):
     while (
         time.time() < deadline
         and process.poll() is None
-        and not list(midway.glob("*/vn-provinces/2012/validation.json"))
+        and not list(midway.glob("*/tiny/2024/validation.json"))
     ):
         time.sleep(0.1)
-    assert list(midway.glob("*/vn-provinces/2012/validation.json")), "the run never got going"
-    assert list(staged.glob("*/vn-provinces/2012/run.log"))
+    assert list(midway.glob("*/tiny/2024/validation.json")), "the run never got going"
+    assert list(staged.glob("*/tiny/2024/run.log"))
     os.killpg(process.pid, signal.SIGKILL)  # the runner and any kernel it started, mid-run
     process.wait(timeout=30)
-    after = {n: tree_digest(project / n / "vn-provinces") for n in before}
+    after = {n: tree_digest(project / n / "tiny") for n in before}
     assert after == before
-    assert cli.main(["run", "--dataset", "vn-provinces"]) == 0  # up to date; staging swept
+    assert cli.main(["run", "--dataset", "tiny"]) == 0  # up to date; staging swept
     assert not list(staged.glob("*")) and not list(midway.glob("*"))
 
 
