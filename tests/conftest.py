@@ -13,6 +13,11 @@ from typing import NamedTuple
 
 import pytest
 
+try:  # pytest 9: a test's id (see pytest_collection_modifyitems)
+    from _pytest.nodeid import NodeId
+except ImportError:  # pragma: no cover - older pytest, where xdist's marker alone works
+    NodeId = None
+
 from parlib.run.cli import main as _cli_main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -157,11 +162,21 @@ def tiny_run(tmp_path_factory) -> Path:
 SHARED_RUNS = ("first_run", "tiny_run")
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups
 def pytest_collection_modifyitems(config, items):
-    """Under ``pytest -n 2`` (``make test``: pytest-xdist, ``--dist loadgroup``) the tests that read
-    one shared run go to one worker, so each run is made once, not once a worker."""
+    """Under ``make test`` (pytest-xdist, ``--dist loadgroup``) the tests that read one shared run
+    go to one worker, so each run is made once, not once a worker.
+
+    xdist 3.8 groups by a ``@group`` suffix it writes into ``item._nodeid``, which pytest 9 no longer
+    reads (the id is ``item._id``, a ``NodeId``): with the marker alone nothing is grouped and the
+    shared run is made on both workers. So the suffix is written where pytest 9 reads it.
+    """
+    if not config.getvalue("loadgroup"):
+        return
     for item in items:
-        for run in SHARED_RUNS:
-            if run in getattr(item, "fixturenames", ()):
-                item.add_marker(pytest.mark.xdist_group(run))
-                break
+        group = next((r for r in SHARED_RUNS if r in getattr(item, "fixturenames", ())), None)
+        if group is None:
+            continue
+        item.add_marker(pytest.mark.xdist_group(group))
+        if NodeId is not None and isinstance(getattr(item, "_id", None), NodeId):
+            item._id = NodeId.parse(f"{item.nodeid}@{group}")
