@@ -171,7 +171,7 @@ def pytest_collection_modifyitems(config, items):
     reads (the id is ``item._id``, a ``NodeId``): with the marker alone nothing is grouped and the
     shared run is made on both workers. So the suffix is written where pytest 9 reads it.
     """
-    if not config.getvalue("loadgroup"):
+    if not config.getoption("loadgroup", default=False):
         return
     for item in items:
         group = next((r for r in SHARED_RUNS if r in getattr(item, "fixturenames", ())), None)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import math
 import shutil
 import zipfile
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 from parlib.core import paths
 from parlib.core.errors import DataError
 from parlib.ingest import boundary, readers, textcheck
+from parlib.ingest.tables import parse_cell
 from parlib.run import cli
 
 from .conftest import ROOT
@@ -407,3 +409,67 @@ def test_shipped_inputs_read_as_before_with_their_sheet_named():
     scores = readers.read_scores(path, recorded)
     assert len(scores) == 2046 and recorded.problems == []
     assert list(recorded.sheets.values()) == ["Điểm 2024"]
+
+
+# --- found by a hostile review after the merge: each published a wrong index or crashed ---
+
+
+def test_a_header_hiding_a_character_is_refused_not_dropped_while_another_column_is_read(tmp_path):
+    """``Điểm thẩm\\u200b định`` (the real appraisal) matched no field and was dropped unseen while
+    a visible column also headed ``Điểm thẩm định`` (the self-scores) was read in its place."""
+    wb, ws = workbook()
+    ws.cell(1, 4, "Điểm thẩm\u200b định")
+    ws.cell(1, ws.max_column + 1, "Điểm thẩm định")
+    problems = refused(save(wb, tmp_path / "s.xlsx"))
+    bad = only(problems, "suspicious_header")
+    assert bad.severity == "critical" and bad.value == "Điểm thẩm\\u200b định" and bad.sheet
+    assert "column D" in bad.message
+
+
+def _patched(path: Path, old: bytes, new: bytes) -> Path:
+    out = path.with_name("patched.xlsx")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert old in data
+                data = data.replace(old, new, 1)
+            dst.writestr(info, data)
+    return out
+
+
+def test_a_column_of_width_zero_and_a_row_of_height_zero_count_as_hidden(tmp_path):
+    """Other tools hide a column by width 0 (no ``hidden`` flag; openpyxl drops it on reading)."""
+    wb, ws = workbook()
+    path = save(wb, tmp_path / "s.xlsx")
+    column = _patched(
+        path, b"<sheetData>", b'<cols><col min="4" max="4" width="0"/></cols><sheetData>'
+    )
+    assert "column D" in only(refused(column), "hidden_column").value
+    row = _patched(path, b'<row r="3"', b'<row r="3" ht="0" customHeight="1"')
+    assert only(refused(row), "hidden_rows").value == "rows 3"
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [("0 5", None), ("1 5", None), ("7 ,5", None), ("1 234,5", 1234.5), ("12\u00a0345", 12345.0)],
+)
+def test_a_space_inside_a_number_is_read_only_as_a_thousands_separator(text, value):
+    cell = parse_cell(text)
+    if value is None:
+        assert cell.unparsed == text and math.isnan(cell.value)
+    else:
+        assert cell.value == value and not cell.unparsed
+
+
+def test_a_csv_with_mac_line_endings_is_read_not_a_traceback(tmp_path):
+    """Excel for Mac's "CSV (Macintosh)" ends lines with CR alone."""
+    lines = [
+        "unit_id,criterion,self_score,appraised_score,survey_score",
+        "a,1.1,1,1,",
+        "b,1.1,2,2,",
+    ]
+    path = tmp_path / "s.csv"
+    path.write_bytes("\r".join(lines).encode())
+    table = readers.read_scores(path, readers.Notes())
+    assert table["unit_id"].tolist() == ["a", "b"]

@@ -4,7 +4,7 @@ each field (``duplicate_columns``: never first-match-wins).
 
 In: a path (and, for header detection, the table's column aliases). Out: ``Problem`` records
 (``refuse`` raises them as a ``DataError``) naming the file, the sheet, the row and what to do.
-Depends only on ``parlib.core``.
+Depends only on ``parlib.core`` and ``textcheck`` (a header hiding a character: ``suspicious_headers``).
 
 Limits (``max_rows``, ``max_bytes``): 2,000,000 data rows and 200 MB per file by default;
 ``PARLIB_MAX_ROWS`` and ``PARLIB_MAX_BYTES`` (whole numbers) change them, e.g. for a benchmark.
@@ -20,6 +20,7 @@ from pathlib import Path
 
 from parlib.core import paths
 from parlib.core.errors import DataError, Problem
+from parlib.ingest import textcheck
 
 DEFAULT_MAX_ROWS = 2_000_000
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
@@ -265,4 +266,24 @@ def duplicate_columns(headers: list, labels: list, lookup, path: Path, sheet: st
         )
         for canon, where in groups.items()
         if len(where) > 1
+    ]
+
+
+def suspicious_headers(headers: list, labels: list, path: Path, sheet: str) -> list:
+    """A header with an invisible or look-alike character matches no field and would be dropped
+    unseen while another column is read in its place (``Điểm thẩm\u200b định``): critical."""
+    return [
+        problem(
+            "suspicious_header",
+            path,
+            f"the header of column {labels[pos]} hides {fault}: it matches no field, so the column "
+            "would be ignored while another is read; retype the header",
+            sheet=sheet,
+            row=1,
+            value=textcheck.escape(header),
+            expected="a header of plain letters, digits and spaces",
+            message_vi=f"tiêu đề cột {labels[pos]} chứa ký tự ẩn hoặc ký tự giống chữ; gõ lại tiêu đề",
+        )
+        for pos, header in enumerate(headers)
+        if (fault := textcheck.id_fault(header))
     ]

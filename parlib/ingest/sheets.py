@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -177,8 +178,34 @@ def choose(path: Path, wb, aliases, required) -> tuple:
     return chosen, warnings
 
 
-def _hidden_columns(ws) -> set[int]:
-    hidden = set()
+_TAG = re.compile(rb"<(?:\w+:)?(col|row)\b([^>]*)>")
+_ATTR = re.compile(rb'\b(min|max|width|r|ht)="([^"]*)"')
+
+
+def _zero_sized(path: Path) -> tuple[set[int], set[int]]:
+    """Columns of width 0 and rows of height 0, as unseen as hidden ones but without the ``hidden``
+    flag (set by scripts and other tools; openpyxl drops them on reading, so the sheet XML is
+    read). Over every worksheet of the file: a false alarm in another sheet is refused, never a
+    column read unseen."""
+    cols, rows = set(), set()
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            for tag, attrs in _TAG.findall(archive.read(name)):
+                a = dict(_ATTR.findall(attrs))
+                try:
+                    if tag == b"col" and b"width" in a and float(a[b"width"]) == 0:
+                        cols.update(range(int(a[b"min"]), int(a[b"max"]) + 1))
+                    elif tag == b"row" and b"ht" in a and float(a[b"ht"]) == 0:
+                        rows.add(int(a[b"r"]))
+                except (KeyError, ValueError):
+                    continue
+    return cols, rows
+
+
+def _hidden_columns(ws, zero: set[int]) -> set[int]:
+    hidden = set(zero)
     for dim in ws.column_dimensions.values():
         if dim.hidden and dim.min:
             hidden.update(range(dim.min, (dim.max or dim.min) + 1))
@@ -210,10 +237,10 @@ def layout_problems(path: Path, ws, header: list, rows: list, lookup) -> list[Pr
                 expected="no merged cells",
             )
         )
+    zero_cols, zero_rows = _zero_sized(path)
+    unseen = {r for r, dim in ws.row_dimensions.items() if dim.hidden} | zero_rows
     hidden_rows = [
-        r
-        for r, dim in ws.row_dimensions.items()
-        if dim.hidden and 1 < r <= len(rows) + 1 and any(v is not None for v in rows[r - 2])
+        r for r in unseen if 1 < r <= len(rows) + 1 and any(v is not None for v in rows[r - 2])
     ]
     if hidden_rows:
         shown = ", ".join(map(str, sorted(hidden_rows)[:10])) + (
@@ -232,7 +259,7 @@ def layout_problems(path: Path, ws, header: list, rows: list, lookup) -> list[Pr
                 expected="no hidden rows",
             )
         )
-    for col in sorted(_hidden_columns(ws)):
+    for col in sorted(_hidden_columns(ws, zero_cols)):
         if col > len(header):
             continue
         name = header[col - 1]

@@ -26,6 +26,7 @@ from parlib.ingest import sheets, textcheck
 from parlib.ingest.boundary import ascii_key, nfc
 
 # Only explicit not-arising markers: "NA"/"N/A" often mean "missing" and must not raise an index.
+_GROUPED = re.compile(r"[+-]?\d{1,3}([ \u00a0]\d{3})+([.,]\d+)?")
 KPS_MARKERS = {"kps", "khong phat sinh"}
 
 
@@ -47,7 +48,11 @@ def parse_cell(raw: object) -> Cell:
         return Cell(math.nan, False, "")
     if ascii_key(text) in KPS_MARKERS:
         return Cell(math.nan, True, "")
-    candidate = text.replace("\u00a0", "").replace(" ", "")
+    candidate = text
+    if " " in text or "\u00a0" in text:  # only as a thousands separator: "0 5" is not 5, nor 05
+        if not _GROUPED.fullmatch(text):
+            return Cell(math.nan, False, text)
+        candidate = text.replace("\u00a0", "").replace(" ", "")
     if "," in candidate and "." not in candidate:
         candidate = candidate.replace(",", ".")
     if re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", candidate):
@@ -143,10 +148,14 @@ def _csv(path: Path, aliases, required) -> tuple[pd.DataFrame, list[Problem]]:
     text = start.decode("utf-8-sig", errors="replace")
     lines = text.splitlines()
     delimiter, problems = bd.csv_delimiter(path, lines[:1])
-    head = list(itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), 30))
+    head = list(
+        itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 30)
+    )
     if not problems and aliases and bd.header_row(head, aliases, required) != 1:
         for d in dict.fromkeys((delimiter, *bd.DELIMITERS)):
-            rows = list(itertools.islice(csv.reader(io.StringIO(text), delimiter=d), 30))
+            rows = list(
+                itertools.islice(csv.reader(io.StringIO(text, newline=""), delimiter=d), 30)
+            )
             problems += bd.misplaced_header(path, rows, aliases, required)
             if problems:
                 break
@@ -239,7 +248,7 @@ def read_table_coded(
                 )
             ],
         ) from exc
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, csv.Error) as exc:
         if isinstance(exc, DataError):
             raise
         raise DataError(
@@ -255,10 +264,11 @@ def read_table_coded(
         ) from exc
     df.columns = [nfc(str(c)).strip() for c in df.columns]
     df.attrs.update(sheet=sheet_name, labels=labels)
-    if aliases:  # two columns for one field: refused here, with the sheet's own problems
+    if aliases:  # two columns for one field, or a header hiding a character: refused here
         warnings = warnings + bd.duplicate_columns(
             list(df.columns), labels, lookup, path, sheet_name
         )
+        warnings += bd.suspicious_headers(list(df.columns), labels, path, sheet_name)
     bd.refuse(path, "cannot be read safely", bd.capped(warnings))
     changed = np.zeros(len(df), dtype=bool)
     empty = np.ones(len(df), dtype=bool)
