@@ -473,3 +473,13 @@ def test_a_csv_with_mac_line_endings_is_read_not_a_traceback(tmp_path):
     path.write_bytes("\r".join(lines).encode())
     table = readers.read_scores(path, readers.Notes())
     assert table["unit_id"].tolist() == ["a", "b"]
+
+
+def test_row_numbers_count_the_blank_lines_of_a_csv(tmp_path):
+    """A bad cell after two blank lines is named at its own line of the file (pandas skips blank
+    lines, which shifted every later row number)."""
+    path = tmp_path / "s.csv"
+    lines = ["unit_id,criterion,self_score,appraised_score,survey_score", "a,1.1,1,1,", "", ""]
+    path.write_text("\n".join([*lines, "b,1.1,abc,2,"]) + "\n", encoding="utf-8")
+    table = readers.read_scores(path, readers.Notes())
+    assert table["source_row"].tolist() == [2, 5]

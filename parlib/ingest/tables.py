@@ -165,6 +165,7 @@ def _csv(path: Path, aliases, required) -> tuple[pd.DataFrame, list[Problem]]:
         sep=delimiter,
         dtype=str,
         keep_default_na=False,
+        skip_blank_lines=False,  # blank lines kept (then dropped as empty): row numbers stay true
         encoding="utf-8-sig",
         nrows=bd.max_rows() + 1,
     )
