@@ -343,6 +343,7 @@ def test_messages_are_capped_per_check_with_a_count_of_the_rest(tmp_path):
         path.write_text("unit_id,criterion,self_score\n" + lines, encoding="utf-8")
         listed = [p for p in refused(path) if p.check == check]
         assert len(listed) == boundary.MAX_LISTED + 1 and listed[-1].value == "70 more", check
+        assert listed[-1].message.startswith(listed[0].message), check
 
 
 def test_validation_lists_at_most_50_rows_per_check_and_names_the_sheet(tmp_path, monkeypatch):
@@ -363,6 +364,7 @@ def test_validation_lists_at_most_50_rows_per_check_and_names_the_sheet(tmp_path
     assert len(found) == boundary.MAX_LISTED + 1
     assert {p.sheet for p in found} == {"Điểm 2024"}
     assert found[-1].value.endswith(" more") and int(found[-1].value.split()[0]) > 1900
+    assert found[-1].message.startswith(found[0].message + " — and ")  # says which problem
 
 
 # --- end to end: an unreadable workbook refuses its dataset-year only ---

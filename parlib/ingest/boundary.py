@@ -97,8 +97,10 @@ def more(first: Problem, count: int, limit: int = MAX_LISTED) -> Problem:
         value=f"{count} more",
         expected=first.expected,
         expected_vi=first.expected_vi,
-        message=f"and {count} more of the same problem (the first {limit} are listed)",
-        message_vi=f"và {count} trường hợp cùng lỗi nữa ({limit} trường hợp đầu được liệt kê)",
+        message=f"{first.message} — and {count} more of the same problem (the first {limit} "
+        "are listed)",
+        message_vi=f"{first.message_vi or first.message} — và {count} trường hợp cùng lỗi nữa "
+        f"({limit} trường hợp đầu được liệt kê)",
     )
 
 

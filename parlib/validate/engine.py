@@ -35,7 +35,7 @@ from great_expectations.validator.validator import calc_validation_statistics
 
 from parlib.core import paths
 from parlib.core.errors import Problem
-from parlib.ingest.boundary import MAX_LISTED
+from parlib.ingest.boundary import MAX_LISTED, more
 from parlib.validate.context import batch_definition, process_context
 from parlib.validate.distinct import (
     EQUALITY_ONLY,
@@ -273,20 +273,7 @@ def _problems_from_result(result, frame: Frame, parameters: dict, indices=None) 
             )
         )
     if len(indices) > MAX_LISTED:
-        more = len(indices) - MAX_LISTED
-        problems.append(
-            Problem(
-                severity,
-                check,
-                frame.file,
-                sheet=frame.sheet,
-                value=f"{more} more",
-                expected=problems[0].expected,
-                expected_vi=problems[0].expected_vi,
-                message=f"{message} — and {more} more rows (the first {MAX_LISTED} are listed)",
-                message_vi=f"{message_vi} — và {more} dòng nữa ({MAX_LISTED} dòng đầu được liệt kê)",
-            )
-        )
+        problems.append(more(problems[0], len(indices) - MAX_LISTED))
     return problems
 
 
