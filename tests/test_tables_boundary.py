@@ -485,3 +485,17 @@ def test_row_numbers_count_the_blank_lines_of_a_csv(tmp_path):
     path.write_text("\n".join([*lines, "b,1.1,abc,2,"]) + "\n", encoding="utf-8")
     table = readers.read_scores(path, readers.Notes())
     assert table["source_row"].tolist() == [2, 5]
+
+
+def test_a_small_workbook_that_unpacks_to_millions_of_rows_is_refused_before_parsing(
+    tmp_path, monkeypatch
+):
+    """The ``<dimension>`` says A1:E4 but the sheet XML holds far more rows than the limit: counted
+    as the XML streams, refused as too many rows (it took openpyxl 2 minutes and 2.7 GB to fail on
+    a 15 MB file holding 3 million rows)."""
+    monkeypatch.setenv("PARLIB_MAX_ROWS", "100")
+    wb, ws = workbook()
+    path = save(wb, tmp_path / "s.xlsx")
+    filler = b"".join(b'<row r="%d"><c r="F%d"><v>1</v></c></row>' % (i, i) for i in range(9, 300))
+    bomb = _patched(path, b"</sheetData>", filler + b"</sheetData>")
+    assert "more than 100" in only(refused(bomb), "too_many_rows").value

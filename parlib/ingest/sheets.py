@@ -85,6 +85,7 @@ def sniff(path: Path) -> None:
             + (f" (member {damaged} is corrupt)" if damaged else " (no xl/workbook.xml)")
             + "; save it again from Excel",
         )
+    _count_rows(path)
     if unpacked > 20 * bd.max_bytes():  # a ZIP that unpacks to gigabytes
         bd.refuse(
             path,
@@ -100,6 +101,32 @@ def sniff(path: Path) -> None:
                 )
             ],
         )
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def _count_rows(path: Path) -> None:
+    """Refuse a workbook with more rows than ``max_rows`` in a worksheet, counted from the sheet XML
+    as it streams (16 MB at a time, before openpyxl parses anything): the ``<dimension>`` a file
+    declares can lie, and a small ZIP can unpack to millions of rows."""
+    limit = bd.max_rows() + 1  # the header row
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            rows, carry = 0, b""
+            with archive.open(name) as member:
+                while chunk := member.read(1 << 24):
+                    data = carry + chunk
+                    cut = data.rfind(b"<")  # a tag split between two chunks is counted once
+                    rows += len(_ROW_TAG.findall(data, 0, cut if cut > 0 else len(data)))
+                    carry = data[cut:] if cut > 0 else b""
+                    if rows > limit:
+                        break
+            rows += len(_ROW_TAG.findall(carry))
+            if rows > limit:
+                bd.too_many_rows(path, rows - 1)
 
 
 @functools.cache
