@@ -115,18 +115,20 @@ def _count_rows(path: Path) -> None:
         for name in archive.namelist():
             if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
                 continue
-            rows, carry = 0, b""
+            rows, carry, stopped = 0, b"", False
             with archive.open(name) as member:
                 while chunk := member.read(1 << 24):
                     data = carry + chunk
                     cut = data.rfind(b"<")  # a tag split between two chunks is counted once
                     rows += len(_ROW_TAG.findall(data, 0, cut if cut > 0 else len(data)))
                     carry = data[cut:] if cut > 0 else b""
-                    if rows > limit:
+                    if rows > limit:  # enough to refuse: the rest (if any) is not read
+                        stopped = bool(member.read(1))
                         break
-            rows += len(_ROW_TAG.findall(carry))
+            if not stopped:
+                rows += len(_ROW_TAG.findall(carry))
             if rows > limit:
-                bd.too_many_rows(path, rows - 1)
+                bd.too_many_rows(path, rows - 1, exact=not stopped)
 
 
 @functools.cache
