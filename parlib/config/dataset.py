@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from parlib.config import confine, schema, tomlfile
+from parlib.config.model import LEGACY_COMPONENTS, BlockConfig, ComponentConfig, all_units
 from parlib.core import paths
 from parlib.core.errors import DataError, Problem, UsageError
 
@@ -20,23 +21,61 @@ from parlib.core.errors import DataError, Problem, UsageError
 @dataclass(frozen=True)
 class FrameworkConfig:
     id: str
-    file: Path
+    file: Path | None  # None: a framework of parts only (published-results-only years)
     decision: str
     unit_kind: str = ""
     declared_total: float | None = None
     declared_appraisal: float | None = None
     declared_survey: float | None = None
+    components: tuple[ComponentConfig, ...] = LEGACY_COMPONENTS  # its scored parts, in order
+    index_cap: float | None = None  # the index never exceeds it (bonus points), e.g. 100
+
+    def component(self, cid: str) -> ComponentConfig:
+        return next(c for c in self.components if c.id == cid)
 
 
 @dataclass(frozen=True)
 class YearConfig:
     year: int
-    framework: FrameworkConfig
-    scores: Path
+    framework: FrameworkConfig | None  # None: every block names its own, or published only
+    scores: Path | None  # None: every block names its own file, or published results only
     published: Path | None = None
     decimals: int = 2
     prefer_published_totals: bool = False
     survey_responses: Path | None = None  # respondent-level survey answers (optional)
+    declared_blocks: tuple[BlockConfig, ...] = ()  # as declared (empty: one block of every unit)
+    self_assessment: bool = True  # False: no self-assessment is known this year
+    frameworks: dict[str, FrameworkConfig] = field(default_factory=dict)  # every one it uses
+
+    @property
+    def blocks(self) -> tuple[BlockConfig, ...]:
+        """The year's blocks: as declared, or one implicit block of every unit."""
+        if self.declared_blocks:
+            return self.declared_blocks
+        return (all_units(self.framework.id if self.framework else None),)
+
+    @property
+    def published_only(self) -> bool:
+        """A year of published results only: no score file, no criteria."""
+        return self.scores is None and not any(b.scores for b in self.declared_blocks)
+
+    @property
+    def methodology(self) -> str:
+        """The decisions its frameworks follow, as reports name them ("" for published results
+        only with no framework)."""
+        used = [b.framework for b in self.blocks if b.framework] or (
+            [self.framework.id] if self.framework else []
+        )
+        decisions = [
+            self.frameworks[f].decision for f in dict.fromkeys(used) if f in self.frameworks
+        ]
+        return "; ".join(decisions)
+
+    def block_framework(self, block: BlockConfig) -> FrameworkConfig | None:
+        """The framework a block is scored on (the year's when the block names none)."""
+        if block.framework is None:
+            return self.framework
+        return self.frameworks.get(block.framework) or self.framework
 
 
 @dataclass(frozen=True)
@@ -196,6 +235,7 @@ def load_dataset(name: str, raw: Path | None = None) -> DatasetConfig:
             decimals=yc.decimals,
             prefer_published_totals=yc.prefer_published_totals,
             survey_responses=yc.survey_responses,
+            frameworks={yc.framework: frameworks[yc.framework]},
         )
         for key, yc in model.years.items()
     }
