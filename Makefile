@@ -40,8 +40,9 @@ validate: $(STAMP) ## check every dataset's inputs without publishing anything
 lab: report ## open the notebooks in JupyterLab (after a report run, so every notebook has its inputs)
 	$(BIN)/jupyter lab notebooks/
 
-synthetic: $(STAMP) ## regenerate the SYNTHETIC dataset from its seed
+synthetic: $(STAMP) ## regenerate the SYNTHETIC datasets from their seeds
 	$(BIN)/python scripts/make_synthetic.py
+	$(BIN)/python scripts/make_synthetic_2025.py
 
 lock: ## re-resolve requirements.lock from pyproject.toml (needs the registry)
 	rm -rf /tmp/parlib-lock && $(PYTHON) -m venv /tmp/parlib-lock
