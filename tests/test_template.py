@@ -1,15 +1,26 @@
-"""Excel round trip: write a scoring template, fill it in as a unit would, read it back."""
+"""Excel round trip: write a scoring template, fill it in as a unit would, read it back; one sheet
+per block with every component and appraisal rounds (issue #12)."""
 
 from __future__ import annotations
 
+import inspect
+import shutil
+import tomllib
+from pathlib import Path
+
 import openpyxl
+import pandas as pd
 import pytest
 
 from parlib import ingest, score
-from parlib.config.dataset import load_dataset
+from parlib.config.dataset import DatasetConfig, FrameworkConfig, YearConfig, load_dataset
+from parlib.config.model import BlockConfig, ComponentConfig
 from parlib.core.errors import UsageError
+from parlib.publish import template
 from parlib.publish.template import write
 from parlib.run import cli
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def fill(path, values):
@@ -81,3 +92,140 @@ def test_template_from_the_command_line(tmp_path):
 def test_unknown_unit_is_refused(tiny_raw, tmp_path):
     with pytest.raises(UsageError):
         write(load_dataset("tiny", tiny_raw), 2024, tmp_path / "x.xlsx", ["nobody"])
+
+
+# --- blocks, components, rounds (issue #12) -----------------------------------------------------
+
+SYNTHETIC_2025 = ROOT / "data" / "raw" / "synthetic-2025"
+MODEL_MERGED = "allow_missing_scores" in inspect.signature(load_dataset).parameters
+HEADERS_2025 = {  # the template's headers → the contract's columns (contract §3)
+    "Mã đơn vị": "unit_id",
+    "Mã tiêu chí": "criterion",
+    "Điểm tự chấm": "self_score",
+    "Điểm thẩm định lần 1": "round_1_score",
+    "Giải trình": "explanation",
+    "Điểm thẩm định lần 2": "round_2_score",
+    "Điểm sipas": "sipas_score",
+    "Điểm thưởng": "bonus_score",
+    "Điểm trừ": "penalty_score",
+}
+
+
+def synthetic_2025_config():
+    """synthetic-2025 as the typed config (contract §1), built from its dataset.toml by hand, so
+    the template is tested before the model helper's loader reads blocks and components."""
+    doc = tomllib.loads((SYNTHETIC_2025 / "dataset.toml").read_text(encoding="utf-8"))
+    frameworks = {
+        fid: FrameworkConfig(
+            fid,
+            SYNTHETIC_2025 / f["file"],
+            f["decision"],
+            declared_total=f.get("declared_total"),
+            index_cap=f.get("index_cap"),
+            components=tuple(
+                ComponentConfig(
+                    cid,
+                    c["kind"],
+                    c["label_vi"],
+                    c["label_en"],
+                    c.get("max"),
+                    c.get("cap"),
+                    c.get("self_assessed", c["kind"] == "assessed"),
+                    tuple(c.get("aliases", ())),
+                )
+                for cid, c in f["components"].items()
+            ),
+        )
+        for fid, f in doc["frameworks"].items()
+    }
+    years = {
+        int(y): YearConfig(
+            int(y),
+            None,
+            SYNTHETIC_2025 / t["scores"] if "scores" in t else None,
+            self_assessment=t["self_assessment"],
+            frameworks=frameworks,
+            declared_blocks=tuple(
+                BlockConfig(b, v["name_vi"], v["name_en"], v["framework"], tuple(v["kinds"]))
+                for b, v in t["blocks"].items()
+            ),
+        )
+        for y, t in doc["years"].items()
+    }
+    return DatasetConfig(
+        "synthetic-2025",
+        SYNTHETIC_2025,
+        doc["title_vi"],
+        doc["title_en"],
+        True,
+        SYNTHETIC_2025 / "units.csv",
+        SYNTHETIC_2025 / "bands.csv",
+        frameworks=frameworks,
+        years=years,
+    )
+
+
+def test_one_sheet_per_block_with_the_units_and_criteria_of_the_block(tmp_path):
+    path = write(synthetic_2025_config(), 2025, tmp_path / "mau.xlsx", rounds=2)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["departments", "wards", "communes", "Hướng dẫn"]
+    shipped = pd.read_excel(SYNTHETIC_2025 / "scores" / "2025.xlsx", sheet_name=None, dtype=str)
+    for block in ("departments", "wards", "communes"):
+        sheet = pd.read_excel(path, sheet_name=block, dtype=str)
+        # exactly the rows of the shipped file: unit × applicable leaf, in the same order
+        expected = shipped[block][["Mã đơn vị", "Mã tiêu chí"]]
+        assert sheet[["Mã đơn vị", "Mã tiêu chí"]].equals(expected)
+        assert set(HEADERS_2025) <= set(sheet.columns) and "Điểm thẩm định" not in sheet.columns
+    specific = pd.read_excel(path, sheet_name="departments", dtype=str)
+    specific = specific[specific["Mã tiêu chí"] == "9.1"]["Mã đơn vị"]
+    assert sorted(specific) == ["so-nong-nghiep-moi-truong", "so-xay-dung"]
+    ws = book["departments"]
+    header = [c.value for c in ws[1]]
+    bonus = header.index("Điểm thưởng") + 1
+    row_of = {(ws.cell(r, 1).value, ws.cell(r, 3).value): r for r in range(2, ws.max_row + 1)}
+    assert not ws.cell(row_of["so-noi-vu", "10.1"], bonus).protection.locked
+    assert ws.cell(row_of["so-noi-vu", "1.1"], bonus).protection.locked  # 1.1 has no bonus
+    assert ws.cell(row_of["so-noi-vu", "1.1"], bonus).fill.fgColor.rgb.endswith("DDDDDD")
+    rules = [str(v.formula1) for v in ws.data_validations.dataValidation]
+    assert len(rules) == 6 and all("KPS" in r for r in rules)  # self, 2 rounds, sipas, ±
+
+
+def test_block_template_filled_gives_the_shipped_scores(tmp_path):
+    """Fill the template with the shipped 2025 values: every sheet reads back as the shipped
+    sheet (the final appraised column aside, which a template with rounds leaves to the rounds)."""
+    path = write(synthetic_2025_config(), 2025, tmp_path / "mau.xlsx", rounds=2)
+    shipped = pd.read_excel(SYNTHETIC_2025 / "scores" / "2025.xlsx", sheet_name=None, dtype=str)
+    book = openpyxl.load_workbook(path)
+    renamed = {"Điểm SIPAS": "Điểm sipas"}
+    for block, source in shipped.items():
+        ws = book[block]
+        header = [c.value for c in ws[1]]
+        for r, values in enumerate(source.rename(columns=renamed).to_dict("records"), start=2):
+            for name in HEADERS_2025:
+                value = values[name]
+                if isinstance(value, str):
+                    ws.cell(r, header.index(name) + 1).value = value
+    book.save(path)
+    for block, source in shipped.items():
+        back = pd.read_excel(path, sheet_name=block, dtype=str)
+        assert back[list(HEADERS_2025)].equals(source.rename(columns=renamed)[list(HEADERS_2025)])
+
+
+@pytest.mark.skipif(not MODEL_MERGED, reason="needs load_dataset(allow_missing_scores=) (§8)")
+def test_template_of_a_declared_year_before_any_score_file(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(SYNTHETIC_2025, raw / "synthetic-2025")
+    (raw / "synthetic-2025" / "scores" / "2025.xlsx").unlink()
+    cfg = template.load("synthetic-2025", raw)
+    path = write(cfg, 2025, tmp_path / "mau.xlsx")
+    assert openpyxl.load_workbook(path).sheetnames[:3] == ["departments", "wards", "communes"]
+
+
+def test_template_refuses_to_overwrite_without_force(tmp_path, capsys):
+    out = tmp_path / "mau.xlsx"
+    out.write_bytes(b"keep")
+    args = ["template", "synthetic-province", "2024", "--unit", "so-tu-phap", "--out", str(out)]
+    assert cli.main(args) == 2
+    assert "exists; give --force" in capsys.readouterr().err and out.read_bytes() == b"keep"
+    assert cli.main([*args, "--force"]) == 0
+    assert openpyxl.load_workbook(out).sheetnames == ["Điểm", "Hướng dẫn"]

@@ -13,9 +13,11 @@ import argparse
 import functools
 import logging
 import sys
+from pathlib import Path
 
 from parlib import ingest
 from parlib.config.dataset import list_datasets, load_dataset
+from parlib.core import paths
 from parlib.core.errors import DataError, EnvironmentFault, ParlibError, UsageError
 from parlib.publish import template
 from parlib.publish.landing import write_landing
@@ -57,12 +59,23 @@ def _parser() -> argparse.ArgumentParser:
     val.add_argument("--year", action="append", type=int)
 
     tpl = sub.add_parser(
-        "template", help="write an Excel scoring template for a framework and year"
+        "template", help="write an Excel scoring template for a year: one sheet per block"
     )
-    tpl.add_argument("--dataset", required=True)
-    tpl.add_argument("--year", required=True, type=int)
+    tpl.add_argument("dataset_name", nargs="?", metavar="dataset")
+    tpl.add_argument("year_number", nargs="?", type=int, metavar="year")
+    tpl.add_argument("--dataset", help="the dataset (or give it as the first argument)")
+    tpl.add_argument("--year", type=int, help="the year (or give it as the second argument)")
     tpl.add_argument("--unit", action="append", help="unit id (repeatable; default: every unit)")
-    tpl.add_argument("--out", required=True, help="the .xlsx file to write")
+    tpl.add_argument(
+        "--out", help="the .xlsx file to write (default data/raw/<dataset>/templates/<year>.xlsx)"
+    )
+    tpl.add_argument(
+        "--rounds",
+        type=int,
+        default=0,
+        help="appraisal rounds to enter (round 1, explanation, round 2...); default 0: one score",
+    )
+    tpl.add_argument("--force", action="store_true", help="overwrite an existing file")
 
     sub.add_parser("list", help="list datasets and years")
     sub.add_parser(
@@ -102,7 +115,14 @@ def _cmd_validate(args) -> int:
 
 def _cmd_template(args) -> int:
 
-    print(template.write(load_dataset(args.dataset), args.year, args.out, args.unit))
+    name, year = args.dataset or args.dataset_name, args.year or args.year_number
+    if not name or year is None:
+        raise UsageError("parlib template needs a dataset and a year: parlib template <dataset> <year>")
+    cfg = template.load(name)
+    out = Path(args.out) if args.out else cfg.folder / "templates" / f"{year}.xlsx"
+    if out.exists() and not args.force:
+        raise UsageError(f"{paths.display(out)} exists; give --force to overwrite it")
+    print(paths.display(template.write(cfg, year, out, args.unit, args.rounds)))
     return 0
 
 
