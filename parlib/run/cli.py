@@ -10,6 +10,7 @@ Progress and warnings are logged to stderr (``runlog.console``); results are pri
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import functools
 import logging
 import sys
@@ -21,7 +22,7 @@ from parlib.core import paths
 from parlib.core.errors import DataError, EnvironmentFault, ParlibError, UsageError
 from parlib.publish import template
 from parlib.publish.landing import write_landing
-from parlib.run import parameters, preflight, runlog, runner
+from parlib.run import importer, newdataset, parameters, preflight, runlog, runner
 from parlib.run.pipeline import REPORT_PAGES
 
 
@@ -77,6 +78,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     tpl.add_argument("--force", action="store_true", help="overwrite an existing file")
 
+    new = sub.add_parser("new", help="write the commented skeleton of a new dataset in data/raw")
+    new.add_argument("name", metavar="dataset", help="its folder name under data/raw")
+    new.add_argument("--year", type=int, default=dt.date.today().year, help="its first year")
+
+    imp = sub.add_parser(
+        "import", help="turn a wide table (criteria × units, or units × parts) into contract files"
+    )
+    imp.add_argument("dataset_name", metavar="dataset")
+    imp.add_argument("year", type=int)
+    imp.add_argument("file", help="the wide CSV or XLSX table")
+    imp.add_argument(
+        "--layout",
+        choices=importer.LAYOUTS,
+        default="criteria-rows",
+        help="criteria-rows: criteria as rows, units as columns (self/appraised sub-columns); "
+        "units-rows: units as rows, one column per area or part (published results)",
+    )
+    imp.add_argument(
+        "--out", help="the file to write, inside the dataset folder (default: scores/ or published/)"
+    )
+    imp.add_argument("--source", help="units-rows: the source of the figures (default: the file)")
+    imp.add_argument("--force", action="store_true", help="overwrite an existing file")
+
     sub.add_parser("list", help="list datasets and years")
     sub.add_parser(
         "landing", help="rebuild reports/index.html (and index.en.html) from the published runs"
@@ -126,6 +150,28 @@ def _cmd_template(args) -> int:
     return 0
 
 
+def _cmd_new(args) -> int:
+
+    written = newdataset.create(args.name, args.year)
+    for path in written:
+        print(paths.display(path))
+    print(
+        f"next: edit units.csv and the framework, then `parlib template {args.name} {args.year}`, "
+        f"fill it in and save it as scores/{args.year}.xlsx"
+    )
+    return 0
+
+
+def _cmd_import(args) -> int:
+
+    cfg = load_dataset(args.dataset_name)
+    plan = importer.run(
+        cfg, args.year, args.file, args.layout, args.out, args.force, args.source
+    )
+    print(plan.report())
+    return 0
+
+
 def _cmd_list(_args) -> int:
 
     for name in list_datasets():
@@ -149,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
         "validate": _cmd_validate,
         "list": _cmd_list,
         "template": _cmd_template,
+        "new": _cmd_new,
+        "import": _cmd_import,
         "landing": _cmd_landing,
     }
     try:
