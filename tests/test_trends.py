@@ -311,8 +311,10 @@ def test_national_trend_per_block_marks_methodology_changes_and_series_breaks(tw
     )
     declared = Lineage(
         pd.DataFrame(
-            [("ab", "AB", "a", "A", 2024, "s", "merge", "2024-01-01"),
-             ("ab", "AB", "b", "B", 2024, "s", "merge", "2024-01-01")],
+            [
+                ("ab", "AB", "a", "A", 2024, "s", "merge", "2024-01-01"),
+                ("ab", "AB", "b", "B", 2024, "s", "merge", "2024-01-01"),
+            ],
             columns=lineage.LINEAGE_COLUMNS + lineage.OPTIONAL_COLUMNS,
         )
     )
