@@ -9,7 +9,7 @@ import pytest
 from parlib import history
 from parlib.config.dataset import load_dataset
 from parlib.core.errors import DataError
-from parlib.history import lineage, trends
+from parlib.history import breaks, lineage, trends
 from parlib.history.lineage import Lineage, load_lineage
 
 from .conftest import ROOT, TINY_TOML, write
@@ -257,3 +257,74 @@ def test_shipped_vn_provinces_long_an_series_and_lineage():
     found = trends.conflicts(national)
     quang_ninh = found[(found["year"] == 2018) & (found["unit_name"] == "Quảng Ninh")]
     assert len(quang_ninh) == 1 and "89.6" in quang_ninh["detail"].iloc[0]
+
+
+# --- blocks, published-only years, series breaks (issue #12) --------------------------------------
+
+
+def test_movers_are_within_the_block_and_a_unit_that_changed_block_is_not_one():
+    before = pd.DataFrame(
+        [("a", "A", 90.0, 1, "dept"), ("b", "B", 80.0, 2, "dept"), ("w", "W", 70.0, 1, "ward")],
+        columns=["unit_id", "unit_name", "index_pct", "rank", "block"],
+    )
+    now = pd.DataFrame(
+        [("a", "A", 85.0, 2, "dept"), ("b", "B", 88.0, 1, "dept"), ("w", "W", 95.0, 1, "dept")],
+        columns=["unit_id", "unit_name", "index_pct", "rank", "block"],
+    )  # w moved from the wards to the departments: its ranks are in different rankings
+    moved = trends.movers(now, before)
+    assert list(moved["unit_id"]) == ["b", "a"] and set(moved["block"]) == {"dept"}
+    assert list(moved.columns[-1:]) == ["block"]
+    assert moved.set_index("unit_id").loc["b", "rank_change"] == 1
+    # without a block column, the same tables compare every unit (the old behaviour)
+    flat = trends.movers(now.drop(columns="block"), before.drop(columns="block"))
+    assert set(flat["unit_id"]) == {"a", "b", "w"} and "block" not in flat.columns
+
+
+def test_history_keeps_the_block_and_the_published_source_of_a_year(two_methods, tmp_path):
+    processed = tmp_path / "processed"
+    write(
+        processed / "tiny" / "2022" / "unit_index.csv",
+        "unit_id,unit_name,index_pct,rank,rank_of,band\na,A,80.5,1,1,\n",
+    )
+    write(
+        processed / "tiny" / "2023" / "unit_index.csv",
+        "unit_id,unit_name,index_pct,rank,rank_of,band,block,source\na,A,81.0,1,1,,all,published\n",
+    )
+    hist = trends.history(two_methods, processed)
+    assert list(hist["block"]) == ["all", "all"]
+    assert list(hist["source"]) == ["computed", "published"]
+    assert list(hist.columns) == trends.HISTORY_COLUMNS
+    assert trends.year_methodology(two_methods, 2024) == "Other decision"
+    assert trends.year_methodology(two_methods, 2024, "all") == "Other decision"
+
+
+def test_national_trend_per_block_marks_methodology_changes_and_series_breaks(two_methods):
+    hist = pd.DataFrame(
+        [
+            (2022, "a", "A", 80.0, 1, "all"),
+            (2022, "b", "B", 70.0, 2, "all"),
+            (2023, "a", "A", 82.0, 1, "all"),
+            (2023, "b", "B", 75.0, 2, "all"),
+            (2024, "ab", "AB", 85.0, 1, "all"),
+        ],
+        columns=["year", "unit_id", "unit_name", "index_pct", "rank", "block"],
+    )
+    declared = Lineage(
+        pd.DataFrame(
+            [
+                ("ab", "AB", "a", "A", 2024, "s", "merge", "2024-01-01"),
+                ("ab", "AB", "b", "B", 2024, "s", "merge", "2024-01-01"),
+            ],
+            columns=lineage.LINEAGE_COLUMNS + lineage.OPTIONAL_COLUMNS,
+        )
+    )
+    found = breaks.events(declared, hist)
+    assert list(found["block"]) == ["all"]
+    trend = breaks.national_trend(two_methods, hist, None, found).set_index("year")
+    assert list(trend["n_units"]) == [2, 2, 1]
+    assert trend.loc[2023, "top_unit"] == "A" and trend.loc[2023, "bottom_unit"] == "B"
+    assert list(trend["methodology_changed"]) == [False, False, True]
+    assert list(trend["series_break"]) == [False, False, True]
+    assert "từ 01/01/2024, AB" in trend.loc[2024, "break_note"]
+    assert "không tính chỉ số gộp" in trend.loc[2024, "break_note"]
+    assert trend["national_average"].isna().all()  # the tiny dataset publishes none

@@ -2,6 +2,8 @@
 declared in a dataset's ``lineage.csv``, and how a unit's series follows them.
 
 In: the dataset's config. Out: ``Lineage`` (events, successors, the merged table) or None.
+Optional columns ``event`` (``merge`` | ``split`` | ``rename`` | ``status_change`` | ``create`` |
+``abolish``; empty = ``merge``) and ``date`` (ISO ``2025-07-01`` or a year; empty = ``from_year``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ LINEAGE_COLUMNS = [
     "from_year",
     "source",
 ]
+OPTIONAL_COLUMNS = ["event", "date"]  # defaults: "merge", "" (the event's year is ``from_year``)
+EVENTS = ("merge", "split", "rename", "status_change", "create", "abolish")
+DATE = re.compile(r"\d{4}(-\d{2}-\d{2})?")
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,38 @@ def load_lineage(cfg: DatasetConfig) -> Lineage | None:
                     message="from_year is a year",
                 )
             )
+    for col, default in zip(OPTIONAL_COLUMNS, ("merge", "")):
+        if col not in table.columns:
+            table[col] = default
+    table["event"] = table["event"].str.strip().replace("", "merge")
+    table["date"] = table["date"].str.strip()
+    for row_no, row in enumerate(table.itertuples(index=False), start=2):
+        if row.event not in EVENTS:
+            problems.append(
+                Problem(
+                    "critical",
+                    "lineage_bad_event",
+                    paths.display(path),
+                    row=row_no,
+                    unit_id=row.unit_id,
+                    value=row.event,
+                    expected=" | ".join(EVENTS),
+                    message="event is one of the lineage events",
+                )
+            )
+        if row.date and not DATE.fullmatch(row.date):
+            problems.append(
+                Problem(
+                    "critical",
+                    "lineage_bad_date",
+                    paths.display(path),
+                    row=row_no,
+                    unit_id=row.unit_id,
+                    value=row.date,
+                    expected="an ISO date (2025-07-01) or a year",
+                    message="date is an ISO date or a year",
+                )
+            )
     duplicated = table.duplicated(["unit_id", "predecessor_id"], keep=False)
     for row_no in table.index[duplicated]:
         problems.append(
@@ -106,7 +143,7 @@ def load_lineage(cfg: DatasetConfig) -> Lineage | None:
     if problems:
         raise DataError(f"{paths.display(path)}: the lineage has problems", problems)
     table["from_year"] = table["from_year"].astype(int)
-    return Lineage(table[LINEAGE_COLUMNS].reset_index(drop=True))
+    return Lineage(table[LINEAGE_COLUMNS + OPTIONAL_COLUMNS].reset_index(drop=True))
 
 
 def successor_sentence_data(lineage: Lineage | None, unit_id: str) -> list[tuple[str, int, str]]:

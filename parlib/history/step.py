@@ -5,7 +5,8 @@ In: the dataset's config, the folder of its published years (``history_root``: e
 the dataset's optional ``lineage.csv`` and ``national_results.csv``. Out: ``History`` — the stacked
 results of every published year up to that year, the lineage, the national results and the
 previous year — with the views the reports show (movers since the previous year, one unit's
-lineage-aware series, benchmarks, conflicts between sources). Nothing is saved: the history is
+lineage-aware series, benchmarks, conflicts between sources, the series breaks of the lineage events
+and each block's national trend). Nothing is saved: the history is
 read from published outputs and shown, and ``gather`` is cheap (a few small tables).
 """
 
@@ -17,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from parlib.config.dataset import DatasetConfig
-from parlib.history import lineage, trends
+from parlib.history import breaks, lineage, trends
 from parlib.history.lineage import Lineage
 
 
@@ -30,6 +31,8 @@ class History:
     national: pd.DataFrame | None  # published national results (None: none declared)
     year: int | None  # the year the history runs up to (None: every published year)
     previous_year: int | None  # the dataset's declared year before ``year``
+    method: str | None = None  # the declared ``lineage_method`` (None: no merged index, ever)
+    config: DatasetConfig | None = None  # the dataset's config (for methodology per block)
 
     def previous(self) -> pd.DataFrame | None:
         """The previous year's published unit results (None when it has none)."""
@@ -58,6 +61,29 @@ class History:
         """The conflicts between sources of the national results (None: no national results)."""
         return trends.conflicts(self.national) if self.national is not None else None
 
+    def breaks(self) -> pd.DataFrame:
+        """Every lineage event with the sentence on how a series compares across it
+        (``breaks.EVENT_COLUMNS``)."""
+        return breaks.events(self.lineage, self.table, self.method)
+
+    def breaks_since_previous(self) -> pd.DataFrame:
+        """The events between the previous year and this one (units compared across them are not
+        movers: their series break)."""
+        if self.year is None or self.previous_year is None:
+            return pd.DataFrame(columns=breaks.EVENT_COLUMNS)
+        return breaks.between(self.breaks(), self.previous_year, self.year)
+
+    def unit_breaks(self, unit_id: str) -> pd.DataFrame:
+        """The events one unit's series goes through, as successor or predecessor."""
+        return breaks.unit_breaks(self.breaks(), unit_id)
+
+    def trend(self) -> pd.DataFrame:
+        """Each block's national trend across the years (``breaks.TREND_COLUMNS``), with the
+        methodology changes and series breaks marked; empty without the config."""
+        if self.config is None:
+            return pd.DataFrame(columns=breaks.TREND_COLUMNS)
+        return breaks.national_trend(self.config, self.table, self.national, self.breaks())
+
     def units_with_published(self, units: pd.DataFrame | None = None) -> list[tuple[str, str]]:
         """(unit id, name) of the units with published national figures."""
         return trends.units_with_published(self.table, self.national, units)
@@ -80,4 +106,6 @@ def gather(
         national=trends.load_national(cfg),
         year=year,
         previous_year=trends.previous_year(cfg, year) if year is not None else None,
+        method=breaks.lineage_method(cfg),
+        config=cfg,
     )

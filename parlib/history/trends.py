@@ -10,7 +10,12 @@ methodology changes between years, benchmark rows and the conflicts between sour
 
 Comparison rule across a merger (docs/methodology.md §11): a successor's series starts in its
 ``from_year``; for earlier years each predecessor keeps its own line under its own name. Values are
-never averaged or summed across predecessors: the methodology defines no such rule.
+never averaged or summed across predecessors: the methodology defines no such rule (the series
+breaks and their sentences are in ``parlib.history.breaks``).
+
+Blocks (khối): a year's results carry a ``block`` column (one implicit block ``all`` for datasets
+that declare none); ranks, movers and methodology are within the block. Published-results-only
+years (``source = published`` in their ``unit_index``) stack like computed ones.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from parlib.config.dataset import DatasetConfig
+from parlib.config.model import ALL_UNITS_ID
 from parlib.core import paths
 from parlib.history.lineage import Lineage
 from parlib.ingest.tables import read_text_table
@@ -36,6 +42,7 @@ HISTORY_COLUMNS = [
     "band",
     "methodology",
     "source",
+    "block",
 ]
 NATIONAL_COLUMNS = [
     "year",
@@ -69,9 +76,26 @@ def previous_year(cfg: DatasetConfig, year: int) -> int | None:
     return max(earlier) if earlier else None
 
 
-def methodology_changed(cfg: DatasetConfig, year_a: int, year_b: int) -> bool:
-    """True when the two years were scored under different methodology decisions."""
-    return cfg.year(year_a).framework.decision != cfg.year(year_b).framework.decision
+def year_methodology(cfg: DatasetConfig, year: int, block: str | None = None) -> str:
+    """The methodology decision a year (or one of its blocks) follows ("" when none is declared).
+
+    A year without declared blocks is its framework's decision, exactly as before blocks existed."""
+    yc = cfg.year(year)
+    if block is not None:
+        for declared in yc.blocks:
+            if declared.id == block:
+                framework = yc.block_framework(declared)
+                return framework.decision if framework is not None else ""
+    if not yc.declared_blocks and yc.framework is not None:
+        return yc.framework.decision
+    return yc.methodology
+
+
+def methodology_changed(
+    cfg: DatasetConfig, year_a: int, year_b: int, block: str | None = None
+) -> bool:
+    """True when the two years (or the block in both) were scored under different decisions."""
+    return year_methodology(cfg, year_a, block) != year_methodology(cfg, year_b, block)
 
 
 def history(
@@ -101,45 +125,58 @@ def history(
             columns=["unit_id", "unit_name", "index_pct", "rank", "rank_of", "band"]
         ).copy()
         frame.insert(0, "year", year)
-        frame["methodology"] = cfg.year(year).framework.decision
-        frame["source"] = "computed"
+        blocks = table["block"] if "block" in table.columns else ALL_UNITS_ID
+        frame["block"] = blocks
+        decisions = {b: year_methodology(cfg, year, b) for b in frame["block"].unique()}
+        frame["methodology"] = frame["block"].map(decisions)
+        frame["source"] = table["source"] if "source" in table.columns else "computed"
         frames.append(frame)
     if not frames:
         return pd.DataFrame(columns=HISTORY_COLUMNS)
     out = pd.concat(frames, ignore_index=True)[HISTORY_COLUMNS]
     out["rank"] = pd.to_numeric(out["rank"], errors="coerce").astype("Int64")
-    return out.sort_values(["year", "rank", "unit_id"], ignore_index=True)
+    return out.sort_values(["year", "block", "rank", "unit_id"], ignore_index=True)
 
 
-def methodology_changes(cfg: DatasetConfig, years: list[int]) -> list[tuple[int, int, str, str]]:
-    """Consecutive years (among ``years``) whose methodology decision differs:
-    ``(earlier, later, decision earlier, decision later)``."""
+def methodology_changes(
+    cfg: DatasetConfig, years: list[int], block: str | None = None
+) -> list[tuple[int, int, str, str]]:
+    """Consecutive years (among ``years``) whose methodology decision differs (for ``block`` when
+    given): ``(earlier, later, decision earlier, decision later)``."""
     ordered = sorted(set(int(y) for y in years if int(y) in cfg.years))
     out = []
     for a, b in zip(ordered, ordered[1:]):
-        if methodology_changed(cfg, a, b):
-            out.append((a, b, cfg.year(a).framework.decision, cfg.year(b).framework.decision))
+        if methodology_changed(cfg, a, b, block):
+            out.append((a, b, year_methodology(cfg, a, block), year_methodology(cfg, b, block)))
     return out
 
 
 def movers(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
     """Rank and index change of every unit present in both years, biggest rank change first.
 
-    ``rank_change`` > 0 means the unit moved up (its rank number fell).
+    ``rank_change`` > 0 means the unit moved up (its rank number fell). When both tables carry a
+    ``block`` column, a unit is compared only within its block (a unit that changed block is not a
+    mover: its ranks are in different rankings), and the result keeps ``block``, ordered by block.
     """
-    cols = ["unit_id", "index_pct", "rank"]
-    both = current[["unit_id", "unit_name", "index_pct", "rank"]].merge(
-        previous[cols], on="unit_id", suffixes=("", "_previous"), how="inner"
+    by_block = "block" in current.columns and "block" in previous.columns
+    keys = ["unit_id", "block"] if by_block else ["unit_id"]
+    cols = keys + ["index_pct", "rank"]
+    both = current[keys + ["unit_name", "index_pct", "rank"]].merge(
+        previous[cols], on=keys, suffixes=("", "_previous"), how="inner"
     )
     both["index_change"] = (both["index_pct"] - both["index_pct_previous"]).round(6)
     both["rank_change"] = both["rank_previous"].astype("Int64") - both["rank"].astype("Int64")
     both["abs_rank_change"] = both["rank_change"].abs()
+    order = (["block"] if by_block else []) + ["abs_rank_change", "index_change", "unit_id"]
     out = both.sort_values(
-        ["abs_rank_change", "index_change", "unit_id"],
-        ascending=[False, False, True],
+        order,
+        ascending=[True] * by_block + [False, False, True],
         ignore_index=True,
     )
-    return out.drop(columns="abs_rank_change")
+    out = out.drop(columns="abs_rank_change")
+    if by_block:  # the columns as without blocks, then the block
+        out = out[[c for c in out.columns if c != "block"] + ["block"]]
+    return out
 
 
 # --- lineage -------------------------------------------------------------------------------------
