@@ -351,9 +351,42 @@ def _formula_problems(path: Path, sheet: str, rows: list, header: list, columns:
     return out
 
 
-def read_sheet(path: Path, aliases=None, required=(), lookup=lambda name: None) -> Sheet:
+def named(path: Path, wb, sheet: str) -> tuple:
+    """The sheet titled ``sheet`` (compared without case, accents or spacing), or refused naming
+    the sheets the workbook has."""
+    for ws in wb.worksheets:
+        if bd.ascii_key(ws.title) == bd.ascii_key(sheet):
+            return ws, []
+    listed = ", ".join(repr(ws.title) for ws in wb.worksheets)
+    bd.refuse(
+        path,
+        "the sheet named in dataset.toml is not in the workbook",
+        [
+            bd.problem(
+                "missing_sheet",
+                path,
+                f"no sheet {sheet!r} in the workbook (it has {listed})",
+                value=sheet,
+                expected=f"one of {listed}",
+            )
+        ],
+    )
+
+
+def titles(path: Path) -> list[str]:
+    """The titles of a workbook's sheets (to find one sheet per block)."""
+    sniff(path)
+    wb = _load(path, read_only=True)
+    out = [ws.title for ws in wb.worksheets]
+    wb.close()
+    return out
+
+
+def read_sheet(
+    path: Path, aliases=None, required=(), lookup=lambda name: None, sheet: str | None = None
+) -> Sheet:
     """The table of an XLSX file (see the module docstring); ``lookup(header)`` names the field a
-    header maps to (None when it is not read)."""
+    header maps to (None when it is not read); ``sheet``: the sheet to read (else ``choose``)."""
     sniff(path)
     light = _load(path, read_only=True, data_only=True)
     for ws in light.worksheets:
@@ -361,7 +394,7 @@ def read_sheet(path: Path, aliases=None, required=(), lookup=lambda name: None) 
             bd.too_many_rows(path, ws.max_row - 1, ws.title, exact=True)
     light.close()
     wb = _load(path, data_only=True)
-    ws, warnings = choose(path, wb, aliases, required)
+    ws, warnings = named(path, wb, sheet) if sheet else choose(path, wb, aliases, required)
     problems = []
     if ws.sheet_state != "visible":
         problems.append(
