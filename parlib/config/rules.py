@@ -167,7 +167,11 @@ def _year_rules(key: str, yc, frameworks: dict, file: str) -> list[Problem]:
             )
         )
     if not has_scores and not published_only:
-        on = f" (a year on a framework with criteria, {with_criteria[0][1]}, needs scores)"
+        on = (
+            f" (a year on a framework with criteria, {with_criteria[0][1]}, needs scores)"
+            if with_criteria
+            else " (a year of published results only names its published file)"
+        )
         out.append(
             _problem(
                 file,
@@ -181,8 +185,7 @@ def _year_rules(key: str, yc, frameworks: dict, file: str) -> list[Problem]:
                     "đường dẫn tới tệp điểm; năm chỉ có kết quả công bố thì có published",
                 ),
                 (
-                    f"required key years.{key}.scores is missing"
-                    + (on if with_criteria else ""),
+                    f"required key years.{key}.scores is missing" + on,
                     f"thiếu khóa bắt buộc years.{key}.scores",
                 ),
             )

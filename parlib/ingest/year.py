@@ -112,7 +112,9 @@ def scores_table(cfg: DatasetConfig, yc: YearConfig, units: pd.DataFrame, notes:
     for col in [c for c in scores.columns if c.endswith("_unparsed")] + ["explanation"]:
         if col in scores.columns:
             scores[col] = scores[col].fillna("").astype("str")
-    for col in [c for c in scores.columns if c.endswith("_kps")]:
+    for col in [c for c in scores.columns if c.endswith("_kps")] + ["appraised_from_round"]:
+        if col not in scores.columns:
+            continue
         scores[col] = scores[col].fillna(False).astype("bool")
     registry = units.drop_duplicates("unit_id").set_index("unit_id")["block"]
     scores["block"] = scores["unit_id"].map(registry).fillna("").astype("str")

@@ -76,14 +76,14 @@ def _framework_totals(fw: pd.DataFrame, fwc) -> list[dict]:
 
 
 def framework_frames(inputs: YearInputs) -> list[Frame]:
-    """The criteria of every framework the year uses with criteria (one frame, a ``framework``
-    column), and each framework's declared totals (one frame per framework)."""
+    """The criteria of each framework the year uses with criteria, and its declared totals (two
+    frames per framework: codes repeat across the blocks' frameworks)."""
     yc = inputs.year
     used = [f for f in yc.frameworks.values() if f.file is not None] or [
         f for f in [yc.framework] if f is not None and f.file is not None
     ]
     toml = paths.display(inputs.dataset.folder / "dataset.toml")
-    tables, out = [], []
+    out = []
     for fwc in used:
         own = inputs.framework
         if "framework" in own.columns and (own["framework"] != "").any():
@@ -95,7 +95,8 @@ def framework_frames(inputs: YearInputs) -> list[Frame]:
         sub = fwk.subtotal_check(fw).drop_duplicates("code").set_index("code")
         fw["children_sum"] = fw["code"].map(sub["children_sum"])
         fw["subtotal_difference"] = fw["code"].map(sub["difference"])
-        tables.append(fw)
+        file = paths.display(fwc.file)
+        out.append(Frame("framework", fw, file, file_column="source_file"))
         totals = pd.DataFrame(
             _framework_totals(fw, fwc),
             columns=["code", "declared", "leaves_sum", "total_difference", "share_difference"],
@@ -103,13 +104,13 @@ def framework_frames(inputs: YearInputs) -> list[Frame]:
         out.append(
             Frame("framework_totals", totals, f"{toml} [frameworks.{fwc.id}]", row_column=None)
         )
-    if not tables:  # published results only: the (empty) table with the flag columns
+    if not out:  # published results only: the (empty) table with the flag columns
         fw = inputs.framework.copy()
         for col in ("orphan",):
             fw[col] = pd.Series(dtype="bool")
         for col in ("leaf_split_difference", "children_sum", "subtotal_difference"):
             fw[col] = pd.Series(dtype="float64")
-        tables.append(fw)
+        out.append(Frame("framework", fw, toml, file_column="source_file"))
         empty = pd.DataFrame(
             {
                 "code": pd.Series(dtype="str"),
@@ -120,9 +121,8 @@ def framework_frames(inputs: YearInputs) -> list[Frame]:
             }
         )
         out.append(Frame("framework_totals", empty, toml, row_column=None))
-    fw = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
-    file = paths.display(used[0].file) if used else toml
-    return [Frame("framework", fw, file, file_column="source_file"), *out]
+    # the criteria first, then the totals (the order of the suites before blocks)
+    return sorted(out, key=lambda f: f.suite != "framework")
 
 
 @lru_cache(maxsize=100_000)
@@ -190,10 +190,10 @@ def _given(series: pd.Series) -> np.ndarray:
 
 
 def scores_frame(
-    inputs: YearInputs, codes: Mapping[str, Codes], at: np.ndarray | None = None
+    inputs: YearInputs, codes: Mapping[str, Codes], leaf_at: np.ndarray | None = None
 ) -> Frame:
     """Scores with each leaf's maxima beside them, and a flag column per rule. ``codes``:
-    ``score_codes(inputs)``; ``at``: each row's leaf (``leaves.leaf_positions``), used when the
+    ``score_codes(inputs)``; ``leaf_at``: each row's leaf (``leaves.leaf_positions``), used when the
     year's blocks have several frameworks."""
     # duplicate codes are reported by the framework suite; here the first one is used
     leaves = inputs.framework.loc[
@@ -214,13 +214,14 @@ def scores_frame(
         max_codes, max_uniques = factorize(pd.Series(per_criterion))
         maxima[col] = (max_codes[crit_codes], max_uniques)
     known = (found & ~np.asarray(pd.isna(crits), dtype=bool))[crit_codes]  # code not missing
-    if at is not None and len(inputs.year.frameworks) > 1:  # each row in its block's framework
+    if leaf_at is not None and len(inputs.year.frameworks) > 1:  # each row in its block's one
         fw = inputs.framework
-        ok = at >= 0
-        s["code"] = pd.Series(np.where(ok, fw["code"].to_numpy(dtype=object)[at], np.nan))
-        s["code"] = s["code"].astype("str").where(ok)
+        ok = leaf_at >= 0
+        where = np.where(ok, leaf_at, 0)
+        code = np.where(ok, fw["code"].to_numpy(dtype=object)[where], np.nan)
+        s["code"] = pd.Series(pd.array(code, dtype="str"), index=s.index)
         for col in ("max_appraisal", "max_survey"):
-            s[col] = np.where(ok, fw[col].to_numpy("float64")[at], np.nan)
+            s[col] = np.where(ok, fw[col].to_numpy("float64")[where], np.nan)
             maxima[col] = factorize(s[col])
         known = ok
     unreadable = {col: _given(s[f"{col}_unparsed"]) for col in ("self", "appraised", "survey")}
@@ -266,6 +267,10 @@ def scores_frame(
     s["leaf_unsplit"] = (
         known & s["max_appraisal"].isna().to_numpy() & s["max_survey"].isna().to_numpy()
     )
+    if leaf_at is not None and _other_parts(inputs):  # a leaf of SIPAS or bonus only is split
+        maxima_given = inputs.framework.filter(like="max_").drop(columns="max_points").notna()
+        given = maxima_given.any(axis=1).to_numpy(bool)
+        s["leaf_unsplit"] = (leaf_at >= 0) & ~given[np.where(leaf_at >= 0, leaf_at, 0)]
     s["kps_mismatch"] = (s["max_appraisal"].fillna(0).to_numpy() > 0) & (
         s["self_kps"].to_numpy(bool) != s["appraised_kps"].to_numpy(bool)
     )
@@ -280,6 +285,12 @@ def scores_frame(
         file_column="source_file",
         sheet_column="source_sheet" if "source_sheet" in s.columns else None,
     )
+
+
+def _other_parts(inputs: YearInputs) -> bool:
+    """Whether a framework of the year has parts beyond the legacy appraisal and survey."""
+    legacy = {"appraisal", "survey"}
+    return any({c.id for c in f.components} - legacy for f in inputs.year.frameworks.values())
 
 
 def coverage_frames(inputs: YearInputs, codes: Mapping[str, Codes]) -> list[Frame]:
@@ -315,7 +326,12 @@ def coverage_frames(inputs: YearInputs, codes: Mapping[str, Codes]) -> list[Fram
     reg = inputs.units[["unit_id", "unit_name", "source_row"]].copy()
     reg["assessed"] = reg["unit_id"].isin(set(units)).astype("bool")
     return [
-        Frame("coverage", grid, paths.display(inputs.year.scores), row_column=None),
+        Frame(
+            "coverage",
+            grid,
+            paths.display(inputs.year.scores) if inputs.year.scores else "scores",
+            row_column=None,
+        ),
         Frame("registry_coverage", reg, paths.display(inputs.dataset.units)),
     ]
 

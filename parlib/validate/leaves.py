@@ -66,6 +66,8 @@ def block_grid(inputs: YearInputs, assessed) -> pd.DataFrame:
     )
     if len(by_block) == 1 or (leaves["framework"] == "").all():
         leaves = leaves.assign(framework=units["framework"].iloc[0] if len(units) else "")
+    optional = {c.id for f in yc.frameworks.values() for c in f.components if not c.in_maximum}
+    leaves = leaves[~fw.loc[leaves.index, "component"].isin(optional)]  # bonus, penalty: optional
     grid = units.merge(leaves, on="framework", how="inner")
     keep = [
         fwk.applies(a, u, k)
