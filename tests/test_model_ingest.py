@@ -355,3 +355,39 @@ def test_published_figures_are_well_formed(tmp_path):
     raw = make(tmp_path / "raw2", **{"published/2024.csv": PUBLISHED + "so-nv,rank,0.5,A,,,\nso-nv,index_pct,120,A,,departments,alternative\n"})
     found = {(p.check, p.row) for p in checks(raw, 2024)}
     assert {("published_bad_figure", 8), ("published_bad_figure", 9)} <= found, found
+
+
+def _workbook(path: Path, sheets: dict[str, str]) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, text in sheets.items():
+        ws = wb.create_sheet(title)
+        for line in text.strip().splitlines():
+            ws.append([float(c) if c.replace(".", "", 1).isdigit() else c or None for c in line.split(",")])
+    wb.save(path)
+
+
+def test_one_sheet_per_block_is_read_sheet_by_sheet(tmp_path):
+    toml = TOML.replace('scores = "scores/2025-local.csv"', 'scores = "scores/2025-local.xlsx"')
+    raw = make(tmp_path / "raw", **{"dataset.toml": toml})
+    head = "unit_id,criterion,self_score,appraised_score,survey_score\n"
+    wards = head + "p-an,1,6,5,\np-an,2,,,3\n"
+    communes = head + "x-dong,1,5,5,\nx-dong,2,,,2.5\n"
+    book = raw / "blocks" / "scores" / "2025-local.xlsx"
+    _workbook(book, {"Khối phường": wards, "communes": communes})
+    inputs = ingest.load_year(load_dataset("blocks", raw), 2025)
+    local = inputs.scores[inputs.scores["source_file"].str.endswith(".xlsx")]
+    assert dict(zip(local["unit_id"], local["source_sheet"])) == {"p-an": "Khối phường", "x-dong": "communes"}
+    assert set(local["file_block"]) == {"wards", "communes"}
+    _workbook(book, {"Khối phường": wards, "communes": head + "p-an,1,6,5,\n"})
+    problems = checks(raw, 2025)
+    (p,) = [p for p in problems if p.check == "unit_in_other_block"]
+    assert p.sheet == "communes" and p.row == 2 and "Phường An" in p.message
+    bad = toml.replace('name_vi = "Khối xã"', 'name_vi = "Khối xã"\nsheet = "Xã"')
+    raw = make(tmp_path / "raw", **{"dataset.toml": bad})
+    _workbook(book, {"Khối phường": wards, "communes": communes})
+    with pytest.raises(DataError) as info:
+        ingest.load_year(load_dataset("blocks", raw), 2025)
+    assert [p.check for p in info.value.problems] == ["missing_sheet"]

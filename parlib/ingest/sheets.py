@@ -23,6 +23,7 @@ from pathlib import Path
 
 from parlib.core.errors import Problem
 from parlib.ingest import boundary as bd
+from parlib.ingest.sheetnames import named
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML and old .xls files
 
@@ -349,28 +350,6 @@ def _formula_problems(path: Path, sheet: str, rows: list, header: list, columns:
                     )
                 )
     return out
-
-
-def named(path: Path, wb, sheet: str) -> tuple:
-    """The sheet titled ``sheet`` (compared without case, accents or spacing), or refused naming
-    the sheets the workbook has."""
-    for ws in wb.worksheets:
-        if bd.ascii_key(ws.title) == bd.ascii_key(sheet):
-            return ws, []
-    listed = ", ".join(repr(ws.title) for ws in wb.worksheets)
-    bd.refuse(
-        path,
-        "the sheet named in dataset.toml is not in the workbook",
-        [
-            bd.problem(
-                "missing_sheet",
-                path,
-                f"no sheet {sheet!r} in the workbook (it has {listed})",
-                value=sheet,
-                expected=f"one of {listed}",
-            )
-        ],
-    )
 
 
 def titles(path: Path) -> list[str]:

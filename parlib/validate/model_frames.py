@@ -112,7 +112,7 @@ def blocks_frame(inputs: YearInputs) -> Frame:
     valid = validity(reg, inputs.year.year)
     sc = inputs.scores
     cols = ["unit_id", "source_file", "source_row"]
-    rows = sc.drop_duplicates(["unit_id", "source_file"])[
+    rows = sc.drop_duplicates(["unit_id", "source_file", "file_block"])[
         [*cols, "file_block", "source_sheet"]
     ].copy()
     pub = inputs.published.drop_duplicates(["unit_id", "source_file"])[cols].copy()
