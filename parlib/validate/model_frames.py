@@ -157,10 +157,13 @@ def criteria_frame(inputs: YearInputs, at: np.ndarray) -> Frame:
         else np.full(len(sc), "", dtype=object)
     )
     applies_to = np.where(pd.isna(applies_to), "", applies_to).astype(object)
-    pairs = pd.Series(list(zip(applies_to, sc["unit_id"], kind)))
-    codes, uniques = pd.factorize(pairs)
-    ok = np.array([fwk.applies(a, u, k) for a, u, k in uniques], dtype=bool)
-    applicable = ok[codes] if len(codes) else np.zeros(0, dtype=bool)
+    applicable = np.ones(len(sc), dtype=bool)
+    specific = applies_to != ""
+    if specific.any():  # unit-specific criteria: each (applies_to, unit, kind) judged once
+        pairs = pd.Series(list(zip(applies_to[specific], sc["unit_id"][specific], kind[specific])))
+        codes, uniques = pd.factorize(pairs)
+        ok = np.array([fwk.applies(a, u, k) for a, u, k in uniques], dtype=bool)
+        applicable[specific] = ok[codes]
     found = parts.rounds(sc.columns)
     last = np.full(len(sc), np.nan)
     for col in found:
