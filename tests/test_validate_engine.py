@@ -289,7 +289,8 @@ def test_kept_templates_render_the_pages_gx_own_views_render(tmp_path):
             )
         return found
 
-    assert len(pages(tmp_path / "a")) == 17
+    # an expectations page and a validation page per input suite, and the index
+    assert len(pages(tmp_path / "a")) == 2 * len(validate.INPUT_SUITES) + 1 == 23
     assert pages(tmp_path / "a") == pages(tmp_path / "b") == pages(tmp_path / "c")
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parlib.config import confine, schema, tomlfile
+from parlib.config import confine, rules, schema, tomlfile
 from parlib.config.model import LEGACY_COMPONENTS, BlockConfig, ComponentConfig, all_units
 from parlib.core import paths
 from parlib.core.errors import DataError, Problem, UsageError
@@ -107,7 +107,10 @@ class DatasetConfig:
     def input_files(self, year: int) -> list[Path]:
         """Every raw file one year's results depend on (for provenance and hashing)."""
         yc = self.year(year)
-        files = [self.folder / "dataset.toml", self.units, yc.framework.file, yc.scores]
+        files = [self.folder / "dataset.toml", self.units]
+        files += [f.file for f in yc.frameworks.values() if f.file is not None]
+        files += [yc.scores] if yc.scores is not None else []
+        files += [b.scores for b in yc.declared_blocks if b.scores is not None]
         files += [
             p
             for p in (
@@ -120,7 +123,7 @@ class DatasetConfig:
             )
             if p is not None
         ]
-        return files
+        return list(dict.fromkeys(files))
 
 
 def list_datasets(raw: Path | None = None) -> list[str]:
@@ -150,31 +153,6 @@ def _default_named(folder: Path, key: str, default: str, file: str) -> tuple[Pat
         ]
 
 
-def _unknown_frameworks(doc: dict, file: str) -> list[Problem]:
-    """Years naming a framework that is not declared (read from the document as it is, so these
-    are reported beside the schema's problems)."""
-    frameworks, years = doc.get("frameworks"), doc.get("years")
-    if not isinstance(frameworks, dict) or not isinstance(years, dict):
-        return []
-    return [
-        Problem(
-            "critical",
-            "config_unknown_framework",
-            file,
-            key=f"years.{key}.framework",
-            value=str(table["framework"]),
-            expected=f"one of {sorted(frameworks)}",
-            expected_vi=f"một trong {sorted(frameworks)}",
-            message=f"[years.{key}] names a framework that is not declared",
-            message_vi=f"[years.{key}] dùng một bộ tiêu chí chưa được khai báo trong [frameworks]",
-        )
-        for key, table in years.items()
-        if isinstance(table, dict)
-        and isinstance(table.get("framework"), str)
-        and table["framework"] not in frameworks
-    ]
-
-
 # files the workbook finds by name when dataset.toml does not name them: (key, default name)
 DEFAULT_NAMED = (
     ("bands", "bands.csv"),
@@ -185,12 +163,16 @@ DEFAULT_NAMED = (
 )
 
 
-def load_dataset(name: str, raw: Path | None = None) -> DatasetConfig:
+def load_dataset(
+    name: str, raw: Path | None = None, allow_missing_scores: bool = False
+) -> DatasetConfig:
     """Read and check ``data/raw/<name>/dataset.toml`` against ``parlib.config.schema``.
 
     Every problem (encoding, TOML syntax, types, ranges, unknown and missing keys, paths outside
     the dataset folder, missing files, undeclared frameworks) is a located ``Problem``, all raised
     together in one ``DataError``. Every path is the file's resolved path inside the folder.
+    ``allow_missing_scores``: score files that do not exist yet are no problem (``parlib template``
+    writes them).
     """
     raw = Path(raw) if raw else paths.raw_dir()
     folder = raw / name
@@ -205,8 +187,10 @@ def load_dataset(name: str, raw: Path | None = None) -> DatasetConfig:
     if problems:
         raise DataError(f"{shown}: the dataset declaration is refused", problems)
     doc = tomlfile.load(toml_path, shown)
-    model, problems = schema.validate(doc, folder, shown)
-    problems += _unknown_frameworks(doc, shown)
+    model, problems = schema.validate(doc, folder, shown, allow_missing_scores)
+    problems += rules.unknown_frameworks(doc, shown)
+    if model is not None:
+        problems += rules.check(model, shown)
     found: dict[str, Path | None] = {}
     for key, default in DEFAULT_NAMED:
         if key not in doc:
@@ -214,31 +198,8 @@ def load_dataset(name: str, raw: Path | None = None) -> DatasetConfig:
             problems += more
     if problems or model is None:
         raise DataError(f"{shown}: the dataset declaration has problems", problems)
-    frameworks = {
-        fid: FrameworkConfig(
-            id=fid,
-            file=fw.file,
-            decision=fw.decision or fid,
-            unit_kind=fw.unit_kind,
-            declared_total=fw.declared_total,
-            declared_appraisal=fw.declared_appraisal,
-            declared_survey=fw.declared_survey,
-        )
-        for fid, fw in model.frameworks.items()
-    }
-    years = {
-        int(key): YearConfig(
-            year=int(key),
-            framework=frameworks[yc.framework],
-            scores=yc.scores,
-            published=yc.published,
-            decimals=yc.decimals,
-            prefer_published_totals=yc.prefer_published_totals,
-            survey_responses=yc.survey_responses,
-            frameworks={yc.framework: frameworks[yc.framework]},
-        )
-        for key, yc in model.years.items()
-    }
+    frameworks = {fid: _framework(fid, fw) for fid, fw in model.frameworks.items()}
+    years = {int(key): _year(int(key), yc, frameworks) for key, yc in model.years.items()}
 
     def declared(key: str) -> Path | None:
         return getattr(model, key) if key in doc else found[key]
@@ -258,6 +219,65 @@ def load_dataset(name: str, raw: Path | None = None) -> DatasetConfig:
         years=dict(sorted(years.items())),
         unit_label_vi=model.unit_label_vi,
         unit_label_en=model.unit_label_en,
+    )
+
+
+def _component(cid: str, comp) -> ComponentConfig:
+    assessed = comp.kind == "assessed"
+    return ComponentConfig(
+        id=cid,
+        kind=comp.kind,
+        label_vi=comp.label_vi,
+        label_en=comp.label_en or comp.label_vi,
+        max=comp.max,
+        cap=comp.cap,
+        self_assessed=assessed if comp.self_assessed is None else comp.self_assessed,
+        aliases=tuple(comp.aliases),
+    )
+
+
+def _framework(fid: str, fw) -> FrameworkConfig:
+    components = tuple(_component(cid, c) for cid, c in fw.components.items())
+    return FrameworkConfig(
+        id=fid,
+        file=fw.file,
+        decision=fw.decision or fid,
+        unit_kind=fw.unit_kind,
+        declared_total=fw.declared_total,
+        declared_appraisal=fw.declared_appraisal,
+        declared_survey=fw.declared_survey,
+        components=components or LEGACY_COMPONENTS,
+        index_cap=fw.index_cap,
+    )
+
+
+def _year(year: int, yc, frameworks: dict[str, FrameworkConfig]) -> YearConfig:
+    blocks = tuple(
+        BlockConfig(
+            id=bid,
+            name_vi=b.name_vi,
+            name_en=b.name_en or b.name_vi,
+            framework=b.framework or yc.framework,
+            kinds=tuple(b.kinds),
+            units=tuple(b.units),
+            scores=b.scores,
+            sheet=b.sheet,
+        )
+        for bid, b in yc.blocks.items()
+    )
+    used = [yc.framework] if yc.framework else []
+    used += [b.framework for b in blocks if b.framework]
+    return YearConfig(
+        year=year,
+        framework=frameworks[yc.framework] if yc.framework else None,
+        scores=yc.scores,
+        published=yc.published,
+        decimals=yc.decimals,
+        prefer_published_totals=yc.prefer_published_totals,
+        survey_responses=yc.survey_responses,
+        declared_blocks=blocks,
+        self_assessment=yc.self_assessment,
+        frameworks={f: frameworks[f] for f in dict.fromkeys(used)},
     )
 
 

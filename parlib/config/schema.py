@@ -12,23 +12,33 @@ from 1990 to 2100), unknown keys refused with the list of valid ones, and requir
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo
 from pydantic_core import PydanticCustomError
 
 from parlib.config import confine
+from parlib.config.schema_text import DECIMALS, EXPECTED, YEARS, found_text, hint, kind_of
 from parlib.core.errors import Problem
-
-DECIMALS = (0, 6)
-YEARS = (1990, 2100)
 
 
 def _in_folder(written: str, info: ValidationInfo) -> Path:
+    folder = info.context["folder"]
     try:
-        return confine.inside(info.context["folder"], written)
+        return confine.inside(folder, written)
     except confine.Refused as why:
+        # ``load_dataset(allow_missing_scores=True)``: a score file not written yet (``parlib
+        # template`` before any score file exists) is no problem, if it would be inside the folder
+        if (
+            why.check == "config_missing_file"
+            and info.field_name == "scores"
+            and info.context.get("allow_missing_scores")
+            and _would_be_inside(folder, written)
+        ):
+            return Path(folder).resolve() / written
         raise PydanticCustomError(why.check, why.message, {"vi": why.message_vi}) from None
 
 
@@ -40,21 +50,59 @@ def _year_key(text: str) -> str:
     return text
 
 
+def _would_be_inside(folder: Path, written: str) -> bool:
+    """A path not written yet that would be inside ``folder`` (lexically: no ``..`` out of it)."""
+    home = Path(folder).resolve()
+    return Path(os.path.normpath(home / written)).is_relative_to(home)
+
+
+def _component_id(text: str) -> str:
+    if not ID.fullmatch(text) or text in RESERVED or text.startswith(("self_", "round_")):
+        raise PydanticCustomError("config_bad_id", "not a component id")
+    return text
+
+
+def _block_id(text: str) -> str:
+    if not BLOCK_ID.fullmatch(text):
+        raise PydanticCustomError("config_bad_id", "not a block id")
+    return text
+
+
+ID = re.compile(r"[A-Za-z][A-Za-z0-9_]*")  # ASCII letters, digits, underscores
+BLOCK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+RESERVED = ("self", "appraised", "explanation", "block", "unit", "criterion", "source")
 File = Annotated[str, AfterValidator(_in_folder)]
 Text = str
 Points = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 Part = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 YearKey = Annotated[str, AfterValidator(_year_key)]
+ComponentKey = Annotated[str, AfterValidator(_component_id)]
+BlockKey = Annotated[str, AfterValidator(_block_id)]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
+class ComponentSchema(_Strict):
+    """``[frameworks.<id>.components.<component>]``: one scored part."""
+
+    kind: Literal["assessed", "measured", "bonus", "penalty"]
+    label_vi: Text
+    label_en: Text = ""  # empty: the Vietnamese label
+    max: Part | None = None
+    cap: Part | None = None  # bonus and penalty only (``rules``)
+    self_assessed: bool | None = None  # default: true for assessed, false otherwise
+    aliases: list[Text] = []
+    note: Text = ""
+
+
 class FrameworkSchema(_Strict):
     """``[frameworks.<id>]``."""
 
-    file: File
+    file: File | None = None  # None: a framework of parts only (published results)
+    index_cap: Points | None = None
+    components: dict[ComponentKey, ComponentSchema] = {}
     decision: Text = ""  # empty: the framework id
     unit_kind: Text = ""
     declared_total: Points | None = None
@@ -63,11 +111,26 @@ class FrameworkSchema(_Strict):
     note: Text = ""
 
 
+class BlockSchema(_Strict):
+    """``[years.<year>.blocks.<block>]``: units ranked together on one framework."""
+
+    name_vi: Text
+    name_en: Text = ""  # empty: the Vietnamese name
+    framework: Text | None = None  # None: the year's framework
+    kinds: list[Text] = []
+    units: list[Text] = []
+    scores: File | None = None  # None: the year's score file
+    sheet: Text | None = None
+    note: Text = ""
+
+
 class YearSchema(_Strict):
     """``[years.<year>]``."""
 
-    framework: Text
-    scores: File
+    framework: Text | None = None  # required without blocks (``rules``)
+    scores: File | None = None  # required unless published results only (``rules``)
+    self_assessment: bool = True
+    blocks: dict[BlockKey, BlockSchema] = {}
     published: File | None = None
     decimals: Annotated[int, Field(ge=DECIMALS[0], le=DECIMALS[1])] = 2
     prefer_published_totals: bool = False
@@ -99,57 +162,9 @@ _LEVELS = {
     None: DatasetSchema,
     "frameworks": FrameworkSchema,
     "years": YearSchema,
+    "components": ComponentSchema,
+    "blocks": BlockSchema,
 }
-
-_TEXT = ("text in quotes", "văn bản trong dấu ngoặc kép")
-_BOOL = ("true or false, without quotes", "true hoặc false, không có dấu ngoặc kép")
-_FILE = (
-    'the path of a file inside the dataset folder, in quotes (e.g. "scores/2012.csv")',
-    'đường dẫn tới một tệp trong thư mục bộ dữ liệu, trong dấu ngoặc kép (vd. "scores/2012.csv")',
-)
-EXPECTED: dict[str, tuple[str, str]] = {
-    **{k: _TEXT for k in ("title_vi", "title_en", "description", "unit_label_vi", "unit_label_en")},
-    **{k: _TEXT for k in ("decision", "unit_kind", "note")},
-    **{k: _FILE for k in ("units", "bands", "corrections", "alternatives", "national_results")},
-    **{k: _FILE for k in ("file", "scores", "published", "survey_responses")},
-    "synthetic": _BOOL,
-    "prefer_published_totals": _BOOL,
-    "decimals": (
-        f"a whole number from {DECIMALS[0]} to {DECIMALS[1]}, without quotes",
-        f"một số nguyên từ {DECIMALS[0]} đến {DECIMALS[1]}, không có dấu ngoặc kép",
-    ),
-    "declared_total": (
-        "a number above 0, without quotes",
-        "một số lớn hơn 0, không có dấu ngoặc kép",
-    ),
-    "declared_appraisal": ("a number of 0 or more, without quotes", "một số từ 0 trở lên"),
-    "declared_survey": ("a number of 0 or more, without quotes", "một số từ 0 trở lên"),
-    "framework": (
-        "the id of a [frameworks.<id>] table, in quotes",
-        "mã của một bảng [frameworks.<id>], trong dấu ngoặc kép",
-    ),
-    "frameworks": (
-        "one or more tables [frameworks.<id>], each with a file",
-        "một hay nhiều bảng [frameworks.<id>], mỗi bảng có khóa file",
-    ),
-    "years": (
-        "one or more tables [years.<year>], each with a framework and scores",
-        "một hay nhiều bảng [years.<năm>], mỗi bảng có framework và scores",
-    ),
-    "frameworks.*": (
-        "a table [frameworks.<id>] with a file",
-        "một bảng [frameworks.<id>] có khóa file",
-    ),
-    "years.*": (
-        "a table [years.<year>] with a framework and scores",
-        "một bảng [years.<năm>] có framework và scores",
-    ),
-    "[key]": (
-        f"a four-digit year from {YEARS[0]} to {YEARS[1]}",
-        f"một năm gồm bốn chữ số, từ {YEARS[0]} đến {YEARS[1]}",
-    ),
-}
-
 
 def _field(loc: tuple) -> str:
     """The name ``EXPECTED`` describes the key at ``loc`` by."""
@@ -157,51 +172,21 @@ def _field(loc: tuple) -> str:
         return "[key]"
     if len(loc) == 2 and loc[0] in ("frameworks", "years"):
         return f"{loc[0]}.*"
+    if len(loc) >= 4 and loc[2] in ("components", "blocks") and (
+        len(loc) == 4 or loc[-1] == "[key]"
+    ):
+        return f"{loc[2]}.*"
     return str(loc[-1]) if loc else ""
 
 
-def _found(value: object) -> str:
-    """The value found, as it is written in TOML (tables and lists by what they are)."""
-    if isinstance(value, dict):
-        return f"a table ({', '.join(map(str, value))})"[:80]
-    if isinstance(value, list):
-        return f"a list {value!r}"[:80]
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'[:80]
-    return str(value)[:80]
-
-
-def _kind(value: object) -> tuple[str, str]:
-    if isinstance(value, bool):
-        return "true/false", "true/false"
-    if isinstance(value, str):
-        return "text in quotes", "văn bản trong dấu ngoặc kép"
-    if isinstance(value, int):
-        return "a whole number", "một số nguyên"
-    if isinstance(value, float):
-        return "a number with decimals", "một số thập phân"
-    if isinstance(value, dict):
-        return "a table", "một bảng"
-    if isinstance(value, list):
-        return "a list", "một danh sách"
-    return type(value).__name__, type(value).__name__
-
-
-def _hint(value: object, field: str) -> tuple[str, str]:
-    """A sentence on the usual way a value of the wrong type came to be written."""
-    if isinstance(value, str) and EXPECTED.get(field) is _BOOL:
-        return (
-            "; write true or false without quotes (in quotes it is text)",
-            "; hãy viết true hoặc false, không có dấu ngoặc kép (trong ngoặc kép là văn bản)",
-        )
-    numeric = field == "decimals" or field.startswith("declared_")
-    if isinstance(value, str) and numeric:
-        return "; write the number without quotes", "; hãy viết số, không có dấu ngoặc kép"
-    if isinstance(value, float) and field == "decimals":
-        return "; decimals is a count of digits", "; decimals là số chữ số thập phân"
-    return "", ""
+def _level(loc: tuple) -> tuple[str | None, str]:
+    """The table a key at ``loc`` is in (a ``_LEVELS`` key) and how a message names it."""
+    keys = [p for p in loc if p != "[key]"]
+    if len(keys) > 4 and keys[2] in ("components", "blocks"):
+        return keys[2], f"[{'.'.join(map(str, keys[:4]))}]"
+    if len(keys) > 2 and keys[0] in ("frameworks", "years"):
+        return keys[0], f"[{keys[0]}.{keys[1]}]"
+    return None, ""
 
 
 def _problem(error: dict, file: str) -> Problem:
@@ -211,10 +196,10 @@ def _problem(error: dict, file: str) -> Problem:
     value = error.get("input")
     field = _field(loc)
     expected, expected_vi = EXPECTED.get(field, ("", ""))
-    level = loc[0] if len(loc) > 1 and loc[0] in ("frameworks", "years") else None
-    where = f"[{loc[0]}.{loc[1]}]" if level else "the top level"
-    where_vi = f"[{loc[0]}.{loc[1]}]" if level else "cấp ngoài cùng"
-    found = _found(value)
+    level, table = _level(loc)
+    where = table or "the top level"
+    where_vi = table or "cấp ngoài cùng"
+    found = found_text(value)
     if kind == "extra_forbidden":
         valid = sorted(_LEVELS[level].model_fields)
         return Problem(
@@ -239,6 +224,18 @@ def _problem(error: dict, file: str) -> Problem:
             expected_vi=expected_vi,
             message=f"required key {key} is missing",
             message_vi=f"thiếu khóa bắt buộc {key}",
+        )
+    if kind == "config_bad_id":
+        return Problem(
+            "critical",
+            "config_bad_id",
+            file,
+            key=key,
+            value=str(loc[-2]),
+            expected=expected,
+            expected_vi=expected_vi,
+            message=f"{loc[-2]!r} cannot be the id of a {loc[2][:-1]}",
+            message_vi=f"{loc[-2]!r} không dùng được làm mã",
         )
     if kind == "config_bad_year":
         return Problem(
@@ -265,8 +262,8 @@ def _problem(error: dict, file: str) -> Problem:
             message_vi=error.get("ctx", {}).get("vi", ""),
         )
     if kind.endswith("_type") or kind in ("model_attributes_type", "int_from_float"):
-        is_, is_vi = _kind(value)
-        hint, hint_vi = _hint(value, field)
+        is_, is_vi = kind_of(value)
+        said, said_vi = hint(value, field)
         return Problem(
             "critical",
             "config_wrong_type",
@@ -275,8 +272,8 @@ def _problem(error: dict, file: str) -> Problem:
             value=found,
             expected=expected,
             expected_vi=expected_vi,
-            message=f"wrong type: {is_}{hint}",
-            message_vi=f"sai kiểu: {is_vi}{hint_vi}",
+            message=f"wrong type: {is_}{said}",
+            message_vi=f"sai kiểu: {is_vi}{said_vi}",
         )
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal") or kind in (
         "finite_number",
@@ -311,10 +308,13 @@ def problems(error: ValidationError, file: str) -> list[Problem]:
     return [_problem(e, file) for e in error.errors(include_url=False)]
 
 
-def validate(doc: dict, folder: Path, file: str) -> tuple[DatasetSchema | None, list[Problem]]:
+def validate(
+    doc: dict, folder: Path, file: str, allow_missing_scores: bool = False
+) -> tuple[DatasetSchema | None, list[Problem]]:
     """``doc`` checked against ``DatasetSchema`` (paths confined to ``folder``): the model, or None
-    and every problem found."""
+    and every problem found. ``allow_missing_scores``: score files need not exist yet."""
+    context = {"folder": folder, "allow_missing_scores": allow_missing_scores}
     try:
-        return DatasetSchema.model_validate(doc, context={"folder": folder}), []
+        return DatasetSchema.model_validate(doc, context=context), []
     except ValidationError as exc:
         return None, problems(exc, file)

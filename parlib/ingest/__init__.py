@@ -4,7 +4,9 @@
 nothing but ``parlib.core``; ``boundary`` and ``sheets`` refuse what a file must not be (unreadable,
 too large, header below row 1, an ambiguous delimiter or sheet, hidden or merged cells, formulas
 without values), ``cellcheck`` and ``textcheck`` the ids, codes and names that cannot be trusted; ``corrections`` applies the declared fixes with an audit trail;
-``readers`` reads each input table (framework, units, scores, published results, bands);
+``readers`` reads each input table (framework, units, scores, bands), ``published`` the published
+results, ``parts`` the columns of every scored part and the appraisal rounds, ``blocks`` and ``year``
+a year's blocks (each unit's block, each block's file or sheet);
 ``inputs`` gathers a year's tables into ``YearInputs`` (``load_year``, the stage's entry point), which saves itself (``YearInputs.save``; ``save_tidy``) and is read back (``YearInputs.load``;
 ``load_tidy``; one table: ``load_tidy_table``).
 """
@@ -18,13 +20,12 @@ from parlib.ingest.inputs import (
     save_tidy,
     summary,
 )
+from parlib.ingest.published import PUBLISHED_MEASURES, read_published
 from parlib.ingest.readers import (
-    PUBLISHED_MEASURES,
     SCORE_COLUMNS,
     Notes,
     read_bands,
     read_framework,
-    read_published,
     read_scores,
     read_units,
 )

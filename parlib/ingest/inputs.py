@@ -23,14 +23,9 @@ from parlib.core import cells
 from parlib.core.errors import DataError, Problem
 from parlib.core.storage import write_csv, write_json
 from parlib.ingest import corrections as corr
-from parlib.ingest.readers import (
-    Notes,
-    read_bands,
-    read_framework,
-    read_published,
-    read_scores,
-    read_units,
-)
+from parlib.ingest import year as yr
+from parlib.ingest.published import read_published
+from parlib.ingest.readers import Notes, read_bands, read_units
 
 
 @dataclass
@@ -75,13 +70,15 @@ def load_year(cfg: DatasetConfig, year: int) -> YearInputs:
 
     yc = cfg.year(year)
     notes = Notes(corr.read(cfg.corrections, year))
+    framework = yr.framework_table(yc, notes)
+    units = yr.units_blocks(read_units(cfg.units, notes), yc)
     inputs = YearInputs(
         dataset=cfg,
         year=yc,
-        framework=read_framework(yc.framework.file, notes),
-        units=read_units(cfg.units, notes),
-        scores=read_scores(yc.scores, notes),
-        published=read_published(yc.published, notes),
+        framework=framework,
+        units=units,
+        scores=yr.scores_table(cfg, yc, units, notes),
+        published=read_published(yc.published, notes, yr.components(yc)),
         bands=read_bands(cfg.bands, year),
         corrections=pd.DataFrame(notes.audit, columns=list(corr.AUDIT_COLUMNS)),
         notes=pd.DataFrame(
@@ -104,6 +101,8 @@ _DTYPES = {
         "name_en": "str",
         "level": "str",
         "component": "str",
+        "applies_to": "str",
+        "framework": "str",
         "source_file": "str",
     },
     "units": {
@@ -112,6 +111,12 @@ _DTYPES = {
         "kind": "str",
         "group": "str",
         "region": "str",
+        "name_en": "str",
+        "valid_from": "str",
+        "valid_to": "str",
+        "parent": "str",
+        "block": "str",
+        "block_candidates": "str",
         "source_file": "str",
     },
     "scores": {
@@ -122,9 +127,26 @@ _DTYPES = {
         "self_unparsed": "str",
         "appraised_unparsed": "str",
         "survey_unparsed": "str",
+        "explanation": "str",
+        "block": "str",
+        "file_block": "str",
+        "source_sheet": "str",
     },
-    "published": {"unit_id": "str", "measure": "str", "source": "str"},
-    "bands": {"band": "str"},
+    "published": {
+        c: "str"
+        for c in (
+            "unit_id",
+            "measure",
+            "source",
+            "unit_name",
+            "block",
+            "note",
+            "role",
+            "value_text",
+            "source_file",
+        )
+    },
+    "bands": {"band": "str", "block": "str"},
     # every audit column but the row number is text
     "corrections": {c: "str" for c in corr.AUDIT_COLUMNS if c != "row"},
     "notes": {
@@ -170,14 +192,20 @@ def load_tidy_table(out_dir: Path, name: str) -> pd.DataFrame:
         raise DataError(
             f"{path.parent}: no ingested data; run the ingest notebook (or `parlib run`) first"
         )
+    header = pd.read_csv(path, nrows=0).columns
+    # the columns of every part and round (``sipas_unparsed``, ``round_2_kps``) by their suffix
+    text = {**_DTYPES[name], **{c: "str" for c in header if c.endswith("_unparsed")}}
+    flags = [*_BOOLS.get(name, ()), *(c for c in header if c.endswith("_kps"))]
+    flags += [c for c in header if c in ("appraised_from_round",)]
     table = cells.csv_restore(  # the text exactly as ingested, without write_csv's escapes
-        pd.read_csv(path, dtype=_DTYPES[name], keep_default_na=False, na_values=[""])
+        pd.read_csv(path, dtype=text, keep_default_na=False, na_values=[""])
     )
-    for col, dtype in _DTYPES[name].items():
+    for col, dtype in text.items():
         if col in table.columns and dtype == "str":
             table[col] = table[col].fillna("").astype("str")
-    for col in _BOOLS.get(name, ()):
-        table[col] = table[col].astype("bool")
+    for col in dict.fromkeys(flags):
+        if col in table.columns:
+            table[col] = table[col].astype("bool")
     return table
 
 

@@ -14,14 +14,16 @@ import numpy as np
 import pandas as pd
 
 from parlib.config import framework as fwk
+from parlib.config.dataset import FrameworkConfig
+from parlib.config.model import LEGACY_COMPONENTS
 from parlib.core import paths
 from parlib.core.errors import DataError, Problem
 from parlib.ingest import corrections as corr
+from parlib.ingest import parts
 from parlib.ingest.cellcheck import check_cells, refuse_critical
 from parlib.ingest.tables import (
     by_unique,
     canonical_columns,
-    parse_cells,
     parse_number,
     read_table,
     read_table_coded,
@@ -50,8 +52,7 @@ FRAMEWORK_ALIASES = {
     "name_vi": ["name_vi", "ten", "ten tieu chi", "noi dung"],
     "name_en": ["name_en", "ten tieng anh", "english name"],
     "max_points": ["max_points", "diem toi da", "diem chuan"],
-    "max_appraisal": ["max_appraisal", "diem toi da tham dinh", "diem tham dinh toi da"],
-    "max_survey": ["max_survey", "diem toi da dieu tra", "diem dieu tra toi da"],
+    **parts.LEGACY_MAX_ALIASES,
 }
 
 
@@ -61,30 +62,19 @@ UNITS_ALIASES = {
     "kind": ["kind", "loai", "loai don vi"],
     "group": ["group", "nhom"],
     "region": ["region", "vung"],
+    "name_en": ["name_en", "ten tieng anh"],
+    "valid_from": ["valid_from", "hieu luc tu", "tu ngay"],
+    "valid_to": ["valid_to", "hieu luc den", "den ngay"],
+    "parent": ["parent", "don vi cap tren", "truc thuoc"],
 }
+UNIT_TEXT = ("unit_id", "unit_name", "kind", "group", "region", "name_en", "valid_from", "valid_to")
 
 
 SCORES_ALIASES = {
     "unit_id": ["unit_id", "ma don vi"],
     "criterion": ["criterion", "ma tieu chi", "tieu chi"],
-    "self_score": ["self_score", "diem tu cham", "tu cham", "diem tu danh gia"],
-    "appraised_score": ["appraised_score", "diem tham dinh", "tham dinh"],
-    "survey_score": [
-        "survey_score",
-        "diem dieu tra",
-        "diem dieu tra xhh",
-        "dieu tra xhh",
-        "diem dtxhh",
-    ],
+    **parts.LEGACY_SCORE_ALIASES,
     "unit_name": ["unit_name", "ten don vi"],
-}
-
-
-PUBLISHED_ALIASES = {
-    "unit_id": ["unit_id", "ma don vi"],
-    "measure": ["measure", "chi tieu"],
-    "value": ["value", "gia tri"],
-    "source": ["source", "nguon"],
 }
 
 
@@ -93,17 +83,8 @@ BANDS_ALIASES = {
     "band": ["band", "xep loai", "muc"],
     "lower_pct": ["lower_pct", "tu"],
     "upper_pct": ["upper_pct", "den duoi"],
+    "block": ["block", "khoi"],
 }
-
-
-PUBLISHED_MEASURES = (
-    "self_total",
-    "appraised_total",
-    "survey_total",
-    "index_pct",
-    "rank",
-    "rank_of",
-)
 
 
 class Notes:
@@ -189,9 +170,15 @@ def _numbers(
     return pd.Series(values, index=df.index, dtype="float64")
 
 
-def read_framework(path: Path, notes: Notes | None = None) -> pd.DataFrame:
-    raw = read_table(path, FRAMEWORK_ALIASES, ("code", "name_vi", "max_points"))
-    df = canonical_columns(raw, FRAMEWORK_ALIASES, path, ("code", "name_vi", "max_points"))
+def read_framework(
+    path: Path, notes: Notes | None = None, framework: FrameworkConfig | None = None
+) -> pd.DataFrame:
+    """The criteria of a framework: one ``max_<id>`` column per part of ``framework`` (the legacy
+    appraisal and survey always), ``applies_to`` (a unit-specific criterion) and ``framework``."""
+    components = framework.components if framework else LEGACY_COMPONENTS
+    aliases = {**FRAMEWORK_ALIASES, **parts.max_aliases(components)}
+    raw = read_table(path, aliases, ("code", "name_vi", "max_points"))
+    df = canonical_columns(raw, aliases, path, ("code", "name_vi", "max_points"))
     checked = refuse_critical(path, check_cells(df, path, codes=("code",), names=NAMES))
     if notes:
         notes.normalised(raw, path, checked)
@@ -201,12 +188,15 @@ def read_framework(path: Path, notes: Notes | None = None) -> pd.DataFrame:
     df["code"] = _text(df["code"]).map(fwk.normalise_code)
     for col in ("name_vi", "name_en"):
         df[col] = _text(df[col]) if col in df.columns else ""
-    for col in ("max_points", "max_appraisal", "max_survey"):
+    maxima = ["max_points", *dict.fromkeys(c for c in aliases if c.startswith("max_"))]
+    for col in maxima[:1] + [c for c in maxima[1:] if c != "max_points"]:
         df[col] = _numbers(df, col, path, problems) if col in df.columns else float("nan")
     if problems:
         raise DataError(f"{paths.display(path)}: framework has unreadable numbers", problems)
+    df["applies_to"] = _text(df["applies_to"]) if "applies_to" in df.columns else ""
+    df["framework"] = framework.id if framework else ""
     df["source_file"] = paths.display(path)
-    return fwk.derive(df)
+    return fwk.derive(df, components)
 
 
 def read_units(path: Path, notes: Notes | None = None) -> pd.DataFrame:
@@ -216,16 +206,25 @@ def read_units(path: Path, notes: Notes | None = None) -> pd.DataFrame:
     if notes:
         notes.normalised(raw, path, checked)
         df = notes.correct(df, "units", path)
-    for col in ("unit_id", "unit_name", "kind", "group", "region"):
+    for col in UNIT_TEXT:
         df[col] = _text(df[col]) if col in df.columns else ""
+    df["parent"] = _text(df["parent"]) if "parent" in df.columns else ""
     df["source_file"] = paths.display(path)
     return df
 
 
-def read_scores(path: Path, notes: Notes | None = None) -> pd.DataFrame:
-    """One row per source row; for each score column: value, ``*_kps`` flag, ``*_unparsed`` text."""
-    raw, coded = read_table_coded(path, SCORES_ALIASES, ("unit_id", "criterion"))
-    df = canonical_columns(raw, SCORES_ALIASES, path, ("unit_id", "criterion"))
+def read_scores(
+    path: Path,
+    notes: Notes | None = None,
+    components=LEGACY_COMPONENTS,
+    sheet: str | None = None,
+) -> pd.DataFrame:
+    """One row per source row; for each score column of ``components`` (the legacy self,
+    appraised and survey always; ``parts.score_columns``) and each appraisal round: value,
+    ``*_kps`` flag, ``*_unparsed`` text; ``explanation`` where given. ``sheet``: the worksheet."""
+    aliases = {**SCORES_ALIASES, **parts.score_aliases(components)}
+    raw, coded = read_table_coded(path, aliases, ("unit_id", "criterion"), sheet)
+    df = canonical_columns(raw, aliases, path, ("unit_id", "criterion"))
     # each column's codes from reading it, by its canonical name (the rename keeps the order)
     coded = (
         {new: coded[old] for new, old in zip(df.columns, raw.columns) if old in coded}
@@ -248,8 +247,8 @@ def read_scores(path: Path, notes: Notes | None = None) -> pd.DataFrame:
         if corrected is not df:  # corrections changed cells: their codes are no longer known
             coded = {}
         df = corrected
-    missing_scores = [c for c in SCORE_COLUMNS if c not in df.columns]
-    if len(missing_scores) == len(SCORE_COLUMNS):
+    columns = parts.score_columns(components)
+    if not any(c in df.columns for c in [*columns, *parts.rounds(df.columns)]):
         raise DataError(
             f"{paths.display(path)}: no score columns",
             [
@@ -259,7 +258,7 @@ def read_scores(path: Path, notes: Notes | None = None) -> pd.DataFrame:
                     paths.display(path),
                     sheet=raw.attrs.get("sheet", ""),
                     row=1,
-                    expected=", ".join(SCORE_COLUMNS),
+                    expected=", ".join(columns),
                     message="a scores file needs at least one of the score columns",
                 )
             ],
@@ -279,75 +278,22 @@ def read_scores(path: Path, notes: Notes | None = None) -> pd.DataFrame:
             ),
         }
     )
-    for col in SCORE_COLUMNS:
-        source = df[col] if col in df.columns else pd.Series("", index=df.index, dtype="str")
-        values, kps, unparsed = parse_cells(source, coded.get(col))
-        out[col] = values
-        out[col.replace("_score", "_kps")] = kps
-        out[col.replace("_score", "_unparsed")] = unparsed
+    parts.parse_parts(df, out, columns, coded)
+    out.attrs["columns"] = [c for c in df.columns if c != "source_row"]  # as given in the file
+    out.attrs["sheet"] = raw.attrs.get("sheet", "")
     return out
 
 
-def read_published(path: Path | None, notes: Notes | None = None) -> pd.DataFrame:
-    columns = ["unit_id", "measure", "value", "source", "source_row"]
-    if path is None:
-        return pd.DataFrame(
-            {c: pd.Series(dtype="float64" if c == "value" else "str") for c in columns}
-        )
-    raw = read_table(path, PUBLISHED_ALIASES, ("unit_id", "measure", "value"))
-    df = canonical_columns(raw, PUBLISHED_ALIASES, path, ("unit_id", "measure", "value"))
-    checked = refuse_critical(path, check_cells(df, path, ids=("unit_id",)))
-    if notes:
-        notes.normalised(raw, path, checked)
-        df = notes.correct(df, "published", path)
-    problems: list[Problem] = []
-    df["unit_id"] = _text(df["unit_id"])
-    df["measure"] = _text(df["measure"])
-    df["value"] = _numbers(df, "value", path, problems, key="unit_id")
-    df["source"] = _text(df["source"]) if "source" in df.columns else ""
-    dup = df[df.duplicated(["unit_id", "measure"], keep=False)]
-    problems += [
-        Problem(
-            "critical",
-            "duplicate_published",
-            paths.display(path),
-            sheet=raw.attrs.get("sheet", ""),
-            row=int(r.source_row),
-            unit_id=r.unit_id,
-            value=r.measure,
-            expected="one value per unit and measure",
-            message="the same published figure is given twice",
-        )
-        for r in dup.itertuples()
-    ]
-    bad = df[~df["measure"].isin(PUBLISHED_MEASURES)]
-    problems += [
-        Problem(
-            "critical",
-            "unknown_measure",
-            paths.display(path),
-            sheet=raw.attrs.get("sheet", ""),
-            row=int(r.source_row),
-            unit_id=r.unit_id,
-            value=r.measure,
-            expected=" | ".join(PUBLISHED_MEASURES),
-            message="unknown published measure",
-        )
-        for r in bad.itertuples()
-    ]
-    if problems:
-        raise DataError(f"{paths.display(path)}: published totals have problems", problems)
-    return df[columns]
-
-
 def read_bands(path: Path | None, year: int) -> pd.DataFrame:
-    """Bands for ``year``: ``band``, ``lower_pct`` (inclusive), ``upper_pct`` (exclusive)."""
+    """Bands for ``year``: ``band``, ``lower_pct`` (inclusive), ``upper_pct`` (exclusive) and
+    ``block`` (the block they are for; "" for every block)."""
     if path is None:
         return pd.DataFrame(
             {
                 "band": pd.Series(dtype="str"),
                 "lower_pct": pd.Series(dtype="float64"),
                 "upper_pct": pd.Series(dtype="float64"),
+                "block": pd.Series(dtype="str"),
             }
         )
     raw = read_table(path, BANDS_ALIASES, ("year", "band"))
@@ -361,5 +307,6 @@ def read_bands(path: Path | None, year: int) -> pd.DataFrame:
     if problems:
         raise DataError(f"{paths.display(path)}: rating bands have problems", problems)
     df["band"] = _text(df["band"])
+    df["block"] = _text(df["block"]) if "block" in df.columns else ""
     sel = df[df["year"] == year]
-    return sel[["band", "lower_pct", "upper_pct"]].reset_index(drop=True)
+    return sel[["band", "lower_pct", "upper_pct", "block"]].reset_index(drop=True)

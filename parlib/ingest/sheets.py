@@ -23,6 +23,7 @@ from pathlib import Path
 
 from parlib.core.errors import Problem
 from parlib.ingest import boundary as bd
+from parlib.ingest.sheetnames import named
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML and old .xls files
 
@@ -351,9 +352,20 @@ def _formula_problems(path: Path, sheet: str, rows: list, header: list, columns:
     return out
 
 
-def read_sheet(path: Path, aliases=None, required=(), lookup=lambda name: None) -> Sheet:
+def titles(path: Path) -> list[str]:
+    """The titles of a workbook's sheets (to find one sheet per block)."""
+    sniff(path)
+    wb = _load(path, read_only=True)
+    out = [ws.title for ws in wb.worksheets]
+    wb.close()
+    return out
+
+
+def read_sheet(
+    path: Path, aliases=None, required=(), lookup=lambda name: None, sheet: str | None = None
+) -> Sheet:
     """The table of an XLSX file (see the module docstring); ``lookup(header)`` names the field a
-    header maps to (None when it is not read)."""
+    header maps to (None when it is not read); ``sheet``: the sheet to read (else ``choose``)."""
     sniff(path)
     light = _load(path, read_only=True, data_only=True)
     for ws in light.worksheets:
@@ -361,7 +373,7 @@ def read_sheet(path: Path, aliases=None, required=(), lookup=lambda name: None) 
             bd.too_many_rows(path, ws.max_row - 1, ws.title, exact=True)
     light.close()
     wb = _load(path, data_only=True)
-    ws, warnings = choose(path, wb, aliases, required)
+    ws, warnings = named(path, wb, sheet) if sheet else choose(path, wb, aliases, required)
     problems = []
     if ws.sheet_state != "visible":
         problems.append(

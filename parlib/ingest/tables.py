@@ -200,11 +200,15 @@ def _excel_errors(path: Path, df: pd.DataFrame, pos: int, codes, uniques, sheet:
 
 
 def read_table_coded(
-    path: Path, aliases: dict[str, list[str]] | None = None, required: tuple[str, ...] = ()
+    path: Path,
+    aliases: dict[str, list[str]] | None = None,
+    required: tuple[str, ...] = (),
+    sheet: str | None = None,
 ) -> tuple[pd.DataFrame, dict[str, tuple[np.ndarray, np.ndarray]]]:
     """``read_table`` and, per column read (by its header as in the table), the ``factorized``
     codes of its rows and its distinct values: reading already factorises every column, so a
-    caller that maps each cell (``by_unique``, ``parse_cells``) need not do it again."""
+    caller that maps each cell (``by_unique``, ``parse_cells``) need not do it again. ``sheet``:
+    the worksheet of a workbook to read (one sheet per block)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".xlsm", ".csv"):
@@ -229,13 +233,13 @@ def read_table_coded(
             df, warnings = _csv(path, aliases, required)
             labels = [f"column {i}" for i in range(1, len(df.columns) + 1)]
         else:
-            sheet = sheets.read_sheet(path, aliases, required, lookup)
-            sheet_name, warnings = sheet.name, sheet.problems
+            read = sheets.read_sheet(path, aliases, required, lookup, sheet)
+            sheet_name, warnings = read.name, read.problems
             header = [
                 f"Unnamed: {i}" if h is None or str(h).strip() == "" else str(h)
-                for i, h in enumerate(sheet.header)
+                for i, h in enumerate(read.header)
             ]
-            df = pd.DataFrame(sheet.rows, columns=header, dtype=object)
+            df = pd.DataFrame(read.rows, columns=header, dtype=object)
             labels = [f"column {bd.column_letter(i)}" for i in range(1, len(header) + 1)]
     except UnicodeDecodeError as exc:
         raise DataError(

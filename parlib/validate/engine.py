@@ -256,20 +256,23 @@ def _problems_from_result(result, frame: Frame, parameters: dict, indices=None) 
         row_values = _Row({k: _show(v) for k, v in record_.items()})
         row_values.update({k: v for k, v in parameters.items() if k not in row_values})
         row = record_.get(frame.row_column) if frame.row_column else None
+        file = _show(record_.get(frame.file_column)) if frame.file_column else ""
+        sheet = _show(record_.get(frame.sheet_column)) if frame.sheet_column else ""
         problems.append(
             Problem(
                 severity,
                 check,
-                frame.file,
-                sheet=frame.sheet,
+                file or frame.file,
+                sheet=sheet or frame.sheet,
                 row=int(row) if row is not None and not pd.isna(row) else None,
                 unit_id=_show(record_.get("unit_id", "")),
                 criterion=_show(record_.get("criterion", record_.get("code", ""))),
                 value=_show(record_.get(value_column)) if value_column else "",
                 expected=template.format_map(row_values),
                 expected_vi=template_vi.format_map(row_values),
-                message=message,
-                message_vi=message_vi,
+                # a message may name the row's values too ("{unit_name}", "{part}")
+                message=message.format_map(row_values),
+                message_vi=message_vi.format_map(row_values),
             )
         )
     if len(indices) > MAX_LISTED:

@@ -1,7 +1,7 @@
 """Frames: each input table plus the derived flag columns its suite checks (orphans, splits, totals,
 missing or unreadable scores, unregistered units, name variants, coverage, bands).
 
-In: ``YearInputs`` (and the score table's unit and criterion codes, ``score_codes``, computed once
+``published_frame`` is in ``model_frames``. In: ``YearInputs`` (and the score table's unit and criterion codes, ``score_codes``, computed once
 per call of ``validate_inputs``). Out: ``Frame`` objects (table, suite name, file and row column for
 messages, codes of columns already factorised).
 """
@@ -9,6 +9,7 @@ messages, codes of columns already factorised).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,6 +22,7 @@ from parlib.core import paths
 from parlib.ingest.inputs import YearInputs
 from parlib.ingest.tables import ascii_key
 from parlib.validate.distinct import Codes, factorize
+from parlib.validate.leaves import block_grid, specific
 
 
 @dataclass(frozen=True)
@@ -33,9 +35,12 @@ class Frame:
     row_column: str | None = "source_row"
     codes: Mapping[str, Codes] = field(default_factory=dict)  # ``factorize`` of some data columns
     sheet: str = ""  # the worksheet the table was read from (XLSX inputs)
+    file_column: str | None = None  # a table of several files: the column naming each row's
+    sheet_column: str | None = None  # ... and its worksheet
 
 
 SCORE_CODES = ("unit_id", "criterion")
+DATE = re.compile(r"(\d{4})(?:-(\d{2})-(\d{2}))?")
 
 
 def score_codes(inputs: YearInputs) -> dict[str, Codes]:
@@ -43,42 +48,81 @@ def score_codes(inputs: YearInputs) -> dict[str, Codes]:
     return {col: factorize(inputs.scores[col]) for col in SCORE_CODES}
 
 
-def framework_frames(inputs: YearInputs) -> list[Frame]:
-    fw = inputs.framework.copy()
-    fwc = inputs.year.framework
-    codes = set(fw["code"])
-    fw["orphan"] = fw["parent"].map(lambda p: p != "" and p not in codes).astype("bool")
-    fw["leaf_split_difference"] = fwk.leaf_split_check(fw)
-    sub = fwk.subtotal_check(fw).drop_duplicates("code").set_index("code")
-    fw["children_sum"] = fw["code"].map(sub["children_sum"])
-    fw["subtotal_difference"] = fw["code"].map(sub["difference"])
-    sums = fwk.totals(fw)
-    rows = []
-    for measure, declared, kind in (
+def _framework_totals(fw: pd.DataFrame, fwc) -> list[dict]:
+    """Declared totals of one framework against the sum of its leaves (its common core)."""
+    sums = fwk.totals(fw, fwc.components)
+    declared = [
         ("total", fwc.declared_total, "total"),
         ("appraisal", fwc.declared_appraisal, "share"),
         ("survey", fwc.declared_survey, "share"),
-    ):
-        if declared is None:
+    ]
+    declared += [(c.id, c.max, "share") for c in fwc.components if c.max is not None]
+    rows, seen = [], set()
+    for measure, value, kind in declared:
+        if value is None or measure in seen:
             continue
-        diff = round(float(declared) - sums[measure], 6)
+        seen.add(measure)
+        diff = round(float(value) - sums.get(measure, 0.0), 6)
         rows.append(
             {
                 "code": measure,
-                "declared": float(declared),
-                "leaves_sum": sums[measure],
+                "declared": float(value),
+                "leaves_sum": sums.get(measure, 0.0),
                 "total_difference": diff if kind == "total" else math.nan,
                 "share_difference": diff if kind == "share" else math.nan,
             }
         )
-    totals = pd.DataFrame(
-        rows, columns=["code", "declared", "leaves_sum", "total_difference", "share_difference"]
-    ).astype({"code": "str", "total_difference": "float64", "share_difference": "float64"})
-    toml = paths.display(inputs.dataset.folder / "dataset.toml")
-    return [
-        Frame("framework", fw, paths.display(fwc.file)),
-        Frame("framework_totals", totals, f"{toml} [frameworks.{fwc.id}]", row_column=None),
+    return rows
+
+
+def framework_frames(inputs: YearInputs) -> list[Frame]:
+    """The criteria of each framework the year uses with criteria, and its declared totals (two
+    frames per framework: codes repeat across the blocks' frameworks)."""
+    yc = inputs.year
+    used = [f for f in yc.frameworks.values() if f.file is not None] or [
+        f for f in [yc.framework] if f is not None and f.file is not None
     ]
+    toml = paths.display(inputs.dataset.folder / "dataset.toml")
+    out = []
+    for fwc in used:
+        own = inputs.framework
+        if "framework" in own.columns and (own["framework"] != "").any():
+            own = own[own["framework"] == fwc.id]
+        fw = own.copy()
+        codes = set(fw["code"])
+        fw["orphan"] = fw["parent"].map(lambda p, c=codes: p != "" and p not in c).astype("bool")
+        fw["leaf_split_difference"] = fwk.leaf_split_check(fw, fwc.components)
+        sub = fwk.subtotal_check(fw).drop_duplicates("code").set_index("code")
+        fw["children_sum"] = fw["code"].map(sub["children_sum"])
+        fw["subtotal_difference"] = fw["code"].map(sub["difference"])
+        file = paths.display(fwc.file)
+        out.append(Frame("framework", fw, file, file_column="source_file"))
+        totals = pd.DataFrame(
+            _framework_totals(fw, fwc),
+            columns=["code", "declared", "leaves_sum", "total_difference", "share_difference"],
+        ).astype({"code": "str", "total_difference": "float64", "share_difference": "float64"})
+        out.append(
+            Frame("framework_totals", totals, f"{toml} [frameworks.{fwc.id}]", row_column=None)
+        )
+    if not out:  # published results only: the (empty) table with the flag columns
+        fw = inputs.framework.copy()
+        for col in ("orphan",):
+            fw[col] = pd.Series(dtype="bool")
+        for col in ("leaf_split_difference", "children_sum", "subtotal_difference"):
+            fw[col] = pd.Series(dtype="float64")
+        out.append(Frame("framework", fw, toml, file_column="source_file"))
+        empty = pd.DataFrame(
+            {
+                "code": pd.Series(dtype="str"),
+                **{
+                    c: pd.Series(dtype="float64")
+                    for c in ("declared", "leaves_sum", "total_difference", "share_difference")
+                },
+            }
+        )
+        out.append(Frame("framework_totals", empty, toml, row_column=None))
+    # the criteria first, then the totals (the order of the suites before blocks)
+    return sorted(out, key=lambda f: f.suite != "framework")
 
 
 @lru_cache(maxsize=100_000)
@@ -89,8 +133,33 @@ def name_key(name: str) -> str:
     return ascii_key(name)
 
 
+def _bound(text: str, end: bool) -> float:
+    """A ``valid_from``/``valid_to`` cell as a fractional year (NaN: unreadable; ±inf: open)."""
+    text = str(text).strip()
+    if not text:
+        return np.inf if end else -np.inf
+    m = DATE.fullmatch(text)
+    if not m:
+        return np.nan
+    year = int(m.group(1))
+    if m.group(2) is None:
+        return year + (1.0 if end else 0.0)
+    return year + (int(m.group(2)) - 1) / 12 + (int(m.group(3)) - 1) / 372
+
+
+def validity(units: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per unit: ``valid_bad`` (a date that cannot be read) and ``valid_this_year``."""
+    out = pd.DataFrame(index=units.index)
+    start = units.get("valid_from", pd.Series("", index=units.index)).map(lambda t: _bound(t, False))
+    end = units.get("valid_to", pd.Series("", index=units.index)).map(lambda t: _bound(t, True))
+    out["valid_bad"] = (start.isna() | end.isna()).astype("bool")
+    out["valid_this_year"] = ((start < year + 1) & (end > year)) | out["valid_bad"]
+    return out
+
+
 def units_frame(inputs: YearInputs) -> Frame:
     units = inputs.units.copy()
+    units["valid_bad"] = validity(units, inputs.year.year)["valid_bad"]
     for col in ("unit_id", "unit_name", "kind"):
         units[f"{col}_empty"] = (units[col].str.strip() == "").astype("bool")
     keys = units["unit_name"].map(name_key)
@@ -120,9 +189,12 @@ def _given(series: pd.Series) -> np.ndarray:
     return series.to_numpy(dtype=object) != ""
 
 
-def scores_frame(inputs: YearInputs, codes: Mapping[str, Codes]) -> Frame:
+def scores_frame(
+    inputs: YearInputs, codes: Mapping[str, Codes], leaf_at: np.ndarray | None = None
+) -> Frame:
     """Scores with each leaf's maxima beside them, and a flag column per rule. ``codes``:
-    ``score_codes(inputs)``."""
+    ``score_codes(inputs)``; ``leaf_at``: each row's leaf (``leaves.leaf_positions``), used when the
+    year's blocks have several frameworks."""
     # duplicate codes are reported by the framework suite; here the first one is used
     leaves = inputs.framework.loc[
         inputs.framework["is_leaf"], ["code", "max_appraisal", "max_survey"]
@@ -142,6 +214,16 @@ def scores_frame(inputs: YearInputs, codes: Mapping[str, Codes]) -> Frame:
         max_codes, max_uniques = factorize(pd.Series(per_criterion))
         maxima[col] = (max_codes[crit_codes], max_uniques)
     known = (found & ~np.asarray(pd.isna(crits), dtype=bool))[crit_codes]  # code not missing
+    if leaf_at is not None and len(inputs.year.frameworks) > 1:  # each row in its block's one
+        fw = inputs.framework
+        ok = leaf_at >= 0
+        where = np.where(ok, leaf_at, 0)
+        code = np.where(ok, fw["code"].to_numpy(dtype=object)[where], np.nan)
+        s["code"] = pd.Series(pd.array(code, dtype="str"), index=s.index)
+        for col in ("max_appraisal", "max_survey"):
+            s[col] = np.where(ok, fw[col].to_numpy("float64")[where], np.nan)
+            maxima[col] = factorize(s[col])
+        known = ok
     unreadable = {col: _given(s[f"{col}_unparsed"]) for col in ("self", "appraised", "survey")}
     for col, max_col in (
         ("self", "max_appraisal"),
@@ -185,15 +267,30 @@ def scores_frame(inputs: YearInputs, codes: Mapping[str, Codes]) -> Frame:
     s["leaf_unsplit"] = (
         known & s["max_appraisal"].isna().to_numpy() & s["max_survey"].isna().to_numpy()
     )
+    if leaf_at is not None and _other_parts(inputs):  # a leaf of SIPAS or bonus only is split
+        maxima_given = inputs.framework.filter(like="max_").drop(columns="max_points").notna()
+        given = maxima_given.any(axis=1).to_numpy(bool)
+        s["leaf_unsplit"] = (leaf_at >= 0) & ~given[np.where(leaf_at >= 0, leaf_at, 0)]
     s["kps_mismatch"] = (s["max_appraisal"].fillna(0).to_numpy() > 0) & (
         s["self_kps"].to_numpy(bool) != s["appraised_kps"].to_numpy(bool)
     )
+    if not inputs.year.self_assessment:  # no self-assessment this year: none is required
+        s["self_missing"] = False
+        s["kps_mismatch"] = False
     return Frame(
         "scores",
         s,
-        paths.display(inputs.year.scores),
+        paths.display(inputs.year.scores) if inputs.year.scores else "scores",
         codes={**{col: codes[col] for col in SCORE_CODES}, **maxima},
+        file_column="source_file",
+        sheet_column="source_sheet" if "source_sheet" in s.columns else None,
     )
+
+
+def _other_parts(inputs: YearInputs) -> bool:
+    """Whether a framework of the year has parts beyond the legacy appraisal and survey."""
+    legacy = {"appraisal", "survey"}
+    return any({c.id for c in f.components} - legacy for f in inputs.year.frameworks.values())
 
 
 def coverage_frames(inputs: YearInputs, codes: Mapping[str, Codes]) -> list[Frame]:
@@ -224,10 +321,17 @@ def coverage_frames(inputs: YearInputs, codes: Mapping[str, Codes]) -> list[Fram
     has_row = np.zeros(len(grid), dtype=bool)
     has_row[unit_at[ok] * len(leaves) + leaf_at[ok]] = True
     grid["has_row"] = has_row
+    if specific(inputs):  # each unit's block's framework, and unit-specific criteria
+        grid = block_grid(inputs, assessed)
     reg = inputs.units[["unit_id", "unit_name", "source_row"]].copy()
     reg["assessed"] = reg["unit_id"].isin(set(units)).astype("bool")
     return [
-        Frame("coverage", grid, paths.display(inputs.year.scores), row_column=None),
+        Frame(
+            "coverage",
+            grid,
+            paths.display(inputs.year.scores) if inputs.year.scores else "scores",
+            row_column=None,
+        ),
         Frame("registry_coverage", reg, paths.display(inputs.dataset.units)),
     ]
 
@@ -250,10 +354,3 @@ def bands_frame(inputs: YearInputs) -> Frame:
         else "bands"
     )
     return Frame("bands", b, where, row_column=None)
-
-
-def published_frame(inputs: YearInputs) -> Frame:
-    pub = inputs.published.copy()
-    pub["criterion"] = pub["measure"]
-    pub["unit_registered"] = pub["unit_id"].isin(set(inputs.units["unit_id"])).astype("bool")
-    return Frame("published", pub, paths.display(inputs.year.published or "published"))

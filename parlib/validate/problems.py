@@ -22,6 +22,9 @@ INPUT_SUITES = (
     "registry_coverage",
     "published",
     "bands",
+    "parts",
+    "blocks",
+    "criteria",
 )
 
 

@@ -20,10 +20,16 @@ from parlib.validate.frames import (
     bands_frame,
     coverage_frames,
     framework_frames,
-    published_frame,
     score_codes,
     scores_frame,
     units_frame,
+)
+from parlib.validate.leaves import leaf_positions
+from parlib.validate.model_frames import (
+    blocks_frame,
+    criteria_frame,
+    parts_frame,
+    published_frame,
 )
 from parlib.validate.problems import ValidationReport
 
@@ -31,22 +37,29 @@ from parlib.validate.problems import ValidationReport
 def input_frames(inputs: YearInputs) -> tuple[list[Frame], dict]:
     """The frames of every input suite, and the suite parameters (the year's leaf codes and
     framework). The score table's unit and criterion columns are factorised once, for all frames."""
-    fw = inputs.framework
+    fw, yc = inputs.framework, inputs.year
     parameters = {
-        "leaf_codes": sorted(fw.loc[fw["is_leaf"], "code"].tolist()),
-        "framework": inputs.year.framework.id,
+        "leaf_codes": sorted(set(fw.loc[fw["is_leaf"], "code"].tolist())),
+        "framework": ", ".join(yc.frameworks) or (yc.framework.id if yc.framework else ""),
+        "blocks_declared": "; ".join(
+            f"{b.id} ({', '.join([*b.kinds, *b.units]) or 'every unit'})" for b in yc.blocks
+        ),
     }
     codes = score_codes(inputs)
+    at = leaf_positions(inputs)
     frames = [
         *framework_frames(inputs),
         units_frame(inputs),
-        scores_frame(inputs, codes),
+        scores_frame(inputs, codes, at),
         *coverage_frames(inputs, codes),
         published_frame(inputs),
         bands_frame(inputs),
+        parts_frame(inputs, at),
+        blocks_frame(inputs),
+        criteria_frame(inputs, at),
     ]
     # every message about an XLSX input names the sheet read
-    frames = [replace(f, sheet=inputs.sheets.get(f.file, "")) for f in frames]
+    frames = [replace(f, sheet=f.sheet or inputs.sheets.get(f.file, "")) for f in frames]
     return frames, parameters
 
 
