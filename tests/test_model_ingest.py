@@ -23,14 +23,14 @@ synthetic = true
 [frameworks.dept]
 file = "frameworks/dept.csv"
 decision = "QĐ 1 (SYNTHETIC)"
-declared_total = 18
+declared_total = 20  # the tree as published, the unit-specific criterion 4.1 included
 index_cap = 100
 
 [frameworks.dept.components.appraisal]
 kind = "assessed"
 label_vi = "Điểm thẩm định"
 label_en = "Appraised points"
-max = 10
+max = 12
 
 [frameworks.dept.components.sipas]
 kind = "measured"

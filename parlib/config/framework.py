@@ -112,9 +112,10 @@ def common(fw: pd.DataFrame) -> pd.Series:
 def totals(
     fw: pd.DataFrame, components: tuple[ComponentConfig, ...] = LEGACY_COMPONENTS
 ) -> dict[str, float]:
-    """Sum of the common core's leaf maxima (unit-specific criteria, ``applies_to``, are not every
-    unit's): total and per component (by component id)."""
-    leaves = fw[fw["is_leaf"] & common(fw)]
+    """Sum of the leaf maxima of the tree as published (unit-specific criteria included: the
+    framework document's total counts them, though each unit's own maximum has only those that
+    apply to it): total and per component (by component id)."""
+    leaves = fw[fw["is_leaf"]]
     out = {"total": float(leaves["max_points"].sum())}
     for comp in (*LEGACY_COMPONENTS, *components):
         col = comp.max_column

@@ -101,26 +101,9 @@ def _framework_rules(fid: str, fw, file: str) -> list[Problem]:
                 ),
             )
         )
-    if fw.file is None:
-        if not fw.components:
-            out.append(
-                _problem(
-                    file,
-                    "config_missing_key",
-                    f"frameworks.{fid}.file",
-                    "",
-                    (
-                        "a criteria file, or components with their max (a framework of parts "
-                        "only)",
-                        "một tệp tiêu chí, hoặc các phần điểm có max",
-                    ),
-                    (
-                        f"required key frameworks.{fid}.file is missing (a framework without "
-                        "criteria declares its parts)",
-                        f"thiếu khóa bắt buộc frameworks.{fid}.file",
-                    ),
-                )
-            )
+    # A framework without a file names a methodology only (published-results-only years); its
+    # parts, when declared, need their maxima unless the declared total gives the denominator.
+    if fw.file is None and fw.declared_total is None:
         out += [
             _problem(
                 file,
@@ -130,7 +113,7 @@ def _framework_rules(fid: str, fw, file: str) -> list[Problem]:
                 ("the part's maximum, a number", "điểm tối đa của phần điểm"),
                 (
                     f"required key {where}.{cid}.max is missing (a framework of parts only has "
-                    "no criteria to sum)",
+                    "no criteria to sum; or declare its declared_total)",
                     f"thiếu khóa bắt buộc {where}.{cid}.max",
                 ),
             )
@@ -207,7 +190,7 @@ def _year_rules(key: str, yc, frameworks: dict, file: str) -> list[Problem]:
                         ),
                     )
                 )
-            elif f in frameworks and frameworks[f].file is None and frameworks[f].components:
+            elif f in frameworks and frameworks[f].file is None:
                 out.append(
                     _problem(
                         file,

@@ -49,7 +49,7 @@ def score_codes(inputs: YearInputs) -> dict[str, Codes]:
 
 
 def _framework_totals(fw: pd.DataFrame, fwc) -> list[dict]:
-    """Declared totals of one framework against the sum of its leaves (its common core)."""
+    """Declared totals of one framework against the sum of its leaves (the tree as published)."""
     sums = fwk.totals(fw, fwc.components)
     declared = [
         ("total", fwc.declared_total, "total"),
@@ -163,12 +163,19 @@ def units_frame(inputs: YearInputs) -> Frame:
     for col in ("unit_id", "unit_name", "kind"):
         units[f"{col}_empty"] = (units[col].str.strip() == "").astype("bool")
     keys = units["unit_name"].map(name_key)
-    first = {}
-    for uid, key in zip(units["unit_id"], keys):
-        first.setdefault(key, uid)
-    units["same_name_as"] = [
-        first[k] if first[k] != uid else "" for uid, k in zip(units["unit_id"], keys)
-    ]
+    # two units of one name are one unit entered twice only when their validity overlaps (a
+    # province re-formed by the 2025 merger under an old name is another unit)
+    start = units.get("valid_from", pd.Series("", index=units.index)).map(lambda t: _bound(t, False))
+    end = units.get("valid_to", pd.Series("", index=units.index)).map(lambda t: _bound(t, True))
+    seen: dict[str, list[tuple[str, float, float]]] = {}
+    same = []
+    for uid, key, a, b in zip(units["unit_id"], keys, start, end, strict=True):
+        a = -float("inf") if pd.isna(a) else a
+        b = float("inf") if pd.isna(b) else b
+        earlier = [u for u, a0, b0 in seen.get(key, []) if a < b0 and a0 < b and u != uid]
+        same.append(earlier[0] if earlier else "")
+        seen.setdefault(key, []).append((uid, a, b))
+    units["same_name_as"] = same
     units["name_near_duplicate"] = (units["same_name_as"] != "").astype("bool")
     return Frame("units", units, paths.display(inputs.dataset.units))
 
@@ -324,7 +331,15 @@ def coverage_frames(inputs: YearInputs, codes: Mapping[str, Codes]) -> list[Fram
     if specific(inputs):  # each unit's block's framework, and unit-specific criteria
         grid = block_grid(inputs, assessed)
     reg = inputs.units[["unit_id", "unit_name", "source_row"]].copy()
-    reg["assessed"] = reg["unit_id"].isin(set(units)).astype("bool")
+    # expected to be scored: a unit valid this year that belongs to one of the year's blocks (the
+    # province above its departments, or a province abolished in 2025, is not); a year of published
+    # results only covers whom the sources cover, so nobody is expected there
+    expected = validity(inputs.units, inputs.year.year)["valid_this_year"].to_numpy(bool).copy()
+    if "block" in inputs.units.columns:
+        expected &= (inputs.units["block"].fillna("") != "").to_numpy(bool)
+    if inputs.year.published_only:
+        expected[:] = False
+    reg["assessed"] = (reg["unit_id"].isin(set(units)).to_numpy(bool) | ~expected).astype("bool")
     return [
         Frame(
             "coverage",
@@ -337,13 +352,17 @@ def coverage_frames(inputs: YearInputs, codes: Mapping[str, Codes]) -> list[Fram
 
 
 def bands_frame(inputs: YearInputs) -> Frame:
-    """Rating bands of the year, sorted from the top: each must start where the next one ends."""
+    """Rating bands of the year, sorted from the top within each block's set (``block`` "": the
+    bands of every block without its own): each must start where the next one ends."""
     b = inputs.bands.copy()
+    if "block" not in b.columns:
+        b["block"] = ""
+    b["block"] = b["block"].fillna("").astype("str")
     b["lower"] = b["lower_pct"].fillna(-float("inf"))
     b["upper"] = b["upper_pct"].fillna(float("inf"))
-    b = b.sort_values("lower", ascending=False, ignore_index=True)
+    b = b.sort_values(["block", "lower"], ascending=[True, False], ignore_index=True)
     b["inverted"] = (b["lower"] >= b["upper"]).astype("bool")
-    below = b["upper"].shift(-1)
+    below = b.groupby("block", sort=False)["upper"].shift(-1)
     # the next band down must end exactly where this one starts (no gap, no overlap)
     b["gap_or_overlap"] = ((below.notna()) & (below != b["lower"])).astype("bool")
     b["next_upper"] = below
