@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from parlib import score
+from parlib import score, validate
 from parlib.config.dataset import DatasetConfig, FrameworkConfig, YearConfig
 from parlib.config.model import BlockConfig, ComponentConfig
 from parlib.ingest.inputs import YearInputs
@@ -360,3 +360,41 @@ def test_published_ranks_are_the_printed_ones_when_printed():
     )
     u = score.compute(inputs).unit_index.set_index("unit_id")
     assert (u.loc["p1", "rank"], u.loc["p2", "rank"], u.loc["p1", "rank_of"]) == (2, 1, 63)
+
+
+def test_one_problem_per_published_figure_naming_file_row_measure_and_unit():
+    """A mismatch is one critical problem (it used to be a critical and a rounding warning with
+    the same numbers); a difference within rounding one warning."""
+    inputs = two_blocks()
+    inputs.published = published_rows(
+        [("d1", "index_pct", 95.0), ("w2", "appraised_total", 3.01), ("w1", "appraised_total", 4.0)]
+    )
+    inputs.published["block"] = ["departments", "wards", "wards"]
+    r = score.compute(inputs)
+    assert len(r.reconciliation) == 3
+    status = r.reconciliation.set_index("unit_id")["status"]
+    assert (status["d1"], status["w2"], status["w1"]) == ("mismatch", "within_rounding", "match")
+    found = validate.validate_results(r).problems
+    assert sorted((p.check, p.severity, p.unit_id) for p in found) == [
+        ("published_mismatch", "critical", "d1"),
+        ("published_rounding", "warning", "w2"),
+    ]
+    bad = next(p for p in found if p.unit_id == "d1")
+    assert bad.file == "published/2025.csv" and bad.row == 2
+    assert "row 2" in bad.message and "index_pct" in bad.message and "Đơn vị d1" in bad.message
+    assert "dòng 2" in bad.message_vi
+
+
+def test_alternative_figures_are_kept_as_conflicts_not_reconciled():
+    inputs = two_blocks()
+    pub = published_rows(
+        [("d1", "index_pct", 90.0), ("d1", "index_pct", 91.2), ("w1", "index_pct", 100.0)]
+    )
+    pub["role"] = ["primary", "alternative", ""]
+    pub.loc[1, "source"] = "Báo địa phương (SYNTHETIC)"
+    inputs.published = pub
+    r = score.compute(inputs)
+    assert list(r.reconciliation["status"]) == ["match", "match"]  # the 91.2 is not an error
+    c = r.conflicts
+    assert list(c["value"]) == [90.0, 91.2] and list(c["role"]) == ["primary", "alternative"]
+    assert c["values_differ"].all() and list(c["source_row"]) == [2, 3]

@@ -70,7 +70,12 @@ def conflicts(published: pd.DataFrame) -> pd.DataFrame:
     if "source_row" not in pub.columns:
         pub["source_row"] = pd.NA
     many = pub[pub.duplicated(["unit_id", "measure"], keep=False)]
-    out = many[cols].sort_values(["unit_id", "measure", "role", "source_row"], ignore_index=True)
+    out = (
+        many[cols]
+        .assign(_alt=many["role"] != "primary")  # the figure used first, then the others
+        .sort_values(["unit_id", "measure", "_alt", "source_row"], ignore_index=True)
+        .drop(columns="_alt")
+    )
     spread = out.groupby(["unit_id", "measure"])["value"].transform(lambda v: v.max() - v.min())
     out["values_differ"] = spread.round(6) != 0
     return out

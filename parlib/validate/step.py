@@ -68,13 +68,17 @@ def validate_inputs(
 def result_frames(results) -> list[Frame]:
     """The frames of the result suites: the unit indexes, the reconciliation with published
     figures."""
+    recon = results.reconciliation
+    files = recon["source_file"] if "source_file" in recon.columns else pd.Series(dtype="str")
+    named = ", ".join(dict.fromkeys(f for f in files.fillna("").astype("str") if f))
+    located = "source_row" in recon.columns
     return [
         Frame("results", results.unit_index, "computed unit_index", row_column=None),
         Frame(
             "reconciliation",
-            results.reconciliation,
-            "published totals vs computed",
-            row_column=None,
+            recon,
+            named or "published totals vs computed",  # the published file: its rows are named
+            row_column="source_row" if located else None,
         ),
     ]
 
