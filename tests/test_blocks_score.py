@@ -86,7 +86,15 @@ def make_inputs(
         **year,
     )
     cfg = DatasetConfig(
-        "hand", Path("."), "Tay", "Hand", True, Path("units.csv"), None, frameworks=frameworks
+        "hand",
+        Path("."),
+        "Tay",
+        "Hand",
+        True,
+        Path("units.csv"),
+        None,
+        frameworks=frameworks,
+        years={2025: yc},
     )
     empty_pub = pd.DataFrame({"unit_id": [], "measure": [], "value": [], "source": []})
     return YearInputs(
