@@ -350,6 +350,8 @@ def test_published_only_year_reads_and_reconciles_printed_parts():
     assert r.points.empty and "block" in r.points.columns
     assert r.area_index.empty and "sipas_points" in r.area_index.columns
     assert bool(r.blocks["published_only"].iloc[0])
+    found = validate.validate_results(r).problems  # NaN maxima of p3 are not "above the maximum"
+    assert [(p.check, p.unit_id) for p in found] == [("published_mismatch", "p2")]
 
 
 def test_published_ranks_are_the_printed_ones_when_printed():
@@ -406,3 +408,14 @@ def test_alternative_figures_are_kept_as_conflicts_not_reconciled():
     c = r.conflicts
     assert list(c["value"]) == [90.0, 91.2] and list(c["role"]) == ["primary", "alternative"]
     assert c["values_differ"].all() and list(c["source_row"]) == [2, 3]
+
+
+def test_result_suites_accept_bonus_above_the_maximum_and_published_only_years(four_parts):
+    s = four_parts.scores
+    s.loc[s["unit_id"] == "b", "penalty_score"] = 0.0  # b: 4 + 2 + 1 = 7 points of 6
+    r = score.compute(four_parts)
+    assert r.unit_index.set_index("unit_id").loc["b", "achieved_points"] == 7
+    assert validate.validate_results(r).success
+    s.loc[(s["unit_id"] == "b") & (s["criterion"] == "2.1"), "sipas_score"] = 3.0  # 3 of 2
+    bad = validate.validate_results(score.compute(four_parts)).problems
+    assert [p.check for p in bad if p.severity == "critical"] == ["achieved_above_max"]
