@@ -126,6 +126,11 @@ def units_table(rows: list[tuple[str, str]], block: dict[str, str] | None = None
 
 @pytest.fixture
 def four_parts() -> YearInputs:
+    return four_parts_inputs()
+
+
+def four_parts_inputs() -> YearInputs:
+    """Two departments on appraisal (8) + SIPAS (2) + bonus (cap 1.5) + penalty (cap 2), index_cap 100."""
     fw = FrameworkConfig("dept", Path("fw.csv"), "QĐ (SYNTHETIC)", components=FOUR, index_cap=100)
     table = framework_table(
         "dept",

@@ -80,6 +80,21 @@ def _in_maximum(results: Results, block: str) -> pd.DataFrame:
     return points[points["component"].isin(mine["component"])].reset_index(drop=True)
 
 
+def _not_self_assessed(sub: Results, unit_index: pd.DataFrame) -> pd.Series | None:
+    """Per unit, the points the self-assessment does not cover: the other in-maximum parts, plus
+    bonus, minus penalty (None: the legacy survey points)."""
+    comps = sub.components
+    if not len(comps) or "points_column" not in comps.columns:
+        return None
+    total = pd.Series(0.0, index=unit_index.index)
+    for c in comps.drop_duplicates("component").itertuples():
+        if bool(c.self_assessed) or c.points_column not in unit_index.columns:
+            continue
+        sign = -1.0 if c.kind == "penalty" else 1.0
+        total = total + sign * unit_index[c.points_column].fillna(0.0)
+    return total
+
+
 def _one_block(
     sub: Results, points: pd.DataFrame, decimals: int, declared, p, lang: str, self_known: bool
 ) -> dict:
@@ -104,7 +119,9 @@ def _one_block(
         out["alternatives"] = _empty(ALTERNATIVE_COLUMNS)
         out["intervals"] = RankIntervals(_empty(INTERVAL_COLUMNS), declared.monte_carlo, 0.0)
     known = points if self_known else points.iloc[0:0]  # unknown: no rows, the columns kept
-    out["deductions_by_unit"] = deductions.by_unit(known, unit_index, decimals)
+    out["deductions_by_unit"] = deductions.by_unit(
+        known, unit_index, decimals, _not_self_assessed(sub, unit_index)
+    )
     if not self_known:
         out["deductions_by_unit"] = out["deductions_by_unit"].iloc[0:0]
     out["deductions_by_area"] = deductions.by_unit_area(known)
