@@ -97,6 +97,8 @@ def _units_of(units: pd.DataFrame, block: BlockConfig, only: bool) -> pd.Series:
 
 
 def _rows_of(table: pd.DataFrame, block: BlockConfig, unit_ids: set, only: bool) -> pd.DataFrame:
+    if table is None:  # a published-results-only year may have no score table at all
+        return pd.DataFrame({"unit_id": pd.Series(dtype="str")})
     if "block" in table.columns and (table["block"].fillna("") != "").any():
         return table[table["block"].fillna("").astype("str") == block.id]
     if only:
