@@ -403,16 +403,16 @@ def test_one_problem_per_published_figure_naming_file_row_measure_and_unit():
 def test_alternative_figures_are_kept_as_conflicts_not_reconciled():
     inputs = two_blocks()
     pub = published_rows(
-        [("d1", "index_pct", 90.0), ("d1", "index_pct", 91.2), ("w1", "index_pct", 100.0)]
+        [("d1", "index_pct", 91.2), ("d1", "index_pct", 90.0), ("w1", "index_pct", 100.0)]
     )
-    pub["role"] = ["primary", "alternative", ""]
-    pub.loc[1, "source"] = "Báo địa phương (SYNTHETIC)"
+    pub["role"] = ["alternative", "primary", ""]  # the other source's figure first in the file
+    pub.loc[0, "source"] = "Báo địa phương (SYNTHETIC)"
     inputs.published = pub
     r = score.compute(inputs)
     assert list(r.reconciliation["status"]) == ["match", "match"]  # the 91.2 is not an error
     c = r.conflicts
     assert list(c["value"]) == [90.0, 91.2] and list(c["role"]) == ["primary", "alternative"]
-    assert c["values_differ"].all() and list(c["source_row"]) == [2, 3]
+    assert c["values_differ"].all() and list(c["source_row"]) == [3, 2]
 
 
 def test_result_suites_accept_bonus_above_the_maximum_and_published_only_years(four_parts):
