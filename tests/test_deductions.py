@@ -6,7 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from parlib import score
 from parlib.fairness import deductions
+from parlib.fairness import step as fairness_step
+from parlib.fairness.parameters import FairnessParameters
+
+from . import test_blocks_score as tb
 
 
 def tiny():
@@ -96,3 +101,12 @@ def test_by_area_and_detail():
     )
     assert list(grid.index) == ["b", "a"] and grid.loc["a", "2"] == 3
     assert not np.isnan(grid.to_numpy()).any()
+
+
+def test_claimed_index_counts_every_part_the_self_assessment_does_not_cover():
+    """Unit a of the four-part framework: self 4 + 4, SIPAS 1.5, bonus 1.5 (capped), penalty 1."""
+    inputs = tb.four_parts_inputs()
+    results = score.compute(inputs)
+    fr = fairness_step.analyse(results, inputs.dataset, 2025, FairnessParameters(mc_draws=5))
+    a = fr.deductions_by_unit.set_index("unit_id").loc["a"]
+    assert a["points_deducted"] == 1 and a["claimed_index_pct"] == 100.0  # (8 + 1.5 + 1.5 − 1) ÷ 10

@@ -10,6 +10,12 @@ import pytest
 from parlib import ingest, score
 from parlib.config.dataset import load_dataset
 from parlib.fairness import bias as fairness
+from parlib.fairness import blocks as fairness_blocks
+from parlib.fairness import step as fairness_step
+from parlib.fairness.parameters import FairnessParameters
+from parlib.fairness.step import FairnessResult
+
+from . import test_blocks_score as tb
 
 
 def units(maxima, indexes, kinds=None, groups=None):
@@ -188,3 +194,63 @@ def test_synthetic_dataset_shows_the_bias_and_groups_move():
     groups = fairness.group_ranks(results.unit_index, 5.0)
     assert groups["moves"].sum() >= 3
     assert (groups["rank_in_max_group"] != groups["rank"]).any()
+
+
+# --- issue #12: fairness within blocks ---------------------------------------------------------
+
+
+def _blocks_results(**year):
+    inputs = tb.two_blocks(**year)
+    return inputs, score.compute(inputs)
+
+
+def test_fairness_groups_and_peers_never_mix_blocks():
+    inputs, results = _blocks_results()
+    fr = fairness_step.analyse(results, inputs.dataset, 2025, FairnessParameters(mc_draws=20))
+    groups = fr.groups.set_index("unit_id")
+    # within its block each unit is ranked among its own two units only
+    assert set(groups["size_declared_group"]) == {2}
+    assert groups.loc["w1", "rank_in_max_group"] == 1 and groups.loc["d1", "rank_in_max_group"] == 1
+    for name in ("bias", "groups", "like_for_like", "alternatives", "deductions_by_unit"):
+        assert set(getattr(fr, name)["block"]) == {"departments", "wards"}, name
+    assert list(fr.bias.loc[fr.bias["scope"] == "all", "n_units"]) == [2, 2]
+    lfl = fr.like_for_like
+    assert not (lfl.groupby("group")["block"].nunique() > 1).any()
+    assert set(fr.intervals.table["rank_p95"].dropna()) <= {1, 2}  # never beyond the block's size
+    assert fr.skipped.empty
+
+
+def test_deductions_are_skipped_with_a_reason_when_self_assessment_is_unknown(tmp_path):
+    inputs, results = _blocks_results(self_assessment=False)
+    fr = fairness_step.analyse(results, inputs.dataset, 2025, FairnessParameters(mc_draws=20))
+    assert fr.deductions_by_unit.empty and fr.deductions_detail.empty
+    assert "points_deducted" in fr.deductions_by_unit.columns  # the columns are kept
+    skipped = fr.skipped
+    assert set(skipped["analysis"]) == set(fairness_blocks.DEDUCTIONS)
+    assert set(skipped["reason"]) == {"self_unknown"} and set(skipped["block"]) == {
+        "departments",
+        "wards",
+    }
+    assert skipped["reason_vi"].str.contains("tự đánh giá").all()
+    assert not fr.groups.empty  # the other analyses still run
+    fr.save(tmp_path)
+    back = FairnessResult.load(tmp_path, fr.declared)
+    assert len(back.skipped) == len(skipped)
+
+
+def test_a_published_only_year_skips_fairness_and_says_why():
+    units = tb.units_table([("p1", "province"), ("p2", "province")])
+    pub = tb.published_rows([("p1", "index_pct", 80.0), ("p2", "index_pct", 70.0)])
+    inputs = tb.make_inputs(
+        {"nat": tb.FrameworkConfig("nat", None, "Công bố")},
+        pd.DataFrame({"code": [], "is_leaf": [], "area": []}),
+        units,
+        pd.DataFrame({"unit_id": [], "criterion": []}),
+        published=pub,
+        score_file=None,
+    )
+    results = score.compute(inputs)
+    fr = fairness_step.analyse(results, inputs.dataset, 2025, FairnessParameters(mc_draws=5))
+    assert set(fr.skipped["reason"]) == {"published_only"}
+    assert set(fr.skipped["analysis"]) == set(fairness_blocks.ALL)
+    assert fr.groups.empty and fr.deductions_by_unit.empty and fr.survey is None

@@ -27,13 +27,20 @@ def _appraisal(points: pd.DataFrame) -> pd.DataFrame:
     return p
 
 
-def by_unit(points: pd.DataFrame, unit_index: pd.DataFrame, decimals: int = 2) -> pd.DataFrame:
+def by_unit(
+    points: pd.DataFrame,
+    unit_index: pd.DataFrame,
+    decimals: int = 2,
+    others: pd.Series | None = None,
+) -> pd.DataFrame:
     """Per unit: self, appraised, deducted, over-claim (% of the appraisal maximum), criteria that
     lost or gained points, and the rank the unit would have had if every self-score were accepted.
 
     claimed index = (self + survey points) ÷ applicable maximum × 100; ``claimed_rank`` ranks it the
     way official ranks are made; ``rank_drop`` = official rank − claimed rank (positive: the
-    appraisal cost the unit places).
+    appraisal cost the unit places). ``others``: per row of ``unit_index``, the points that are
+    not self-assessed (default its ``survey_points``; with other parts: the measured parts + bonus
+    − penalty).
     """
     p = _appraisal(points)
     agg = p.groupby("unit_id").agg(
@@ -46,14 +53,13 @@ def by_unit(points: pd.DataFrame, unit_index: pd.DataFrame, decimals: int = 2) -
         n_raised=("deducted", lambda d: int((d < 0).sum())),
     )
     agg["points_deducted"] = agg["points_deducted"].round(6)
-    base = unit_index[
-        ["unit_id", "unit_name", "kind", "index_pct", "rank", "survey_points", "max_points"]
-    ]
+    base = unit_index[["unit_id", "unit_name", "kind", "index_pct", "rank", "max_points"]].copy()
+    base["_others"] = (unit_index["survey_points"] if others is None else others).to_numpy()
     out = base.merge(agg.reset_index(), on="unit_id", how="left")
     out["overclaim_pct"] = round_half_up(
         index_pct(out["points_deducted"], out["max_appraisal"]), decimals
     )
-    claimed = index_pct(out["self_points"] + out["survey_points"].fillna(0.0), out["max_points"])
+    claimed = index_pct(out["self_points"] + out["_others"].fillna(0.0), out["max_points"])
     out["claimed_index_pct"] = round_half_up(claimed, decimals)
     out["claimed_rank"] = rank_desc(out["claimed_index_pct"])
     out["rank_drop"] = (out["rank"] - out["claimed_rank"]).astype("Int64")

@@ -8,8 +8,9 @@ and their summary, the like-for-like index, the methodology alternatives, Monte 
 intervals, points deducted by unit, unit × area, criterion and in detail, and survey quality —
 which saves its tables as ``<name>.csv`` (``FairnessResult.FILES``) and is read back with ``load``.
 
-``analyse`` only composes ``bias``, ``robustness``, ``deductions`` and ``survey``; the formulas are
-documented there.
+``analyse`` only composes ``bias``, ``robustness``, ``deductions`` and ``survey``, block by block
+(``blocks``: groups and peers never mix blocks; every table has a ``block`` column; what is skipped,
+and why, is the ``skipped`` table, ``fairness_skipped.csv``); the formulas are documented there.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ import pandas as pd
 from parlib.config.alternatives import Alternatives, load_alternatives
 from parlib.config.dataset import DatasetConfig
 from parlib.core.storage import write_csv
-from parlib.fairness import bias, deductions, robustness, survey
+from parlib.fairness import robustness, survey
+from parlib.fairness.blocks import block_tables, skipped_table
 from parlib.fairness.parameters import FairnessParameters
 from parlib.fairness.robustness import RankIntervals
 from parlib.fairness.survey import SurveyQuality
@@ -48,6 +50,7 @@ class FairnessResult:
     deductions_by_criterion: pd.DataFrame
     deductions_detail: pd.DataFrame  # every unit × criterion with a difference
     survey: SurveyQuality | None = None  # None: the year has no survey answers file
+    skipped: pd.DataFrame = dataclasses.field(default_factory=lambda: skipped_table([]))
 
     # attribute (dotted: of an attribute) → file name stem in data/processed/<dataset>/<year>/
     FILES: ClassVar[dict[str, str]] = {
@@ -61,7 +64,9 @@ class FairnessResult:
         "deductions_by_area": "deductions_by_area",
         "deductions_by_criterion": "deductions_by_criterion",
         "deductions_detail": "deductions_detail",
+        "skipped": "fairness_skipped",
     }
+    OPTIONAL: ClassVar[tuple[str, ...]] = ("fairness_skipped",)  # saved before issue #12: absent
     # attribute of ``survey`` → file name stem, written only when the year has survey answers
     SURVEY_FILES: ClassVar[dict[str, str]] = {
         "quality": "survey_quality",
@@ -105,7 +110,12 @@ class FairnessResult:
         dataset's ``alternatives.toml``, an input); the Monte Carlo settings are those declared
         with the draws and seed recorded in the rank intervals. Not saved, so not read back: the
         survey answers themselves (``survey.responses`` is None) and the simulation's seconds."""
-        tables = {stem: load_table(out_dir, stem) for stem in cls.FILES.values()}
+        tables = {
+            stem: load_table(out_dir, stem)
+            if stem not in cls.OPTIONAL or (Path(out_dir) / f"{stem}.csv").is_file()
+            else skipped_table([])
+            for stem in cls.FILES.values()
+        }
         intervals = tables["fairness_rank_intervals"]
         settings = declared.monte_carlo
         if len(intervals):
@@ -144,34 +154,29 @@ def analyse(
     parameters: FairnessParameters | None = None,
     lang: str = "vi",
 ) -> FairnessResult:
-    """Every fairness analysis of one dataset-year (what notebook 04 shows and saves).
+    """Every fairness analysis of one dataset-year (what notebook 04 shows and saves), block by
+    block: groups, peers and ranks never mix blocks; each table has a ``block`` column.
 
     Reads the dataset's ``alternatives.toml`` and the year's ``survey_responses`` (both optional);
     the rest comes from ``results``. Seeded: the same inputs and parameters give the same tables.
+    What cannot be analysed (deductions without a known self-assessment, everything in a year of
+    published results only) is listed in ``skipped`` with the reason, instead of zeros.
     """
     p = parameters or FairnessParameters()
     year_cfg = cfg.year(year)
-    unit_index, points = results.unit_index, results.points
-    decimals = year_cfg.decimals
-    groups = bias.group_ranks(unit_index, p.group_tolerance_points)
     declared = load_alternatives(cfg.alternatives)
+    tables, intervals, skipped = block_tables(
+        results, year_cfg.decimals, year_cfg.published_only, declared, p, lang
+    )
+    unit_index, points = results.unit_index, results.points
     return FairnessResult(
-        bias=bias.max_bias(unit_index, p.alpha),
-        groups=groups,
-        group_summary=bias.group_summary(groups),
-        like_for_like=bias.like_for_like(
-            points, unit_index, bias.grouping(groups, p.like_for_like_groups), decimals
-        ),
+        **tables,
         declared=declared,
-        alternatives=robustness.compare_alternatives(points, unit_index, declared, decimals),
-        intervals=robustness.rank_intervals(
-            points, unit_index, declared, decimals, p.mc_draws, p.mc_seed
-        ),
-        deductions_by_unit=deductions.by_unit(points, unit_index, decimals),
-        deductions_by_area=deductions.by_unit_area(points),
-        deductions_by_criterion=deductions.by_criterion(points, results.criterion_index, lang),
-        deductions_detail=deductions.detail(points),
-        survey=survey.analyse(
+        intervals=intervals,
+        skipped=skipped,
+        survey=None
+        if year_cfg.published_only
+        else survey.analyse(
             year_cfg.survey_responses,
             points,
             unit_index,
@@ -181,3 +186,5 @@ def analyse(
             p.straightline_excess,
         ),
     )
+
+

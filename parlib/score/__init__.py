@@ -1,10 +1,13 @@
-"""Score: indexes, ranks, bands and reconciliation of one dataset-year.
+"""Score: indexes, ranks, bands and reconciliation of one dataset-year, block by block.
 
 ``arithmetic`` holds the rules every figure follows (index = achieved ÷ applicable maximum × 100,
-half-up rounding, competition ranks, bands, rounding tolerance); ``compute`` builds the points table
-and the unit, area and criterion indexes from ``YearInputs`` (``compute``, the stage's entry point,
-returns ``Results``, which saves itself); ``reconcile`` sets published figures beside the computed
-ones with their rounding tolerance; ``tables`` reads a saved table back (``load_table``).
+half-up rounding, competition ranks, bands, rounding tolerance, the index cap); ``points`` builds
+the points table (one row per unit × leaf × component, appraisal rounds carried) and ``measures``
+the sums the index tables are made of; ``blocks`` splits a year's inputs by block (khối) and
+describes its blocks and components; ``compute`` (the stage's entry point) builds the unit, area and
+criterion indexes of every block and returns ``Results``, which saves itself; ``published`` reads a
+year of published results only; ``reconcile`` sets published figures beside the computed ones with
+their rounding tolerance; ``tables`` reads a saved table back (``load_table``).
 """
 
 from parlib.score.arithmetic import (

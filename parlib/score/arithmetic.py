@@ -50,3 +50,14 @@ def rounding_tolerance(n_parts: int, decimals: int) -> float:
     Each printed figure is within ½·10⁻ᵈ of its true value: n parts plus the total itself.
     """
     return (n_parts + 1) * 0.5 * 10.0 ** (-decimals)
+
+
+def bounded_index(achieved, maximum, cap: float | None = None, floor: bool = False):
+    """``index_pct`` then at most ``cap`` (bonus points may not lift an index above it) and, with
+    ``floor``, at least 0 (penalty points may not take it below); NaN stays NaN."""
+    out = index_pct(achieved, maximum)
+    if cap is not None:
+        out = np.minimum(out, float(cap))
+    if floor:
+        out = np.maximum(out, 0.0)
+    return out

@@ -30,6 +30,19 @@ def load_table(out_dir, name: str) -> pd.DataFrame:
         "name_vi": "str",
         "name_en": "str",
         "level": "str",
+        "block": "str",
+        "block_name_vi": "str",
+        "block_name_en": "str",
+        "framework": "str",
+        "methodology": "str",
+        "source": "str",
+        "source_file": "str",
+        "explanation": "str",
+        "label_vi": "str",
+        "label_en": "str",
+        "points_column": "str",
+        "max_column": "str",
+        "role": "str",
     }
     df = cells.csv_restore(  # the text exactly as computed, without write_csv's escapes
         pd.read_csv(
@@ -39,6 +52,7 @@ def load_table(out_dir, name: str) -> pd.DataFrame:
     for col, dtype in text.items():
         if col in df.columns:
             df[col] = df[col].fillna("").astype(dtype)
-    if "rank" in df.columns:
-        df["rank"] = df["rank"].astype("Int64")
+    for col in ("rank", "rank_all", "source_row"):
+        if col in df.columns:
+            df[col] = df[col].astype("Int64")
     return df

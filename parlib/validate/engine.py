@@ -203,6 +203,14 @@ def _show(value: object) -> str:
     return str(value)
 
 
+def _filled(message: str, row_values: _Row) -> str:
+    """A message naming the row's own values (``{measure}``, ``{unit_name}``), where it has any."""
+    try:
+        return message.format_map(row_values)
+    except (ValueError, IndexError, AttributeError):  # braces that are not fields: as written
+        return message
+
+
 def _severity(res) -> str:
     sev = getattr(res.expectation_config, "severity", None) or "critical"
     return str(getattr(sev, "value", sev)).lower()
@@ -270,9 +278,8 @@ def _problems_from_result(result, frame: Frame, parameters: dict, indices=None) 
                 value=_show(record_.get(value_column)) if value_column else "",
                 expected=template.format_map(row_values),
                 expected_vi=template_vi.format_map(row_values),
-                # a message may name the row's values too ("{unit_name}", "{part}")
-                message=message.format_map(row_values),
-                message_vi=message_vi.format_map(row_values),
+                message=_filled(message, row_values),
+                message_vi=_filled(message_vi, row_values),
             )
         )
     if len(indices) > MAX_LISTED:

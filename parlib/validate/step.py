@@ -78,16 +78,31 @@ def validate_inputs(
     return report
 
 
+def _in_maximum(unit: pd.DataFrame) -> pd.DataFrame:
+    """The unit indexes with ``achieved_in_maximum``: the points achieved without bonus and
+    penalty points (outside the maximum, so only these are bounded by it)."""
+    achieved = unit["achieved_points"]
+    if "bonus_points" in unit.columns:
+        achieved = achieved - unit["bonus_points"].fillna(0.0)
+    if "penalty_points" in unit.columns:
+        achieved = achieved + unit["penalty_points"].fillna(0.0)
+    return unit.assign(achieved_in_maximum=achieved)
+
+
 def result_frames(results) -> list[Frame]:
     """The frames of the result suites: the unit indexes, the reconciliation with published
     figures."""
+    recon = results.reconciliation
+    files = recon["source_file"] if "source_file" in recon.columns else pd.Series(dtype="str")
+    named = ", ".join(dict.fromkeys(f for f in files.fillna("").astype("str") if f))
+    located = "source_row" in recon.columns
     return [
-        Frame("results", results.unit_index, "computed unit_index", row_column=None),
+        Frame("results", _in_maximum(results.unit_index), "computed unit_index", row_column=None),
         Frame(
             "reconciliation",
-            results.reconciliation,
-            "published totals vs computed",
-            row_column=None,
+            recon,
+            named or "published totals vs computed",  # the published file: its rows are named
+            row_column="source_row" if located else None,
         ),
     ]
 
