@@ -4,8 +4,9 @@ In: a block's inputs (``blocks.BlockInputs``) of a ``published_only`` year: its 
 published figures (``index_pct``, ``rank``, ``rank_of``, ``band``, component totals). Out: the
 block's tables: ``unit_index`` from the published figures (``source`` = ``published``); ``points``,
 ``area_index`` and ``criterion_index`` empty with their columns; ``reconciliation`` only where the
-block's framework is parts only with every in-maximum part's ``max`` declared, so the index can be
-computed from the printed parts (Σ parts + bonus − penalty ÷ Σ maxima × 100) and set beside the
+block's framework is parts only with every in-maximum part's ``max`` (or its ``declared_total``)
+declared, so the index can be computed from the printed parts (Σ parts + bonus − penalty ÷ Σ
+maxima, or ÷ the declared total, × 100) and set beside the
 printed index, within n printed parts × ½·10⁻ᵈ (as a percentage of the maximum) + ½·10⁻ᵈ.
 
 The index shown is the printed one; where none is printed, the one computed from the parts. Ranks
@@ -89,7 +90,11 @@ def block_results(b: BlockInputs, inputs: YearInputs) -> dict[str, pd.DataFrame]
         return pd.to_numeric(got[measure], errors="coerce").to_numpy("float64")
 
     in_max = [c for c in comps if c.in_maximum]
-    known = len(in_max) > 0 and all(c.max is not None for c in in_max)
+    parts_known = len(in_max) > 0 and all(c.max is not None for c in in_max)
+    # the published maxima of the parts unknown, the framework's declared total is the denominator
+    # (the 2020 provincial results: four printed parts of a 100-point index)
+    declared = b.framework_config.declared_total if b.framework_config is not None else None
+    known = parts_known or (len(in_max) > 0 and declared is not None)
     achieved = np.zeros(len(unit))
     for c in comps:
         part = printed(c.total_measure)
@@ -102,7 +107,7 @@ def block_results(b: BlockInputs, inputs: YearInputs) -> dict[str, pd.DataFrame]
         unit[c.points_column] = part
         unit[c.max_column] = float(c.max) if c.max is not None else np.nan
         unit[f"n_{c.id}_parts"] = (~np.isnan(printed(c.total_measure))).astype("int64")
-    maximum = float(sum(c.max for c in in_max)) if known else np.nan
+    maximum = float(sum(c.max for c in in_max)) if parts_known else (declared or np.nan)
     if known:
         cap = b.framework_config.index_cap
         outside = any(c.kind in ("bonus", "penalty") for c in comps)
@@ -126,7 +131,11 @@ def block_results(b: BlockInputs, inputs: YearInputs) -> dict[str, pd.DataFrame]
         unit["rank"] = rank_desc(unit["index_pct"])
     rank_of = printed("rank_of")
     count = int(unit["index_pct"].notna().sum())
-    unit["rank_of"] = pd.array(np.where(np.isnan(rank_of), count, rank_of).round(), dtype="Int64")
+    # a printed rank is out of every unit ranked that year, not of the few units found here: the
+    # count is kept only where the rank was made here (unknown, never "63 of 11", otherwise)
+    ranks_printed = len(unit) > 0 and not np.isnan(rank).any()
+    of = np.where(np.isnan(rank_of), np.nan if ranks_printed else count, rank_of)
+    unit["rank_of"] = pd.array(pd.Series(of).round(), dtype="Int64")
     bands = got["band"].map(_band_text) if "band" in got.columns else None
     computed_bands = assign_bands(unit["index_pct"], b.bands)
     if bands is not None:

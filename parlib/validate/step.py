@@ -96,8 +96,11 @@ def result_frames(results) -> list[Frame]:
     files = recon["source_file"] if "source_file" in recon.columns else pd.Series(dtype="str")
     named = ", ".join(dict.fromkeys(f for f in files.fillna("").astype("str") if f))
     located = "source_row" in recon.columns
+    unit = results.unit_index
+    if "source" in unit.columns:  # a unit published with a rank or band only has no index to check
+        unit = unit[~((unit["source"] == "published") & unit["index_pct"].isna())]
     return [
-        Frame("results", _in_maximum(results.unit_index), "computed unit_index", row_column=None),
+        Frame("results", _in_maximum(unit), "computed unit_index", row_column=None),
         Frame(
             "reconciliation",
             recon,
