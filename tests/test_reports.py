@@ -13,7 +13,8 @@ import pytest
 from parlib import ingest, score
 from parlib.config.dataset import load_dataset
 from parlib.history import profile
-from parlib.publish import export, landing, layouts, markup, views
+from parlib.publish import block_pages, export, landing, layouts, markup, profile_page, views
+from parlib.publish import blocks as blocks_view
 from parlib.run import execute, pipeline
 
 from .conftest import ROOT, visible
@@ -176,3 +177,151 @@ def test_an_area_that_did_not_arise_is_neither_strongest_nor_weakest():
     criteria = pd.DataFrame({"code": ["2.1"], "name": ["b"], "index_pct": [88.5]})
     sentence = profile.strengths_sentence(areas, criteria, "en")
     assert "4 D" not in sentence and "2 B" in sentence and "88.50" in sentence, sentence
+
+
+# --- blocks (issue #12): every report ranks and compares within blocks ----------------------------
+
+BLOCK_NAMES = {
+    "department": ("Khối sở, ban, ngành", "Departments"),
+    "commune": ("Khối phường, xã", "Wards and communes"),
+    "central_branch": ("Khối cơ quan ngành dọc", "Central-agency branches"),
+}
+
+
+@pytest.fixture(scope="module")
+def three_blocks():
+    """The shipped SYNTHETIC province's 2024 results, split into three blocks by unit kind as the
+    score step does (contract §6): ranks within the block, ``rank_all`` across blocks, and a bonus
+    part in the departments' block only."""
+    cfg = load_dataset("synthetic-province", ROOT / "data" / "raw")
+    results = score.compute(ingest.load_year(cfg, 2024))
+    ui = results.unit_index.copy()
+    ui["block"] = ui["kind"]
+    ui["block_name_vi"] = ui["kind"].map(lambda k: BLOCK_NAMES[k][0])
+    ui["block_name_en"] = ui["kind"].map(lambda k: BLOCK_NAMES[k][1])
+    ui["rank_all"], ui["rank_all_of"] = ui["rank"], len(ui)
+    ui["rank"] = ui.groupby("block")["index_pct"].rank(method="min", ascending=False).astype("Int64")
+    ui["rank_of"] = ui.groupby("block")["unit_id"].transform("count")
+    ui["bonus_points"] = ui["kind"].map({"department": 1.5}).astype(float)
+    blocks = pd.DataFrame(
+        [(b, vi, en, "internal-2022", "", (ui["block"] == b).sum(), False)
+         for b, (vi, en) in BLOCK_NAMES.items()],
+        columns=["block", "name_vi", "name_en", "framework", "methodology", "n_units",
+                 "published_only"],
+    )
+    legacy = blocks_view.legacy_components()
+    components = pd.concat(
+        [legacy.assign(block=b) for b in BLOCK_NAMES]
+        + [pd.DataFrame([{"block": "department", "component": "bonus", "kind": "bonus",
+                          "label_vi": "Điểm thưởng", "label_en": "Bonus points", "cap": 5,
+                          "in_maximum": False, "self_assessed": False,
+                          "points_column": "bonus_points", "max_column": "max_bonus"}])],
+        ignore_index=True,
+    )
+    return ui, blocks, components, results
+
+
+def _sections(html: str) -> dict[str, str]:
+    """The page cut at its <h2> headings: heading text → what follows up to the next one."""
+    parts = re.split(r"<h2>(.*?)</h2>", html)
+    return {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
+
+
+def test_overview_never_ranks_a_ward_among_departments(three_blocks):
+    ui, blocks, components, _ = three_blocks
+    html = block_pages.rankings_html(ui, "vi", blocks=blocks, components=components)
+    sections = _sections(html)
+    assert list(sections) == [
+        "Khối sở, ban, ngành (Departments)",
+        "Khối phường, xã (Wards and communes)",
+        "Khối cơ quan ngành dọc (Central-agency branches)",
+        "So sánh giữa các khối (cross-block view)",
+    ]
+    for kind, (vi, en) in BLOCK_NAMES.items():
+        body = sections[f"{vi} ({en})"]
+        table = body.split("<h3>Biến động")[0]
+        shown = set(re.findall(r'<a href="units/[^"]+">([^<]*)</a>', table))
+        assert shown == set(ui.loc[ui["kind"] == kind, "unit_name"]), kind
+        ranks = [int(r) for r in re.findall(r'<tr><td class="num">(\d+)</td>', table)]
+        assert ranks and ranks[0] == 1 and max(ranks) <= (ui["kind"] == kind).sum()
+    # the block's leader is its own best unit, not the overall best
+    dept = ui[ui["kind"] == "department"].sort_values("rank").iloc[0]["unit_name"]
+    assert f"<td>{dept} (" in sections["Khối sở, ban, ngành (Departments)"]
+    # bonus is a column of the departments' block only
+    assert "Điểm thưởng" in sections["Khối sở, ban, ngành (Departments)"]
+    assert "Điểm thưởng" not in sections["Khối phường, xã (Wards and communes)"]
+    # every unit once in the cross-block view, with its block named
+    cross = sections["So sánh giữa các khối (cross-block view)"]
+    assert cross.count("<tr><td") == len(ui) and "Khối phường, xã" in cross
+
+
+def test_one_implicit_block_reads_as_before(three_blocks):
+    _, _, _, results = three_blocks
+    html = block_pages.rankings_html(results.unit_index, "vi")
+    assert "cross-block" not in html and "Khối" not in "".join(re.findall("<h2>.*?</h2>", html))
+    headers = re.findall(r"<th>([^<]*)</th>", html.split("<h2>Bảng xếp hạng</h2>")[1])
+    assert headers[:11] == [
+        "Xếp hạng", "Đơn vị", "Loại đơn vị", "Chỉ số (%)", "Xếp loại", "Điểm đạt",
+        "Điểm tối đa áp dụng", "Điểm tự chấm", "Điểm thẩm định", "Điểm điều tra xã hội học",
+        "Điểm bị trừ",
+    ][: len(headers[:11])]
+    assert "Điểm bị trừ" in headers
+
+
+def test_a_profile_compares_the_unit_with_its_block_only(three_blocks):
+    ui, blocks, _, _ = three_blocks
+    ui = blocks_view.with_blocks(ui, blocks)
+    ward = ui[ui["kind"] == "commune"].sort_values("rank").iloc[-1]
+    mine = profile_page.block_of(ui, ward["unit_id"])
+    assert set(mine["kind"]) == {"commune"}
+    figures = dict(
+        profile_page.key_figures(
+            mine, ward["unit_id"], blocks_view.block_components(None, "commune", mine), "vi", True
+        ).itertuples(index=False)
+    )
+    n = (ui["kind"] == "commune").sum()
+    assert figures["Xếp hạng trong khối (Khối phường, xã)"] == f"{n}/{n}"
+    compared = profile_page.comparison(mine, ward["unit_id"], "vi").set_index("who")
+    assert compared.loc["Trung bình khối", "index_pct"] == pytest.approx(mine["index_pct"].mean())
+    assert compared.loc["Trung vị khối", "index_pct"] == pytest.approx(mine["index_pct"].median())
+    leader = mine.iloc[0]["unit_name"]
+    assert f"Dẫn đầu khối: {leader}" in compared.index
+    assert "cùng khối (Khối phường, xã)" in profile_page.comparison_sentence(mine, ward["unit_id"], "vi")
+
+
+def test_unknown_self_assessment_is_said_not_shown_as_zero(three_blocks):
+    _, _, _, results = three_blocks
+    ui = results.unit_index.assign(self_points=float("nan"), points_deducted=float("nan"),
+                                   self_known=False)
+    ui = blocks_view.with_blocks(ui)
+    html = block_pages.rankings_html(ui, "vi", movers=False)
+    assert "Điểm bị trừ</th>" not in html and "không phải 0 điểm bị trừ" in html
+    unit = ui.iloc[0]["unit_id"]
+    figures = dict(profile_page.key_figures(
+        ui, unit, blocks_view.block_components(None, "all", ui), "vi", False
+    ).itertuples(index=False))
+    assert figures["Điểm bị trừ"].startswith("Không biết") and "0,00" not in figures["Điểm bị trừ"]
+    assert profile_page.comparison(ui, unit, "vi")["points_deducted"].isna().all()
+
+
+def test_rounds_show_each_round_and_the_explanation_where_points_changed():
+    points = pd.DataFrame({
+        "unit_id": ["a", "a", "a", "b"],
+        "criterion": ["1.2", "1.10", "2.1", "1.2"],
+        "component": "appraisal",
+        "self_points": [4.0, 2.0, 3.0, 4.0],
+        "round_1_points": [2.0, 2.0, 3.0, 1.0],
+        "round_2_points": [3.0, None, 3.0, 1.0],
+        "points": [3.0, 2.0, 3.0, 1.0],
+        "explanation": ["Đã bổ sung báo cáo", "", "", "x"],
+    })
+    crit = pd.DataFrame({"code": ["1.2"], "name_vi": ["Tiêu chí 1.2"], "name_en": ["C 1.2"]})
+    table = profile_page.rounds(points, crit, "a", "vi")
+    assert list(table["code"]) == ["1.2"]  # 1.10 and 2.1 kept their points in every round
+    row = table.iloc[0]
+    assert (row["round_1_points"], row["round_2_points"], row["final_points"]) == (2.0, 3.0, 3.0)
+    assert row["explanation"] == "Đã bổ sung báo cáo" and row["name"] == "Tiêu chí 1.2"
+    headers = [c.label for c in profile_page.rounds_columns(table, True, "vi")]
+    assert "Thẩm định lần 1" in headers and "Thẩm định lần 2" in headers
+    assert profile_page.rounds(points.drop(columns=["round_1_points", "round_2_points"]),
+                               crit, "a", "vi") is None

@@ -216,10 +216,17 @@ def _unit_links(folder: Path, rel: str, lang: str) -> str:
 
 
 def validation_page(
-    problems: list, title: str, subtitle: str, synthetic: bool, lang: str, prov: dict | None
+    problems: list,
+    title: str,
+    subtitle: str,
+    synthetic: bool,
+    lang: str,
+    prov: dict | None,
+    names: dict[str, str] | None = None,
 ) -> str:
-    """The validation report of a refused run: every problem, what to fix, and provenance."""
-    frame = problems_frame(problems, lang)
+    """The validation report of a refused run: every problem (its unit by name, ``names``), what
+    to fix, and provenance."""
+    frame = problems_frame(problems, lang, names)
     critical = int((frame["severity"] == "critical").sum())
     body = (
         banner(synthetic, lang)
