@@ -12,10 +12,22 @@ import pytest
 
 from parlib import ingest, score
 from parlib.config.dataset import load_dataset
+from parlib.core.labels import t
+from parlib.core.storage import write_csv
 from parlib.history import profile
-from parlib.publish import block_pages, export, landing, layouts, markup, profile_page, views
+from parlib.publish import (
+    block_pages,
+    export,
+    landing,
+    layouts,
+    markup,
+    profile_page,
+    sentences,
+    views,
+)
 from parlib.publish import blocks as blocks_view
 from parlib.run import execute, pipeline
+from parlib.score.tables import load_table
 
 from .conftest import ROOT, visible
 
@@ -325,3 +337,143 @@ def test_rounds_show_each_round_and_the_explanation_where_points_changed():
     assert "Thẩm định lần 1" in headers and "Thẩm định lần 2" in headers
     assert profile_page.rounds(points.drop(columns=["round_1_points", "round_2_points"]),
                                crit, "a", "vi") is None
+
+
+def test_results_workbook_names_every_part_and_leads_with_the_block(three_blocks, tmp_path):
+    ui, blocks, components, results = three_blocks
+    out = tmp_path / "processed"
+    out.mkdir()
+    ui = ui.assign(max_bonus=5.0, round_1_points=ui["appraised_points"])
+    for name, table in {"unit_index": ui, "blocks": blocks, "components": components,
+                        "area_index": results.area_index}.items():
+        write_csv(table, out / f"{name}.csv")
+    target = export.write_workbook(out, tmp_path / "results.xlsx", "vi", {"inputs": []})
+    sheets = pd.read_excel(target, sheet_name=None)
+    units = sheets["unit_index"]
+    assert list(units.columns[:8]) == [
+        "Năm", "Khối", "Tên khối", "Tên khối (tiếng Anh)", "Xếp hạng", "Trên tổng số",
+        "Mã đơn vị", "Đơn vị",
+    ]
+    assert {"Điểm thưởng", "Điểm tối đa: Điểm thưởng", "Thẩm định lần 1"} <= set(units.columns)
+    assert not [c for c in units.columns if c.endswith("_points") or c.startswith("max_")]
+    assert {"blocks", "components"} <= set(sheets)
+    cols = sheets["columns"].set_index(["sheet", "column"])
+    assert cols.loc[("unit_index", "bonus_points"), "header_en"] == "Bonus points"
+
+
+def test_pages_name_units_by_name_not_id(three_blocks):
+    ui, blocks, components, _ = three_blocks
+    names = blocks_view.unit_names(ui)
+    recon = pd.DataFrame({"unit_id": ["so-noi-vu"], "measure": ["index_pct"], "computed": [80.0],
+                          "published": [80.0], "difference": [0.0], "tolerance": [0.005],
+                          "status": ["match"], "published_used": [False],
+                          "computed_from_parts": [80.0]})
+    published = pd.DataFrame({"unit_id": ["so-noi-vu", "so-noi-vu", "ghost"],
+                              "measure": ["rank", "rank_of", "rank"], "value": [2, 14, 1]})
+    pages = [
+        block_pages.rankings_html(ui, "vi", blocks=blocks, components=components),
+        block_pages.rankings_html(ui, "en", blocks=blocks, components=components, links=False),
+        markup.html_table(blocks_view.named(recon, names), layouts.RECON_COLUMNS, "vi"),
+        " ".join(sentences.reconciliation_sentences(recon, published, "vi", names)),
+        markup.html_table(
+            views.problems_frame([{"severity": "warning", "unit_id": "so-noi-vu", "message": "m"},
+                                  {"severity": "warning", "unit_id": "ghost", "message": "m"}],
+                                 "vi", names),
+            layouts.PROBLEM_COLUMNS, "vi"),
+    ]
+    for page in pages:
+        text = re.sub(r"<[^>]+>", " ", page)  # what a reader sees: links' targets are not text
+        shown = [u for u in names if re.search(rf"(?<![\w-]){re.escape(u)}(?![\w-])", text)]
+        assert not shown, (shown[:3], text[:300])
+    assert "Sở Nội vụ" in pages[2] and "Sở Nội vụ: " in pages[3]
+    assert "ghost" in pages[4]  # a unit with no name keeps its id: there is nothing else to show
+
+
+def _stage(cfg, year: int, processed: Path, tables: dict, inputs) -> Path:
+    """A processed folder holding ``tables`` (as the score step would save them) and the tidy
+    inputs, for notebooks 04–06 to read."""
+    out = processed / cfg.name / str(year)
+    ingest.save_tidy(inputs, out)
+    for name, table in tables.items():
+        write_csv(table, out / f"{name}.csv")
+    return out
+
+
+def _render(notebook: str, cfg, processed: Path, tmp_path: Path, year: int, **extra) -> str:
+    executed = tmp_path / f"{notebook}-{extra.get('unit_id', '')}.ipynb"
+    status, message = execute.run_notebook(
+        ROOT / "notebooks" / f"{notebook}.ipynb",
+        executed,
+        {
+            "dataset": cfg.name, "year": year, "lang": "vi",
+            "raw_root": str(cfg.folder.parent), "processed_root": str(processed),
+            "reports_root": str(tmp_path / "reports"), "history_root": str(processed), **extra,
+        },
+    )
+    assert status == "success", message
+    page = execute.export_html(executed, tmp_path / f"{executed.stem}.html", notebook)
+    return re.sub(r"<(style|script)\b.*?</\1>", "", page.read_text(encoding="utf-8"), flags=re.S)
+
+
+@pytest.mark.slow
+def test_rendered_pages_of_a_three_block_year_rank_and_compare_within_blocks(
+    three_blocks, tmp_path
+):
+    """Notebooks 04, 05 and 06 through papermill on the three-block results."""
+    ui, blocks, components, results = three_blocks
+    cfg = load_dataset("synthetic-province", ROOT / "data" / "raw")
+    processed = tmp_path / "processed"
+    tables = {"unit_index": ui, "blocks": blocks, "components": components,
+              "points": results.points, "area_index": results.area_index,
+              "criterion_index": results.criterion_index,
+              "reconciliation": results.reconciliation}
+    out = _stage(cfg, 2024, processed, tables, ingest.load_year(cfg, 2024))
+    fair = _render("04_fairness", cfg, processed, tmp_path, 2024, mc_draws=50)
+    headings = re.findall(r"<h2[^>]*>(.*?)</h2>", fair)
+    assert [h for h in headings if h.startswith("Độ công bằng")] == [
+        f"Độ công bằng trong khối ({vi} ({en}))" for vi, en in BLOCK_NAMES.values()
+    ]
+    groups = load_table(out, "fairness_groups")
+    assert set(groups["block"]) == set(BLOCK_NAMES)
+    for block, rows in groups.groupby("block"):  # each block's analyses saw its own units only
+        assert set(rows["unit_id"]) == set(ui.loc[ui["block"] == block, "unit_id"])
+    overview = _render("05_report", cfg, processed, tmp_path, 2024)
+    assert "So sánh giữa các khối (cross-block view)" in overview
+    for vi, en in BLOCK_NAMES.values():
+        assert f"<h2>{vi} ({en})</h2>" in overview
+    ward = ui[ui["kind"] == "commune"].sort_values("rank").iloc[0]
+    page = _render("06_unit_profile", cfg, processed, tmp_path, 2024, unit_id=ward["unit_id"])
+    n = (ui["kind"] == "commune").sum()
+    assert f"<td>Xếp hạng trong khối (Khối phường, xã)</td><td>1/{n}</td>" in page
+    assert "Trung bình khối" in page and "Trung bình các đơn vị" not in page
+
+
+@pytest.mark.slow
+def test_a_published_results_only_year_shows_rankings_and_says_what_it_skips(
+    tiny_raw: Path, tmp_path
+):
+    """Index, rank and band as printed, no criteria: the pages rank, and skip with a reason."""
+    cfg = load_dataset("tiny", tiny_raw)
+    inputs = ingest.load_year(cfg, 2024)
+    results = score.compute(inputs)
+    ui = results.unit_index.assign(
+        source="published", achieved_points=float("nan"), max_points=float("nan"),
+        self_points=float("nan"), appraised_points=float("nan"), survey_points=float("nan"),
+        points_deducted=float("nan"), self_known=False,
+    )
+    empty = {name: getattr(results, name).iloc[0:0] for name in
+             ("points", "area_index", "criterion_index", "reconciliation")}
+    processed = tmp_path / "processed"
+    _stage(cfg, 2024, processed, {"unit_index": ui, **empty}, inputs)
+    fair = _render("04_fairness", cfg, processed, tmp_path, 2024)
+    assert "chỉ có kết quả đã công bố" in fair
+    overview = _render("05_report", cfg, processed, tmp_path, 2024)
+    assert "Số liệu theo kết quả đã công bố" in overview
+    for skipped in ("skip_published_areas", "skip_published_deductions", "skip_published_fairness"):
+        assert markup.esc(t(skipped, "vi")) in overview, skipped
+    assert not re.search(r"(?<![\d.])0,00", overview)  # no "0,00 points deducted"
+    assert re.search(r"<td>Xã C</td>", overview) or "Xã C" in overview
+    page = _render("06_unit_profile", cfg, processed, tmp_path, 2024, unit_id="a")
+    assert markup.esc(t("skip_published_areas", "vi")) in page
+    assert "<td>Xếp hạng</td><td>2/3</td>" in page
+    assert not re.search(r"(?<![\d.])0,00", page)

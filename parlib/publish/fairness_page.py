@@ -16,8 +16,9 @@ import pandas as pd
 
 from parlib import fairness
 from parlib.core.storage import write_csv
-from parlib.fairness import deductions
+from parlib.fairness import deductions, survey
 from parlib.fairness.step import FairnessResult
+from parlib.fairness.survey import SurveyQuality
 from parlib.publish import blocks as bk
 from parlib.publish import deductions_text, plots
 from parlib.publish import fairness_text as fr
@@ -39,20 +40,57 @@ def block_results(results: Results, unit_ids) -> Results:
 
 def analyse_blocks(results: Results, cfg, year: int, parameters, lang: str, blocks=None):
     """Per block (in declared order): its ``(block id, title, units, FairnessResult or None)``;
-    None for a block too small to compare. One implicit block: the analyses of every unit."""
+    None for a block too small to compare. One implicit block: the analyses of every unit.
+
+    The survey answers file holds every block's respondents: it is read and checked once, on
+    every unit, and each block shows its own units' rows."""
     ui = bk.with_blocks(results.unit_index, blocks)
     order = bk.block_order(ui, blocks)
-    split = bk.is_split(order)
+    if not bk.is_split(order):
+        frame = bk.members(ui, order["block"].iloc[0])
+        return [(order["block"].iloc[0], "", frame, fairness.analyse(results, cfg, year, parameters, lang))]
+    p = parameters or fairness.FairnessParameters()
+    year_cfg = cfg.year(year)
+    answers = survey.analyse(
+        year_cfg.survey_responses,
+        results.points,
+        results.unit_index,
+        p.min_respondents,
+        p.straightline_min_questions,
+        p.survey_gap_points,
+        p.straightline_excess,
+    )
+    quiet = dataclasses.replace(
+        cfg, years={**cfg.years, year: dataclasses.replace(year_cfg, survey_responses=None)}
+    )
     out = []
     for r in order.itertuples(index=False):
         frame = bk.members(ui, r.block)
-        title = bk.block_title(r.name_vi, r.name_en, lang) if split else ""
-        if split and len(frame) < MIN_UNITS:
+        title = bk.block_title(r.name_vi, r.name_en, lang)
+        if len(frame) < MIN_UNITS:
             out.append((r.block, title, frame, None))
             continue
-        subset = block_results(results, frame["unit_id"]) if split else results
-        out.append((r.block, title, frame, fairness.analyse(subset, cfg, year, parameters, lang)))
+        fair = fairness.analyse(block_results(results, frame["unit_id"]), quiet, year, p, lang)
+        if answers is not None:
+            fair = dataclasses.replace(fair, survey=_survey_of(answers, set(frame["unit_id"])))
+        out.append((r.block, title, frame, fair))
     return out
+
+
+def _survey_of(answers: SurveyQuality, units: set) -> SurveyQuality:
+    """The survey tables' rows of ``units``."""
+
+    def rows(table: pd.DataFrame | None) -> pd.DataFrame | None:
+        if table is None or "unit_id" not in table.columns:
+            return table
+        return table[table["unit_id"].isin(units)].reset_index(drop=True)
+
+    return SurveyQuality(
+        respondents=rows(answers.respondents),
+        criteria=rows(answers.criteria),
+        quality=rows(answers.quality),
+        responses=rows(answers.responses),
+    )
 
 
 def save(per_block: list, out_dir: Path) -> list[Path]:

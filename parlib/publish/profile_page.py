@@ -85,6 +85,10 @@ def comparison(block: pd.DataFrame, unit_id: str, lang: str) -> pd.DataFrame:
     row = profile.unit_row(block, unit_id)
     best = block.iloc[0]
     known = bk.self_known(block)
+    whole = block["block"].iloc[0] == bk.ALL_UNITS_ID  # one implicit block: every unit
+    mean_label = t("average_all_units" if whole else "block_mean", lang)
+    median_label = t("median_all_units" if whole else "block_median", lang)
+    best_label = t("best_unit_named" if whole else "block_leader", lang, name=best["unit_name"])
     cols = [c for c in COMPARED if c in block.columns]
 
     def values(get) -> dict:
@@ -96,14 +100,18 @@ def comparison(block: pd.DataFrame, unit_id: str, lang: str) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {"who": row["unit_name"], **values(lambda c: row[c])},
-            {"who": t("block_mean", lang), **values(lambda c: block[c].mean())},
-            {"who": t("block_median", lang), **values(lambda c: block[c].median())},
-            {"who": t("block_leader", lang, name=best["unit_name"]), **values(lambda c: best[c])},
+            {"who": mean_label, **values(lambda c: block[c].mean())},
+            {"who": median_label, **values(lambda c: block[c].median())},
+            {"who": best_label, **values(lambda c: best[c])},
         ]
     )
 
 
 def comparison_sentence(block: pd.DataFrame, unit_id: str, lang: str) -> str:
+    """The unit against its block's mean, median and leader (against every unit, as before,
+    when the year has one implicit block)."""
+    if block["block"].iloc[0] == bk.ALL_UNITS_ID:
+        return profile.comparison_sentence(block, unit_id, lang)
     row = profile.unit_row(block, unit_id)
     mean, median = block["index_pct"].mean(), block["index_pct"].median()
     best = block["index_pct"].max()
