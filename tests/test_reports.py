@@ -477,3 +477,24 @@ def test_a_published_results_only_year_shows_rankings_and_says_what_it_skips(
     assert markup.esc(t("skip_published_areas", "vi")) in page
     assert "<td>Xếp hạng</td><td>2/3</td>" in page
     assert not re.search(r"(?<![\d.])0,00", page)
+
+
+def test_movers_compare_a_unit_only_with_its_own_block_last_year():
+    now = blocks_view.with_blocks(pd.DataFrame({
+        "unit_id": ["a", "b", "c"], "unit_name": ["A", "B", "C"], "index_pct": [90.0, 80.0, 70.0],
+        "rank": [1, 2, 3], "block": "wards",
+    }))
+    before = pd.DataFrame({
+        "unit_id": ["a", "b", "c"], "index_pct": [70.0, 85.0, 99.0], "rank": [2, 1, 1],
+        "block": ["wards", "wards", "departments"],  # c was ranked among departments
+    })
+    moved = blocks_view.block_movers(now, before)
+    assert list(moved["unit_id"]) == ["a", "b"]
+    assert dict(zip(moved["unit_id"], moved["rank_change"])) == {"a": 1, "b": -1}
+    # a previous year without blocks (one ranking of every unit, d among them): the block's units
+    # are ranked among themselves on last year's index (70, 85, 99 → a 3rd, b 2nd, c 1st)
+    flat = pd.concat([before.drop(columns="block"),
+                      pd.DataFrame({"unit_id": ["d"], "index_pct": [100.0], "rank": [1]})])
+    moved = blocks_view.block_movers(now, flat)
+    assert dict(zip(moved["unit_id"], moved["rank_change"])) == {"a": 2, "c": -2, "b": 0}
+    assert blocks_view.block_movers(now, None) is None

@@ -19,6 +19,7 @@ import pandas as pd
 
 from parlib.config.model import ALL_UNITS_ID, LEGACY_COMPONENTS, all_units
 from parlib.core.labels import t
+from parlib.score.arithmetic import rank_desc
 
 BLOCK_COLUMNS = ["block", "name_vi", "name_en", "framework", "methodology", "n_units"]
 COMPONENT_COLUMNS = [
@@ -107,11 +108,10 @@ def is_split(order: pd.DataFrame) -> bool:
     return len(order) > 1 or (len(order) == 1 and order["block"].iloc[0] != ALL_UNITS_ID)
 
 
-def block_title(name_vi: str, name_en: str, lang: str) -> str:
-    """A block's heading: its Vietnamese name with the English beside (English first on English
-    pages, the Vietnamese beside)."""
-    first, second = (name_vi, name_en) if lang == "vi" else (name_en, name_vi)
-    return f"{first} ({second})" if second and second != first else first
+def block_title(name_vi: str, name_en: str, lang: str = "vi") -> str:
+    """A block's heading: its Vietnamese name with the English beside, on pages in either
+    language (Vietnamese first, as the house style has it; ``lang`` is kept for symmetry)."""
+    return f"{name_vi} ({name_en})" if name_en and name_en != name_vi else name_vi
 
 
 def members(unit_index: pd.DataFrame, block: str) -> pd.DataFrame:
@@ -186,16 +186,22 @@ def cross_block(unit_index: pd.DataFrame) -> pd.DataFrame:
 
 def block_movers(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame | None:
     """Rank and index change since the previous year of a block's units (``current``: one block,
-    ``with_blocks`` applied). Only units that were in the same block the year before are
-    compared (when the previous year names blocks: a rank in another block is no comparison).
-    None when the previous year has no results."""
+    ``with_blocks`` applied), biggest rank change first; None when the previous year has no
+    results. When the previous year names blocks, only the units that were in the same block are
+    compared, on their rank there; when it has none (one ranking of every unit), the block's
+    units are ranked among themselves on the previous year's index, so both ranks are within the
+    same units."""
     if previous is None:
         return None
+    block = current["block"].iloc[0]
     before = previous.copy()
-    if "block" in before.columns and current["block"].iloc[0] != ALL_UNITS_ID:
+    named_blocks = "block" in before.columns and before["block"].fillna("").ne("").any()
+    if block != ALL_UNITS_ID and named_blocks:
         before["block"] = before["block"].fillna("").astype(str).replace("", ALL_UNITS_ID)
-        same = set(before.loc[before["block"] == current["block"].iloc[0], "unit_id"])
-        before = before[before["unit_id"].isin(same)]
+        before = before[before["block"] == block]
+    elif block != ALL_UNITS_ID:
+        before = before[before["unit_id"].isin(set(current["unit_id"]))].copy()
+        before["rank"] = rank_desc(before["index_pct"])
     both = current[["unit_id", "unit_name", "index_pct", "rank"]].merge(
         before[["unit_id", "index_pct", "rank"]],
         on="unit_id",
