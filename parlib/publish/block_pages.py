@@ -69,7 +69,7 @@ def shown_columns(frame: pd.DataFrame, columns: list[Column]) -> list[Column]:
 
 def key_figures_html(frame: pd.DataFrame, lang: str, block_name: str = "") -> str:
     """Units, mean index and leader of one block (of every unit when ``block_name`` is empty)."""
-    top = frame.sort_values(["rank", "unit_name"], na_position="last").iloc[0]
+    top = frame.sort_values(["rank", "unit_id"], na_position="last").iloc[0]
     items = []
     if block_name:
         items.append((t("block", lang), block_name))
