@@ -10,6 +10,7 @@ year of one implicit block runs and saves exactly as before (``fairness.analyse`
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +26,10 @@ from parlib.publish import fairness_text as fr
 from parlib.score.compute import Results
 
 MIN_UNITS = 2  # a block of fewer units has nothing to compare
+# whether ``fairness.analyse`` itself analyses block by block (issue #12's fairness step: every
+# table with a ``block`` column, the skipped analyses and their reasons in ``skipped``); until
+# it does, each block's analyses are run here on the block's own units
+BLOCK_AWARE = "skipped" in {f.name for f in dataclasses.fields(FairnessResult)}
 
 
 def block_results(results: Results, unit_ids) -> Results:
@@ -38,9 +43,22 @@ def block_results(results: Results, unit_ids) -> Results:
     return dataclasses.replace(results, **changes)
 
 
-def analyse_blocks(results: Results, cfg, year: int, parameters, lang: str, blocks=None):
-    """Per block (in declared order): its ``(block id, title, units, FairnessResult or None)``;
-    None for a block too small to compare. One implicit block: the analyses of every unit.
+@dataclass
+class BlockFairness:
+    """The fairness page's analyses: ``sections`` per block in declared order, each
+    ``(block id, title, units, FairnessResult or None)`` (None: a block too small to compare;
+    title "" for a year of one implicit block), and ``whole``, the one block-aware result of every
+    block when the fairness step analyses block by block itself (None otherwise)."""
+
+    sections: list
+    whole: FairnessResult | None = None
+
+
+def analyse_blocks(
+    results: Results, cfg, year: int, parameters, lang: str, blocks=None
+) -> BlockFairness:
+    """Every block's analyses (``BlockFairness``). One implicit block: the analyses of every
+    unit, as before.
 
     The survey answers file holds every block's respondents: it is read and checked once, on
     every unit, and each block shows its own units' rows."""
@@ -48,7 +66,17 @@ def analyse_blocks(results: Results, cfg, year: int, parameters, lang: str, bloc
     order = bk.block_order(ui, blocks)
     if not bk.is_split(order):
         frame = bk.members(ui, order["block"].iloc[0])
-        return [(order["block"].iloc[0], "", frame, fairness.analyse(results, cfg, year, parameters, lang))]
+        fair = fairness.analyse(results, cfg, year, parameters, lang)
+        return BlockFairness([(order["block"].iloc[0], "", frame, fair)])
+    if BLOCK_AWARE:  # the fairness step analyses block by block itself: run it once, show by block
+        whole = fairness.analyse(results, cfg, year, parameters, lang)
+        out = []
+        for r in order.itertuples(index=False):
+            frame = bk.members(ui, r.block)
+            title = bk.block_title(r.name_vi, r.name_en, lang)
+            fair = view_of(whole, r.block, set(frame["unit_id"]))
+            out.append((r.block, title, frame, fair if len(frame) >= MIN_UNITS else None))
+        return BlockFairness(out, whole)
     p = parameters or fairness.FairnessParameters()
     year_cfg = cfg.year(year)
     answers = survey.analyse(
@@ -74,7 +102,28 @@ def analyse_blocks(results: Results, cfg, year: int, parameters, lang: str, bloc
         if answers is not None:
             fair = dataclasses.replace(fair, survey=_survey_of(answers, set(frame["unit_id"])))
         out.append((r.block, title, frame, fair))
-    return out
+    return BlockFairness(out)
+
+
+def view_of(fair: FairnessResult, block: str, units: set) -> FairnessResult:
+    """One block's rows of a block-aware ``FairnessResult`` (its tables carry ``block``)."""
+
+    def rows(table: pd.DataFrame) -> pd.DataFrame:
+        if "block" in table.columns:
+            return table[table["block"].astype(str) == block].reset_index(drop=True)
+        if "unit_id" in table.columns:
+            return table[table["unit_id"].isin(units)].reset_index(drop=True)
+        return table
+
+    changes = {
+        f.name: rows(getattr(fair, f.name))
+        for f in dataclasses.fields(fair)
+        if isinstance(getattr(fair, f.name), pd.DataFrame)
+    }
+    changes["intervals"] = dataclasses.replace(fair.intervals, table=rows(fair.intervals.table))
+    if fair.survey is not None:
+        changes["survey"] = _survey_of(fair.survey, units)
+    return dataclasses.replace(fair, **changes)
 
 
 def _survey_of(answers: SurveyQuality, units: set) -> SurveyQuality:
@@ -93,11 +142,14 @@ def _survey_of(answers: SurveyQuality, units: set) -> SurveyQuality:
     )
 
 
-def save(per_block: list, out_dir: Path) -> list[Path]:
-    """One block: ``FairnessResult.save`` as before. Several: every table once, the blocks' rows
-    together with a ``block`` column."""
-    done = [(b, f) for b, _, _, f in per_block if f is not None]
-    if len(per_block) == 1 and done:
+def save(analysed: BlockFairness, out_dir: Path) -> list[Path]:
+    """One block, or the block-aware result of every block: ``FairnessResult.save`` as before.
+    Several blocks analysed here: every table once, the blocks' rows together with a ``block``
+    column. Nothing analysed (published results only): nothing saved."""
+    if analysed.whole is not None:
+        return analysed.whole.save(out_dir)
+    done = [(b, f) for b, _, _, f in analysed.sections if f is not None]
+    if len(analysed.sections) == 1 and done:
         return done[0][1].save(out_dir)
     stems: dict[str, list[pd.DataFrame]] = {}
     for block, fair in done:
