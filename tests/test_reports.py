@@ -4,6 +4,7 @@ a real profile rendered through papermill shows a hostile unit name as text."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -230,6 +231,11 @@ def three_blocks():
                           "points_column": "bonus_points", "max_column": "max_bonus"}])],
         ignore_index=True,
     )
+    block_of = dict(zip(ui["unit_id"], ui["block"]))
+    results = dataclasses.replace(results, **{  # contract §6: every table names its block
+        name: getattr(results, name).assign(block=getattr(results, name)["unit_id"].map(block_of))
+        for name in ("points", "area_index", "criterion_index")
+    })
     return ui, blocks, components, results
 
 
