@@ -333,7 +333,10 @@ def test_rounds_show_each_round_and_the_explanation_where_points_changed():
         "points": [3.0, 2.0, 3.0, 1.0],
         "explanation": ["Đã bổ sung báo cáo", "", "", "x"],
     })
-    crit = pd.DataFrame({"code": ["1.2"], "name_vi": ["Tiêu chí 1.2"], "name_en": ["C 1.2"]})
+    crit = pd.DataFrame({  # b's block has another framework: its 1.2 is another criterion
+        "unit_id": ["a", "b"], "code": ["1.2", "1.2"], "name_vi": ["Tiêu chí 1.2", "Tiêu chí khác"],
+        "name_en": ["C 1.2", "Other"],
+    })
     table = profile_page.rounds(points, crit, "a", "vi")
     assert list(table["code"]) == ["1.2"]  # 1.10 and 2.1 kept their points in every round
     row = table.iloc[0]

@@ -149,7 +149,11 @@ def rounds(
     names = {}
     if {"code", "name_vi", "name_en"} <= set(criterion_index.columns):
         name_col = "name_vi" if lang == "vi" else "name_en"
-        names = dict(zip(criterion_index["code"].astype(str), criterion_index[name_col]))
+        # the unit's own criteria: blocks' frameworks may give one code two names
+        own = criterion_index
+        if "unit_id" in own.columns:
+            own = own[own["unit_id"] == unit_id]
+        names = dict(zip(own["code"].astype(str), own[name_col]))
     out = pd.DataFrame(
         {
             "code": mine["criterion"].astype(str),
