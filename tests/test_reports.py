@@ -507,3 +507,28 @@ def test_movers_compare_a_unit_only_with_its_own_block_last_year():
     moved = blocks_view.block_movers(now, flat)
     assert dict(zip(moved["unit_id"], moved["rank_change"])) == {"a": 2, "c": -2, "b": 0}
     assert blocks_view.block_movers(now, None) is None
+
+
+def test_a_unit_whose_series_breaks_is_no_mover_and_the_page_says_why():
+    """A merger between the two years (the history step's ``breaks_since_previous``): the merged
+    unit and its predecessors are left out of the movers, and the event's sentence is shown."""
+    now = pd.DataFrame({
+        "unit_id": ["a", "m"], "unit_name": ["A", "Merged M"], "index_pct": [90.0, 80.0],
+        "rank": [1, 2], "kind": "province",
+    })
+    before = pd.DataFrame({"unit_id": ["a", "m", "p"], "index_pct": [85.0, 95.0, 70.0],
+                           "rank": [2, 1, 3]})
+
+    class Past:  # the shape of parlib.history's view
+        def breaks_since_previous(self):
+            return pd.DataFrame({"unit_id": ["m"], "predecessor_ids": ["p;q"],
+                                 "sentence_vi": ["M hợp nhất từ P và Q: chuỗi số liệu gián đoạn."],
+                                 "sentence_en": ["M merged from P and Q: the series breaks."]})
+
+    breaks = blocks_view.series_breaks(Past(), "vi")
+    assert breaks[0] == {"m", "p", "q"}
+    html = block_pages.rankings_html(now, "vi", previous=before, previous_year=2024, breaks=breaks)
+    movers = html.split("<h2>Biến động")[1]
+    assert "<td>A</td>" in movers and "Merged M" not in movers
+    assert "chuỗi số liệu gián đoạn" in html
+    assert blocks_view.series_breaks(object(), "vi") == (set(), [])  # a history without the view

@@ -94,8 +94,10 @@ def block_section(
     movers: bool = True,
     key_figures: bool = True,
     reading: str = "",
+    broken: set | frozenset = frozenset(),
 ) -> str:
-    """One block's section: heading (when ``title``), key figures, bands, the ranking, movers."""
+    """One block's section: heading (when ``title``), key figures, bands, the ranking, movers
+    (``broken``: units whose series breaks since the previous year, left out of the movers)."""
     sub = 3 if title else 2
     parts = [heading(title, 2)] if title else []
     if frame["source"].eq("published").all():
@@ -115,7 +117,7 @@ def block_section(
     columns = shown_columns(table, ranking_columns(comps, lang, known, links))
     parts.append(html_table(table, columns, lang))
     if movers:
-        moved = bk.block_movers(frame, previous) if previous_year is not None else None
+        moved = bk.block_movers(frame, previous, broken) if previous_year is not None else None
         parts.append(heading(t("movers", lang), sub))
         parts.append(para(sentences.movers_sentence(moved, previous_year, lang)))
         if moved is not None and len(moved):
@@ -156,14 +158,17 @@ def rankings_html(
     movers: bool = True,
     key_figures: bool = True,
     reading: str = "",
+    breaks: tuple[set, list[str]] = (set(), []),
 ) -> str:
     """Every block's section in declared order, then the cross-block view when there are several
     blocks. A year of one implicit block (every dataset written before blocks) has no block
-    heading: its page reads as before."""
+    heading: its page reads as before. ``breaks`` (``blocks.series_breaks``): the units whose
+    series breaks since the previous year, left out of the movers, and the sentences saying so,
+    shown first."""
     ui = bk.with_blocks(unit_index, blocks)
     order = bk.block_order(ui, blocks)
     split = bk.is_split(order)
-    parts = []
+    parts = [note(sentence) for sentence in breaks[1]] if movers else []
     for r in order.itertuples(index=False):
         frame = bk.members(ui, r.block)
         parts.append(
@@ -178,6 +183,7 @@ def rankings_html(
                 movers=movers,
                 key_figures=key_figures,
                 reading=reading,
+                broken=breaks[0],
             )
         )
     if len(order) > 1:

@@ -44,8 +44,8 @@ def _present(frame: pd.DataFrame | None) -> bool:
 
 def with_blocks(unit_index: pd.DataFrame, blocks: pd.DataFrame | None = None) -> pd.DataFrame:
     """``unit_index`` with ``block``, ``block_name_vi``, ``block_name_en``, ``rank_all``,
-    ``rank_all_of``, ``self_known`` and ``source`` always present (defaults: one block ``all``,
-    the ranks as they are, self-assessment known, figures computed)."""
+    ``rank_all_of``, ``self_known``, ``band`` and ``source`` always present (defaults: one block
+    ``all``, the ranks as they are, self-assessment known, no band, figures computed)."""
     out = unit_index.copy()
     if "block" not in out.columns:
         out["block"] = ALL_UNITS_ID
@@ -68,6 +68,8 @@ def with_blocks(unit_index: pd.DataFrame, blocks: pd.DataFrame | None = None) ->
     if "self_known" not in out.columns:
         out["self_known"] = True
     out["self_known"] = out["self_known"].map(_truth)
+    if "band" not in out.columns:
+        out["band"] = ""  # a year without bands
     if "source" not in out.columns:
         out["source"] = "computed"
     out["source"] = out["source"].fillna("computed").astype(str).replace("", "computed")
@@ -184,15 +186,19 @@ def cross_block(unit_index: pd.DataFrame) -> pd.DataFrame:
     return ui.sort_values(["rank_all", "unit_name", "unit_id"], ignore_index=True)
 
 
-def block_movers(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame | None:
+def block_movers(
+    current: pd.DataFrame, previous: pd.DataFrame | None, broken: set | frozenset = frozenset()
+) -> pd.DataFrame | None:
     """Rank and index change since the previous year of a block's units (``current``: one block,
     ``with_blocks`` applied), biggest rank change first; None when the previous year has no
     results. When the previous year names blocks, only the units that were in the same block are
     compared, on their rank there; when it has none (one ranking of every unit), the block's
     units are ranked among themselves on the previous year's index, so both ranks are within the
-    same units."""
+    same units. ``broken``: units whose series breaks between the two years (a lineage event):
+    not movers."""
     if previous is None:
         return None
+    current = current[~current["unit_id"].isin(broken)]
     block = current["block"].iloc[0]
     before = previous.copy()
     named_blocks = "block" in before.columns and before["block"].fillna("").ne("").any()
@@ -217,6 +223,23 @@ def block_movers(current: pd.DataFrame, previous: pd.DataFrame | None) -> pd.Dat
         ["_abs", "index_change", "unit_id"], ascending=[False, False, True], ignore_index=True
     )
     return out.drop(columns="_abs")
+
+
+def series_breaks(past, lang: str) -> tuple[set, list[str]]:
+    """The units whose series breaks between the previous year and this one (a merger, a split,
+    a rename: the history step's lineage events) and the sentences saying how they compare; none
+    when the history has no such view."""
+    view = getattr(past, "breaks_since_previous", None)
+    events = view() if callable(view) else None
+    if events is None or len(events) == 0:
+        return set(), []
+    ids = set(events["unit_id"].astype(str))
+    if "predecessor_ids" in events.columns:
+        for found in events["predecessor_ids"].fillna("").astype(str):
+            ids |= {u for u in found.split(";") if u}
+    column = f"sentence_{lang}"
+    said = list(dict.fromkeys(events[column].dropna().astype(str))) if column in events else []
+    return ids, [x for x in said if x]
 
 
 def unit_names(unit_index: pd.DataFrame, units: pd.DataFrame | None = None) -> dict[str, str]:
