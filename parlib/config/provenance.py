@@ -89,8 +89,8 @@ def collect(cfg: DatasetConfig, year: int, parameters: dict) -> dict:
         "dataset": cfg.name,
         "synthetic": cfg.synthetic,
         "year": year,
-        "framework": yc.framework.id if yc.framework else None,  # None: blocks or published only
-        "methodology": yc.methodology,
+        "framework": yc.framework.id,
+        "methodology": yc.framework.decision,
         "inputs": [
             {"path": paths.display(p), "sha256": sha256(p), "bytes": Path(p).stat().st_size}
             for p in cfg.input_files(year)
