@@ -162,12 +162,15 @@ def test_results_workbook_stores_hostile_names_as_text(tmp_path, monkeypatch):
     book = openpyxl.load_workbook(write_results(tmp_path, monkeypatch))
     assert_no_formulas(book)
     sheet = book["unit_index"]
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    name, index = header.index("Đơn vị"), header.index("Chỉ số (%)")  # the rank leads the sheet
     rows = list(sheet.iter_rows(min_row=2))
-    assert [r[1].value for r in rows] == [xlsx_text(h) for h in HOSTILE]
-    assert all(r[1].data_type == "s" for r in rows)
-    prefixed = [h for r, h in zip(rows, HOSTILE) if r[1].quotePrefix]
+    assert [r[name].value for r in rows] == [xlsx_text(h) for h in HOSTILE]
+    assert all(r[name].data_type == "s" for r in rows)
+    prefixed = [h for r, h in zip(rows, HOSTILE) if r[name].quotePrefix]
     assert prefixed == [h for h in HOSTILE if cells.is_formula_like(h) or h == "#REF!"]
-    assert [r[2].value for r in rows] == NUMBERS and all(r[2].data_type == "n" for r in rows)
+    assert [r[index].value for r in rows] == NUMBERS
+    assert all(r[index].data_type == "n" for r in rows)
     provenance = " ".join(str(c.value) for row in book["provenance"].iter_rows() for c in row)
     assert "history_root=data/processed" in provenance
     assert str(tmp_path) not in provenance and "/srv/elsewhere" not in provenance

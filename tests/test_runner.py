@@ -131,3 +131,28 @@ def test_bad_language_is_rejected_by_the_parser():
     with pytest.raises(SystemExit) as err:
         cli.main(["run", "--lang", "fr"])
     assert err.value.code == 2
+
+
+def test_no_page_shows_a_unit_id_where_the_unit_has_a_name(first_run: FirstRun):
+    """Every published page (landing, reports, profiles) names units by their name. Out of the
+    check: link targets (``units/so-noi-vu.html`` is a file name, not text) and the provenance
+    footer, whose parameters (``unit_id=…``) are the exact values to rerun the page with."""
+    project = first_run.project
+    names = {}
+    for registry in (project / "data" / "processed").glob("*/*/tidy/units.csv"):
+        units = pd.read_csv(registry, dtype=str, keep_default_na=False)
+        # ids of a few letters ("a", the tiny dataset's) are words of the page's own text
+        names.update(
+            {u: n for u, n in zip(units["unit_id"], units["unit_name"]) if u != n and len(u) > 3}
+        )
+    assert "so-noi-vu" in names and "long-an" in names
+    pages = [
+        p for p in (project / "reports").rglob("*.html")
+        if "data_docs" not in p.parts and ".staging" not in p.parts
+    ]
+    assert len(pages) > 40
+    for page in pages:
+        html = visible(page.read_text(encoding="utf-8")).split('class="par-footer"')[0]
+        text = re.sub(r"<[^>]+>", " ", html)
+        shown = [u for u in names if re.search(rf"(?<![\w/.-]){re.escape(u)}(?![\w-])", text)]
+        assert not shown, f"{page.relative_to(project)} shows unit ids {shown[:5]}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parlib.core.labels import number, t
+from parlib.core.labels import maybe, number, t
 from parlib.publish.markup import Column
 
 MIN_UNITS = 3  # below this, rankings, correlations and intervals say nothing
@@ -117,7 +117,7 @@ GROUP_COLUMNS = [
 
 def group_summary_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
     return summary.assign(
-        kinds_text=[", ".join(t(k, lang) for k in s.split(", ")) for s in summary["kinds"]]
+        kinds_text=[", ".join(maybe(k, lang) for k in s.split(", ")) for s in summary["kinds"]]
     )
 
 

@@ -8,7 +8,9 @@ In: the reports folder, the pages the pipeline publishes (``ReportPages``) and t
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 from urllib.parse import quote
 
@@ -202,12 +204,13 @@ def landing_page(
 
 
 def _unit_links(folder: Path, rel: str, lang: str) -> str:
-    """A folded list of every unit profile of a dataset-year (link text: the unit id)."""
-    pages = sorted((folder / "units").glob("*.html"))
+    """A folded list of every unit profile of a dataset-year, by unit name (the page's title),
+    in name order."""
+    pages = sorted((_page_subject(p), p.name) for p in (folder / "units").glob("*.html"))
     if not pages:
         return ""
     links = " · ".join(
-        f'<a href="{esc(rel)}/units/{esc(quote(p.name))}">{esc(p.stem)}</a>' for p in pages
+        f'<a href="{esc(rel)}/units/{esc(quote(page))}">{esc(name)}</a>' for name, page in pages
     )
     return (
         f"<details><summary>{esc(t('unit_profiles_n', lang, n=len(pages)))}</summary>"
@@ -215,11 +218,29 @@ def _unit_links(folder: Path, rel: str, lang: str) -> str:
     )
 
 
+def _page_subject(page: Path) -> str:
+    """The subject of a profile page: its title up to the first " — " (the unit's name, as the
+    runner titles it); the file name when the page has no such title."""
+    with page.open(encoding="utf-8", errors="replace") as handle:
+        head = handle.read(4096)
+    found = re.search(r"<title>(.*?)</title>", head, flags=re.S)
+    if not found:
+        return page.stem
+    return unescape(found.group(1)).split(" — ")[0].strip() or page.stem
+
+
 def validation_page(
-    problems: list, title: str, subtitle: str, synthetic: bool, lang: str, prov: dict | None
+    problems: list,
+    title: str,
+    subtitle: str,
+    synthetic: bool,
+    lang: str,
+    prov: dict | None,
+    names: dict[str, str] | None = None,
 ) -> str:
-    """The validation report of a refused run: every problem, what to fix, and provenance."""
-    frame = problems_frame(problems, lang)
+    """The validation report of a refused run: every problem (its unit by name, ``names``), what
+    to fix, and provenance."""
+    frame = problems_frame(problems, lang, names)
     critical = int((frame["severity"] == "critical").sum())
     body = (
         banner(synthetic, lang)

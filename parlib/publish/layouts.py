@@ -25,7 +25,7 @@ RANKING_COLUMNS = [
 
 
 RECON_COLUMNS = [
-    Column("unit_id"),
+    Column("unit_name", "unit"),
     Column("measure", kind="label"),
     Column("computed", kind="num"),
     Column("published", kind="num"),
@@ -40,7 +40,7 @@ PROBLEM_COLUMNS = [
     Column("severity", kind="severity"),
     Column("file"),
     Column("row", kind="int"),
-    Column("unit_id"),
+    Column("unit_name", "unit"),
     Column("criterion"),
     Column("value"),
     Column("expected"),
@@ -52,7 +52,7 @@ CORRECTION_COLUMNS = [
     Column("table"),
     Column("file"),
     Column("row", kind="int"),
-    Column("unit_id"),
+    Column("unit_name", "unit"),
     Column("criterion"),
     Column("column"),
     Column("old_value"),

@@ -141,10 +141,10 @@ def bias_by_kind(unit_index: pd.DataFrame, bias: pd.DataFrame, lang: str, title:
                 ls="--",
             )
             ax.set_title(
-                f"{t(kind, lang)}\nρ = {number(row.iloc[0]['spearman_rho'], 2, lang)}", fontsize=9
+                f"{maybe(kind, lang)}\nρ = {number(row.iloc[0]['spearman_rho'], 2, lang)}", fontsize=9
             )
         else:
-            ax.set_title(t(kind, lang), fontsize=9)
+            ax.set_title(maybe(kind, lang), fontsize=9)
         ax.set_xlabel(t("max_points", lang))
         vi_axis(ax, lang)
     axes[0][0].set_ylabel(t("index_pct", lang))

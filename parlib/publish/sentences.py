@@ -11,9 +11,14 @@ from parlib.publish.markup import esc, warning_box
 
 
 def reconciliation_sentences(
-    recon: pd.DataFrame, published: pd.DataFrame | None, lang: str
+    recon: pd.DataFrame,
+    published: pd.DataFrame | None,
+    lang: str,
+    names: dict[str, str] | None = None,
 ) -> list[str]:
-    """One plain sentence per published figure: does it match, and if not, why."""
+    """One plain sentence per published figure: does it match, and if not, why. ``names``: unit
+    id → name (a sentence names the unit by its name, its id only where it has none)."""
+    names = names or {}
     out = []
     for r in recon.itertuples():
         values = {
@@ -40,7 +45,7 @@ def reconciliation_sentences(
         for unit in published["unit_id"].unique():
             if (unit, "rank") in ranks.index and (unit, "rank_of") in ranks.index:
                 out.append(
-                    f"{unit}: "
+                    f"{names.get(str(unit), unit)}: "
                     + t(
                         "published_rank",
                         lang,

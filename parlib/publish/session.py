@@ -40,6 +40,7 @@ from parlib.core.errors import UsageError
 from parlib.core.labels import LANGS, number, t
 from parlib.history.lineage import lineage_path
 from parlib.publish import markup
+from parlib.publish.blocks import methodology
 
 log = logging.getLogger(__name__)
 SCRATCH = "_scratch"  # where a notebook run by hand writes, under data/processed and reports
@@ -117,14 +118,15 @@ class Session:
         else:
             subtitle = (
                 f"{self.cfg.title(self.lang)} — {self.t('year')} {self.year} — "
-                f"{self.t('methodology')}: {self.year_cfg.framework.decision}"
+                f"{self.t('methodology')}: {methodology(self.year_cfg, self.lang)}"
             )
         title = f"{subject} — {self.t(report_key)}" if subject else self.t(report_key)
         self.show(markup.banner(self.cfg.synthetic, self.lang) + markup.heading(title, subtitle))
 
-    def section(self, title: str, reading: str = "") -> None:
+    def section(self, title: str, reading: str = "", level: int = 2) -> None:
         self.show(
-            f"<h2>{markup.esc(title)}</h2>" + (f"<p>{markup.esc(reading)}</p>" if reading else "")
+            f"<h{level}>{markup.esc(title)}</h{level}>"
+            + (f"<p>{markup.esc(reading)}</p>" if reading else "")
         )
 
     def say(self, text: str) -> None:
@@ -184,7 +186,7 @@ class Session:
             "inputs": inputs,
             "year": ", ".join(str(y) for y in self.cfg.years),
             "methodology": "; ".join(
-                dict.fromkeys(self.cfg.year(y).framework.decision for y in self.cfg.years)
+                dict.fromkeys(methodology(self.cfg.year(y), self.lang) for y in self.cfg.years)
             ),
         }
 

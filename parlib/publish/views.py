@@ -13,10 +13,13 @@ from urllib.parse import quote
 import pandas as pd
 
 from parlib.publish.layouts import PROBLEM_COLUMNS, SUITE_COLUMNS
+from parlib.score.tables import load_table
 
 
-def problems_frame(problems: list, lang: str) -> pd.DataFrame:
-    """Problems as rows, with the message in the report's language."""
+def problems_frame(problems: list, lang: str, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """Problems as rows, with the message in the report's language and the unit by its name
+    (``names``: unit id → name; the id itself where the unit has none, e.g. an unknown unit)."""
+    names = names or {}
 
     def localised(p: dict) -> dict:
         vi = lang == "vi"
@@ -27,7 +30,36 @@ def problems_frame(problems: list, lang: str) -> pd.DataFrame:
         }
 
     rows = [localised(p.to_dict() if hasattr(p, "to_dict") else dict(p)) for p in problems]
-    return pd.DataFrame(rows, columns=[c.name for c in PROBLEM_COLUMNS])
+    frame = pd.DataFrame(rows).reindex(
+        columns=list(dict.fromkeys(["unit_id"] + [c.name for c in PROBLEM_COLUMNS]))
+    )
+    ids = frame["unit_id"].fillna("").astype(str)
+    return frame.assign(unit_name=ids.map(lambda u: names.get(u, u)))
+
+
+def unit_names_at(out_dir: Path) -> dict[str, str]:
+    """Unit id → name from the tidy registry saved in ``out_dir`` (empty when there is none)."""
+    path = Path(out_dir) / "tidy" / "units.csv"
+    if not path.is_file():
+        return {}
+    units = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if not {"unit_id", "unit_name"} <= set(units.columns):
+        return {}
+    return {u: n for u, n in zip(units["unit_id"], units["unit_name"]) if n.strip()}
+
+
+def block_tables(out_dir: Path) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The results' ``blocks`` and ``components`` tables when the score step saved them (None
+    for results written before blocks: the reports then read one block of the legacy parts)."""
+    found = []
+    for name in ("blocks", "components"):
+        found.append(load_table(out_dir, name) if (Path(out_dir) / f"{name}.csv").is_file() else None)
+    return found[0], found[1]
+
+
+def optional_table(out_dir: Path, name: str) -> pd.DataFrame | None:
+    """A saved result table, or None when this year did not write it (a skipped analysis)."""
+    return load_table(out_dir, name) if (Path(out_dir) / f"{name}.csv").is_file() else None
 
 
 def load_validation(out_dir: Path) -> dict:

@@ -11,16 +11,25 @@ this run; run by hand they do the step themselves, through the same entry points
 
 from __future__ import annotations
 
+import logging
+import time
 from pathlib import Path
 
 from parlib import score, validate
-from parlib.config import alternatives
+from parlib.config import alternatives, provenance
 from parlib.config.dataset import DatasetConfig
+from parlib.core import paths
 from parlib.core.errors import DataError, Problem
+from parlib.core.labels import t
+from parlib.core.storage import write_json, write_text
 from parlib.fairness import survey
 from parlib.ingest.inputs import YearInputs, load_year
+from parlib.publish import landing
+from parlib.publish.blocks import methodology
 from parlib.score.compute import Results
 from parlib.validate.problems import ValidationReport, load, save
+
+log = logging.getLogger(__name__)
 
 
 def preflight(
@@ -136,3 +145,59 @@ def _analysis_inputs_problems(inputs: YearInputs, results) -> list[Problem]:
         except DataError as exc:
             problems += exc.problems or [Problem("critical", "unreadable_input", message=str(exc))]
     return problems
+
+
+def refuse(
+    cfg: DatasetConfig,
+    year: int,
+    lang: str,
+    checked,
+    prov: dict,
+    out_reports: Path,
+    failed_dir: Path,
+    started: float,
+    run_id: str,
+    end_log,
+    names: dict[str, str] | None = None,
+) -> None:
+    """Publish why a run was refused: a validation page (units by their name, ``names``, where the
+    registry was read), the problems as CSV, failure.json and ``run.log`` (ended by ``end_log``:
+    the caller then publishes the folder)."""
+
+    title = t("validation_title", lang)
+    subtitle = (
+        f"{cfg.title(lang)} — {t('year', lang)} {year} — {methodology(cfg.year(year), lang)}"
+    )
+    write_text(
+        out_reports / "validation.html",
+        landing.validation_page(
+            checked.problems, title, subtitle, cfg.synthetic, lang, prov, names=names
+        ),
+    )
+    validate.save(checked, out_reports)
+    first = checked.critical[0]
+    write_json(
+        out_reports / "failure.json",
+        {
+            **prov,
+            "title": {"vi": cfg.title_vi, "en": cfg.title_en},
+            "run_id": run_id,
+            "outcome": "invalid",
+            "lang": lang,
+            "finished_at": provenance.now_utc(),
+            "seconds": round(time.time() - started, 2),
+            "message": f"{len(checked.critical)} critical problem(s); first: {first}",
+            "validation": {
+                "success": False,
+                "critical": len(checked.critical),
+                "warnings": len(checked.warnings),
+            },
+        },
+    )
+    for problem in checked.critical[:20]:
+        log.warning(f"  {problem}")
+    if len(checked.critical) > 20:
+        log.warning(
+            f"  ... and {len(checked.critical) - 20} more (see {paths.display(failed_dir)})"
+        )
+    end_log()

@@ -28,16 +28,15 @@ import uuid
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from parlib import validate
 from parlib.config import provenance
 from parlib.config.dataset import DatasetConfig, load_dataset
 from parlib.core import paths, swap
 from parlib.core.errors import EnvironmentFault, UsageError
 from parlib.core.labels import t
-from parlib.core.storage import write_json, write_text
-from parlib.publish import export, landing
+from parlib.core.storage import write_json
+from parlib.publish import export
 from parlib.publish.landing import write_landing
-from parlib.publish.views import load_validation
+from parlib.publish.views import load_validation, unit_names_at
 from parlib.run import kernels, preflight, runlog
 from parlib.run.execute import execute_in_pool, export_html, root_parameter
 from parlib.run.fanout import Outcome, _run_unit_profiles, run_dataset
@@ -159,7 +158,10 @@ def _build_year(
     checked = preflight.preflight_year(cfg, year, out_processed)
     if not checked.success:
         log.warning(f"{dataset} {year}: refused, {len(checked.critical)} critical problem(s)")
-        _refuse(cfg, year, lang, checked, prov, out_reports, failed_dir, started, run_id, end_log)
+        preflight.refuse(
+            cfg, year, lang, checked, prov, out_reports, failed_dir, started, run_id, end_log,
+            names=unit_names_at(out_processed),
+        )
         swap.publish([(out_reports, failed_dir)], journal(root, run_id))
         first = checked.critical[0]
         return Outcome(
@@ -239,56 +241,6 @@ def _build_year(
         write_json(out_reports / "failure.json", manifest)
         swap.publish([(out_reports, failed_dir)], journal(root, run_id))
     return outcome
-
-
-def _refuse(
-    cfg: DatasetConfig,
-    year: int,
-    lang: str,
-    checked,
-    prov: dict,
-    out_reports: Path,
-    failed_dir: Path,
-    started: float,
-    run_id: str,
-    end_log,
-) -> None:
-    """Publish why a run was refused: a validation page, the problems as CSV, failure.json and
-    ``run.log`` (ended by ``end_log``: the caller then publishes the folder)."""
-
-    title = t("validation_title", lang)
-    subtitle = f"{cfg.title(lang)} — {t('year', lang)} {year} — {cfg.year(year).framework.decision}"
-    write_text(
-        out_reports / "validation.html",
-        landing.validation_page(checked.problems, title, subtitle, cfg.synthetic, lang, prov),
-    )
-    validate.save(checked, out_reports)
-    first = checked.critical[0]
-    write_json(
-        out_reports / "failure.json",
-        {
-            **prov,
-            "title": {"vi": cfg.title_vi, "en": cfg.title_en},
-            "run_id": run_id,
-            "outcome": "invalid",
-            "lang": lang,
-            "finished_at": provenance.now_utc(),
-            "seconds": round(time.time() - started, 2),
-            "message": f"{len(checked.critical)} critical problem(s); first: {first}",
-            "validation": {
-                "success": False,
-                "critical": len(checked.critical),
-                "warnings": len(checked.warnings),
-            },
-        },
-    )
-    for problem in checked.critical[:20]:
-        log.warning(f"  {problem}")
-    if len(checked.critical) > 20:
-        log.warning(
-            f"  ... and {len(checked.critical) - 20} more (see {paths.display(failed_dir)})"
-        )
-    end_log()
 
 
 def run(
