@@ -184,7 +184,7 @@ class Session:
             "inputs": inputs,
             "year": ", ".join(str(y) for y in self.cfg.years),
             "methodology": "; ".join(
-                dict.fromkeys(self.cfg.year(y).framework.decision for y in self.cfg.years)
+                dict.fromkeys(self.cfg.year(y).methodology for y in self.cfg.years)
             ),
         }
 
