@@ -140,6 +140,10 @@ def test_a_lineage_event_is_marked_at_its_date_and_flagged_in_its_year():
     table = tp.trend_table(trend, ROWS, found, "vi").set_index("year")
     assert table.loc[2025, "series_break"] == "có" and table.loc[2023, "series_break"] == "không"
     assert table.loc[2022, "method_changed"] == "có" and table.loc[2025, "top_unit"] == "chưa có kết quả"
+    names = [c.name for c in tp.trend_columns("vi", table.reset_index())]
+    assert "national_average" in names and "series_break" in names
+    no_average = table.reset_index().assign(national_average=np.nan)
+    assert "national_average" not in [c.name for c in tp.trend_columns("vi", no_average)]
 
 
 def test_a_break_says_how_it_compares_with_decimal_commas_in_vietnamese():

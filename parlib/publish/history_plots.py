@@ -1,5 +1,5 @@
 """History figures: a unit's areas, its index and rank over the years, its benchmark against national
-results, every unit's index over time, and a block's trend (``block_trend``: each unit's series by
+results, and a block's trend (``block_trend``: each unit's series by
 name with gaps left as gaps, the national average and the block's median, methodology changes and
 lineage events marked at their place, a colour-blind-safe palette). Style and finishing come from
 ``plots``; the block trend's tables and labels from ``trends_page``.
@@ -108,34 +108,6 @@ def benchmark_bars(bench: pd.DataFrame, unit_name: str, lang: str, title: str):
     )
     ax.set_ylim(max(0, low - 10), 100)
     finish(fig, ax, lang, title, t("year", lang), t("index_pct", lang), numbers="y")
-    return fig
-
-
-def index_over_time(hist: pd.DataFrame, lang: str, title: str, changes: list | None = None):
-    """Every unit's index over the years (thin grey lines) and the mean of all units (bold)."""
-    fig, ax = plt.subplots(figsize=(8, 4.2))
-    for _unit, g in hist.groupby("unit_id", sort=True):
-        g = g.sort_values("year")
-        ax.plot(g["year"], g["index_pct"], color="#a0aec0", lw=0.8, alpha=0.8)
-    means = hist.groupby("year")["index_pct"].mean()
-    ax.plot(
-        means.index,
-        means.to_numpy(),
-        color="#2b6cb0",
-        lw=2.5,
-        marker="o",
-        label=t("mean_index", lang),
-    )
-    for a, b, *_ in changes or []:
-        ax.axvline((a + b) / 2, color="#c05621", ls="--", lw=1, label=t("methodology_change", lang))
-
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(t("year", lang))
-    ax.set_ylabel(t("index_pct", lang))
-    ax.set_title(title)
-    vi_axis(ax, lang, axis="y", decimals=0)
-    fig.tight_layout()
-    legend_below(fig, ax)
     return fig
 
 

@@ -222,9 +222,10 @@ def trend_table(
     return out
 
 
-def trend_columns(lang: str) -> list[Column]:
-    """The columns of ``trend_table`` with the page's headers."""
-    return [
+def trend_columns(lang: str, table: pd.DataFrame | None = None) -> list[Column]:
+    """The columns of ``trend_table`` with the page's headers (without the national average when
+    ``table`` has none: a dataset without published national results)."""
+    columns = [
         Column("year", label("col_year", lang), kind="int"),
         Column("n_units", label("col_units", lang), kind="int"),
         Column("top_unit", label("col_top", lang)),
@@ -237,6 +238,9 @@ def trend_columns(lang: str) -> list[Column]:
         Column("method_changed", label("col_method_changed", lang)),
         Column("series_break", label("col_break", lang)),
     ]
+    if table is not None and table["national_average"].isna().all():
+        columns = [c for c in columns if c.name != "national_average"]
+    return columns
 
 
 def mover_columns(lang: str) -> list[Column]:
