@@ -1,5 +1,8 @@
 """History figures: a unit's areas, its index and rank over the years, its benchmark against national
-results, and every unit's index over time. Style and finishing come from ``plots``.
+results, and a block's trend (``block_trend``: each unit's series by
+name with gaps left as gaps, the national average and the block's median, methodology changes and
+lineage events marked at their place, a colour-blind-safe palette). Style and finishing come from
+``plots``; the block trend's tables and labels from ``trends_page``.
 """
 
 from __future__ import annotations
@@ -10,7 +13,15 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator
 
 from parlib.core.labels import t
+from parlib.publish import trends_page as tp
 from parlib.publish.plots import finish, legend_below, vi_axis
+from parlib.publish.trends_labels import label as page_label
+
+# Okabe & Ito's colour-blind-safe palette without black (kept for the national average) and
+# yellow (too pale on white); a marker per colour as a second cue.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#7F6000"]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
+GREY = "#BBBBBB"
 
 
 def unit_areas(areas: pd.DataFrame, unit_name: str, lang: str, title: str):
@@ -100,29 +111,73 @@ def benchmark_bars(bench: pd.DataFrame, unit_name: str, lang: str, title: str):
     return fig
 
 
-def index_over_time(hist: pd.DataFrame, lang: str, title: str, changes: list | None = None):
-    """Every unit's index over the years (thin grey lines) and the mean of all units (bold)."""
-    fig, ax = plt.subplots(figsize=(8, 4.2))
-    for _unit, g in hist.groupby("unit_id", sort=True):
-        g = g.sort_values("year")
-        ax.plot(g["year"], g["index_pct"], color="#a0aec0", lw=0.8, alpha=0.8)
-    means = hist.groupby("year")["index_pct"].mean()
-    ax.plot(
-        means.index,
-        means.to_numpy(),
-        color="#2b6cb0",
-        lw=2.5,
-        marker="o",
-        label=t("mean_index", lang),
-    )
-    for a, b, *_ in changes or []:
-        ax.axvline((a + b) / 2, color="#c05621", ls="--", lw=1, label=t("methodology_change", lang))
-
+def block_trend(
+    rows: pd.DataFrame,
+    lang: str,
+    title: str,
+    labelled: list[str],
+    average: pd.Series | None = None,
+    methods: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
+):
+    """A block's index over its years: the labelled units' lines in colour (at most
+    ``len(PALETTE)``), every other unit in grey, the published national average (black, dashed)
+    and the block's median (dotted), a dashed vertical and its decision at each methodology change
+    (``trends_page.method_marks``) and a solid vertical and its label at each lineage event date
+    (``trends_page.event_marks``). A year without a figure is NaN: the line stops there (a gap),
+    and a lone year is still drawn as its marker. The legend lists only what is drawn. Returns the
+    figure and the y range ``(lo, hi)`` (the page states it)."""
+    wide = tp.series(rows)
+    names = tp.line_names(rows)
+    years = list(wide.index)
+    fig, ax = plt.subplots(figsize=(9, 4.8))
+    others = [u for u in wide.columns if u not in labelled]
+    for i, unit in enumerate(others):
+        ax.plot(
+            years,
+            wide[unit].to_numpy(dtype=float),
+            color=GREY,
+            lw=0.8,
+            marker=".",
+            ms=3,
+            zorder=1,
+            label=page_label("other_units", lang, n=len(others)) if i == 0 else "_nolegend_",
+        )
+    for i, unit in enumerate(u for u in labelled if u in wide.columns):
+        ax.plot(
+            years,
+            wide[unit].to_numpy(dtype=float),
+            color=PALETTE[i % len(PALETTE)],
+            marker=MARKERS[i % len(MARKERS)],
+            lw=1.8,
+            ms=5,
+            zorder=3,
+            label=names[unit],
+        )
+    drawn = [wide.to_numpy(dtype=float).ravel()]
+    if average is not None and average.notna().any():
+        values = average.reindex(years).to_numpy(dtype=float)
+        ax.plot(years, values, color="black", ls="--", lw=1.6, marker="o", ms=4, zorder=4,
+                label=page_label("national_average", lang))
+        drawn.append(values)
+    med = tp.median_by_year(rows)
+    if med["median"].notna().any():
+        ax.plot(med["year"], med["median"].to_numpy(dtype=float), color="#444444", ls=":",
+                lw=1.8, zorder=2, label=page_label("block_median", lang))
+    lo, hi = tp.y_range(np.concatenate(drawn))
+    ax.set_ylim(lo, hi + 4)
+    xs = list(years)
+    for kind, marks, style in (("methodology_change", methods, "--"), ("series_break", events, "-")):
+        if marks is None or marks.empty:
+            continue
+        colour = "#882255" if kind == "methodology_change" else "#117733"
+        for j, m in enumerate(marks.itertuples(index=False)):
+            ax.axvline(m.x, color=colour, ls=style, lw=1.2, zorder=0,
+                       label=page_label(kind, lang) if j == 0 else "_nolegend_")
+            ax.text(m.x, hi + 3.5, f" {m.label}", rotation=90, va="top", ha="right",
+                    fontsize=7, color=colour)
+            xs.append(m.x)
+    ax.set_xlim(min(xs) - 0.5, max(xs) + 0.5)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(t("year", lang))
-    ax.set_ylabel(t("index_pct", lang))
-    ax.set_title(title)
-    vi_axis(ax, lang, axis="y", decimals=0)
-    fig.tight_layout()
-    legend_below(fig, ax)
-    return fig
+    finish(fig, ax, lang, title, page_label("year", lang), page_label("index_pct", lang), numbers="y")
+    return fig, (lo, hi)

@@ -186,7 +186,11 @@ class Session:
             "inputs": inputs,
             "year": ", ".join(str(y) for y in self.cfg.years),
             "methodology": "; ".join(
-                dict.fromkeys(methodology(self.cfg.year(y), self.lang) for y in self.cfg.years)
+                dict.fromkeys(  # each decision once, though several years and blocks name it
+                    part
+                    for y in self.cfg.years
+                    for part in methodology(self.cfg.year(y), self.lang).split("; ")
+                )
             ),
         }
 
