@@ -327,7 +327,9 @@ def simulate(seed: int) -> dict[int, list[dict]]:
                     row["sipas"] = min(mx, round(mx * frac)) if surveyed else "KPS"
                 else:
                     planted = (PLANTED_BONUS if comp == B else PLANTED_PENALTY).get(year, {})
-                    planted = {**planted, **PLANTED_FULL_BONUS.get(year, {})} if comp == B else planted
+                    planted = (
+                        {**planted, **PLANTED_FULL_BONUS.get(year, {})} if comp == B else planted
+                    )
                     if unit_id in planted:
                         value = planted[unit_id].get(code, 0)
                     elif full:

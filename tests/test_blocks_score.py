@@ -104,7 +104,9 @@ def make_inputs(
         units=units,
         scores=scores,
         published=published if published is not None else empty_pub,
-        bands=bands if bands is not None else pd.DataFrame(columns=["band", "lower_pct", "upper_pct"]),
+        bands=bands
+        if bands is not None
+        else pd.DataFrame(columns=["band", "lower_pct", "upper_pct"]),
         corrections=pd.DataFrame(),
         notes=pd.DataFrame(),
     )
@@ -134,8 +136,13 @@ def four_parts_inputs() -> YearInputs:
     fw = FrameworkConfig("dept", Path("fw.csv"), "QĐ (SYNTHETIC)", components=FOUR, index_cap=100)
     table = framework_table(
         "dept",
-        [("1.1", 4, 0, 0, 0), ("1.2", 4, 0, 0, 0), ("2.1", 0, 2, 0, 0), ("3.1", 0, 0, 3, 0),
-         ("3.2", 0, 0, 0, 3)],
+        [
+            ("1.1", 4, 0, 0, 0),
+            ("1.2", 4, 0, 0, 0),
+            ("2.1", 0, 2, 0, 0),
+            ("3.1", 0, 0, 3, 0),
+            ("3.2", 0, 0, 0, 3),
+        ],
     )
     rows = score_rows(
         "a",
@@ -225,7 +232,11 @@ def test_rounds_are_carried_into_points_and_unit_totals(four_parts):
     s["round_2_score"] = np.nan
     s["explanation"] = ""
     first = (s["unit_id"] == "a") & (s["criterion"] == "1.1")
-    s.loc[first, ["round_1_score", "round_2_score", "explanation"]] = [2, 3, "đã bổ sung minh chứng"]
+    s.loc[first, ["round_1_score", "round_2_score", "explanation"]] = [
+        2,
+        3,
+        "đã bổ sung minh chứng",
+    ]
     r = score.compute(four_parts)
     p = r.points.set_index(["unit_id", "criterion", "component"])
     assert p.loc[("a", "1.1", "appraisal"), "round_1_points"] == 2
@@ -245,8 +256,12 @@ def two_blocks(**year) -> YearInputs:
     # the same codes in both frameworks, with other maxima
     table = pd.concat(
         [
-            framework_table("dept", [("1.1", 10, 0, 0, 0)]).rename(columns={"max_sipas": "max_survey"}),
-            framework_table("ward", [("1.1", 4, 0, 0, 0)]).rename(columns={"max_sipas": "max_survey"}),
+            framework_table("dept", [("1.1", 10, 0, 0, 0)]).rename(
+                columns={"max_sipas": "max_survey"}
+            ),
+            framework_table("ward", [("1.1", 4, 0, 0, 0)]).rename(
+                columns={"max_sipas": "max_survey"}
+            ),
         ],
         ignore_index=True,
     )
@@ -257,7 +272,9 @@ def two_blocks(**year) -> YearInputs:
     rows = []
     for u, s in (("d1", 9), ("d2", 6), ("w1", 4), ("w2", 3)):
         rows += score_rows(u, {"1.1": dict(appraised=s, self=s)})
-    scores = pd.DataFrame(rows).rename(columns={"sipas_score": "survey_score", "sipas_kps": "survey_kps"})
+    scores = pd.DataFrame(rows).rename(
+        columns={"sipas_score": "survey_score", "sipas_kps": "survey_kps"}
+    )
     scores["block"] = scores["unit_id"].map(units.set_index("unit_id")["block"])
     blocks = (
         BlockConfig("departments", "Khối sở", "Departments", "dept", kinds=("department",)),
@@ -271,7 +288,9 @@ def two_blocks(**year) -> YearInputs:
             "block": ["", "", "wards", "wards"],
         }
     )
-    return make_inputs({"dept": dept, "ward": ward}, table, units, scores, blocks, bands=bands, **year)
+    return make_inputs(
+        {"dept": dept, "ward": ward}, table, units, scores, blocks, bands=bands, **year
+    )
 
 
 def test_blocks_rank_apart_on_their_own_frameworks_and_bands():
@@ -286,7 +305,10 @@ def test_blocks_rank_apart_on_their_own_frameworks_and_bands():
     assert (u.loc["d1", "band"], u.loc["d2", "band"]) == ("A", "B")  # the bands of no block
     assert (u.loc["w1", "band"], u.loc["w2", "band"]) == ("Tốt", "Khá")  # the wards' own
     assert u.loc["w1", "block_name_vi"] == "Khối phường" and u.loc["d1", "framework"] == "dept"
-    assert list(r.blocks["block"]) == ["departments", "wards"] and list(r.blocks["n_units"]) == [2, 2]
+    assert list(r.blocks["block"]) == ["departments", "wards"] and list(r.blocks["n_units"]) == [
+        2,
+        2,
+    ]
     crit = r.criterion_index.set_index(["block", "unit_id", "code"])
     assert crit.loc[("wards", "w2", "1.1"), "max_points"] == 4
     assert set(r.points["block"]) == {"departments", "wards"}
@@ -337,8 +359,12 @@ def test_published_only_year_reads_and_reconciles_printed_parts():
     )
     empty = pd.DataFrame({"code": [], "is_leaf": [], "area": []})
     inputs = make_inputs(
-        {"nat": fw}, empty, units, pd.DataFrame({"unit_id": [], "criterion": []}),
-        published=pub, score_file=None,
+        {"nat": fw},
+        empty,
+        units,
+        pd.DataFrame({"unit_id": [], "criterion": []}),
+        published=pub,
+        score_file=None,
     )
     assert inputs.year.published_only
     r = score.compute(inputs)
@@ -362,8 +388,14 @@ def test_published_only_year_reads_and_reconciles_printed_parts():
 def test_published_ranks_are_the_printed_ones_when_printed():
     units = units_table([("p1", "province"), ("p2", "province")])
     pub = published_rows(
-        [("p1", "index_pct", 80.0), ("p1", "rank", 2), ("p2", "index_pct", 80.0), ("p2", "rank", 1),
-         ("p1", "rank_of", 63), ("p2", "rank_of", 63)]
+        [
+            ("p1", "index_pct", 80.0),
+            ("p1", "rank", 2),
+            ("p2", "index_pct", 80.0),
+            ("p2", "rank", 1),
+            ("p1", "rank_of", 63),
+            ("p2", "rank_of", 63),
+        ]
     )
     inputs = make_inputs(
         {"nat": FrameworkConfig("nat", None, "Công bố")},

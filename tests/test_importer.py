@@ -125,7 +125,9 @@ def cli_import(raw, args):
         (("2.1,", "9.9,"), "import_unknown_criterion", "not in the year's framework"),
     ],
 )
-def test_what_cannot_be_mapped_is_refused_and_nothing_written(tiny_raw, tmp_path, change, check, says):
+def test_what_cannot_be_mapped_is_refused_and_nothing_written(
+    tiny_raw, tmp_path, change, check, says
+):
     wide = write(tmp_path / "wide.csv", WIDE.replace(*change, 1))
     with pytest.raises(DataError) as refused:
         importer.run(load_dataset("tiny", tiny_raw), 2024, wide, "criteria-rows")
@@ -185,7 +187,7 @@ def test_new_writes_a_commented_skeleton_that_validates_once_scored(tmp_path):
     for i, line in enumerate(lines):  # every active key has a comment (VI / EN) just above it
         if line and not line.startswith(("#", "[")):
             assert lines[i - 1].startswith("#") or lines[i - 2].startswith("#"), line
-    assert "/" in lines[lines.index('synthetic = false') - 1]  # Vietnamese / English
+    assert "/" in lines[lines.index("synthetic = false") - 1]  # Vietnamese / English
     assert doc["years"]["2025"]["scores"] == "scores/2025.xlsx"
     # score the two example units (as a filled template would): the dataset loads and validates
     write(

@@ -208,16 +208,66 @@ def test_config_reads_blocks_components_and_published_only_years(raw):
 @pytest.mark.parametrize(
     "old, new, check, key",
     [
-        ("cap = 2\n\n[frameworks.dept.components.penalty]", "cap = 2\nmax = 3\n\n[frameworks.dept.components.penalty]", None, None),
-        ('label_vi = "Chỉ số hài lòng"', 'label_vi = "Chỉ số hài lòng"\ncap = 1', "config_cap_not_allowed", "frameworks.dept.components.sipas.cap"),
-        ('kind = "measured"', 'kind = "survey"', "config_invalid_value", "frameworks.dept.components.sipas.kind"),
-        ("[frameworks.dept.components.sipas]", "[frameworks.dept.components.self]", "config_bad_id", "frameworks.dept.components.self"),
-        ("[years.2025.blocks.wards]", "[years.2025.blocks.'khối phường']", "config_bad_id", "years.2025.blocks.khối phường"),
-        ('name_vi = "Khối xã"', 'name_vi = "Khối xã"\nsheets = "x"', "config_unknown_key", "years.2025.blocks.communes.sheets"),
-        ('framework = "parts"', 'framework = "nope"', "config_unknown_framework", "years.2024.blocks.local.framework"),
-        ('[years.2026]\nframework = "local"', "[years.2026]", "config_missing_key", "years.2026.framework"),
-        ('[years.2026]\nframework = "local"', '[years.2026]\nframework = "parts"', "config_framework_without_file", "years.2026.framework"),
-        ('kind = "assessed"\nlabel_vi = "Điểm thẩm định"\nmax = 60', 'kind = "assessed"\nlabel_vi = "Điểm thẩm định"', "config_missing_key", "frameworks.parts.components.appraisal.max"),
+        (
+            "cap = 2\n\n[frameworks.dept.components.penalty]",
+            "cap = 2\nmax = 3\n\n[frameworks.dept.components.penalty]",
+            None,
+            None,
+        ),
+        (
+            'label_vi = "Chỉ số hài lòng"',
+            'label_vi = "Chỉ số hài lòng"\ncap = 1',
+            "config_cap_not_allowed",
+            "frameworks.dept.components.sipas.cap",
+        ),
+        (
+            'kind = "measured"',
+            'kind = "survey"',
+            "config_invalid_value",
+            "frameworks.dept.components.sipas.kind",
+        ),
+        (
+            "[frameworks.dept.components.sipas]",
+            "[frameworks.dept.components.self]",
+            "config_bad_id",
+            "frameworks.dept.components.self",
+        ),
+        (
+            "[years.2025.blocks.wards]",
+            "[years.2025.blocks.'khối phường']",
+            "config_bad_id",
+            "years.2025.blocks.khối phường",
+        ),
+        (
+            'name_vi = "Khối xã"',
+            'name_vi = "Khối xã"\nsheets = "x"',
+            "config_unknown_key",
+            "years.2025.blocks.communes.sheets",
+        ),
+        (
+            'framework = "parts"',
+            'framework = "nope"',
+            "config_unknown_framework",
+            "years.2024.blocks.local.framework",
+        ),
+        (
+            '[years.2026]\nframework = "local"',
+            "[years.2026]",
+            "config_missing_key",
+            "years.2026.framework",
+        ),
+        (
+            '[years.2026]\nframework = "local"',
+            '[years.2026]\nframework = "parts"',
+            "config_framework_without_file",
+            "years.2026.framework",
+        ),
+        (
+            'kind = "assessed"\nlabel_vi = "Điểm thẩm định"\nmax = 60',
+            'kind = "assessed"\nlabel_vi = "Điểm thẩm định"',
+            "config_missing_key",
+            "frameworks.parts.components.appraisal.max",
+        ),
         ('published = "published/2024.csv"', "", "config_missing_key", "years.2024.scores"),
     ],
 )
@@ -246,7 +296,9 @@ def test_ingest_splits_blocks_reads_every_part_and_takes_the_last_round(raw):
     inputs = ingest.load_year(load_dataset("blocks", raw), 2025)
     fw = inputs.framework
     assert set(fw["framework"]) == {"dept", "local"}
-    assert fw.loc[(fw["framework"] == "dept") & (fw["code"] == "3.1"), "component"].item() == "bonus"
+    assert (
+        fw.loc[(fw["framework"] == "dept") & (fw["code"] == "3.1"), "component"].item() == "bonus"
+    )
     assert fw.loc[fw["code"] == "4.1", "applies_to"].item() == "so-tp"
     units = inputs.units.set_index("unit_id")
     assert units["block"].to_dict() == {
@@ -293,33 +345,159 @@ def test_published_only_year(raw):
     assert inputs.scores.empty and "appraised_score" in inputs.scores.columns
     assert inputs.framework.empty and "max_points" in inputs.framework.columns
     pub = inputs.published
-    assert list(pub["role"]) == ["primary", "alternative", "primary", "primary", "primary", "primary"]
+    assert list(pub["role"]) == [
+        "primary",
+        "alternative",
+        "primary",
+        "primary",
+        "primary",
+        "primary",
+    ]
     assert pub.loc[pub["measure"] == "band", "value_text"].item() == "Tốt"
-    assert set(pub["source_file"]) == {"data/raw/blocks/published/2024.csv"} or len(set(pub["source_file"])) == 1
+    assert (
+        set(pub["source_file"]) == {"data/raw/blocks/published/2024.csv"}
+        or len(set(pub["source_file"])) == 1
+    )
     assert [p for p in checks(raw, 2024) if p.severity == "critical"] == []
 
 
 BAD = [
     # (file, old, new, check, row, unit_id, criterion, value fragment)
-    ("scores/2025-departments.csv", "so-tp,2.1,,,,,,7.5,,", "so-tp,2.1,,,,,,9,,", "score_above_max", 4, "so-tp", "2.1", "9"),
-    ("scores/2025-departments.csv", "so-nv,2.1,,,,,,6,,", "so-nv,2.1,,,,,,,,", "missing_score", 10, "so-nv", "2.1", ""),
-    ("scores/2025-departments.csv", "so-tp,3.1,,,,,,,1,", "so-tp,3.1,,,,,,,x,", "unparseable_number", 5, "so-tp", "3.1", "x"),
-    ("scores/2025-departments.csv", "so-tp,3.2,,,,,,,,0.5", "so-tp,3.2,,,,,,,,-1", "negative_score", 6, "so-tp", "3.2", "-1"),
-    ("scores/2025-departments.csv", "so-nv,2.1,,,,,,6,,", "so-nv,2.1,,,,,,6,1,", "score_without_component", 10, "so-nv", "2.1", "1"),
-    ("scores/2025-departments.csv", "so-tp,1.1,6,5,Đã bổ sung,6,,", "so-tp,1.1,6,5,Đã bổ sung,6,5.5,", "round_final_mismatch", 2, "so-tp", "1.1", "5.5"),
-    ("scores/2025-departments.csv", "so-nv,2.1,,,,,,6,,", "so-nv,2.1,,,,,,6,,\nso-nv,4.1,2,,,,2,,,", "criterion_not_applicable", 11, "so-nv", "4.1", "4.1"),
-    ("scores/2025-local.csv", "x-dong,2,,,2.5", "x-dong,2,,,2.5\nx-dong,2.1,,1,", "criterion_not_in_framework", 6, "x-dong", "2.1", "2.1"),
-    ("scores/2025-departments.csv", "so-nv,2.1,,,,,,6,,", "so-nv,2.1,,,,,,6,,\np-an,1.1,5,,,,5,,,", "unit_in_other_block", 11, "p-an", "", "departments"),
+    (
+        "scores/2025-departments.csv",
+        "so-tp,2.1,,,,,,7.5,,",
+        "so-tp,2.1,,,,,,9,,",
+        "score_above_max",
+        4,
+        "so-tp",
+        "2.1",
+        "9",
+    ),
+    (
+        "scores/2025-departments.csv",
+        "so-nv,2.1,,,,,,6,,",
+        "so-nv,2.1,,,,,,,,",
+        "missing_score",
+        10,
+        "so-nv",
+        "2.1",
+        "",
+    ),
+    (
+        "scores/2025-departments.csv",
+        "so-tp,3.1,,,,,,,1,",
+        "so-tp,3.1,,,,,,,x,",
+        "unparseable_number",
+        5,
+        "so-tp",
+        "3.1",
+        "x",
+    ),
+    (
+        "scores/2025-departments.csv",
+        "so-tp,3.2,,,,,,,,0.5",
+        "so-tp,3.2,,,,,,,,-1",
+        "negative_score",
+        6,
+        "so-tp",
+        "3.2",
+        "-1",
+    ),
+    (
+        "scores/2025-departments.csv",
+        "so-nv,2.1,,,,,,6,,",
+        "so-nv,2.1,,,,,,6,1,",
+        "score_without_component",
+        10,
+        "so-nv",
+        "2.1",
+        "1",
+    ),
+    (
+        "scores/2025-departments.csv",
+        "so-tp,1.1,6,5,Đã bổ sung,6,,",
+        "so-tp,1.1,6,5,Đã bổ sung,6,5.5,",
+        "round_final_mismatch",
+        2,
+        "so-tp",
+        "1.1",
+        "5.5",
+    ),
+    (
+        "scores/2025-departments.csv",
+        "so-nv,2.1,,,,,,6,,",
+        "so-nv,2.1,,,,,,6,,\nso-nv,4.1,2,,,,2,,,",
+        "criterion_not_applicable",
+        11,
+        "so-nv",
+        "4.1",
+        "4.1",
+    ),
+    (
+        "scores/2025-local.csv",
+        "x-dong,2,,,2.5",
+        "x-dong,2,,,2.5\nx-dong,2.1,,1,",
+        "criterion_not_in_framework",
+        6,
+        "x-dong",
+        "2.1",
+        "2.1",
+    ),
+    (
+        "scores/2025-departments.csv",
+        "so-nv,2.1,,,,,,6,,",
+        "so-nv,2.1,,,,,,6,,\np-an,1.1,5,,,,5,,,",
+        "unit_in_other_block",
+        11,
+        "p-an",
+        "",
+        "departments",
+    ),
     # block and validity: named on the unit's first row in each score file
-    ("units.csv", "x-dong,Xã Đông,commune", "x-dong,Xã Đông,district", "unit_in_no_block", 4, "x-dong", "", "x-dong"),
-    ("units.csv", "p-an,Phường An,ward,,2025-07-01,,", "p-an,Phường An,ward,,2026-01-01,,", "unit_not_valid", 2, "p-an", "", "p-an"),
-    ("units.csv", "p-an,Phường An,ward,,2025-07-01,,", "p-an,Phường An,ward,,1/7/2025,,", "bad_valid_date", 4, "p-an", "", "1/7/2025"),
+    (
+        "units.csv",
+        "x-dong,Xã Đông,commune",
+        "x-dong,Xã Đông,district",
+        "unit_in_no_block",
+        4,
+        "x-dong",
+        "",
+        "x-dong",
+    ),
+    (
+        "units.csv",
+        "p-an,Phường An,ward,,2025-07-01,,",
+        "p-an,Phường An,ward,,2026-01-01,,",
+        "unit_not_valid",
+        2,
+        "p-an",
+        "",
+        "p-an",
+    ),
+    (
+        "units.csv",
+        "p-an,Phường An,ward,,2025-07-01,,",
+        "p-an,Phường An,ward,,1/7/2025,,",
+        "bad_valid_date",
+        4,
+        "p-an",
+        "",
+        "1/7/2025",
+    ),
 ]
 
 
-@pytest.mark.parametrize("file, old, new, check, row, unit, criterion, value", BAD, ids=[b[3] for b in BAD])
-def test_each_new_check_names_file_row_unit_and_value(tmp_path, file, old, new, check, row, unit, criterion, value):
-    texts = {"scores/2025-departments.csv": DEPT_SCORES, "scores/2025-local.csv": LOCAL_SCORES, "units.csv": UNITS}
+@pytest.mark.parametrize(
+    "file, old, new, check, row, unit, criterion, value", BAD, ids=[b[3] for b in BAD]
+)
+def test_each_new_check_names_file_row_unit_and_value(
+    tmp_path, file, old, new, check, row, unit, criterion, value
+):
+    texts = {
+        "scores/2025-departments.csv": DEPT_SCORES,
+        "scores/2025-local.csv": LOCAL_SCORES,
+        "units.csv": UNITS,
+    }
     assert old in texts[file], old
     raw = make(tmp_path / "raw", **{file: texts[file].replace(old, new, 1)})
     problems = [p for p in checks(raw, 2025) if p.check == check]
@@ -339,7 +517,10 @@ def test_unit_in_two_blocks_names_both(tmp_path):
         'name_vi = "Khối phường"\nframework = "local"\nkinds = ["ward"]',
         'name_vi = "Khối phường"\nframework = "local"\nkinds = ["ward"]\nunits = ["x-dong"]',
     )
-    toml = toml.replace('name_vi = "Khối xã"\nframework = "local"\nkinds = ["commune"]\nunits = []', 'name_vi = "Khối xã"\nframework = "local"\nkinds = ["commune"]\nunits = ["x-dong"]')
+    toml = toml.replace(
+        'name_vi = "Khối xã"\nframework = "local"\nkinds = ["commune"]\nunits = []',
+        'name_vi = "Khối xã"\nframework = "local"\nkinds = ["commune"]\nunits = ["x-dong"]',
+    )
     raw = make(tmp_path / "raw", **{"dataset.toml": toml})
     (p,) = [p for p in checks(raw, 2025) if p.check == "unit_in_two_blocks"]
     assert p.value == "wards;communes" and "Xã Đông" in p.message
@@ -352,7 +533,13 @@ def test_published_figures_are_well_formed(tmp_path):
         ingest.load_year(load_dataset("blocks", raw), 2024)
     (dup,) = [p for p in info.value.problems if p.check == "duplicate_published" and p.row == 9]
     assert dup.row == 9 and "rows 5, 9" in dup.message
-    raw = make(tmp_path / "raw2", **{"published/2024.csv": PUBLISHED + "so-nv,rank,0.5,A,,,\nso-nv,index_pct,120,A,,departments,alternative\n"})
+    raw = make(
+        tmp_path / "raw2",
+        **{
+            "published/2024.csv": PUBLISHED
+            + "so-nv,rank,0.5,A,,,\nso-nv,index_pct,120,A,,departments,alternative\n"
+        },
+    )
     found = {(p.check, p.row) for p in checks(raw, 2024)}
     assert {("published_bad_figure", 8), ("published_bad_figure", 9)} <= found, found
 
@@ -365,7 +552,12 @@ def _workbook(path: Path, sheets: dict[str, str]) -> None:
     for title, text in sheets.items():
         ws = wb.create_sheet(title)
         for line in text.strip().splitlines():
-            ws.append([float(c) if c.replace(".", "", 1).isdigit() else c or None for c in line.split(",")])
+            ws.append(
+                [
+                    float(c) if c.replace(".", "", 1).isdigit() else c or None
+                    for c in line.split(",")
+                ]
+            )
     wb.save(path)
 
 
@@ -379,7 +571,10 @@ def test_one_sheet_per_block_is_read_sheet_by_sheet(tmp_path):
     _workbook(book, {"Khối phường": wards, "communes": communes})
     inputs = ingest.load_year(load_dataset("blocks", raw), 2025)
     local = inputs.scores[inputs.scores["source_file"].str.endswith(".xlsx")]
-    assert dict(zip(local["unit_id"], local["source_sheet"])) == {"p-an": "Khối phường", "x-dong": "communes"}
+    assert dict(zip(local["unit_id"], local["source_sheet"])) == {
+        "p-an": "Khối phường",
+        "x-dong": "communes",
+    }
     assert set(local["file_block"]) == {"wards", "communes"}
     _workbook(book, {"Khối phường": wards, "communes": head + "p-an,1,6,5,\n"})
     problems = checks(raw, 2025)

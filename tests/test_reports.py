@@ -213,29 +213,59 @@ def three_blocks():
     ui["block_name_vi"] = ui["kind"].map(lambda k: BLOCK_NAMES[k][0])
     ui["block_name_en"] = ui["kind"].map(lambda k: BLOCK_NAMES[k][1])
     ui["rank_all"], ui["rank_all_of"] = ui["rank"], len(ui)
-    ui["rank"] = ui.groupby("block")["index_pct"].rank(method="min", ascending=False).astype("Int64")
+    ui["rank"] = (
+        ui.groupby("block")["index_pct"].rank(method="min", ascending=False).astype("Int64")
+    )
     ui["rank_of"] = ui.groupby("block")["unit_id"].transform("count")
     ui["bonus_points"] = ui["kind"].map({"department": 1.5}).astype(float)
     blocks = pd.DataFrame(
-        [(b, vi, en, "internal-2022", "", (ui["block"] == b).sum(), False)
-         for b, (vi, en) in BLOCK_NAMES.items()],
-        columns=["block", "name_vi", "name_en", "framework", "methodology", "n_units",
-                 "published_only"],
+        [
+            (b, vi, en, "internal-2022", "", (ui["block"] == b).sum(), False)
+            for b, (vi, en) in BLOCK_NAMES.items()
+        ],
+        columns=[
+            "block",
+            "name_vi",
+            "name_en",
+            "framework",
+            "methodology",
+            "n_units",
+            "published_only",
+        ],
     )
     legacy = blocks_view.legacy_components()
     components = pd.concat(
         [legacy.assign(block=b) for b in BLOCK_NAMES]
-        + [pd.DataFrame([{"block": "department", "component": "bonus", "kind": "bonus",
-                          "label_vi": "Điểm thưởng", "label_en": "Bonus points", "cap": 5,
-                          "in_maximum": False, "self_assessed": False,
-                          "points_column": "bonus_points", "max_column": "max_bonus"}])],
+        + [
+            pd.DataFrame(
+                [
+                    {
+                        "block": "department",
+                        "component": "bonus",
+                        "kind": "bonus",
+                        "label_vi": "Điểm thưởng",
+                        "label_en": "Bonus points",
+                        "cap": 5,
+                        "in_maximum": False,
+                        "self_assessed": False,
+                        "points_column": "bonus_points",
+                        "max_column": "max_bonus",
+                    }
+                ]
+            )
+        ],
         ignore_index=True,
     )
     block_of = dict(zip(ui["unit_id"], ui["block"]))
-    results = dataclasses.replace(results, **{  # contract §6: every table names its block
-        name: getattr(results, name).assign(block=getattr(results, name)["unit_id"].map(block_of))
-        for name in ("points", "area_index", "criterion_index")
-    })
+    results = dataclasses.replace(
+        results,
+        **{  # contract §6: every table names its block
+            name: getattr(results, name).assign(
+                block=getattr(results, name)["unit_id"].map(block_of)
+            )
+            for name in ("points", "area_index", "criterion_index")
+        },
+    )
     return ui, blocks, components, results
 
 
@@ -278,11 +308,22 @@ def test_one_implicit_block_reads_as_before(three_blocks):
     html = block_pages.rankings_html(results.unit_index, "vi")
     assert "cross-block" not in html and "Khối" not in "".join(re.findall("<h2>.*?</h2>", html))
     headers = re.findall(r"<th>([^<]*)</th>", html.split("<h2>Bảng xếp hạng</h2>")[1])
-    assert headers[:11] == [
-        "Xếp hạng", "Đơn vị", "Loại đơn vị", "Chỉ số (%)", "Xếp loại", "Điểm đạt",
-        "Điểm tối đa áp dụng", "Điểm tự chấm", "Điểm thẩm định", "Điểm điều tra xã hội học",
-        "Điểm bị trừ",
-    ][: len(headers[:11])]
+    assert (
+        headers[:11]
+        == [
+            "Xếp hạng",
+            "Đơn vị",
+            "Loại đơn vị",
+            "Chỉ số (%)",
+            "Xếp loại",
+            "Điểm đạt",
+            "Điểm tối đa áp dụng",
+            "Điểm tự chấm",
+            "Điểm thẩm định",
+            "Điểm điều tra xã hội học",
+            "Điểm bị trừ",
+        ][: len(headers[:11])]
+    )
     assert "Điểm bị trừ" in headers
 
 
@@ -304,39 +345,50 @@ def test_a_profile_compares_the_unit_with_its_block_only(three_blocks):
     assert compared.loc["Trung vị khối", "index_pct"] == pytest.approx(mine["index_pct"].median())
     leader = mine.iloc[0]["unit_name"]
     assert f"Dẫn đầu khối: {leader}" in compared.index
-    assert "cùng khối (Khối phường, xã)" in profile_page.comparison_sentence(mine, ward["unit_id"], "vi")
+    assert "cùng khối (Khối phường, xã)" in profile_page.comparison_sentence(
+        mine, ward["unit_id"], "vi"
+    )
 
 
 def test_unknown_self_assessment_is_said_not_shown_as_zero(three_blocks):
     _, _, _, results = three_blocks
-    ui = results.unit_index.assign(self_points=float("nan"), points_deducted=float("nan"),
-                                   self_known=False)
+    ui = results.unit_index.assign(
+        self_points=float("nan"), points_deducted=float("nan"), self_known=False
+    )
     ui = blocks_view.with_blocks(ui)
     html = block_pages.rankings_html(ui, "vi", movers=False)
     assert "Điểm bị trừ</th>" not in html and "không phải 0 điểm bị trừ" in html
     unit = ui.iloc[0]["unit_id"]
-    figures = dict(profile_page.key_figures(
-        ui, unit, blocks_view.block_components(None, "all", ui), "vi", False
-    ).itertuples(index=False))
+    figures = dict(
+        profile_page.key_figures(
+            ui, unit, blocks_view.block_components(None, "all", ui), "vi", False
+        ).itertuples(index=False)
+    )
     assert figures["Điểm bị trừ"].startswith("Không biết") and "0,00" not in figures["Điểm bị trừ"]
     assert profile_page.comparison(ui, unit, "vi")["points_deducted"].isna().all()
 
 
 def test_rounds_show_each_round_and_the_explanation_where_points_changed():
-    points = pd.DataFrame({
-        "unit_id": ["a", "a", "a", "b"],
-        "criterion": ["1.2", "1.10", "2.1", "1.2"],
-        "component": "appraisal",
-        "self_points": [4.0, 2.0, 3.0, 4.0],
-        "round_1_points": [2.0, 2.0, 3.0, 1.0],
-        "round_2_points": [3.0, None, 3.0, 1.0],
-        "points": [3.0, 2.0, 3.0, 1.0],
-        "explanation": ["Đã bổ sung báo cáo", "", "", "x"],
-    })
-    crit = pd.DataFrame({  # b's block has another framework: its 1.2 is another criterion
-        "unit_id": ["a", "b"], "code": ["1.2", "1.2"], "name_vi": ["Tiêu chí 1.2", "Tiêu chí khác"],
-        "name_en": ["C 1.2", "Other"],
-    })
+    points = pd.DataFrame(
+        {
+            "unit_id": ["a", "a", "a", "b"],
+            "criterion": ["1.2", "1.10", "2.1", "1.2"],
+            "component": "appraisal",
+            "self_points": [4.0, 2.0, 3.0, 4.0],
+            "round_1_points": [2.0, 2.0, 3.0, 1.0],
+            "round_2_points": [3.0, None, 3.0, 1.0],
+            "points": [3.0, 2.0, 3.0, 1.0],
+            "explanation": ["Đã bổ sung báo cáo", "", "", "x"],
+        }
+    )
+    crit = pd.DataFrame(
+        {  # b's block has another framework: its 1.2 is another criterion
+            "unit_id": ["a", "b"],
+            "code": ["1.2", "1.2"],
+            "name_vi": ["Tiêu chí 1.2", "Tiêu chí khác"],
+            "name_en": ["C 1.2", "Other"],
+        }
+    )
     table = profile_page.rounds(points, crit, "a", "vi")
     assert list(table["code"]) == ["1.2"]  # 1.10 and 2.1 kept their points in every round
     row = table.iloc[0]
@@ -344,8 +396,12 @@ def test_rounds_show_each_round_and_the_explanation_where_points_changed():
     assert row["explanation"] == "Đã bổ sung báo cáo" and row["name"] == "Tiêu chí 1.2"
     headers = [c.label for c in profile_page.rounds_columns(table, True, "vi")]
     assert "Thẩm định lần 1" in headers and "Thẩm định lần 2" in headers
-    assert profile_page.rounds(points.drop(columns=["round_1_points", "round_2_points"]),
-                               crit, "a", "vi") is None
+    assert (
+        profile_page.rounds(
+            points.drop(columns=["round_1_points", "round_2_points"]), crit, "a", "vi"
+        )
+        is None
+    )
 
 
 def test_results_workbook_names_every_part_and_leads_with_the_block(three_blocks, tmp_path):
@@ -353,15 +409,25 @@ def test_results_workbook_names_every_part_and_leads_with_the_block(three_blocks
     out = tmp_path / "processed"
     out.mkdir()
     ui = ui.assign(max_bonus=5.0, round_1_points=ui["appraised_points"])
-    for name, table in {"unit_index": ui, "blocks": blocks, "components": components,
-                        "area_index": results.area_index}.items():
+    for name, table in {
+        "unit_index": ui,
+        "blocks": blocks,
+        "components": components,
+        "area_index": results.area_index,
+    }.items():
         write_csv(table, out / f"{name}.csv")
     target = export.write_workbook(out, tmp_path / "results.xlsx", "vi", {"inputs": []})
     sheets = pd.read_excel(target, sheet_name=None)
     units = sheets["unit_index"]
     assert list(units.columns[:8]) == [
-        "Năm", "Khối", "Tên khối", "Tên khối (tiếng Anh)", "Xếp hạng", "Trên tổng số",
-        "Mã đơn vị", "Đơn vị",
+        "Năm",
+        "Khối",
+        "Tên khối",
+        "Tên khối (tiếng Anh)",
+        "Xếp hạng",
+        "Trên tổng số",
+        "Mã đơn vị",
+        "Đơn vị",
     ]
     assert {"Điểm thưởng", "Điểm tối đa: Điểm thưởng", "Thẩm định lần 1"} <= set(units.columns)
     assert not [c for c in units.columns if c.endswith("_points") or c.startswith("max_")]
@@ -373,22 +439,43 @@ def test_results_workbook_names_every_part_and_leads_with_the_block(three_blocks
 def test_pages_name_units_by_name_not_id(three_blocks):
     ui, blocks, components, _ = three_blocks
     names = blocks_view.unit_names(ui)
-    recon = pd.DataFrame({"unit_id": ["so-noi-vu"], "measure": ["index_pct"], "computed": [80.0],
-                          "published": [80.0], "difference": [0.0], "tolerance": [0.005],
-                          "status": ["match"], "published_used": [False],
-                          "computed_from_parts": [80.0]})
-    published = pd.DataFrame({"unit_id": ["so-noi-vu", "so-noi-vu", "ghost"],
-                              "measure": ["rank", "rank_of", "rank"], "value": [2, 14, 1]})
+    recon = pd.DataFrame(
+        {
+            "unit_id": ["so-noi-vu"],
+            "measure": ["index_pct"],
+            "computed": [80.0],
+            "published": [80.0],
+            "difference": [0.0],
+            "tolerance": [0.005],
+            "status": ["match"],
+            "published_used": [False],
+            "computed_from_parts": [80.0],
+        }
+    )
+    published = pd.DataFrame(
+        {
+            "unit_id": ["so-noi-vu", "so-noi-vu", "ghost"],
+            "measure": ["rank", "rank_of", "rank"],
+            "value": [2, 14, 1],
+        }
+    )
     pages = [
         block_pages.rankings_html(ui, "vi", blocks=blocks, components=components),
         block_pages.rankings_html(ui, "en", blocks=blocks, components=components, links=False),
         markup.html_table(blocks_view.named(recon, names), layouts.RECON_COLUMNS, "vi"),
         " ".join(sentences.reconciliation_sentences(recon, published, "vi", names)),
         markup.html_table(
-            views.problems_frame([{"severity": "warning", "unit_id": "so-noi-vu", "message": "m"},
-                                  {"severity": "warning", "unit_id": "ghost", "message": "m"}],
-                                 "vi", names),
-            layouts.PROBLEM_COLUMNS, "vi"),
+            views.problems_frame(
+                [
+                    {"severity": "warning", "unit_id": "so-noi-vu", "message": "m"},
+                    {"severity": "warning", "unit_id": "ghost", "message": "m"},
+                ],
+                "vi",
+                names,
+            ),
+            layouts.PROBLEM_COLUMNS,
+            "vi",
+        ),
     ]
     for page in pages:
         text = re.sub(r"<[^>]+>", " ", page)  # what a reader sees: links' targets are not text
@@ -414,9 +501,14 @@ def _render(notebook: str, cfg, processed: Path, tmp_path: Path, year: int, **ex
         ROOT / "notebooks" / f"{notebook}.ipynb",
         executed,
         {
-            "dataset": cfg.name, "year": year, "lang": "vi",
-            "raw_root": str(cfg.folder.parent), "processed_root": str(processed),
-            "reports_root": str(tmp_path / "reports"), "history_root": str(processed), **extra,
+            "dataset": cfg.name,
+            "year": year,
+            "lang": "vi",
+            "raw_root": str(cfg.folder.parent),
+            "processed_root": str(processed),
+            "reports_root": str(tmp_path / "reports"),
+            "history_root": str(processed),
+            **extra,
         },
     )
     assert status == "success", message
@@ -432,10 +524,15 @@ def test_rendered_pages_of_a_three_block_year_rank_and_compare_within_blocks(
     ui, blocks, components, results = three_blocks
     cfg = load_dataset("synthetic-province", ROOT / "data" / "raw")
     processed = tmp_path / "processed"
-    tables = {"unit_index": ui, "blocks": blocks, "components": components,
-              "points": results.points, "area_index": results.area_index,
-              "criterion_index": results.criterion_index,
-              "reconciliation": results.reconciliation}
+    tables = {
+        "unit_index": ui,
+        "blocks": blocks,
+        "components": components,
+        "points": results.points,
+        "area_index": results.area_index,
+        "criterion_index": results.criterion_index,
+        "reconciliation": results.reconciliation,
+    }
     out = _stage(cfg, 2024, processed, tables, ingest.load_year(cfg, 2024))
     fair = _render("04_fairness", cfg, processed, tmp_path, 2024, mc_draws=50)
     headings = re.findall(r"<h2[^>]*>(.*?)</h2>", fair)
@@ -466,12 +563,19 @@ def test_a_published_results_only_year_shows_rankings_and_says_what_it_skips(
     inputs = ingest.load_year(cfg, 2024)
     results = score.compute(inputs)
     ui = results.unit_index.assign(
-        source="published", achieved_points=float("nan"), max_points=float("nan"),
-        self_points=float("nan"), appraised_points=float("nan"), survey_points=float("nan"),
-        points_deducted=float("nan"), self_known=False,
+        source="published",
+        achieved_points=float("nan"),
+        max_points=float("nan"),
+        self_points=float("nan"),
+        appraised_points=float("nan"),
+        survey_points=float("nan"),
+        points_deducted=float("nan"),
+        self_known=False,
     )
-    empty = {name: getattr(results, name).iloc[0:0] for name in
-             ("points", "area_index", "criterion_index", "reconciliation")}
+    empty = {
+        name: getattr(results, name).iloc[0:0]
+        for name in ("points", "area_index", "criterion_index", "reconciliation")
+    }
     processed = tmp_path / "processed"
     _stage(cfg, 2024, processed, {"unit_index": ui, **empty}, inputs)
     fair = _render("04_fairness", cfg, processed, tmp_path, 2024)
@@ -489,21 +593,36 @@ def test_a_published_results_only_year_shows_rankings_and_says_what_it_skips(
 
 
 def test_movers_compare_a_unit_only_with_its_own_block_last_year():
-    now = blocks_view.with_blocks(pd.DataFrame({
-        "unit_id": ["a", "b", "c"], "unit_name": ["A", "B", "C"], "index_pct": [90.0, 80.0, 70.0],
-        "rank": [1, 2, 3], "block": "wards",
-    }))
-    before = pd.DataFrame({
-        "unit_id": ["a", "b", "c"], "index_pct": [70.0, 85.0, 99.0], "rank": [2, 1, 1],
-        "block": ["wards", "wards", "departments"],  # c was ranked among departments
-    })
+    now = blocks_view.with_blocks(
+        pd.DataFrame(
+            {
+                "unit_id": ["a", "b", "c"],
+                "unit_name": ["A", "B", "C"],
+                "index_pct": [90.0, 80.0, 70.0],
+                "rank": [1, 2, 3],
+                "block": "wards",
+            }
+        )
+    )
+    before = pd.DataFrame(
+        {
+            "unit_id": ["a", "b", "c"],
+            "index_pct": [70.0, 85.0, 99.0],
+            "rank": [2, 1, 1],
+            "block": ["wards", "wards", "departments"],  # c was ranked among departments
+        }
+    )
     moved = blocks_view.block_movers(now, before)
     assert list(moved["unit_id"]) == ["a", "b"]
     assert dict(zip(moved["unit_id"], moved["rank_change"])) == {"a": 1, "b": -1}
     # a previous year without blocks (one ranking of every unit, d among them): the block's units
     # are ranked among themselves on last year's index (70, 85, 99 → a 3rd, b 2nd, c 1st)
-    flat = pd.concat([before.drop(columns="block"),
-                      pd.DataFrame({"unit_id": ["d"], "index_pct": [100.0], "rank": [1]})])
+    flat = pd.concat(
+        [
+            before.drop(columns="block"),
+            pd.DataFrame({"unit_id": ["d"], "index_pct": [100.0], "rank": [1]}),
+        ]
+    )
     moved = blocks_view.block_movers(now, flat)
     assert dict(zip(moved["unit_id"], moved["rank_change"])) == {"a": 2, "c": -2, "b": 0}
     assert blocks_view.block_movers(now, None) is None
@@ -512,18 +631,29 @@ def test_movers_compare_a_unit_only_with_its_own_block_last_year():
 def test_a_unit_whose_series_breaks_is_no_mover_and_the_page_says_why():
     """A merger between the two years (the history step's ``breaks_since_previous``): the merged
     unit and its predecessors are left out of the movers, and the event's sentence is shown."""
-    now = pd.DataFrame({
-        "unit_id": ["a", "m"], "unit_name": ["A", "Merged M"], "index_pct": [90.0, 80.0],
-        "rank": [1, 2], "kind": "province",
-    })
-    before = pd.DataFrame({"unit_id": ["a", "m", "p"], "index_pct": [85.0, 95.0, 70.0],
-                           "rank": [2, 1, 3]})
+    now = pd.DataFrame(
+        {
+            "unit_id": ["a", "m"],
+            "unit_name": ["A", "Merged M"],
+            "index_pct": [90.0, 80.0],
+            "rank": [1, 2],
+            "kind": "province",
+        }
+    )
+    before = pd.DataFrame(
+        {"unit_id": ["a", "m", "p"], "index_pct": [85.0, 95.0, 70.0], "rank": [2, 1, 3]}
+    )
 
     class Past:  # the shape of parlib.history's view
         def breaks_since_previous(self):
-            return pd.DataFrame({"unit_id": ["m"], "predecessor_ids": ["p;q"],
-                                 "sentence_vi": ["M hợp nhất từ P và Q: chuỗi số liệu gián đoạn."],
-                                 "sentence_en": ["M merged from P and Q: the series breaks."]})
+            return pd.DataFrame(
+                {
+                    "unit_id": ["m"],
+                    "predecessor_ids": ["p;q"],
+                    "sentence_vi": ["M hợp nhất từ P và Q: chuỗi số liệu gián đoạn."],
+                    "sentence_en": ["M merged from P and Q: the series breaks."],
+                }
+            )
 
     breaks = blocks_view.series_breaks(Past(), "vi")
     assert breaks[0] == {"m", "p", "q"}

@@ -147,7 +147,8 @@ def test_no_page_shows_a_unit_id_where_the_unit_has_a_name(first_run: FirstRun):
         )
     assert "so-noi-vu" in names and "long-an" in names
     pages = [
-        p for p in (project / "reports").rglob("*.html")
+        p
+        for p in (project / "reports").rglob("*.html")
         if "data_docs" not in p.parts and ".staging" not in p.parts
     ]
     assert len(pages) > 40

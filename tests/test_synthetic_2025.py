@@ -84,7 +84,11 @@ def test_labelled_synthetic_everywhere():
     doc = toml()
     assert doc["synthetic"] is True
     assert "SYNTHETIC" in doc["title_vi"] and "SYNTHETIC" in doc["title_en"]
-    assert (DATA / "dataset.toml").read_text(encoding="utf-8").startswith("# synthetic-2025: SYNTHETIC")
+    assert (
+        (DATA / "dataset.toml")
+        .read_text(encoding="utf-8")
+        .startswith("# synthetic-2025: SYNTHETIC")
+    )
     assert "SYNTHETIC" in (DATA / "README.md").read_text(encoding="utf-8").splitlines()[0]
     book = openpyxl.load_workbook(DATA / "scores" / "2025.xlsx")
     assert "SYNTHETIC" in book.properties.title
@@ -192,14 +196,19 @@ def test_planted_cases():
 
     caps = {fid: toml()["frameworks"][fid]["components"] for fid in ("dept-2025", "local-2025")}
     assert total(s25, "so-noi-vu", "bonus_score") == 5 > caps["dept-2025"]["bonus"]["cap"]
-    assert total(s25, "phuong-tan-dinh", "penalty_score") == 5 > caps["local-2025"]["penalty"]["cap"]
+    assert (
+        total(s25, "phuong-tan-dinh", "penalty_score") == 5 > caps["local-2025"]["penalty"]["cap"]
+    )
     # xa-tra-co 2026: every point of its (full) maximum, plus a bonus: above the index cap
     tra = s26[s26["unit_id"] == "xa-tra-co"]
     fw = framework("local-2025").set_index("code")
     final = number(tra["round_2_score"]).fillna(number(tra["round_1_score"]))
     got = final.fillna(0) + number(tra["sipas_score"]).fillna(0)
     assert got.sum() == fw.loc[tra["criterion"], "max_points"].sum() == 100
-    assert total(s26, "xa-tra-co", "bonus_score") == 3 and total(s26, "xa-tra-co", "penalty_score") == 0
+    assert (
+        total(s26, "xa-tra-co", "bonus_score") == 3
+        and total(s26, "xa-tra-co", "penalty_score") == 0
+    )
     # a zone not yet surveyed in 2025; the one round 2 that lowered the score
     zone = s25[(s25["unit_id"] == "dac-khu-con-cat") & (s25["sipas_score"] != "")]
     assert len(zone) == 3 and zone["sipas_score"].str.casefold().isin(KPS).all()

@@ -84,7 +84,9 @@ def test_a_missing_year_is_a_gap_not_a_segment_across_it():
     finite = x[~np.isnan(y)]
     assert list(finite) == [2020, 2021, 2023]
     # a segment is drawn between consecutive points of the data; none may span a missing year
-    pairs = [(x0, x1) for x0, x1, y0, y1 in zip(x, x[1:], y, y[1:]) if not (np.isnan(y0) or np.isnan(y1))]
+    pairs = [
+        (x0, x1) for x0, x1, y0, y1 in zip(x, x[1:], y, y[1:]) if not (np.isnan(y0) or np.isnan(y1))
+    ]
     assert pairs and all(x1 - x0 == 1 for x0, x1 in pairs), pairs
 
 
@@ -139,7 +141,10 @@ def test_a_lineage_event_is_marked_at_its_date_and_flagged_in_its_year():
     )
     table = tp.trend_table(trend, ROWS, found, "vi").set_index("year")
     assert table.loc[2025, "series_break"] == "có" and table.loc[2023, "series_break"] == "không"
-    assert table.loc[2022, "method_changed"] == "có" and table.loc[2025, "top_unit"] == "chưa có kết quả"
+    assert (
+        table.loc[2022, "method_changed"] == "có"
+        and table.loc[2025, "top_unit"] == "chưa có kết quả"
+    )
     names = [c.name for c in tp.trend_columns("vi", table.reset_index())]
     assert "national_average" in names and "series_break" in names
     no_average = table.reset_index().assign(national_average=np.nan)
@@ -155,7 +160,9 @@ def test_a_break_says_how_it_compares_with_decimal_commas_in_vietnamese():
     en = te.break_table(found, ROWS, "en")["sentence"].iloc[0]
     assert en.index("Ngắt chuỗi") < en.index("Series break")  # Vietnamese first
     assert "Sở A (2023: 90.00)" in en
-    declared = te.break_table(lineage_events("bình quân (khai báo)"), ROWS, "vi")["sentence"].iloc[0]
+    declared = te.break_table(lineage_events("bình quân (khai báo)"), ROWS, "vi")["sentence"].iloc[
+        0
+    ]
     assert "phương pháp đã khai báo: bình quân (khai báo)" in declared
 
 
@@ -201,7 +208,11 @@ def test_units_are_named_by_name_never_by_id():
 
 def test_at_most_seven_units_are_labelled_and_the_legend_lists_only_what_is_drawn():
     many = hist(
-        [(y, f"u{i}", f"Tỉnh {i}", 60 + i + (y - 2020) * (-1) ** i) for i in range(20) for y in (2020, 2021)]
+        [
+            (y, f"u{i}", f"Tỉnh {i}", 60 + i + (y - 2020) * (-1) ** i)
+            for i in range(20)
+            for y in (2020, 2021)
+        ]
     )
     movers, a, b = tp.block_movers(many)
     assert (a, b) == (2020, 2021) and len(movers) == 20
@@ -233,7 +244,14 @@ def test_a_median_of_fewer_than_three_units_is_a_gap():
 
 
 def test_movers_within_the_block_leave_out_units_whose_series_breaks():
-    rows = hist([(2024, "a", "A", 80.0), (2024, "b", "B", 70.0), (2025, "a", "A", 75.0), (2025, "b", "B", 85.0)])
+    rows = hist(
+        [
+            (2024, "a", "A", 80.0),
+            (2024, "b", "B", 70.0),
+            (2025, "a", "A", 75.0),
+            (2025, "b", "B", 85.0),
+        ]
+    )
     table = pd.DataFrame(
         {
             "unit_id": ["b"],
@@ -253,8 +271,11 @@ def test_movers_within_the_block_leave_out_units_whose_series_breaks():
 
 def test_an_event_without_results_joins_the_block_of_its_kind():
     found = pd.DataFrame(
-        [{c: "" for c in breaks.EVENT_COLUMNS} | {"unit_id": "p", "year": 2025},
-         {c: "" for c in breaks.EVENT_COLUMNS} | {"unit_id": "m", "year": 2025, "block": "ministries"}]
+        [
+            {c: "" for c in breaks.EVENT_COLUMNS} | {"unit_id": "p", "year": 2025},
+            {c: "" for c in breaks.EVENT_COLUMNS}
+            | {"unit_id": "m", "year": 2025, "block": "ministries"},
+        ]
     )
     units = pd.DataFrame({"unit_id": ["p", "m"], "kind": ["province", "ministry"]})
     assert list(te.block_events(found, "provinces", units, {"province"})["unit_id"]) == ["p"]
@@ -293,12 +314,19 @@ def test_the_national_trends_page_marks_the_2025_break_and_the_methodology_chang
         },
     )
     assert status == "success", message
-    text = visible(execute.export_html(executed, tmp_path / "trends.html", "trends").read_text("utf-8"))
-    assert text.index("Khối tỉnh, thành phố trực thuộc trung ương") < text.index("Khối bộ, cơ quan ngang bộ")
+    text = visible(
+        execute.export_html(executed, tmp_path / "trends.html", "trends").read_text("utf-8")
+    )
+    assert text.index("Khối tỉnh, thành phố trực thuộc trung ương") < text.index(
+        "Khối bộ, cơ quan ngang bộ"
+    )
     assert "01/07/2025: hợp nhất (23)" in text
     assert "63 trước 01/07/2025, 34 từ 01/07/2025" in text
     assert "01/03/2025: hợp nhất (5), thay đổi vị thế (1)" in text
-    assert "Ngắt chuỗi số liệu: từ 01/07/2025, Tây Ninh (hợp nhất; trước đó: Long An, Tây Ninh)" in text
+    assert (
+        "Ngắt chuỗi số liệu: từ 01/07/2025, Tây Ninh (hợp nhất; trước đó: Long An, Tây Ninh)"
+        in text
+    )
     assert "không tính chỉ số gộp" in text
     for year, decision in ((2017, "2948"), (2018, "2636"), (2019, "1150"), (2022, "876")):
         assert f"Từ năm {year}, QĐ {decision}/QĐ-BNV" in text, year

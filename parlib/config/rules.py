@@ -36,7 +36,7 @@ def _named_frameworks(years: dict):
         if isinstance(table.get("framework"), str):
             yield f"years.{key}.framework", f"[years.{key}]", table["framework"]
         blocks = table.get("blocks")
-        for bid, block in (blocks.items() if isinstance(blocks, dict) else ()):
+        for bid, block in blocks.items() if isinstance(blocks, dict) else ():
             if isinstance(block, dict) and isinstance(block.get("framework"), str):
                 where = f"years.{key}.blocks.{bid}"
                 yield f"{where}.framework", f"[{where}]", block["framework"]
@@ -131,9 +131,7 @@ def _year_rules(key: str, yc, frameworks: dict, file: str) -> list[Problem]:
         for bid, b in yc.blocks.items()
     ]
     has_scores = yc.scores is not None or any(b.scores is not None for b in yc.blocks.values())
-    with_criteria = [
-        (k, f) for k, f in named if f in frameworks and frameworks[f].file is not None
-    ]
+    with_criteria = [(k, f) for k, f in named if f in frameworks and frameworks[f].file is not None]
     published_only = not has_scores and yc.published is not None and not with_criteria
     if not yc.blocks and yc.framework is None and not published_only:
         out.append(
@@ -187,6 +185,24 @@ def _year_rules(key: str, yc, frameworks: dict, file: str) -> list[Problem]:
                             f"the block names no framework and [years.{key}] has none: required "
                             f"key {k} is missing",
                             f"khối không có bộ tiêu chí: thiếu khóa bắt buộc {k}",
+                        ),
+                    )
+                )
+            elif f in frameworks and frameworks[f].file is None and not frameworks[f].components:
+                out.append(
+                    _problem(
+                        file,
+                        "config_missing_key",
+                        f"frameworks.{f}.file",
+                        "",
+                        (
+                            "a criteria file (years scored by criterion need one)",
+                            "một tệp tiêu chí (năm chấm điểm theo tiêu chí cần tệp này)",
+                        ),
+                        (
+                            f"required key frameworks.{f}.file is missing ({k} is scored by "
+                            "criterion)",
+                            f"thiếu khóa bắt buộc frameworks.{f}.file ({k} chấm theo tiêu chí)",
                         ),
                     )
                 )

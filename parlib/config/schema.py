@@ -166,14 +166,17 @@ _LEVELS = {
     "blocks": BlockSchema,
 }
 
+
 def _field(loc: tuple) -> str:
     """The name ``EXPECTED`` describes the key at ``loc`` by."""
     if loc and loc[-1] == "[key]":
         return "[key]"
     if len(loc) == 2 and loc[0] in ("frameworks", "years"):
         return f"{loc[0]}.*"
-    if len(loc) >= 4 and loc[2] in ("components", "blocks") and (
-        len(loc) == 4 or loc[-1] == "[key]"
+    if (
+        len(loc) >= 4
+        and loc[2] in ("components", "blocks")
+        and (len(loc) == 4 or loc[-1] == "[key]")
     ):
         return f"{loc[2]}.*"
     return str(loc[-1]) if loc else ""

@@ -186,5 +186,3 @@ def analyse(
             p.straightline_excess,
         ),
     )
-
-

@@ -34,9 +34,7 @@ def _matches(unit_id: str, kind: str, blocks) -> list[str]:
 def assign(units: pd.DataFrame, blocks) -> tuple[pd.Series, pd.Series]:
     """Per unit of the registry: its block ("" in none or several) and every block it matched
     (``;``-separated)."""
-    found = [
-        _matches(uid, kind, blocks) for uid, kind in zip(units["unit_id"], units["kind"])
-    ]
+    found = [_matches(uid, kind, blocks) for uid, kind in zip(units["unit_id"], units["kind"])]
     block = pd.Series([m[0] if len(m) == 1 else "" for m in found], index=units.index, dtype="str")
     candidates = pd.Series([";".join(m) for m in found], index=units.index, dtype="str")
     return block, candidates

@@ -134,11 +134,27 @@ def read_published(
     ]
     known = measures(components)
     problems += [
-        _problem(path, sheet, r, "unknown_measure", r.measure, " | ".join(known), "unknown published measure")
+        _problem(
+            path,
+            sheet,
+            r,
+            "unknown_measure",
+            r.measure,
+            " | ".join(known),
+            "unknown published measure",
+        )
         for r in df[~df["measure"].isin(known)].itertuples()
     ]
     problems += [
-        _problem(path, sheet, r, "unknown_role", r.role, " | ".join(ROLES), "unknown role of a published figure")
+        _problem(
+            path,
+            sheet,
+            r,
+            "unknown_role",
+            r.role,
+            " | ".join(ROLES),
+            "unknown role of a published figure",
+        )
         for r in df[~df["role"].isin(ROLES)].itertuples()
     ]
     if problems:

@@ -52,7 +52,9 @@ def with_blocks(unit_index: pd.DataFrame, blocks: pd.DataFrame | None = None) ->
     out["block"] = out["block"].fillna("").astype(str).replace("", ALL_UNITS_ID)
     names = {}
     if _present(blocks) and "block" in blocks.columns:
-        names = blocks.set_index(blocks["block"].astype(str))[["name_vi", "name_en"]].to_dict("index")
+        names = blocks.set_index(blocks["block"].astype(str))[["name_vi", "name_en"]].to_dict(
+            "index"
+        )
     for lang, default in (("vi", _ALL.name_vi), ("en", _ALL.name_en)):
         col = f"block_name_{lang}"
         known = out["block"].map(lambda b, lang=lang: names.get(b, {}).get(f"name_{lang}"))

@@ -248,9 +248,7 @@ def show(s, fair: FairnessResult, unit_index: pd.DataFrame, p, level: int = 2) -
 
     s.section(
         s.t("survey_title"),
-        deductions_text.survey_sentence(
-            fair.survey, p.min_respondents, p.survey_gap_points, lang
-        ),
+        deductions_text.survey_sentence(fair.survey, p.min_respondents, p.survey_gap_points, lang),
         level,
     )
     if fair.survey is not None:

@@ -157,27 +157,62 @@ def block_trend(
     drawn = [wide.to_numpy(dtype=float).ravel()]
     if average is not None and average.notna().any():
         values = average.reindex(years).to_numpy(dtype=float)
-        ax.plot(years, values, color="black", ls="--", lw=1.6, marker="o", ms=4, zorder=4,
-                label=page_label("national_average", lang))
+        ax.plot(
+            years,
+            values,
+            color="black",
+            ls="--",
+            lw=1.6,
+            marker="o",
+            ms=4,
+            zorder=4,
+            label=page_label("national_average", lang),
+        )
         drawn.append(values)
     med = tp.median_by_year(rows)
     if med["median"].notna().any():
-        ax.plot(med["year"], med["median"].to_numpy(dtype=float), color="#444444", ls=":",
-                lw=1.8, zorder=2, label=page_label("block_median", lang))
+        ax.plot(
+            med["year"],
+            med["median"].to_numpy(dtype=float),
+            color="#444444",
+            ls=":",
+            lw=1.8,
+            zorder=2,
+            label=page_label("block_median", lang),
+        )
     lo, hi = tp.y_range(np.concatenate(drawn))
     ax.set_ylim(lo, hi + 4)
     xs = list(years)
-    for kind, marks, style in (("methodology_change", methods, "--"), ("series_break", events, "-")):
+    for kind, marks, style in (
+        ("methodology_change", methods, "--"),
+        ("series_break", events, "-"),
+    ):
         if marks is None or marks.empty:
             continue
         colour = "#882255" if kind == "methodology_change" else "#117733"
         for j, m in enumerate(marks.itertuples(index=False)):
-            ax.axvline(m.x, color=colour, ls=style, lw=1.2, zorder=0,
-                       label=page_label(kind, lang) if j == 0 else "_nolegend_")
-            ax.text(m.x, hi + 3.5, f" {m.label}", rotation=90, va="top", ha="right",
-                    fontsize=7, color=colour)
+            ax.axvline(
+                m.x,
+                color=colour,
+                ls=style,
+                lw=1.2,
+                zorder=0,
+                label=page_label(kind, lang) if j == 0 else "_nolegend_",
+            )
+            ax.text(
+                m.x,
+                hi + 3.5,
+                f" {m.label}",
+                rotation=90,
+                va="top",
+                ha="right",
+                fontsize=7,
+                color=colour,
+            )
             xs.append(m.x)
     ax.set_xlim(min(xs) - 0.5, max(xs) + 0.5)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    finish(fig, ax, lang, title, page_label("year", lang), page_label("index_pct", lang), numbers="y")
+    finish(
+        fig, ax, lang, title, page_label("year", lang), page_label("index_pct", lang), numbers="y"
+    )
     return fig, (lo, hi)

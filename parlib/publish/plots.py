@@ -141,7 +141,8 @@ def bias_by_kind(unit_index: pd.DataFrame, bias: pd.DataFrame, lang: str, title:
                 ls="--",
             )
             ax.set_title(
-                f"{maybe(kind, lang)}\nρ = {number(row.iloc[0]['spearman_rho'], 2, lang)}", fontsize=9
+                f"{maybe(kind, lang)}\nρ = {number(row.iloc[0]['spearman_rho'], 2, lang)}",
+                fontsize=9,
             )
         else:
             ax.set_title(maybe(kind, lang), fontsize=9)

@@ -85,7 +85,10 @@ def _valid(units: pd.DataFrame, kinds: set[str], day: str) -> int:
 
 
 def event_marks(
-    events: pd.DataFrame, lang: str, units: pd.DataFrame | None = None, kinds: set[str] = frozenset()
+    events: pd.DataFrame,
+    lang: str,
+    units: pd.DataFrame | None = None,
+    kinds: set[str] = frozenset(),
 ) -> pd.DataFrame:
     """One mark per event date: its x, a label (the date, the kinds of event and how many) and,
     with the registry, how many units of the block were valid the day before and on the day."""

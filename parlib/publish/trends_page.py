@@ -201,7 +201,9 @@ def trend_table(
     out = trend.assign(
         median=trend["year"].map(med),
         methodology=trend["methodology"],
-        method_changed=trend["methodology_changed"].map(lambda v: label("yes" if v else "no", lang)),
+        method_changed=trend["methodology_changed"].map(
+            lambda v: label("yes" if v else "no", lang)
+        ),
         series_break=trend["series_break"].map(lambda v: label("yes" if v else "no", lang)),
     )
     last = int(trend["year"].max()) if len(trend) else None

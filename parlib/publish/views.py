@@ -53,7 +53,9 @@ def block_tables(out_dir: Path) -> tuple[pd.DataFrame | None, pd.DataFrame | Non
     for results written before blocks: the reports then read one block of the legacy parts)."""
     found = []
     for name in ("blocks", "components"):
-        found.append(load_table(out_dir, name) if (Path(out_dir) / f"{name}.csv").is_file() else None)
+        found.append(
+            load_table(out_dir, name) if (Path(out_dir) / f"{name}.csv").is_file() else None
+        )
     return found[0], found[1]
 
 

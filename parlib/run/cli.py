@@ -96,7 +96,8 @@ def _parser() -> argparse.ArgumentParser:
         "units-rows: units as rows, one column per area or part (published results)",
     )
     imp.add_argument(
-        "--out", help="the file to write, inside the dataset folder (default: scores/ or published/)"
+        "--out",
+        help="the file to write, inside the dataset folder (default: scores/ or published/)",
     )
     imp.add_argument("--source", help="units-rows: the source of the figures (default: the file)")
     imp.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -141,7 +142,9 @@ def _cmd_template(args) -> int:
 
     name, year = args.dataset or args.dataset_name, args.year or args.year_number
     if not name or year is None:
-        raise UsageError("parlib template needs a dataset and a year: parlib template <dataset> <year>")
+        raise UsageError(
+            "parlib template needs a dataset and a year: parlib template <dataset> <year>"
+        )
     cfg = template.load(name)
     out = Path(args.out) if args.out else cfg.folder / "templates" / f"{year}.xlsx"
     if out.exists() and not args.force:
@@ -165,9 +168,7 @@ def _cmd_new(args) -> int:
 def _cmd_import(args) -> int:
 
     cfg = load_dataset(args.dataset_name)
-    plan = importer.run(
-        cfg, args.year, args.file, args.layout, args.out, args.force, args.source
-    )
+    plan = importer.run(cfg, args.year, args.file, args.layout, args.out, args.force, args.source)
     print(plan.report())
     return 0
 

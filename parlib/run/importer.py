@@ -125,14 +125,18 @@ def plan_criteria_rows(cfg: DatasetConfig, year: int, path: Path, grid: list[lis
             code_col = i
             plan.mapping.append((head, "criterion code"))
             continue
-        if current is None and (key in NAME_HEADERS or key in MAX_HEADERS or key in IGNORED_HEADERS):
+        if current is None and (
+            key in NAME_HEADERS or key in MAX_HEADERS or key in IGNORED_HEADERS
+        ):
             plan.skipped.append(f"column {boundary.column_letter(i + 1)} {head!r} (not a score)")
             continue
         if head and (current is None or head != current[1]):
             unit_id, candidates = matcher.match(head)
             if unit_id is None:
-                why = f"matches several units ({', '.join(candidates)})" if candidates else (
-                    "matches no unit of the registry (by id or name)"
+                why = (
+                    f"matches several units ({', '.join(candidates)})"
+                    if candidates
+                    else ("matches no unit of the registry (by id or name)")
                 )
                 problems.append(
                     _problem("import_unknown_unit", path, i, head, f"unit column {why}")
@@ -141,8 +145,15 @@ def plan_criteria_rows(cfg: DatasetConfig, year: int, path: Path, grid: list[lis
                 continue
             current = (unit_id, head)
         if current is None:
-            problems.append(_problem("import_unclassified_header", path, i, head or subhead,
-                                     "a column before any unit that is not a criterion code"))
+            problems.append(
+                _problem(
+                    "import_unclassified_header",
+                    path,
+                    i,
+                    head or subhead,
+                    "a column before any unit that is not a criterion code",
+                )
+            )
             continue
         sub_key = boundary.ascii_key(subhead)
         target = next((f for f, names in SUB_HEADERS.items() if sub_key in names), None)
@@ -150,9 +161,15 @@ def plan_criteria_rows(cfg: DatasetConfig, year: int, path: Path, grid: list[lis
             target = f"round_{int(m[1])}_score"
         if target is None:
             problems.append(
-                _problem("import_unclassified_header", path, i, subhead, "sub-header not "
-                         "recognised (expected Tự chấm, Thẩm định, Thẩm định lần N, Giải trình)",
-                         row=2)
+                _problem(
+                    "import_unclassified_header",
+                    path,
+                    i,
+                    subhead,
+                    "sub-header not "
+                    "recognised (expected Tự chấm, Thẩm định, Thẩm định lần N, Giải trình)",
+                    row=2,
+                )
             )
             continue
         if current[0] is None:
@@ -160,9 +177,14 @@ def plan_criteria_rows(cfg: DatasetConfig, year: int, path: Path, grid: list[lis
         if (current[0], target) in columns:
             first = boundary.column_letter(columns[current[0], target] + 1)
             problems.append(
-                _problem("import_duplicate_column", path, i, f"{current[1]} / {subhead}",
-                         f"a second column for unit {current[0]} and {target} "
-                         f"(the first is column {first})")
+                _problem(
+                    "import_duplicate_column",
+                    path,
+                    i,
+                    f"{current[1]} / {subhead}",
+                    f"a second column for unit {current[0]} and {target} "
+                    f"(the first is column {first})",
+                )
             )
             continue
         columns[current[0], target] = i
@@ -170,7 +192,9 @@ def plan_criteria_rows(cfg: DatasetConfig, year: int, path: Path, grid: list[lis
     if code_col is None:
         raise UsageError(f"{paths.display(path)}: no criterion code column (Mã tiêu chí)")
     codes = _framework_codes(cfg, year)
-    blocks = {u: _block_of(cfg, year, row) for u, row in units.set_index("unit_id", drop=False).iterrows()}
+    blocks = {
+        u: _block_of(cfg, year, row) for u, row in units.set_index("unit_id", drop=False).iterrows()
+    }
     fields = sorted({f for _u, f in columns}, key=_field_order)
     records = []
     for r, row in enumerate(grid[2:], start=3):
@@ -179,8 +203,16 @@ def plan_criteria_rows(cfg: DatasetConfig, year: int, path: Path, grid: list[lis
             continue
         known = [c for c in codes.values() if code in c[0] or code in c[1]]
         if not known:
-            problems.append(_problem("import_unknown_criterion", path, code_col, code,
-                                     "criterion code not in the year's framework(s)", row=r))
+            problems.append(
+                _problem(
+                    "import_unknown_criterion",
+                    path,
+                    code_col,
+                    code,
+                    "criterion code not in the year's framework(s)",
+                    row=r,
+                )
+            )
             continue
         if all(code in c[1] for c in known):
             plan.skipped.append(f"row {r} {code} (an area or subtotal)")
@@ -190,7 +222,9 @@ def plan_criteria_rows(cfg: DatasetConfig, year: int, path: Path, grid: list[lis
             if code not in leaves[0]:
                 continue
             record = {"unit_id": unit_id, "criterion": code}
-            record.update({f: row[columns[unit_id, f]] if (unit_id, f) in columns else "" for f in fields})
+            record.update(
+                {f: row[columns[unit_id, f]] if (unit_id, f) in columns else "" for f in fields}
+            )
             records.append(record)
     if problems:
         boundary.refuse(path, "the wide table cannot be mapped unambiguously", problems)
@@ -208,7 +242,9 @@ def _field_order(name: str) -> tuple:
     return {"self_score": (0, 0), "explanation": (1, 1.5)}.get(name, (2, 0))
 
 
-def plan_units_rows(cfg: DatasetConfig, year: int, path: Path, grid: list[list[str]], source: str) -> Plan:
+def plan_units_rows(
+    cfg: DatasetConfig, year: int, path: Path, grid: list[list[str]], source: str
+) -> Plan:
     """Layout ``units-rows``: one header row, then one row per unit."""
     plan, problems = Plan(path, "units-rows"), []
     yc = cfg.year(year)
@@ -234,8 +270,9 @@ def plan_units_rows(cfg: DatasetConfig, year: int, path: Path, grid: list[list[s
             problems.append(_problem("import_unclassified_header", path, i, head, f"header {why}"))
             continue
         if hits[0] in columns:
-            problems.append(_problem("import_duplicate_column", path, i, head,
-                                     f"a second column for {hits[0]}"))
+            problems.append(
+                _problem("import_duplicate_column", path, i, head, f"a second column for {hits[0]}")
+            )
             continue
         columns[hits[0]] = i
         plan.mapping.append((head, hits[0]))
@@ -246,22 +283,43 @@ def plan_units_rows(cfg: DatasetConfig, year: int, path: Path, grid: list[list[s
         name = row[unit_col]
         unit_id, candidates = matcher.match(name)
         if unit_id is None:
-            why = f"matches several units ({', '.join(candidates)})" if candidates else "matches no unit"
+            why = (
+                f"matches several units ({', '.join(candidates)})"
+                if candidates
+                else "matches no unit"
+            )
             problems.append(_problem("import_unknown_unit", path, unit_col, name, why, row=r))
             continue
         if unit_id in seen:
-            problems.append(_problem("import_duplicate_column", path, unit_col, name,
-                                     f"a second row for {unit_id} (the first is row {seen[unit_id]})", row=r))
+            problems.append(
+                _problem(
+                    "import_duplicate_column",
+                    path,
+                    unit_col,
+                    name,
+                    f"a second row for {unit_id} (the first is row {seen[unit_id]})",
+                    row=r,
+                )
+            )
             continue
         seen[unit_id] = r
         plan.mapping.append((f"row {r} {name!r}", unit_id))
         for measure, i in columns.items():
             if row[i]:
-                records.append({"unit_id": unit_id, "measure": measure, "value": row[i],
-                                "source": source, "unit_name": name})
+                records.append(
+                    {
+                        "unit_id": unit_id,
+                        "measure": measure,
+                        "value": row[i],
+                        "source": source,
+                        "unit_name": name,
+                    }
+                )
     if problems:
         boundary.refuse(path, "the wide table cannot be mapped unambiguously", problems)
-    plan.table = pd.DataFrame(records, columns=["unit_id", "measure", "value", "source", "unit_name"])
+    plan.table = pd.DataFrame(
+        records, columns=["unit_id", "measure", "value", "source", "unit_name"]
+    )
     return plan
 
 
@@ -274,8 +332,15 @@ def target_path(cfg: DatasetConfig, written: str) -> Path:
     return candidate
 
 
-def run(cfg: DatasetConfig, year: int, file: str | Path, layout: str, out: str | None = None,
-        force: bool = False, source: str | None = None) -> Plan:
+def run(
+    cfg: DatasetConfig,
+    year: int,
+    file: str | Path,
+    layout: str,
+    out: str | None = None,
+    force: bool = False,
+    source: str | None = None,
+) -> Plan:
     """Map ``file`` and write the long file; nothing is written when anything is refused."""
     path = Path(file)
     if not path.is_file():

@@ -165,9 +165,7 @@ def refuse(
     the caller then publishes the folder)."""
 
     title = t("validation_title", lang)
-    subtitle = (
-        f"{cfg.title(lang)} — {t('year', lang)} {year} — {methodology(cfg.year(year), lang)}"
-    )
+    subtitle = f"{cfg.title(lang)} — {t('year', lang)} {year} — {methodology(cfg.year(year), lang)}"
     write_text(
         out_reports / "validation.html",
         landing.validation_page(

@@ -159,7 +159,16 @@ def _build_year(
     if not checked.success:
         log.warning(f"{dataset} {year}: refused, {len(checked.critical)} critical problem(s)")
         preflight.refuse(
-            cfg, year, lang, checked, prov, out_reports, failed_dir, started, run_id, end_log,
+            cfg,
+            year,
+            lang,
+            checked,
+            prov,
+            out_reports,
+            failed_dir,
+            started,
+            run_id,
+            end_log,
             names=unit_names_at(out_processed),
         )
         swap.publish([(out_reports, failed_dir)], journal(root, run_id))

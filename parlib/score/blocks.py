@@ -143,7 +143,9 @@ def split(inputs: YearInputs) -> list[BlockInputs]:
     return out
 
 
-def blocks_table(yc: YearConfig, parts: list[BlockInputs], unit_index: pd.DataFrame) -> pd.DataFrame:
+def blocks_table(
+    yc: YearConfig, parts: list[BlockInputs], unit_index: pd.DataFrame
+) -> pd.DataFrame:
     """One row per block: its names, framework, the decision it follows, units ranked, and
     whether the year is published results only."""
     rows = []

@@ -53,7 +53,6 @@ from parlib.score.tables import load_table
 __all__ = ["Results", "aggregate", "compute", "save"]
 
 
-
 def _outside_maximum(unit: pd.DataFrame, components) -> None:
     """Bonus and penalty points at most their caps, added to / taken from the points achieved."""
     for c in components:
@@ -105,7 +104,9 @@ def _block(b: BlockInputs, inputs: YearInputs) -> dict[str, pd.DataFrame]:
     unit["source"] = "computed"
 
     # area and criterion tables grouped by integer codes (the values are looked up per criterion)
-    fw_names = b.framework.drop_duplicates("code").set_index("code")[["name_vi", "name_en", "level"]]
+    fw_names = b.framework.drop_duplicates("code").set_index("code")[
+        ["name_vi", "name_en", "level"]
+    ]
     area_of = np.empty(len(crit[1]), dtype=object)
     area_of[crit[0]] = points["area"].to_numpy(dtype=object)  # a leaf's area follows from its code
     area_codes, area_values = pd.factorize(area_of, sort=True)
@@ -114,7 +115,9 @@ def _block(b: BlockInputs, inputs: YearInputs) -> dict[str, pd.DataFrame]:
         measures,
         [("unit_id", *unit_codes), ("area", area_codes.astype("int64")[crit[0]], area_values)],
     )
-    area = with_names(area.drop(columns=ASSESSED_BASE), "area", fw_names, (group_codes["area"], area_values))
+    area = with_names(
+        area.drop(columns=ASSESSED_BASE), "area", fw_names, (group_codes["area"], area_values)
+    )
     area["index_pct"] = round_half_up(area["index_pct_exact"], decimals)
     area.insert(0, "year", yc.year)
     area["block"] = b.block.id
@@ -125,7 +128,9 @@ def _block(b: BlockInputs, inputs: YearInputs) -> dict[str, pd.DataFrame]:
         measures_frame(m, rows),
         [("unit_id", unit_codes[0][rows], unit_codes[1]), ("code", *nodes)],
     )
-    node = with_names(node.drop(columns=ASSESSED_BASE), "code", fw_names, (group_codes["code"], nodes[1]))
+    node = with_names(
+        node.drop(columns=ASSESSED_BASE), "code", fw_names, (group_codes["code"], nodes[1])
+    )
     node["index_pct"] = round_half_up(node["index_pct_exact"], decimals)
     node.insert(0, "year", yc.year)
     node["block"] = b.block.id

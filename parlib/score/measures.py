@@ -64,7 +64,9 @@ def measure_blocks(points: pd.DataFrame, components: tuple[ComponentConfig, ...]
         (ASSESSED_BASE, base, pts),
     ]
     numbers = sorted(int(m.group(1)) for c in points.columns if (m := ROUND_POINTS.match(c)))
-    columns += [(f"round_{n}_points", base, points[f"round_{n}_points"].to_numpy()) for n in numbers]
+    columns += [
+        (f"round_{n}_points", base, points[f"round_{n}_points"].to_numpy()) for n in numbers
+    ]
     floats = np.empty((len(columns), len(points)), dtype="float64")
     for i, (_, where, values) in enumerate(columns):
         floats[i] = np.where(where, values, 0.0)

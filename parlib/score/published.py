@@ -56,9 +56,7 @@ def _empty(columns: list[str]) -> pd.DataFrame:
     text |= {"block"}
     return pd.DataFrame(
         {
-            c: pd.Series(
-                dtype="str" if c in text else ("bool" if c == "applicable" else "float64")
-            )
+            c: pd.Series(dtype="str" if c in text else ("bool" if c == "applicable" else "float64"))
             for c in columns
         }
     )

@@ -62,7 +62,9 @@ def conflicts(published: pd.DataFrame) -> pd.DataFrame:
     rows), each figure with its source, file and row, and whether the values differ."""
     cols = ["unit_id", "measure", "value", "role", "source", "source_file", "source_row"]
     if "role" not in published.columns or published.empty:
-        return pd.DataFrame({c: pd.Series(dtype="float64" if c == "value" else "str") for c in cols})
+        return pd.DataFrame(
+            {c: pd.Series(dtype="float64" if c == "value" else "str") for c in cols}
+        )
     pub = published.assign(role=published["role"].fillna("").replace("", "primary"))
     for col in ("source", "source_file"):
         if col not in pub.columns:
@@ -149,9 +151,7 @@ def reconcile(
             )
     adjusted = unit["totals_source"] == "published"
     if adjusted.any():
-        achieved = sum(
-            unit.loc[adjusted, c.points_column] for c in components if c.in_maximum
-        )
+        achieved = sum(unit.loc[adjusted, c.points_column] for c in components if c.in_maximum)
         for c in components:
             if c.kind in ("bonus", "penalty"):
                 sign = 1.0 if c.kind == "bonus" else -1.0

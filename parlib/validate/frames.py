@@ -150,7 +150,9 @@ def _bound(text: str, end: bool) -> float:
 def validity(units: pd.DataFrame, year: int) -> pd.DataFrame:
     """Per unit: ``valid_bad`` (a date that cannot be read) and ``valid_this_year``."""
     out = pd.DataFrame(index=units.index)
-    start = units.get("valid_from", pd.Series("", index=units.index)).map(lambda t: _bound(t, False))
+    start = units.get("valid_from", pd.Series("", index=units.index)).map(
+        lambda t: _bound(t, False)
+    )
     end = units.get("valid_to", pd.Series("", index=units.index)).map(lambda t: _bound(t, True))
     out["valid_bad"] = (start.isna() | end.isna()).astype("bool")
     out["valid_this_year"] = ((start < year + 1) & (end > year)) | out["valid_bad"]
@@ -165,7 +167,9 @@ def units_frame(inputs: YearInputs) -> Frame:
     keys = units["unit_name"].map(name_key)
     # two units of one name are one unit entered twice only when their validity overlaps (a
     # province re-formed by the 2025 merger under an old name is another unit)
-    start = units.get("valid_from", pd.Series("", index=units.index)).map(lambda t: _bound(t, False))
+    start = units.get("valid_from", pd.Series("", index=units.index)).map(
+        lambda t: _bound(t, False)
+    )
     end = units.get("valid_to", pd.Series("", index=units.index)).map(lambda t: _bound(t, True))
     seen: dict[str, list[tuple[str, float, float]]] = {}
     same = []

@@ -18,7 +18,9 @@ from parlib.ingest.inputs import YearInputs
 def row_frameworks(inputs: YearInputs) -> pd.Series:
     """The framework id each score row is scored on: its block's ("" when unknown)."""
     yc = inputs.year
-    by_block = {b.id: (yc.block_framework(b).id if yc.block_framework(b) else "") for b in yc.blocks}
+    by_block = {
+        b.id: (yc.block_framework(b).id if yc.block_framework(b) else "") for b in yc.blocks
+    }
     sc = inputs.scores
     block = sc["block"] if "block" in sc.columns else pd.Series("", index=sc.index)
     fallback = sc["file_block"] if "file_block" in sc.columns else pd.Series("", index=sc.index)
@@ -55,7 +57,9 @@ def block_grid(inputs: YearInputs, assessed) -> pd.DataFrame:
     """Every (assessed unit, leaf of its block's framework that applies to it), with whether it
     has a row."""
     yc, fw = inputs.year, inputs.framework
-    by_block = {b.id: (yc.block_framework(b).id if yc.block_framework(b) else "") for b in yc.blocks}
+    by_block = {
+        b.id: (yc.block_framework(b).id if yc.block_framework(b) else "") for b in yc.blocks
+    }
     reg = inputs.units.drop_duplicates("unit_id").set_index("unit_id")
     units = pd.DataFrame({"unit_id": pd.Series(assessed, dtype=object)})
     units["kind"] = units["unit_id"].map(reg["kind"]).fillna("")

@@ -83,7 +83,9 @@ def parts_frame(inputs: YearInputs, at: np.ndarray) -> Frame:
         )[keep]
         tables.append(t)
     frame = pd.concat(tables, ignore_index=True) if tables else _empty_parts()
-    return Frame("parts", frame, _file(inputs), file_column="source_file", sheet_column="source_sheet")
+    return Frame(
+        "parts", frame, _file(inputs), file_column="source_file", sheet_column="source_sheet"
+    )
 
 
 def _names(sc: pd.DataFrame, reg: pd.DataFrame) -> np.ndarray:
