@@ -69,7 +69,7 @@ class YearConfig:
         decisions = [
             self.frameworks[f].decision for f in dict.fromkeys(used) if f in self.frameworks
         ]
-        return "; ".join(decisions)
+        return "; ".join(dict.fromkeys(decisions))  # two blocks may follow one decision
 
     def block_framework(self, block: BlockConfig) -> FrameworkConfig | None:
         """The framework a block is scored on (the year's when the block names none)."""
