@@ -133,6 +133,23 @@ def parse_parts(df: pd.DataFrame, out: pd.DataFrame, columns: list[str], coded: 
     )
 
 
+def undeclared_parts(df: pd.DataFrame, known) -> list[tuple[str, int, int, str]]:
+    """Columns that look like a part's score (``…_score``, ``điểm …``) but are no column of the
+    year's parts, with a value in some row: ``(column, first source row, cells, first value)``.
+    Such points would be left out of the index without a word, so they are refused."""
+    out = []
+    for col in df.columns:
+        key = ascii_key(col)
+        if col in known or not (key.endswith(" score") or key.startswith("diem ")):
+            continue
+        given = df[col].map(_plain) != ""
+        if given.any():
+            first = given.to_numpy(bool).argmax()
+            row = int(df["source_row"].iloc[first]) if "source_row" in df.columns else 0
+            out.append((str(col), row, int(given.sum()), _plain(df[col].iloc[first])))
+    return out
+
+
 def _plain(value: object) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""

@@ -281,12 +281,37 @@ def read_scores(
     parts.parse_parts(df, out, columns, coded)
     out.attrs["columns"] = [c for c in df.columns if c != "source_row"]  # as given in the file
     out.attrs["sheet"] = raw.attrs.get("sheet", "")
+    if notes:
+        known = {*aliases, *columns, *parts.rounds(df.columns), "source_row"}
+        notes.problems += [
+            _undeclared(path, raw.attrs.get("sheet", ""), found, columns)
+            for found in parts.undeclared_parts(df, known)
+        ]
     return out
 
 
+def _undeclared(path: Path, sheet: str, found: tuple, columns: list[str]) -> Problem:
+    col, row, cells, value = found
+    return Problem(
+        "critical",
+        "score_column_not_a_part",
+        paths.display(path),
+        sheet=sheet,
+        row=row,
+        value=f"{col}: {value} ({cells} cell(s))",
+        expected="a score column of a declared part: " + ", ".join(columns),
+        expected_vi="cột điểm của một phần được khai báo: " + ", ".join(columns),
+        message=f"column {col} holds points but no part of this year's frameworks reads it: "
+        "they would be left out of the index; declare the part in "
+        "[frameworks.<id>.components] or remove the column",
+        message_vi=f"cột {col} có điểm nhưng không thuộc phần điểm nào của khung năm này: điểm "
+        "sẽ bị bỏ ngoài chỉ số; khai báo phần đó trong [frameworks.<id>.components] hoặc xóa cột",
+    )
+
+
 def read_bands(path: Path | None, year: int) -> pd.DataFrame:
-    """Bands for ``year``: ``band``, ``lower_pct`` (inclusive), ``upper_pct`` (exclusive) and
-    ``block`` (the block they are for; "" for every block)."""
+    """Bands for ``year``: ``band``, ``lower_pct`` (inclusive), ``upper_pct`` (exclusive),
+    ``block`` (the block they are for; "" for every block) and ``source_row``."""
     if path is None:
         return pd.DataFrame(
             {
@@ -294,6 +319,7 @@ def read_bands(path: Path | None, year: int) -> pd.DataFrame:
                 "lower_pct": pd.Series(dtype="float64"),
                 "upper_pct": pd.Series(dtype="float64"),
                 "block": pd.Series(dtype="str"),
+                "source_row": pd.Series(dtype="int64"),
             }
         )
     raw = read_table(path, BANDS_ALIASES, ("year", "band"))
@@ -309,4 +335,4 @@ def read_bands(path: Path | None, year: int) -> pd.DataFrame:
     df["band"] = _text(df["band"])
     df["block"] = _text(df["block"]) if "block" in df.columns else ""
     sel = df[df["year"] == year]
-    return sel[["band", "lower_pct", "upper_pct", "block"]].reset_index(drop=True)
+    return sel[["band", "lower_pct", "upper_pct", "block", "source_row"]].reset_index(drop=True)

@@ -95,6 +95,7 @@ def framework_frames(inputs: YearInputs) -> list[Frame]:
         sub = fwk.subtotal_check(fw).drop_duplicates("code").set_index("code")
         fw["children_sum"] = fw["code"].map(sub["children_sum"])
         fw["subtotal_difference"] = fw["code"].map(sub["difference"])
+        _applies_checks(fw, inputs.units)
         file = paths.display(fwc.file)
         out.append(Frame("framework", fw, file, file_column="source_file"))
         totals = pd.DataFrame(
@@ -110,6 +111,8 @@ def framework_frames(inputs: YearInputs) -> list[Frame]:
             fw[col] = pd.Series(dtype="bool")
         for col in ("leaf_split_difference", "children_sum", "subtotal_difference"):
             fw[col] = pd.Series(dtype="float64")
+        fw["applies_to_unknown"] = pd.Series(dtype="str")
+        fw["applies_on_area"] = pd.Series(dtype="bool")
         out.append(Frame("framework", fw, toml, file_column="source_file"))
         empty = pd.DataFrame(
             {
@@ -123,6 +126,18 @@ def framework_frames(inputs: YearInputs) -> list[Frame]:
         out.append(Frame("framework_totals", empty, toml, row_column=None))
     # the criteria first, then the totals (the order of the suites before blocks)
     return sorted(out, key=lambda f: f.suite != "framework")
+
+
+def _applies_checks(fw: pd.DataFrame, units: pd.DataFrame) -> None:
+    """``applies_to`` on an area (only leaves are scored: it would be ignored) and the ids or
+    kinds it names that the registry does not know (a typo: the unit loses the criterion)."""
+    text = (fw["applies_to"] if "applies_to" in fw.columns else pd.Series("", index=fw.index))
+    text = text.fillna("").astype("str")
+    known = set(units["unit_id"]) | set(units["kind"])
+    fw["applies_to_unknown"] = text.map(
+        lambda t: ";".join(x for x in (y.strip() for y in t.split(";")) if x and x not in known)
+    ).astype("str")
+    fw["applies_on_area"] = ((text.str.strip() != "") & ~fw["is_leaf"].astype(bool)).astype("bool")
 
 
 @lru_cache(maxsize=100_000)
@@ -371,9 +386,14 @@ def bands_frame(inputs: YearInputs) -> Frame:
     b["gap_or_overlap"] = ((below.notna()) & (below != b["lower"])).astype("bool")
     b["next_upper"] = below
     b["criterion"] = b["band"]
+    # a block id no block of the year has (a typo): its bands would be silently unused
+    declared = {blk.id for blk in inputs.year.blocks}
+    b["unknown_block"] = ((b["block"] != "") & ~b["block"].isin(declared)).astype("bool")
+    b["blocks_declared"] = ", ".join(sorted(declared))
     where = (
         f"{paths.display(inputs.dataset.bands)} (year {inputs.year.year})"
         if inputs.dataset.bands
         else "bands"
     )
-    return Frame("bands", b, where, row_column=None)
+    rows = "source_row" if "source_row" in b.columns else None
+    return Frame("bands", b, where, row_column=rows)

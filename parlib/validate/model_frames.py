@@ -218,10 +218,27 @@ def _figure_ok(measure: str, value: float, text: str, top: float) -> bool:
 
 FIGURES = (
     "index_pct 0..100 (or the index cap), rank and rank_of whole numbers from 1, rank at most "
-    "rank_of, max_total above 0, a band as text",
+    "rank_of, max_total above 0, a part's total at most its declared max, a band as text",
     "index_pct từ 0 đến 100, rank và rank_of là số nguyên từ 1, rank không quá rank_of, "
-    "max_total lớn hơn 0, xếp loại là văn bản",
+    "max_total lớn hơn 0, tổng điểm một phần không quá điểm tối đa đã khai báo, xếp loại là văn bản",
 )
+
+
+def _part_above_max(pub: pd.DataFrame, inputs: YearInputs) -> pd.Series:
+    """A published part's total (``sipas_total``...) above the ``max`` its block's framework
+    declares for the part (a typo or another scale: the sum of parts would be wrong)."""
+    maxima: dict[tuple[str, str], float] = {}
+    for b in inputs.year.blocks:
+        fw = inputs.year.block_framework(b)
+        for c in fw.components if fw is not None else ():
+            if c.max is not None:
+                maxima[(b.id, c.total_measure)] = float(c.max)
+    if not maxima or not len(pub):
+        return pd.Series(False, index=pub.index, dtype=bool)
+    reg = inputs.units.drop_duplicates("unit_id").set_index("unit_id")
+    block = pub["unit_id"].map(reg["block"]).fillna("") if "block" in reg else ""
+    top = [maxima.get((b, m), np.inf) for b, m in zip(block, pub["measure"], strict=True)]
+    return pd.Series(pub["value"].to_numpy(float) > np.array(top) + 1e-9, index=pub.index)
 
 
 def published_frame(inputs: YearInputs) -> Frame:
@@ -236,7 +253,8 @@ def published_frame(inputs: YearInputs) -> Frame:
     ]
     rank_of = pub[pub["measure"] == "rank_of"].drop_duplicates("unit_id").set_index("unit_id")
     over = (pub["measure"] == "rank") & (pub["value"] > pub["unit_id"].map(rank_of["value"]))
-    pub["bad_figure"] = (~pd.Series(ok, index=pub.index, dtype=bool) | over).astype("bool")
+    above = _part_above_max(pub, inputs)
+    pub["bad_figure"] = (~pd.Series(ok, index=pub.index, dtype=bool) | over | above).astype("bool")
     pub["value_text"] = text
     pub["figure_expected"], pub["figure_expected_vi"] = FIGURES
     reg = inputs.units.drop_duplicates("unit_id").set_index("unit_id")
