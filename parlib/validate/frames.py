@@ -131,7 +131,7 @@ def framework_frames(inputs: YearInputs) -> list[Frame]:
 def _applies_checks(fw: pd.DataFrame, units: pd.DataFrame) -> None:
     """``applies_to`` on an area (only leaves are scored: it would be ignored) and the ids or
     kinds it names that the registry does not know (a typo: the unit loses the criterion)."""
-    text = (fw["applies_to"] if "applies_to" in fw.columns else pd.Series("", index=fw.index))
+    text = fw["applies_to"] if "applies_to" in fw.columns else pd.Series("", index=fw.index)
     text = text.fillna("").astype("str")
     known = set(units["unit_id"]) | set(units["kind"])
     fw["applies_to_unknown"] = text.map(
