@@ -303,6 +303,7 @@ def test_a_frame_changed_in_place_is_judged_again():
             "lower_pct": [50.0, 0.0],
             "inverted": [False, False],
             "gap_or_overlap": [False, False],
+            "unknown_block": [False, False],
         }
     )
     frame = Frame("bands", bands, "bands.csv", row_column=None)
