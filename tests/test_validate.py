@@ -144,7 +144,10 @@ def test_raise_if_failed_lists_the_problems(tiny_raw):
 @pytest.mark.parametrize("name", list_datasets())
 def test_shipped_datasets_validate_without_critical_problems(name):
     cfg = load_dataset(name)
-    for year in cfg.years:
+    years = sorted(cfg.years)
+    # a long series of published-only years (vn-national: 13) is sampled, first, middle and last:
+    # each year is validated by every `make report`, and the golden tests load 2012 and 2020
+    for year in dict.fromkeys([years[0], years[len(years) // 2], years[-1]]):
         report = validate.validate_inputs(ingest.load_year(cfg, year))
         assert report.success, [str(p) for p in report.critical]
 

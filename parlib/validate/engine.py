@@ -143,7 +143,7 @@ def _suite_result(frame: Frame, results: list, parts: list) -> ExpectationSuiteV
 _RESULTS: dict = {}
 
 
-_CACHE_SIZE = 64
+_CACHE_SIZE = 1024  # a worker judges many copies of the same few datasets (the test corpus)
 
 
 _CACHE_ROWS = 50_000  # larger frames are not worth hashing
