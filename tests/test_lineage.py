@@ -149,3 +149,21 @@ def test_a_merged_index_is_named_only_when_a_method_is_declared(tmp_path, declar
     assert "phương pháp đã khai báo: bình quân gia quyền theo dân số" in row["sentence_vi"]
     assert "không tính chỉ số gộp" not in row["sentence_vi"]
     assert breaks.lineage_method(SimpleNamespace(folder=DATASET)) is None  # vn-national: none
+
+
+def test_a_lineage_cycle_is_refused_with_its_row(tmp_path):
+    """A → B → A (a typo that swaps a merger's ids) is refused; a unit named as its own
+    predecessor (unchanged by the merger) is not a cycle."""
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    (folder / "lineage.csv").write_text(
+        "unit_id,unit_name,predecessor_id,predecessor_name,from_year,source\n"
+        "b,B,a,A,2025,s\n"
+        "a,A,b,B,2026,s\n"
+        "c,C,c,C,2025,s\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as err:
+        load_lineage(SimpleNamespace(folder=folder))
+    found = [(p.check, p.unit_id, p.row) for p in err.value.problems]
+    assert found == [("lineage_cycle", "a", 3), ("lineage_cycle", "b", 2)]

@@ -140,6 +140,7 @@ def load_lineage(cfg: DatasetConfig) -> Lineage | None:
                 message="duplicated lineage row",
             )
         )
+    problems += _cycles(table, paths.display(path))
     if problems:
         raise DataError(f"{paths.display(path)}: the lineage has problems", problems)
     table["from_year"] = table["from_year"].astype(int)
@@ -159,3 +160,39 @@ def successor_sentence_data(lineage: Lineage | None, unit_id: str) -> list[tuple
         ]
         out.append((row.unit_name, int(row.from_year), ", ".join(names)))
     return out
+
+
+def _cycles(table: pd.DataFrame, shown: str) -> list[Problem]:
+    """A unit that is, through its predecessors, its own predecessor (A → B → A): the series would
+    follow itself for ever. A row naming a unit as its own predecessor (a province unchanged by a
+    merger, as vn-provinces declares them) is no cycle."""
+    before: dict[str, set[str]] = {}
+    for unit, pred in zip(table["unit_id"], table["predecessor_id"], strict=True):
+        if unit and pred and unit != pred:
+            before.setdefault(unit, set()).add(pred)
+    problems, reported = [], set()
+    for start in sorted(before):
+        stack, seen = list(before[start]), set()
+        while stack:
+            unit = stack.pop()
+            if unit == start and start not in reported:
+                reported.add(start)
+                row = int(table.index[table["unit_id"] == start][0]) + 2
+                problems.append(
+                    Problem(
+                        "critical",
+                        "lineage_cycle",
+                        shown,
+                        row=row,
+                        unit_id=start,
+                        value=", ".join(sorted(before[start])),
+                        expected="predecessors that do not lead back to the unit",
+                        message="the unit is, through its predecessors, its own predecessor",
+                        message_vi="đơn vị này, qua các đơn vị tiền thân, lại là tiền thân của "
+                        "chính nó",
+                    )
+                )
+            if unit not in seen:
+                seen.add(unit)
+                stack.extend(before.get(unit, ()))
+    return problems
