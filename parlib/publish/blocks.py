@@ -19,22 +19,11 @@ import pandas as pd
 
 from parlib.config.model import ALL_UNITS_ID, LEGACY_COMPONENTS, all_units
 from parlib.core.labels import t
+from parlib.score import blocks as score_blocks
 from parlib.score.arithmetic import rank_desc
 
-BLOCK_COLUMNS = ["block", "name_vi", "name_en", "framework", "methodology", "n_units"]
-COMPONENT_COLUMNS = [
-    "block",
-    "component",
-    "kind",
-    "label_vi",
-    "label_en",
-    "max",
-    "cap",
-    "in_maximum",
-    "self_assessed",
-    "points_column",
-    "max_column",
-]
+# the shape of the score step's components table (results saved before it lack it)
+COMPONENT_COLUMNS = score_blocks.COMPONENT_COLUMNS
 _ALL = all_units(None)
 
 

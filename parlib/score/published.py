@@ -164,6 +164,7 @@ def block_results(b: BlockInputs, inputs: YearInputs) -> dict[str, pd.DataFrame]
                 continue
             value = float(where.at[(u.unit_id, "index_pct"), "value"])
             n_parts = int(sum(getattr(u, f"n_{c.id}_parts") for c in comps))
+            # n printed parts, no printed total between them and the index (reconcile.py counts one)
             tol = n_parts * exact * 100.0 / u.max_points + exact
             diff = round(float(round_half_up(u.index_pct_exact, decimals)) - value, 6)
             rows.append(
