@@ -271,7 +271,8 @@ def _problems_from_result(result, frame: Frame, parameters: dict, indices=None) 
                 severity,
                 check,
                 file or frame.file,
-                sheet=sheet or frame.sheet,
+                # the frame's sheet is its own file's: a row of another file has only its own
+                sheet=sheet or (frame.sheet if not file or file == frame.file else ""),
                 row=int(row) if row is not None and not pd.isna(row) else None,
                 unit_id=_show(record_.get("unit_id", "")),
                 criterion=_show(record_.get("criterion", record_.get("code", ""))),

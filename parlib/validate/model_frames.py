@@ -138,10 +138,30 @@ def blocks_frame(inputs: YearInputs) -> Frame:
     ok = ids.map(valid["valid_this_year"]).fillna(True).astype(bool).to_numpy()
     rows["not_valid"] = registered & ~ok
     rows["year"] = inputs.year.year
-    rows = rows.reset_index(drop=True)
+    rows["listed_unknown"] = False
+    rows = pd.concat([rows, _listed_unknown(inputs, reg)], ignore_index=True)
     return Frame(
         "blocks", rows, _file(inputs), file_column="source_file", sheet_column="source_sheet"
     )
+
+
+def _listed_unknown(inputs: YearInputs, reg: pd.DataFrame) -> pd.DataFrame:
+    """A row per unit id a block lists that the registry does not have (a misspelt id would leave
+    the unit to the block of its kind, in silence)."""
+    toml = paths.display(inputs.dataset.folder / "dataset.toml")
+    found = [
+        {"unit_id": uid, "block": b.id, "source_file": toml, "year": inputs.year.year}
+        for b in inputs.year.declared_blocks
+        for uid in b.units
+        if uid not in reg.index
+    ]
+    out = pd.DataFrame(found, columns=["unit_id", "block", "source_file", "year"])
+    for col in ("in_no_block", "in_two_blocks", "in_other_block", "not_valid"):
+        out[col] = False
+    out["listed_unknown"] = True
+    for col in ("unit_name", "kind", "file_block", "source_sheet", "block_candidates"):
+        out[col] = ""
+    return out
 
 
 def criteria_frame(inputs: YearInputs, at: np.ndarray) -> Frame:
