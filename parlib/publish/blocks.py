@@ -115,23 +115,7 @@ def members(unit_index: pd.DataFrame, block: str) -> pd.DataFrame:
 
 def legacy_components(block: str = ALL_UNITS_ID) -> pd.DataFrame:
     """The ``components`` rows of a framework that declares none: appraisal + survey."""
-    rows = [
-        {
-            "block": block,
-            "component": c.id,
-            "kind": c.kind,
-            "label_vi": c.label_vi,
-            "label_en": c.label_en,
-            "max": c.max,
-            "cap": c.cap,
-            "in_maximum": c.in_maximum,
-            "self_assessed": c.self_assessed,
-            "points_column": c.points_column,
-            "max_column": c.max_column,
-        }
-        for c in LEGACY_COMPONENTS
-    ]
-    return pd.DataFrame(rows, columns=COMPONENT_COLUMNS)
+    return score_blocks.components_frame((block, c) for c in LEGACY_COMPONENTS)
 
 
 def block_components(

@@ -169,9 +169,16 @@ def blocks_table(
 def components_table(parts: list[BlockInputs]) -> pd.DataFrame:
     """One row per block × component: kind, labels, maximum and cap, whether it counts in the
     maximum and is self-assessed, and the result columns holding its points and maximum."""
+    return components_frame(
+        (p.block.id, c) for p in parts if p.framework_config is not None for c in p.components
+    )
+
+
+def components_frame(pairs) -> pd.DataFrame:
+    """The ``components`` table of (block id, ``ComponentConfig``) pairs (``COMPONENT_COLUMNS``)."""
     rows = [
         {
-            "block": p.block.id,
+            "block": block,
             "component": c.id,
             "kind": c.kind,
             "label_vi": c.label_vi,
@@ -183,9 +190,7 @@ def components_table(parts: list[BlockInputs]) -> pd.DataFrame:
             "points_column": c.points_column,
             "max_column": c.max_column,
         }
-        for p in parts
-        if p.framework_config is not None
-        for c in p.components
+        for block, c in pairs
     ]
     return pd.DataFrame(rows, columns=COMPONENT_COLUMNS).astype(
         {"max": "float64", "cap": "float64"}
