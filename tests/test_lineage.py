@@ -167,3 +167,17 @@ def test_a_lineage_cycle_is_refused_with_its_row(tmp_path):
         load_lineage(SimpleNamespace(folder=folder))
     found = [(p.check, p.unit_id, p.row) for p in err.value.problems]
     assert found == [("lineage_cycle", "a", 3), ("lineage_cycle", "b", 2)]
+
+
+def test_a_lineage_date_the_calendar_lacks_is_refused(tmp_path):
+    """2025-02-30 has the shape of a date but is none: refused like any unreadable date."""
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    (folder / "lineage.csv").write_text(
+        "unit_id,unit_name,predecessor_id,predecessor_name,from_year,source,event,date\n"
+        "b,B,a,A,2025,s,merge,2025-02-30\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError) as err:
+        load_lineage(SimpleNamespace(folder=folder))
+    assert [(p.check, p.value) for p in err.value.problems] == [("lineage_bad_date", "2025-02-30")]

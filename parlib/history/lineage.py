@@ -8,6 +8,7 @@ Optional columns ``event`` (``merge`` | ``split`` | ``rename`` | ``status_change
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from parlib.config.dataset import DatasetConfig
 from parlib.core import paths
 from parlib.core.errors import DataError, Problem
 from parlib.ingest.tables import read_text_table
+from parlib.validate.validity import bound
 
 LINEAGE_COLUMNS = [
     "unit_id",
@@ -29,7 +31,6 @@ LINEAGE_COLUMNS = [
 ]
 OPTIONAL_COLUMNS = ["event", "date"]  # defaults: "merge", "" (the event's year is ``from_year``)
 EVENTS = ("merge", "split", "rename", "status_change", "create", "abolish")
-DATE = re.compile(r"\d{4}(-\d{2}-\d{2})?")
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def load_lineage(cfg: DatasetConfig) -> Lineage | None:
                     message="event is one of the lineage events",
                 )
             )
-        if row.date and not DATE.fullmatch(row.date):
+        if row.date and math.isnan(bound(row.date, False)):  # 2025-02-30 included
             problems.append(
                 Problem(
                     "critical",

@@ -9,7 +9,6 @@ messages, codes of columns already factorised).
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,6 +22,7 @@ from parlib.ingest.inputs import YearInputs
 from parlib.ingest.tables import ascii_key
 from parlib.validate.distinct import Codes, factorize
 from parlib.validate.leaves import block_grid, specific
+from parlib.validate.validity import bounds, validity
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,6 @@ class Frame:
 
 
 SCORE_CODES = ("unit_id", "criterion")
-DATE = re.compile(r"(\d{4})(?:-(\d{2})-(\d{2}))?")
 
 
 def score_codes(inputs: YearInputs) -> dict[str, Codes]:
@@ -148,32 +147,6 @@ def name_key(name: str) -> str:
     return ascii_key(name)
 
 
-def _bound(text: str, end: bool) -> float:
-    """A ``valid_from``/``valid_to`` cell as a fractional year (NaN: unreadable; ±inf: open)."""
-    text = str(text).strip()
-    if not text:
-        return np.inf if end else -np.inf
-    m = DATE.fullmatch(text)
-    if not m:
-        return np.nan
-    year = int(m.group(1))
-    if m.group(2) is None:
-        return year + (1.0 if end else 0.0)
-    return year + (int(m.group(2)) - 1) / 12 + (int(m.group(3)) - 1) / 372
-
-
-def validity(units: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Per unit: ``valid_bad`` (a date that cannot be read) and ``valid_this_year``."""
-    out = pd.DataFrame(index=units.index)
-    start = units.get("valid_from", pd.Series("", index=units.index)).map(
-        lambda t: _bound(t, False)
-    )
-    end = units.get("valid_to", pd.Series("", index=units.index)).map(lambda t: _bound(t, True))
-    out["valid_bad"] = (start.isna() | end.isna()).astype("bool")
-    out["valid_this_year"] = ((start < year + 1) & (end > year)) | out["valid_bad"]
-    return out
-
-
 def units_frame(inputs: YearInputs) -> Frame:
     units = inputs.units.copy()
     units["valid_bad"] = validity(units, inputs.year.year)["valid_bad"]
@@ -182,15 +155,10 @@ def units_frame(inputs: YearInputs) -> Frame:
     keys = units["unit_name"].map(name_key)
     # two units of one name are one unit entered twice only when their validity overlaps (a
     # province re-formed by the 2025 merger under an old name is another unit)
-    start = units.get("valid_from", pd.Series("", index=units.index)).map(
-        lambda t: _bound(t, False)
-    )
-    end = units.get("valid_to", pd.Series("", index=units.index)).map(lambda t: _bound(t, True))
+    start, end = (b.fillna(v) for b, v in zip(bounds(units), (-np.inf, np.inf), strict=True))
     seen: dict[str, list[tuple[str, float, float]]] = {}
     same = []
     for uid, key, a, b in zip(units["unit_id"], keys, start, end, strict=True):
-        a = -float("inf") if pd.isna(a) else a
-        b = float("inf") if pd.isna(b) else b
         earlier = [u for u, a0, b0 in seen.get(key, []) if a < b0 and a0 < b and u != uid]
         same.append(earlier[0] if earlier else "")
         seen.setdefault(key, []).append((uid, a, b))

@@ -19,8 +19,9 @@ from parlib.config import framework as fwk
 from parlib.core import paths
 from parlib.ingest import parts
 from parlib.ingest.inputs import YearInputs
-from parlib.validate.frames import Frame, validity
+from parlib.validate.frames import Frame
 from parlib.validate.leaves import row_frameworks
+from parlib.validate.validity import validity
 
 LEGACY = ("self_score", "appraised_score", "survey_score")
 
