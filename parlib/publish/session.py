@@ -123,9 +123,11 @@ class Session:
         title = f"{subject} — {self.t(report_key)}" if subject else self.t(report_key)
         self.show(markup.banner(self.cfg.synthetic, self.lang) + markup.heading(title, subtitle))
 
-    def section(self, title: str, reading: str = "", level: int = 2) -> None:
+    def section(self, title: str, reading: str = "", level: int = 2, anchor: str = "") -> None:
+        """A heading (``anchor``: its ``id``, for links to the evidence) and a reading sentence."""
+        ident = f' id="{markup.esc(anchor)}"' if anchor else ""
         self.show(
-            f"<h{level}>{markup.esc(title)}</h{level}>"
+            f"<h{level}{ident}>{markup.esc(title)}</h{level}>"
             + (f"<p>{markup.esc(reading)}</p>" if reading else "")
         )
 
