@@ -56,7 +56,10 @@ def test_comparable_groups_by_hand():
     # sorted: 60, 62, 64.5 | 84, 84 | 96, 100   (tolerance 5: 64.5 - 60 = 4.5 stays; 84 starts anew)
     groups = fairness.comparable_groups(maxima, tolerance_points=5)
     assert list(groups) == ["84", "96–100", "60–64.5", "60–64.5", "96–100", "60–64.5", "84"]
-    assert fairness.comparable_groups(maxima, 0).nunique() == 6
+    # tolerance 0: six greedy groups, four of one unit; merged into their nearest neighbours
+    # (60 → 62, then 64.5 → 60–62, 96 → 100): three groups, none of one unit (issue #13)
+    strict = fairness.comparable_groups(maxima, 0)
+    assert list(strict) == ["84", "96–100", "60–64.5", "60–64.5", "96–100", "60–64.5", "84"]
 
 
 def test_group_ranks_and_moves():
@@ -175,10 +178,10 @@ def test_like_for_like_without_common_criteria_is_empty():
 
 
 def test_grouping_choices():
-    df = units([60, 61, 100], [98, 97, 90], groups=["X", "", ""])
+    df = units([60, 61, 100, 99], [98, 97, 90, 85], groups=["X", "", "", ""])
     groups = fairness.group_ranks(df, 5)
-    assert list(fairness.grouping(groups, "declared")) == ["X", "department", "department"]
-    assert list(fairness.grouping(groups, "all")) == ["all"] * 3
+    assert list(fairness.grouping(groups, "declared")) == ["X"] + ["department"] * 3
+    assert list(fairness.grouping(groups, "all")) == ["all"] * 4
     assert fairness.grouping(groups, "max").nunique() == 2
     with pytest.raises(Exception, match="grouping must be one of"):
         fairness.grouping(groups, "kind")

@@ -105,29 +105,60 @@ def max_bias(unit_index: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def comparable_groups(max_points: pd.Series, tolerance_points: float = 5.0) -> pd.Series:
-    """Group units whose applicable maxima lie within ``tolerance_points`` of the group's smallest.
+def comparable_bounds(max_points: pd.Series, tolerance_points: float = 5.0) -> pd.DataFrame:
+    """Comparable-maximum groups of units, with their bounds: ``max_group`` (the group's name),
+    ``max_group_lo`` and ``max_group_hi`` (its smallest and largest maximum, numbers, so pages
+    format them in their language) and ``max_group_merged`` (the group took in a unit of a group
+    of one), indexed like ``max_points``.
 
-    Method (greedy, deterministic): sort maxima ascending; a unit starts a new group when its maximum
-    exceeds the current group's smallest maximum by more than ``tolerance_points``. Groups are named
-    by their range of maxima, e.g. ``'84–88'``; the same maxima always give the same groups.
+    Method (greedy, deterministic): sort maxima ascending; a unit starts a new group when its
+    maximum exceeds the current group's smallest maximum by more than ``tolerance_points``.
+    **Merge rule** (no group of one unit: its rank in group would be "1/1"): while some group has
+    a single unit, the one with the smallest maximum joins the neighbouring group whose nearest
+    bound is closest to its maximum (on a tie, the group of smaller maxima); a merged group may
+    span more than ``tolerance_points``. A year of one unit keeps its one group. Groups are named
+    by their range of maxima, e.g. ``'84–88'`` (decimal points: a name in data, not a page's
+    text); the same maxima always give the same groups.
     """
     if tolerance_points < 0:
         raise ValueError("tolerance_points must be ≥ 0")
-    order = max_points.sort_values(kind="mergesort")
-    group_id = pd.Series(0, index=max_points.index, dtype="int64")
-    current, start = 0, None
+    order = max_points.dropna().sort_values(kind="mergesort")
+    groups: list[dict] = []
     for idx, value in order.items():
-        if start is None or value - start > tolerance_points + 1e-9:
-            current += 1
-            start = value
-        group_id[idx] = current
-    ranges = max_points.groupby(group_id).agg(["min", "max"])
-    names = {
-        gid: (_fmt(r["min"]) if r["min"] == r["max"] else f"{_fmt(r['min'])}–{_fmt(r['max'])}")
-        for gid, r in ranges.iterrows()
-    }
-    return group_id.map(names).astype("str")
+        if not groups or value - groups[-1]["lo"] > tolerance_points + 1e-9:
+            groups.append({"lo": value, "hi": value, "members": [], "merged": False})
+        groups[-1]["members"].append(idx)
+        groups[-1]["hi"] = value
+    while len(groups) > 1 and any(len(g["members"]) == 1 for g in groups):
+        i = next(k for k, g in enumerate(groups) if len(g["members"]) == 1)
+        x = groups[i]["lo"]
+        below = x - groups[i - 1]["hi"] if i > 0 else math.inf
+        above = groups[i + 1]["lo"] - x if i + 1 < len(groups) else math.inf
+        j = i - 1 if below <= above else i + 1
+        into, lone = groups[j], groups.pop(i)
+        into["members"] = sorted(into["members"] + lone["members"], key=lambda m: order[m])
+        into["lo"], into["hi"] = min(into["lo"], lone["lo"]), max(into["hi"], lone["hi"])
+        into["merged"] = True
+    rows = {}
+    for g in groups:
+        name = _fmt(g["lo"]) if g["lo"] == g["hi"] else f"{_fmt(g['lo'])}–{_fmt(g['hi'])}"
+        for m in g["members"]:
+            rows[m] = (name, float(g["lo"]), float(g["hi"]), g["merged"])
+    out = pd.DataFrame.from_dict(
+        rows,
+        orient="index",
+        columns=["max_group", "max_group_lo", "max_group_hi", "max_group_merged"],
+    )
+    out = out.reindex(max_points.index)
+    out["max_group"] = out["max_group"].fillna("").astype("str")
+    out["max_group_merged"] = out["max_group_merged"].fillna(False).astype(bool)
+    return out
+
+
+def comparable_groups(max_points: pd.Series, tolerance_points: float = 5.0) -> pd.Series:
+    """The name of each unit's comparable-maximum group (``comparable_bounds``, merge rule
+    included), e.g. ``'84–88'``."""
+    return comparable_bounds(max_points, tolerance_points)["max_group"]
 
 
 def _fmt(x: float) -> str:
@@ -137,7 +168,9 @@ def _fmt(x: float) -> str:
 def group_ranks(unit_index: pd.DataFrame, tolerance_points: float = 5.0) -> pd.DataFrame:
     """Overall rank beside ranks within the declared group and within comparable-maximum groups.
 
-    Declared group: the ``group`` column where given, else the unit ``kind``. A rank within a group
+    Declared group: the ``group`` column where given, else the unit ``kind``. Comparable-maximum
+    group: ``comparable_bounds`` (no group of one unit; ``max_group_lo``/``max_group_hi`` its
+    bounds, ``max_group_merged`` whether it took in a unit by the merge rule). A rank within a group
     is comparable across groups only as a percentile, so ``*_pct_rank`` (0 = best, 1 = last) is given
     too, and ``moves`` says whether the unit's relative position changes by ≥ 25 percentage points.
     """
@@ -147,7 +180,9 @@ def group_ranks(unit_index: pd.DataFrame, tolerance_points: float = 5.0) -> pd.D
     out["declared_group"] = (
         out["group"].where(out["group"].fillna("").str.strip() != "", out["kind"]).astype("str")
     )
-    out["max_group"] = comparable_groups(out["max_points"], tolerance_points)
+    bounds = comparable_bounds(out["max_points"], tolerance_points)
+    for col in bounds.columns:
+        out[col] = bounds[col]
     for col in ("declared_group", "max_group"):
         out[f"rank_in_{col}"] = out.groupby(col)["index_pct"].transform(rank_desc).astype("Int64")
         out[f"size_{col}"] = out.groupby(col)["unit_id"].transform("count").astype("int64")
@@ -166,7 +201,8 @@ def _pct(rank: pd.Series, size: pd.Series) -> pd.Series:
 
 def group_summary(groups: pd.DataFrame) -> pd.DataFrame:
     """One row per comparable-maximum group (from ``group_ranks``): size, range of maxima, the unit
-    kinds it mixes, mean index, how many of its units move, and its best unit."""
+    kinds it mixes, mean index, how many of its units move, its best unit and whether it took in
+    a unit by the merge rule (``merged``)."""
     rows = []
     for name, g in groups.groupby("max_group", sort=False):
         best = g.sort_values(["rank_in_max_group", "unit_id"]).iloc[0]
@@ -180,6 +216,7 @@ def group_summary(groups: pd.DataFrame) -> pd.DataFrame:
                 "mean_index": g["index_pct"].mean(),
                 "n_moves": int(g["moves"].sum()),
                 "best_unit": best["unit_name"],
+                "merged": bool(g.get("max_group_merged", pd.Series(False)).any()),
             }
         )
     out = pd.DataFrame(
@@ -193,6 +230,7 @@ def group_summary(groups: pd.DataFrame) -> pd.DataFrame:
             "mean_index",
             "n_moves",
             "best_unit",
+            "merged",
         ],
     )
     return out.sort_values(["max_min", "max_group"], ignore_index=True)
