@@ -3,7 +3,10 @@ never grouped, ranked or simulated with departments), shown under the block's na
 together with a ``block`` column; analyses that do not apply say why instead of showing zeros.
 
 In: the score step's ``Results``, the notebook's ``Session`` and ``FairnessParameters``. Out: the
-page's sections (through the session) and the saved ``fairness_*`` / ``deductions_*`` tables. A
+page's sections (through the session) and the saved ``fairness_*`` / ``deductions_*`` tables.
+One function per analysis (``show_bias`` … ``show_survey``, notebook 04 calls one per cell), each
+under a heading whose ``id`` is the evidence anchor the caveats link to (``max-bias``,
+``survey-quality`` …; ``<anchor>-<block>`` for one block's part when the year has several). A
 year of one implicit block runs and saves exactly as before (``fairness.analyse`` on every unit).
 """
 
@@ -21,8 +24,10 @@ from parlib.fairness import deductions, survey
 from parlib.fairness.step import FairnessResult
 from parlib.fairness.survey import SurveyQuality
 from parlib.publish import blocks as bk
+from parlib.publish import caveats as cv
 from parlib.publish import deductions_text, plots
 from parlib.publish import fairness_text as fr
+from parlib.publish import group_text as gt
 from parlib.score.compute import Results
 
 MIN_UNITS = 2  # a block of fewer units has nothing to compare
@@ -161,11 +166,26 @@ def save(analysed: BlockFairness, out_dir: Path) -> list[Path]:
     ]
 
 
-def show(s, fair: FairnessResult, unit_index: pd.DataFrame, p, level: int = 2) -> None:
-    """The seven analyses of one block (``unit_index``: its units) on the session's page."""
-    lang, top_n = s.lang, p.top_n
-    names = unit_index.set_index("unit_id")["unit_name"]
-    s.section(s.t("bias_title"), fr.bias_sentence(fair.bias, lang), level)
+def each(s, analysed: BlockFairness, anchor: str, title_key: str, body, p) -> None:
+    """One analysis on the page: its heading (``id`` = ``anchor``), then, when the year has
+    several blocks, each block under its name (``id`` = ``<anchor>-<block>``), its body or the
+    sentence saying the block is too small. Nothing analysed (published results only): nothing."""
+    if not analysed.sections:
+        return
+    split = any(title for _, title, _, _ in analysed.sections)
+    s.section(s.t(title_key), anchor=anchor)
+    for block, title, frame, fair in analysed.sections:
+        if split:
+            s.section(title, level=3, anchor=cv.anchor(anchor, block, True))
+        if fair is None:
+            s.say(s.t("skip_fairness_small_block", n=len(frame)))
+        else:
+            body(s, fair, frame, p)
+
+
+def _bias(s, fair: FairnessResult, unit_index: pd.DataFrame, p) -> None:
+    lang = s.lang
+    s.say(fr.bias_sentence(fair.bias, lang))
     if fr.enough(unit_index):
         s.figure(
             plots.index_vs_max(unit_index, fair.bias, lang, s.t("bias_title")),
@@ -178,29 +198,35 @@ def show(s, fair: FairnessResult, unit_index: pd.DataFrame, p, level: int = 2) -
     s.say(s.t("bias_table_reading"))
     s.table(fr.bias_table(fair.bias, lang), fr.BIAS_COLUMNS)
 
-    s.section(
-        s.t("groups_title"), fr.groups_sentence(fair.groups, p.group_tolerance_points, lang), level
-    )
+
+def _groups(s, fair: FairnessResult, unit_index: pd.DataFrame, p) -> None:
+    lang = s.lang
+    s.say(fr.groups_sentence(fair.groups, p.group_tolerance_points, lang))
     if fr.enough(unit_index):
+        s.say(gt.group_rule_sentence(fair.groups, p.group_tolerance_points, lang))
+        s.say(gt.worked_example(fair.groups, lang))
         s.say(fr.group_summary_sentence(fair.group_summary, lang))
         s.table(fr.group_summary_table(fair.group_summary, lang), fr.GROUP_SUMMARY_COLUMNS)
         s.say(fr.group_ranks_sentence(fair.groups, lang))
-        s.table(fair.groups, fr.GROUP_COLUMNS)
+        s.table(gt.groups_table(fair.groups, lang), fr.GROUP_COLUMNS)
 
-    s.section(
-        s.t("lfl_title"), fr.lfl_sentence(fair.like_for_like, p.like_for_like_groups, lang), level
-    )
+
+def _like_for_like(s, fair: FairnessResult, unit_index: pd.DataFrame, p) -> None:
+    lang = s.lang
+    lfl = fr.lfl_table(fair.like_for_like, fair.groups, lang)
+    s.say(fr.lfl_sentence(lfl, p.like_for_like_groups, lang))
     if fr.enough(unit_index):
         s.figure(
             plots.like_for_like(fair.like_for_like, lang, s.t("lfl_title")),
             s.t("lfl_figure_reading"),
         )
-    s.say(fr.lfl_table_sentence(fair.like_for_like, lang))
-    s.table(fair.like_for_like, fr.LFL_COLUMNS)
+    s.say(fr.lfl_table_sentence(lfl, lang))
+    s.table(lfl, fr.LFL_COLUMNS)
 
-    s.section(
-        s.t("alt_title"), fr.alt_sentence(fair.declared, fair.alternatives_summary, lang), level
-    )
+
+def _alternatives(s, fair: FairnessResult, unit_index: pd.DataFrame, p) -> None:
+    lang = s.lang
+    s.say(fr.alt_sentence(fair.declared, fair.alternatives_summary, lang))
     s.say(s.t("alt_summary_reading"))
     s.table(fr.alt_summary_table(fair.alternatives_summary, lang), fr.ALT_SUMMARY_COLUMNS)
     if fr.enough(unit_index) and len(fair.declared.items) > 1:
@@ -214,7 +240,10 @@ def show(s, fair: FairnessResult, unit_index: pd.DataFrame, p, level: int = 2) -
         s.say(s.t("alt_wide_reading"))
         s.table(wide, fr.alt_wide_columns(fair.declared, lang))
 
-    s.section(s.t("mc_title"), fr.mc_sentence(fair.intervals, lang), level)
+
+def _intervals(s, fair: FairnessResult, unit_index: pd.DataFrame, p) -> None:
+    lang = s.lang
+    s.say(fr.mc_sentence(fair.intervals, lang))
     if fr.enough(unit_index):
         s.figure(
             plots.rank_intervals(fair.intervals.table, lang, s.t("mc_title")),
@@ -223,34 +252,37 @@ def show(s, fair: FairnessResult, unit_index: pd.DataFrame, p, level: int = 2) -
         s.say(fr.intervals_sentence(fair.intervals.table, lang))
         s.table(fair.intervals.table, fr.INTERVAL_COLUMNS)
 
-    if not bk.self_known(bk.with_blocks(unit_index)):
-        s.section(s.t("deduct_title"), s.t("skip_self_unknown"), level)
-    else:
-        by_unit, by_criterion = fair.deductions_by_unit, fair.deductions_by_criterion
-        s.section(s.t("deduct_title"), deductions_text.deductions_sentence(by_unit, lang), level)
-        s.say(deductions_text.deduct_unit_sentence(by_unit, lang))
-        s.table(by_unit, deductions_text.DEDUCT_UNIT_COLUMNS)
-        s.figure(
-            plots.deductions_heatmap(
-                deductions.area_matrix(fair.deductions_by_area, names),
-                names,
-                lang,
-                s.t("deduct_heatmap_title"),
-            ),
-            s.t("deduct_heatmap_reading"),
-        )
-        s.figure(
-            plots.deductions_by_criterion(by_criterion, lang, s.t("deduct_crit_title"), top_n),
-            deductions_text.deduct_crit_sentence(by_criterion, lang),
-        )
-        s.say(s.t("deduct_crit_table_reading", n=min(top_n, len(by_criterion))))
-        s.table(by_criterion, deductions_text.DEDUCT_CRIT_COLUMNS, max_rows=top_n)
 
-    s.section(
-        s.t("survey_title"),
-        deductions_text.survey_sentence(fair.survey, p.min_respondents, p.survey_gap_points, lang),
-        level,
+def _deductions(s, fair: FairnessResult, unit_index: pd.DataFrame, p) -> None:
+    lang = s.lang
+    if not bk.self_known(bk.with_blocks(unit_index)):
+        s.say(s.t("skip_self_unknown"))
+        return
+    names = unit_index.set_index("unit_id")["unit_name"]
+    by_unit, by_criterion = fair.deductions_by_unit, fair.deductions_by_criterion
+    s.say(deductions_text.deductions_sentence(by_unit, lang))
+    s.say(deductions_text.deduct_unit_sentence(by_unit, lang))
+    s.table(by_unit, deductions_text.DEDUCT_UNIT_COLUMNS)
+    s.figure(
+        plots.deductions_heatmap(
+            deductions.area_matrix(fair.deductions_by_area, names),
+            names,
+            lang,
+            s.t("deduct_heatmap_title"),
+        ),
+        s.t("deduct_heatmap_reading"),
     )
+    s.figure(
+        plots.deductions_by_criterion(by_criterion, lang, s.t("deduct_crit_title"), p.top_n),
+        deductions_text.deduct_crit_sentence(by_criterion, lang),
+    )
+    s.say(s.t("deduct_crit_table_reading", n=min(p.top_n, len(by_criterion))))
+    s.table(by_criterion, deductions_text.DEDUCT_CRIT_COLUMNS, max_rows=p.top_n)
+
+
+def _survey(s, fair: FairnessResult, unit_index: pd.DataFrame, p) -> None:
+    lang = s.lang
+    s.say(deductions_text.survey_sentence(fair.survey, p.min_respondents, p.survey_gap_points, lang))
     if fair.survey is not None:
         s.figure(
             plots.survey_respondents(
@@ -262,3 +294,55 @@ def show(s, fair: FairnessResult, unit_index: pd.DataFrame, p, level: int = 2) -
         s.table(
             deductions_text.survey_table(fair.survey.quality, lang), deductions_text.SURVEY_COLUMNS
         )
+
+
+def show_bias(s, analysed: BlockFairness, p) -> None:
+    """1. Index against applicable maximum (Spearman's ρ with its interval), per block."""
+    each(s, analysed, "max-bias", "bias_title", _bias, p)
+
+
+def show_groups(s, analysed: BlockFairness, p) -> None:
+    """2. Comparable-maximum groups (the merge rule, a worked example) and ranks within them."""
+    each(s, analysed, "groups", "groups_title", _groups, p)
+
+
+def show_like_for_like(s, analysed: BlockFairness, p) -> None:
+    """3. The like-for-like index over the parts every unit of a group shares."""
+    each(s, analysed, "like-for-like", "lfl_title", _like_for_like, p)
+
+
+def show_alternatives(s, analysed: BlockFairness, p) -> None:
+    """4. The methodology alternatives of ``alternatives.toml``."""
+    each(s, analysed, "alternatives", "alt_title", _alternatives, p)
+
+
+def show_intervals(s, analysed: BlockFairness, p) -> None:
+    """5. Monte Carlo rank intervals."""
+    each(s, analysed, "rank-intervals", "mc_title", _intervals, p)
+
+
+def show_deductions(s, analysed: BlockFairness, p) -> None:
+    """6. Self-assessment against appraisal: points deducted."""
+    each(s, analysed, "deductions", "deduct_title", _deductions, p)
+
+
+def show_survey(s, analysed: BlockFairness, p) -> None:
+    """7. Survey quality from the respondents' answers."""
+    each(s, analysed, "survey-quality", "survey_title", _survey, p)
+
+
+SHOW = (
+    show_bias,
+    show_groups,
+    show_like_for_like,
+    show_alternatives,
+    show_intervals,
+    show_deductions,
+    show_survey,
+)
+
+
+def show_all(s, analysed: BlockFairness, p) -> None:
+    """Every analysis in page order (what notebook 04 shows one cell at a time)."""
+    for show in SHOW:
+        show(s, analysed, p)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from parlib.core.labels import maybe, number, t
+from parlib.publish.group_text import group_range, with_group_bounds
 from parlib.publish.markup import Column
 
 MIN_UNITS = 3  # below this, rankings, correlations and intervals say nothing
@@ -92,7 +93,7 @@ def scatter_reading(bias: pd.DataFrame, lang: str) -> str:
 # --- 2. comparable groups -----------------------------------------------------------------------
 
 GROUP_SUMMARY_COLUMNS = [
-    Column("max_group"),
+    Column("max_group_text", "max_group"),
     Column("n_units", kind="int"),
     Column("kinds_text"),
     Column("mean_index", kind="num"),
@@ -107,7 +108,7 @@ GROUP_COLUMNS = [
     Column("max_points", kind="num"),
     Column("declared_group"),
     Column("rank_in_declared_group", kind="int"),
-    Column("max_group"),
+    Column("max_group_text", "max_group"),
     Column("rank_in_max_group", kind="int"),
     Column("size_max_group", kind="int"),
     Column("shift_in_max_group", kind="num"),
@@ -117,7 +118,10 @@ GROUP_COLUMNS = [
 
 def group_summary_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
     return summary.assign(
-        kinds_text=[", ".join(maybe(k, lang) for k in s.split(", ")) for s in summary["kinds"]]
+        kinds_text=[", ".join(maybe(k, lang) for k in s.split(", ")) for s in summary["kinds"]],
+        max_group_text=[
+            group_range(a, b, lang) for a, b in zip(summary["max_min"], summary["max_max"])
+        ],
     )
 
 
@@ -138,7 +142,7 @@ def group_ranks_sentence(groups: pd.DataFrame, lang: str) -> str:
     movers = groups[groups["moves"]]
     if movers.empty:
         return t("group_ranks_none", lang)
-    # a group of one puts its unit first by construction: name a mover from a real group if any
+    # a small group puts its unit first easily: name a mover from a real group if any
     real = movers[movers["size_max_group"] >= MIN_UNITS]
     top = real if len(real) else movers
     top = (
@@ -162,7 +166,7 @@ def group_ranks_sentence(groups: pd.DataFrame, lang: str) -> str:
 # --- 3. like-for-like ---------------------------------------------------------------------------
 
 LFL_COLUMNS = [
-    Column("group"),
+    Column("group_text", "group"),
     Column("unit_name", "unit"),
     Column("index_pct", kind="num"),
     Column("rank_in_group", kind="int"),
@@ -174,11 +178,24 @@ LFL_COLUMNS = [
 ]
 
 
+def lfl_table(lfl: pd.DataFrame, groups: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The like-for-like table with its groups as a reader sees them: a comparable-maximum
+    group by its range in the page's number format, a declared group or kind by its label."""
+    g = with_group_bounds(groups)
+    ranges = {
+        str(n): group_range(a, b, lang)
+        for n, a, b in zip(g["max_group"], g["max_group_lo"], g["max_group_hi"])
+    }
+    text = [ranges.get(str(x), maybe(str(x), lang)) for x in lfl["group"]]
+    return lfl.assign(group_text=text)
+
+
 def lfl_sentence(lfl: pd.DataFrame, which: str, lang: str) -> str:
     if not enough(lfl):
         return too_few(lfl, lang)
     moved = lfl[lfl["lfl_rank_change"].fillna(0) != 0]
-    empty = sorted(lfl.loc[lfl["common_max"].fillna(0) == 0, "group"].unique())
+    shown = "group_text" if "group_text" in lfl.columns else "group"
+    empty = sorted(lfl.loc[lfl["common_max"].fillna(0) == 0, shown].unique())
     if moved.empty:
         head = t("lfl_reading_none", lang, grouping=t(f"grouping_{which}", lang))
     else:
@@ -203,7 +220,7 @@ def lfl_table_sentence(lfl: pd.DataFrame, lang: str) -> str:
         "lfl_table_reading",
         lang,
         unit=top["unit_name"],
-        group=top["group"],
+        group=top["group_text"] if "group_text" in top.index else top["group"],
         before=int(top["rank_in_group"]),
         after=int(top["lfl_rank_in_group"]),
         official=number(top["index_pct"], 2, lang),

@@ -6,8 +6,29 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parlib.core.labels import number, t
+from parlib.core.labels import maybe, number, t
 from parlib.publish.markup import esc, warning_box
+
+
+def measure_name(measure: str, lang: str, components: pd.DataFrame | None = None) -> str:
+    """A measure in words ("Tổng điểm điều tra XHH", never ``survey_total``): its label, else
+    "total of <part>" for a part's total measure (the ``components`` table names the parts)."""
+    measure = str(measure)
+    if components is not None and {"total_measure", f"label_{lang}"} <= set(components.columns):
+        mine = components[components["total_measure"].astype(str) == measure]
+        if len(mine) and maybe(measure, lang) == measure:
+            part = str(mine.iloc[0][f"label_{lang}"])
+            return t("measure_total_of", lang, part=part.lower() if lang == "en" else part)
+    return maybe(measure, lang)
+
+
+def measures_in_words(
+    frame: pd.DataFrame, lang: str, components: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """``frame`` with its ``measure`` column in words (``measure_name``), for a page's table."""
+    if "measure" not in frame.columns:
+        return frame
+    return frame.assign(measure=[measure_name(m, lang, components) for m in frame["measure"]])
 
 
 def reconciliation_sentences(
@@ -15,14 +36,16 @@ def reconciliation_sentences(
     published: pd.DataFrame | None,
     lang: str,
     names: dict[str, str] | None = None,
+    components: pd.DataFrame | None = None,
 ) -> list[str]:
     """One plain sentence per published figure: does it match, and if not, why. ``names``: unit
-    id → name (a sentence names the unit by its name, its id only where it has none)."""
+    id → name (a sentence names the unit by its name, its id only where it has none); each
+    measure named in words (``measure_name``)."""
     names = names or {}
     out = []
     for r in recon.itertuples():
         values = {
-            "measure": t(r.measure, lang),
+            "measure": measure_name(r.measure, lang, components),
             "computed": number(r.computed, 2, lang),
             "published": number(r.published, 2, lang),
             "difference": number(abs(r.difference), 2, lang),

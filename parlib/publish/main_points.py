@@ -1,0 +1,134 @@
+"""Main points: what the overview (05) says first — per block (khối) the headline (units, mean
+AND median index, the leader, the biggest movers up and down since last year with their change)
+and, beside it, the caveats that qualify the block's figures, with links to the evidence.
+
+In: a year's ``unit_index`` (``blocks.with_blocks`` applied), the previous year's ``unit_index``
+(movers), the units whose series breaks, and the year's caveats (``caveats.collect``). Out: HTML
+strings (escaped); pure functions, tested without papermill.
+
+A year of published results only says the mean and median are of the units with a published
+index; a block of one unit states its own figures (and its published rank when printed), never a
+comparison with itself or "rank 1 of 1".
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from parlib.core.labels import number, t
+from parlib.publish import blocks as bk
+from parlib.publish import caveats as cv
+from parlib.publish.markup import esc
+
+ANCHOR = "main-points"  # the section's id (methodology caveats link here)
+
+
+def _para(text: str) -> str:
+    return f"<p>{esc(text)}</p>" if text else ""
+
+
+def published_rank(frame: pd.DataFrame) -> tuple[int, int] | None:
+    """A one-unit block's published rank and out-of (the rank as printed: ``source`` published
+    and ``rank_of`` larger than the table), or None."""
+    if len(frame) != 1:
+        return None
+    r = frame.iloc[0]
+    rank, of = pd.to_numeric(r.get("rank"), errors="coerce"), pd.to_numeric(
+        r.get("rank_of"), errors="coerce"
+    )
+    if pd.isna(rank) or pd.isna(of) or str(r.get("source", "")) != "published":
+        return None
+    return int(rank), int(of)
+
+
+def headline(frame: pd.DataFrame, lang: str) -> str:
+    """One block's headline sentence."""
+    indexed = frame.dropna(subset=["index_pct"])
+    if len(frame) == 1:
+        r = frame.iloc[0]
+        printed = published_rank(frame)
+        index = number(r["index_pct"], 2, lang) or "–"
+        if printed:
+            return t(
+                "headline_single_rank",
+                lang,
+                unit=r["unit_name"],
+                index=index,
+                rank=printed[0],
+                rank_of=printed[1],
+            )
+        return t("headline_single", lang, unit=r["unit_name"], index=index)
+    published = bool((frame["source"] == "published").all())
+    if indexed.empty:
+        return t("headline_published_none", lang, n=len(frame))
+    top = indexed.sort_values(["rank", "unit_id"], na_position="last").iloc[0]
+    values = {
+        "n": len(frame),
+        "mean": number(indexed["index_pct"].mean(), 2, lang),
+        "median": number(indexed["index_pct"].median(), 2, lang),
+        "leader": top["unit_name"],
+        "index": number(top["index_pct"], 2, lang),
+    }
+    if published:
+        return t("headline_published", lang, n_pub=len(indexed), **values)
+    return t("headline_block", lang, **values)
+
+
+def _signed(value: float, lang: str) -> str:
+    text = number(value, 2, lang)
+    return f"+{text}" if value > 0 else text.replace("-", "−")
+
+
+def movers_headline(moved: pd.DataFrame | None, previous_year: int | None, lang: str) -> str:
+    """The biggest movers up and down since the previous year, with their change of rank and
+    index, or why there are none (``sentences.movers_sentence``'s reasons)."""
+    if previous_year is None or moved is None or moved.empty:
+        return ""
+    ranked = moved.dropna(subset=["rank_change"])
+    if ranked.empty or (ranked["rank_change"] == 0).all():
+        return t("headline_movers_none", lang, year=previous_year)
+    up = ranked.sort_values(["rank_change", "unit_id"], ascending=[False, True]).iloc[0]
+    down = ranked.sort_values(["rank_change", "unit_id"], ascending=[True, True]).iloc[0]
+    return t(
+        "headline_movers",
+        lang,
+        year=previous_year,
+        up=up["unit_name"],
+        up_places=f"+{int(up['rank_change'])}",
+        up_change=_signed(float(up["index_change"]), lang),
+        down=down["unit_name"],
+        down_places=f"−{int(-down['rank_change'])}" if down["rank_change"] < 0 else "0",
+        down_change=_signed(float(down["index_change"]), lang),
+    )
+
+
+def main_points_html(
+    unit_index: pd.DataFrame,
+    lang: str,
+    caveats: list,
+    *,
+    blocks: pd.DataFrame | None = None,
+    previous: pd.DataFrame | None = None,
+    previous_year: int | None = None,
+    broken: set | frozenset = frozenset(),
+) -> str:
+    """The overview's first section: the year's own caveats (no block), then per block its
+    title (when the year names blocks), headline, movers and its caveats."""
+    ui = bk.with_blocks(unit_index, blocks)
+    order = bk.block_order(ui, blocks)
+    split = bk.is_split(order)
+    parts = [f'<h2 id="{ANCHOR}">{esc(t("main_points", lang))}</h2>']
+    year_level = cv.for_block(caveats, "")
+    if split:
+        parts.append(cv.caveats_html(year_level, lang))
+    for r in order.itertuples(index=False):
+        frame = bk.members(ui, r.block)
+        if split:
+            parts.append(f"<h3>{esc(bk.block_title(r.name_vi, r.name_en, lang))}</h3>")
+        parts.append(_para(headline(frame, lang)))
+        if len(frame) > 1:
+            moved = bk.block_movers(frame, previous, broken) if previous_year is not None else None
+            parts.append(_para(movers_headline(moved, previous_year, lang)))
+        mine = cv.for_block(caveats, r.block) if split else year_level
+        parts.append(cv.caveats_html(mine, lang))
+    return "".join(parts)
