@@ -144,7 +144,16 @@ def test_a_one_unit_block_is_not_compared_with_itself():
     assert "hạng công bố 20/63" in said and "trung bình" not in said
     groups = fairness.group_ranks(one, 5)
     page = block_pages.rankings_html(one, "vi", peers=(groups, None), links=False)
-    assert "1/1" not in page
+    assert "1/1" not in page and "<th>Xếp hạng</th>" not in page  # no rank "1 of 1"
+    # a computed unit (Long An 2012) with its published rank in the year's published figures
+    alone = ranked(1)
+    printed = pd.DataFrame(
+        {"unit_id": ["u0", "u0"], "measure": ["rank", "rank_of"], "value": [20, 63]}
+    )
+    html = block_pages.rankings_html(alone, "vi", links=False, published=printed)
+    assert "20/63" in html and "1/1" not in html and "Chỉ số trung bình" not in html
+    assert "<th>Xếp hạng</th>" not in html
+    assert "20/63" in main_points.headline(alone, "vi", printed)
 
 
 def test_published_only_headline_says_whose_mean():
@@ -155,6 +164,11 @@ def test_published_only_headline_says_whose_mean():
     assert "trung vị" in said
     figures = block_pages.key_figures_html(df, "en")
     assert "Mean index (4 units with published figures)" in figures
+    # one published index among five: that unit's, no mean or median of one
+    one = df.assign(index_pct=[95.88] + [float("nan")] * 4)
+    said = main_points.headline(one, "vi")
+    assert "chỉ một đơn vị có chỉ số công bố: U0 (95,88)" in said and "trung vị" not in said
+    assert "Mean index" not in block_pages.key_figures_html(one, "en")
 
 
 def test_main_points_give_mean_median_leader_and_movers():

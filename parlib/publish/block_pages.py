@@ -126,7 +126,9 @@ def shown_columns(frame: pd.DataFrame, columns: list[Column]) -> list[Column]:
     return out
 
 
-def key_figures_html(frame: pd.DataFrame, lang: str, block_name: str = "") -> str:
+def key_figures_html(
+    frame: pd.DataFrame, lang: str, block_name: str = "", published: pd.DataFrame | None = None
+) -> str:
     """Units, mean and median index and leader of one block (of every unit when ``block_name`` is
     empty). Published results only: the mean and median say they are of the units with a
     published index. One unit: its own index (and published rank when printed), no mean, median
@@ -140,9 +142,12 @@ def key_figures_html(frame: pd.DataFrame, lang: str, block_name: str = "") -> st
         r = frame.iloc[0]
         items.append((t("unit", lang), str(r["unit_name"])))
         items.append((t("unit_index_value", lang), number(r["index_pct"], 2, lang) or "–"))
-        printed = main_points.published_rank(frame)
+        printed = main_points.published_rank(frame, published)
         if printed:
             items.append((t("published_rank_label", lang), f"{printed[0]}/{printed[1]}"))
+    elif len(indexed) == 1:  # one published index: that unit's, no mean of one
+        top = indexed.iloc[0]
+        items.append((t("only_published_index", lang), f"{top['unit_name']} ({number(top['index_pct'], 2, lang)})"))
     elif len(indexed):
         top = indexed.sort_values(["rank", "unit_id"], na_position="last").iloc[0]
         published = bool(frame["source"].eq("published").all())
@@ -187,19 +192,22 @@ def block_section(
     broken: set | frozenset = frozenset(),
     peers: tuple | None = None,
     tolerance: float = 5.0,
+    published: pd.DataFrame | None = None,
 ) -> str:
     """One block's section: heading (when ``title``), key figures, bands, the ranking, movers
     (``broken``: units whose series breaks since the previous year, left out of the movers).
     ``peers``: the fairness step's ``(groups, intervals)`` tables — the ranking then shows the
     rank in the comparable group and the rank interval beside the official rank, and says which
-    one is official (``tolerance``: the grouping's, for the sentence on how groups are formed)."""
+    one is official (``tolerance``: the grouping's, for the sentence on how groups are formed).
+    A block of one unit has no rank column (a rank "1 of 1" says nothing; its published rank,
+    from ``published``, is in the key figures)."""
     sub = 3 if title else 2
     parts = [heading(title, 2)] if title else []
     if frame["source"].eq("published").all():
         parts.append(note(t("published_figures_note", lang)))
     if key_figures:
         parts.append(heading(t("key_figures", lang), sub))
-        parts.append(key_figures_html(frame, lang, title))
+        parts.append(key_figures_html(frame, lang, title, published))
         bands = sentences.band_counts(frame)
         if bands:
             parts.append(para(t("band_counts", lang, counts=bands)))
@@ -216,6 +224,8 @@ def block_section(
         if shown:
             parts.append(peers_reading(frame, peers[0], tolerance, lang))
     columns = shown_columns(table, ranking_columns(comps, lang, known, links, shows_peers))
+    if len(frame) == 1:
+        columns = [c for c in columns if c.name != "rank"]
     parts.append(html_table(table, columns, lang))
     if movers:
         moved = bk.block_movers(frame, previous, broken) if previous_year is not None else None
@@ -288,6 +298,7 @@ def rankings_html(
     breaks: tuple[set, list[str]] = (set(), []),
     peers: tuple | None = None,
     tolerance: float = 5.0,
+    published: pd.DataFrame | None = None,
 ) -> str:
     """Every block's section in declared order, then the cross-block view when there are several
     blocks. A year of one implicit block (every dataset written before blocks) has no block
@@ -315,6 +326,7 @@ def rankings_html(
                 broken=breaks[0],
                 peers=peers,
                 tolerance=tolerance,
+                published=published,
             )
         )
     if len(order) > 1:

@@ -27,26 +27,37 @@ def _para(text: str) -> str:
     return f"<p>{esc(text)}</p>" if text else ""
 
 
-def published_rank(frame: pd.DataFrame) -> tuple[int, int] | None:
-    """A one-unit block's published rank and out-of (the rank as printed: ``source`` published
-    and ``rank_of`` larger than the table), or None."""
+def published_rank(
+    frame: pd.DataFrame, published: pd.DataFrame | None = None
+) -> tuple[int, int] | None:
+    """A one-unit block's published rank and out-of, or None: from the year's ``published``
+    figures (measures ``rank`` and ``rank_of``, the primary source's), else from the unit's own
+    row when its figures are as printed (``source`` published, ``rank_of`` known)."""
     if len(frame) != 1:
         return None
     r = frame.iloc[0]
-    rank, of = pd.to_numeric(r.get("rank"), errors="coerce"), pd.to_numeric(
-        r.get("rank_of"), errors="coerce"
-    )
+    if published is not None and {"unit_id", "measure", "value"} <= set(published.columns):
+        mine = published[published["unit_id"].astype(str) == str(r["unit_id"])]
+        if "role" in mine.columns:
+            role = mine["role"].fillna("").astype(str).str.lower()
+            mine = mine[role.isin(["", "primary"])]
+        values = dict(zip(mine["measure"].astype(str), pd.to_numeric(mine["value"], errors="coerce")))
+        if pd.notna(values.get("rank")) and pd.notna(values.get("rank_of")):
+            return int(values["rank"]), int(values["rank_of"])
+    rank = pd.to_numeric(r.get("rank"), errors="coerce")
+    of = pd.to_numeric(r.get("rank_of"), errors="coerce")
     if pd.isna(rank) or pd.isna(of) or str(r.get("source", "")) != "published":
         return None
     return int(rank), int(of)
 
 
-def headline(frame: pd.DataFrame, lang: str) -> str:
-    """One block's headline sentence."""
+def headline(frame: pd.DataFrame, lang: str, published: pd.DataFrame | None = None) -> str:
+    """One block's headline sentence (``published``: the year's published figures, for a one-unit
+    block's published rank)."""
     indexed = frame.dropna(subset=["index_pct"])
     if len(frame) == 1:
         r = frame.iloc[0]
-        printed = published_rank(frame)
+        printed = published_rank(frame, published)
         index = number(r["index_pct"], 2, lang) or "–"
         if printed:
             return t(
@@ -69,6 +80,8 @@ def headline(frame: pd.DataFrame, lang: str) -> str:
         "leader": top["unit_name"],
         "index": number(top["index_pct"], 2, lang),
     }
+    if published and len(indexed) == 1:
+        return t("headline_published_one", lang, **values)
     if published:
         return t("headline_published", lang, n_pub=len(indexed), **values)
     return t("headline_block", lang, **values)
@@ -111,6 +124,7 @@ def main_points_html(
     previous: pd.DataFrame | None = None,
     previous_year: int | None = None,
     broken: set | frozenset = frozenset(),
+    published: pd.DataFrame | None = None,
 ) -> str:
     """The overview's first section: the year's own caveats (no block), then per block its
     title (when the year names blocks), headline, movers and its caveats."""
@@ -125,7 +139,7 @@ def main_points_html(
         frame = bk.members(ui, r.block)
         if split:
             parts.append(f"<h3>{esc(bk.block_title(r.name_vi, r.name_en, lang))}</h3>")
-        parts.append(_para(headline(frame, lang)))
+        parts.append(_para(headline(frame, lang, published)))
         if len(frame) > 1:
             moved = bk.block_movers(frame, previous, broken) if previous_year is not None else None
             parts.append(_para(movers_headline(moved, previous_year, lang)))
