@@ -217,7 +217,16 @@ CONFLICTS = (
     "a,index_pct,90,primary,x,f,1,True\na,index_pct,91,alternative,y,f,2,True\n"
 )
 VALIDATION = json.dumps(
-    {"problems": [{"severity": "warning", "unit_id": "b", "message": "odd", "message_vi": "lạ"}]}
+    {
+        "problems": [
+            {
+                "severity": "warning",
+                "unit_id": "b",
+                "message": "the published index_pct of Sở B is odd",
+                "message_vi": "index_pct công bố của Sở B lạ",
+            }
+        ]
+    }
 )
 
 
@@ -244,6 +253,9 @@ def test_collect_reads_every_kind_with_its_evidence(tmp_path):
     assert "survey_total" not in recon.text_vi + recon.text_en
     assert "điều tra" in recon.text_vi and recon.evidence == "03_index.html#reconciliation"
     assert [c.unit_id for c in caveats.for_unit(found, "b")] == ["b", "b"]
+    checked = found[0]  # the suite's message quotes a measure by its code: shown in words
+    assert checked.text_vi == "Sở B: Chỉ số (%) công bố của Sở B lạ"
+    assert "index_pct" not in checked.text_en and checked.evidence.endswith("#validation-warnings")
     assert caveats.collect(write_year(tmp_path / "ds" / "2023", unit_index=UNITS)) == []
 
 

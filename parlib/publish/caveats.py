@@ -30,6 +30,7 @@ English one):
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,6 +108,14 @@ def _split(unit_index: pd.DataFrame | None) -> bool:
     return len(blocks) > 1 or (len(blocks) == 1 and blocks != {"all"})
 
 
+CODE_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+def in_words(message: str, lang: str) -> str:
+    """A suite's message with the code names of measures it quotes (``index_pct``) in words."""
+    return CODE_NAME.sub(lambda m: measure_name(m.group(0), lang), message)
+
+
 def validation(out: Path, names: dict, blocks: dict) -> list[Caveat]:
     """One caveat per warning of the validation suites (inputs, then computed results)."""
     found = []
@@ -118,8 +127,8 @@ def validation(out: Path, names: dict, blocks: dict) -> list[Caveat]:
     for p in found:
         unit = str(p.get("unit_id") or "")
         who = names.get(unit, "")
-        vi = p.get("message_vi") or p.get("message") or ""
-        en = p.get("message") or vi
+        vi = in_words(p.get("message_vi") or p.get("message") or "", "vi")
+        en = in_words(p.get("message") or vi, "en")
         text_vi = t("caveat_validation", "vi", unit=who or t("caveat_whole_year", "vi"), message=vi)
         text_en = t("caveat_validation", "en", unit=who or t("caveat_whole_year", "en"), message=en)
         out_list.append(
