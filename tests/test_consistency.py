@@ -190,14 +190,22 @@ def test_rendered_overview_and_fairness_pages(vi_run):
     text = soup.get_text(" ")
     assert text.index("Điểm chính") < text.index("Xếp hạng")
     assert "Hạng chính thức là hạng theo Chỉ số" in text and "Ví dụ:" in text
-    heads = [th.get_text(strip=True) for th in soup.find_all("th")]
-    assert "Hạng trong nhóm tương đương" in heads and "Khoảng hạng 5–95 %" in heads
-    col = heads.index("Hạng trong nhóm tương đương")
+    group_rank = "Hạng trong nhóm tương đương"
+    rankings = [
+        tb
+        for tb in soup.find_all("table")
+        if group_rank in [th.get_text(strip=True) for th in tb.find_all("th")]
+    ]
+    assert rankings, "no ranking table with the rank in the comparable group"
     sizes = set()
-    for tr in soup.find_all("tr"):
-        cells = [td.get_text(strip=True) for td in tr.find_all("td")]
-        if len(cells) > col and "/" in cells[col]:
-            sizes.add(cells[col].split("/")[1])
+    for tb in rankings:
+        heads = [th.get_text(strip=True) for th in tb.find_all("th")]
+        assert "Khoảng hạng 5–95 %" in heads and "Xếp loại" in heads
+        col = heads.index(group_rank)
+        for tr in tb.find_all("tr"):
+            cells = [td.get_text(strip=True) for td in tr.find_all("td")]
+            if len(cells) > col and "/" in cells[col]:
+                sizes.add(cells[col].split("/")[1])
     assert sizes and "1" not in sizes  # no group of one unit
     fair = visible((year / "04_fairness.html").read_text("utf-8"))
     for page in (overview, fair):  # group ranges with decimal commas, never "60.25–65"
