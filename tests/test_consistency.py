@@ -57,9 +57,7 @@ def ranking_rows(html: str) -> dict[str, tuple[str, str]]:
     rows = {}
     for table in soup.find_all("table"):
         heads = [th.get_text(" ", strip=True) for th in table.find_all("th")]
-        wanted = [
-            (t("rank", lang), t("unit", lang), t("index_pct", lang)) for lang in ("vi", "en")
-        ]
+        wanted = [(t("rank", lang), t("unit", lang), t("index_pct", lang)) for lang in ("vi", "en")]
         want = next((w for w in wanted if all(x in heads for x in w)), None)
         if want is None:
             continue

@@ -72,7 +72,9 @@ def test_no_group_has_one_unit(maxima, tolerance):
     sizes = bounds["max_group"].value_counts()
     assert sizes.min() >= 2
     for _, g in bounds.assign(m=maxima).groupby("max_group"):
-        assert g["m"].min() == g["max_group_lo"].iloc[0] and g["m"].max() == g["max_group_hi"].iloc[0]
+        assert (
+            g["m"].min() == g["max_group_lo"].iloc[0] and g["m"].max() == g["max_group_hi"].iloc[0]
+        )
 
 
 def test_group_ranks_store_the_bounds_and_rank_in_real_groups():

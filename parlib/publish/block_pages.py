@@ -77,7 +77,11 @@ def with_peers(
     if intervals is not None and len(intervals):
         iv = intervals.drop_duplicates("unit_id").set_index(intervals["unit_id"].astype(str))
         text = {
-            u: (f"{int(r.rank_p05)}" if r.rank_p05 == r.rank_p95 else f"{int(r.rank_p05)}–{int(r.rank_p95)}")
+            u: (
+                f"{int(r.rank_p05)}"
+                if r.rank_p05 == r.rank_p95
+                else f"{int(r.rank_p05)}–{int(r.rank_p95)}"
+            )
             for u, r in iv.iterrows()
             if pd.notna(r.rank_p05) and pd.notna(r.rank_p95)
         }
@@ -147,7 +151,12 @@ def key_figures_html(
             items.append((t("published_rank_label", lang), f"{printed[0]}/{printed[1]}"))
     elif len(indexed) == 1:  # one published index: that unit's, no mean of one
         top = indexed.iloc[0]
-        items.append((t("only_published_index", lang), f"{top['unit_name']} ({number(top['index_pct'], 2, lang)})"))
+        items.append(
+            (
+                t("only_published_index", lang),
+                f"{top['unit_name']} ({number(top['index_pct'], 2, lang)})",
+            )
+        )
     elif len(indexed):
         top = indexed.sort_values(["rank", "unit_id"], na_position="last").iloc[0]
         published = bool(frame["source"].eq("published").all())
@@ -254,7 +263,11 @@ def fairness_summary_html(bias: pd.DataFrame, by_block: list, lang: str) -> str:
         mine = bias[bias["block"].astype(str) == block] if "block" in bias.columns else bias
         if mine.empty or (mine["scope"] == "all").sum() == 0:
             continue
-        href = localized("04_fairness.html", lang) + "#" + ("max-bias-" + block if split else "max-bias")
+        href = (
+            localized("04_fairness.html", lang)
+            + "#"
+            + ("max-bias-" + block if split else "max-bias")
+        )
         text = (title + ": " if title else "") + sentences.bias_sentence(mine, lang)
         parts.append(
             f'<p>{esc(text)} <a href="{esc(href)}">{esc(t("caveat_evidence", lang))}</a></p>'

@@ -257,7 +257,9 @@ def conflicts(out: Path, names: dict, blocks: dict) -> list[Caveat]:
             n=len(rows),
         )
         found.append(
-            Caveat("conflict", "info", blocks.get(unit, ""), unit, vi, en, "03_index.html#conflicts")
+            Caveat(
+                "conflict", "info", blocks.get(unit, ""), unit, vi, en, "03_index.html#conflicts"
+            )
         )
     return found
 

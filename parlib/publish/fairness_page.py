@@ -282,7 +282,9 @@ def _deductions(s, fair: FairnessResult, unit_index: pd.DataFrame, p) -> None:
 
 def _survey(s, fair: FairnessResult, unit_index: pd.DataFrame, p) -> None:
     lang = s.lang
-    s.say(deductions_text.survey_sentence(fair.survey, p.min_respondents, p.survey_gap_points, lang))
+    s.say(
+        deductions_text.survey_sentence(fair.survey, p.min_respondents, p.survey_gap_points, lang)
+    )
     if fair.survey is not None:
         s.figure(
             plots.survey_respondents(

@@ -55,7 +55,8 @@ def group_rule_sentence(groups: pd.DataFrame, tol: float, lang: str) -> str:
         merged = g[g["max_group_merged"].astype(str).str.lower().isin(["true", "1"])]
         ranges = list(
             dict.fromkeys(
-                group_range(a, b, lang) for a, b in zip(merged["max_group_lo"], merged["max_group_hi"])
+                group_range(a, b, lang)
+                for a, b in zip(merged["max_group_lo"], merged["max_group_hi"])
             )
         )
         if ranges:

@@ -41,7 +41,9 @@ def published_rank(
         if "role" in mine.columns:
             role = mine["role"].fillna("").astype(str).str.lower()
             mine = mine[role.isin(["", "primary"])]
-        values = dict(zip(mine["measure"].astype(str), pd.to_numeric(mine["value"], errors="coerce")))
+        values = dict(
+            zip(mine["measure"].astype(str), pd.to_numeric(mine["value"], errors="coerce"))
+        )
         if pd.notna(values.get("rank")) and pd.notna(values.get("rank_of")):
             return int(values["rank"]), int(values["rank_of"])
     rank = pd.to_numeric(r.get("rank"), errors="coerce")
