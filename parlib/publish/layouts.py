@@ -38,10 +38,10 @@ RECON_COLUMNS = [
 
 PROBLEM_COLUMNS = [
     Column("severity", kind="severity"),
-    Column("file"),
+    Column("file", kind="code"),
     Column("row", kind="int"),
     Column("unit_name", "unit"),
-    Column("criterion"),
+    Column("criterion", kind="code"),
     Column("value"),
     Column("expected"),
     Column("message"),
@@ -49,12 +49,12 @@ PROBLEM_COLUMNS = [
 
 
 CORRECTION_COLUMNS = [
-    Column("table"),
-    Column("file"),
+    Column("table", kind="label"),
+    Column("file", kind="code"),
     Column("row", kind="int"),
     Column("unit_name", "unit"),
-    Column("criterion"),
-    Column("column"),
+    Column("criterion", kind="code"),
+    Column("column", kind="code"),
     Column("old_value"),
     Column("new_value"),
     Column("source"),
@@ -63,8 +63,8 @@ CORRECTION_COLUMNS = [
 
 
 SUITE_COLUMNS = [
-    Column("suite"),
-    Column("file"),
+    Column("suite", kind="label"),
+    Column("file", kind="code"),
     Column("evaluated", kind="int"),
     Column("failed_critical", kind="int"),
     Column("failed_warning", kind="int"),
@@ -138,7 +138,7 @@ CONFLICT_COLUMNS = [
     Column("unit_name", "unit"),
     Column("kind", kind="label"),
     Column("detail"),
-    Column("source_url"),
+    Column("source_url", kind="code"),
 ]
 
 
@@ -153,7 +153,7 @@ AREA_PROFILE_COLUMNS = [
 
 
 CRITERIA_PROFILE_COLUMNS = [
-    Column("code", "criterion"),
+    Column("code", "criterion", kind="code"),
     Column("name"),
     Column("index_pct", kind="num"),
     Column("achieved_points", kind="num"),
@@ -163,7 +163,7 @@ CRITERIA_PROFILE_COLUMNS = [
 
 
 DEDUCTION_PROFILE_COLUMNS = [
-    Column("code", "criterion"),
+    Column("code", "criterion", kind="code"),
     Column("name"),
     Column("self_points", kind="num"),
     Column("appraised_points", kind="num"),
