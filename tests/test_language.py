@@ -5,6 +5,7 @@ page of both languages, and the results workbook in the report's language."""
 from __future__ import annotations
 
 import csv
+import html
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from parlib.config import dataset
 from parlib.core import glossary
 from parlib.core.labels import (
     catalogue,
@@ -23,7 +25,8 @@ from parlib.core.labels import (
     t,
 )
 from parlib.core.storage import write_csv
-from parlib.publish import export, trends_labels, views
+from parlib.history import trends
+from parlib.publish import export, layouts, trends_labels, views
 from tests import leakscan
 from tests.conftest import ROOT
 
@@ -420,3 +423,16 @@ def test_the_run_writes_both_workbooks_in_their_language(first_run):
 def test_methodology_lists_the_glossary():
     text = (ROOT / "docs" / "methodology.md").read_text(encoding="utf-8")
     assert glossary.markdown() in text
+
+
+@pytest.mark.parametrize("name", ["vn-provinces", "vn-national"])
+def test_conflicts_between_sources_read_in_vietnamese(name, monkeypatch):
+    monkeypatch.setenv("PARLIB_ROOT", str(ROOT))
+    found = trends.conflicts(trends.load_national(dataset.load_dataset(name)))
+    assert len(found) and found["detail_vi"].str.strip().all()
+    ids, names = project_names(ROOT)
+    cells = "".join(f"<p>{html.escape(d)}</p>" for d in found["detail_vi"])
+    assert [str(x) for x in leakscan.scan(page(cells), "vi", ids, names)] == []
+    columns = [c.name for c in layouts.conflict_columns("vi")]
+    assert "detail_vi" in columns and "detail" not in columns
+    assert "detail" in [c.name for c in layouts.conflict_columns("en")]

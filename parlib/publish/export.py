@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from parlib.core import cells
-from parlib.core.labels import catalogue, code_name, maybe, t
+from parlib.core.labels import catalogue, code_name, decimal_commas, maybe, t
 from parlib.core.storage import write_bytes
 from parlib.publish import blocks
 from parlib.publish.markup import public_parameter, public_path
@@ -127,6 +127,7 @@ VALUE_LABELS = {
     "role": "role_",
 }
 LIST_COLUMNS = ("kinds",)  # "central_branch, commune": each code of the list
+NUMBERS_IN_TEXT = ("max_group", "group")  # comparable-maximum groups are named "83.75–88.5"
 SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -155,6 +156,8 @@ def localized_values(frame: pd.DataFrame, lang: str, parts: dict[str, str]) -> p
                 )
         elif column == "component":
             out[column] = series.map(lambda v: parts.get(v, v))
+        elif column in NUMBERS_IN_TEXT:
+            out[column] = series.map(lambda v: decimal_commas(v, lang) if isinstance(v, str) else v)
         elif column in VALUE_LABELS or column in LIST_COLUMNS:
             out[column] = series.map(lambda v, c=column: value_label(c, v, lang))
     return out

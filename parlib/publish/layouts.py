@@ -1,5 +1,7 @@
 """Layouts: which columns each published table shows, in which order, with which label and number
-format (``Column`` specs used by ``markup.html_table``).
+format (``Column`` specs used by ``markup.html_table``). Code names are never shown as they are:
+values that are codes are ``label`` columns (translated), file names and criterion codes ``code``
+columns (set in ``<code>``); notes are shown in the page's language (``conflict_columns``).
 """
 
 from __future__ import annotations
@@ -140,6 +142,13 @@ CONFLICT_COLUMNS = [
     Column("detail"),
     Column("source_url", kind="code"),
 ]
+
+
+def conflict_columns(lang: str) -> list[Column]:
+    """``CONFLICT_COLUMNS`` for a page in ``lang``: the detail in the page's language
+    (``detail_vi``, from the data's ``note_vi``, on a Vietnamese page)."""
+    detail = "detail_vi" if lang == "vi" else "detail"
+    return [Column(detail, "detail") if c.name == "detail" else c for c in CONFLICT_COLUMNS]
 
 
 AREA_PROFILE_COLUMNS = [
