@@ -280,13 +280,13 @@ def test_overview_never_ranks_a_ward_among_departments(three_blocks):
     html = block_pages.rankings_html(ui, "vi", blocks=blocks, components=components)
     sections = _sections(html)
     assert list(sections) == [
-        "Khối sở, ban, ngành (Departments)",
-        "Khối phường, xã (Wards and communes)",
-        "Khối cơ quan ngành dọc (Central-agency branches)",
+        "Khối sở, ban, ngành",
+        "Khối phường, xã",
+        "Khối cơ quan ngành dọc",
         "So sánh giữa các khối",
     ]
     for kind, (vi, en) in BLOCK_NAMES.items():
-        body = sections[f"{vi} ({en})"]
+        body = sections[vi]
         table = body.split("<h3>Biến động")[0]
         shown = set(re.findall(r'<a href="units/[^"]+">([^<]*)</a>', table))
         assert shown == set(ui.loc[ui["kind"] == kind, "unit_name"]), kind
@@ -294,10 +294,10 @@ def test_overview_never_ranks_a_ward_among_departments(three_blocks):
         assert ranks and ranks[0] == 1 and max(ranks) <= (ui["kind"] == kind).sum()
     # the block's leader is its own best unit, not the overall best
     dept = ui[ui["kind"] == "department"].sort_values("rank").iloc[0]["unit_name"]
-    assert f"<td>{dept} (" in sections["Khối sở, ban, ngành (Departments)"]
+    assert f"<td>{dept} (" in sections["Khối sở, ban, ngành"]
     # bonus is a column of the departments' block only
-    assert "Điểm thưởng" in sections["Khối sở, ban, ngành (Departments)"]
-    assert "Điểm thưởng" not in sections["Khối phường, xã (Wards and communes)"]
+    assert "Điểm thưởng" in sections["Khối sở, ban, ngành"]
+    assert "Điểm thưởng" not in sections["Khối phường, xã"]
     # every unit once in the cross-block view, with its block named
     cross = sections["So sánh giữa các khối"]
     assert cross.count("<tr><td") == len(ui) and "Khối phường, xã" in cross
@@ -538,7 +538,7 @@ def test_rendered_pages_of_a_three_block_year_rank_and_compare_within_blocks(
     fair = _render("04_fairness", cfg, processed, tmp_path, 2024, mc_draws=50)
     headings = re.findall(r"<h2[^>]*>(.*?)</h2>", fair)
     assert [h for h in headings if h.startswith("Độ công bằng")] == [
-        f"Độ công bằng trong khối ({vi} ({en}))" for vi, en in BLOCK_NAMES.values()
+        f"Độ công bằng trong khối ({vi})" for vi, en in BLOCK_NAMES.values()
     ]
     groups = load_table(out, "fairness_groups")
     assert set(groups["block"]) == set(BLOCK_NAMES)
@@ -547,7 +547,7 @@ def test_rendered_pages_of_a_three_block_year_rank_and_compare_within_blocks(
     overview = _render("05_report", cfg, processed, tmp_path, 2024)
     assert "So sánh giữa các khối" in overview
     for vi, en in BLOCK_NAMES.values():
-        assert f"<h2>{vi} ({en})</h2>" in overview
+        assert f"<h2>{vi}</h2>" in overview
     ward = ui[ui["kind"] == "commune"].sort_values("rank").iloc[0]
     page = _render("06_unit_profile", cfg, processed, tmp_path, 2024, unit_id=ward["unit_id"])
     n = (ui["kind"] == "commune").sum()
