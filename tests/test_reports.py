@@ -285,7 +285,7 @@ def test_overview_never_ranks_a_ward_among_departments(three_blocks):
         "Khối cơ quan ngành dọc",
         "So sánh giữa các khối",
     ]
-    for kind, (vi, en) in BLOCK_NAMES.items():
+    for kind, (vi, _en) in BLOCK_NAMES.items():
         body = sections[vi]
         table = body.split("<h3>Biến động")[0]
         shown = set(re.findall(r'<a href="units/[^"]+">([^<]*)</a>', table))
@@ -538,7 +538,7 @@ def test_rendered_pages_of_a_three_block_year_rank_and_compare_within_blocks(
     fair = _render("04_fairness", cfg, processed, tmp_path, 2024, mc_draws=50)
     headings = re.findall(r"<h2[^>]*>(.*?)</h2>", fair)
     assert [h for h in headings if h.startswith("Độ công bằng")] == [
-        f"Độ công bằng trong khối ({vi})" for vi, en in BLOCK_NAMES.values()
+        f"Độ công bằng trong khối ({vi})" for vi, _en in BLOCK_NAMES.values()
     ]
     groups = load_table(out, "fairness_groups")
     assert set(groups["block"]) == set(BLOCK_NAMES)
@@ -546,7 +546,7 @@ def test_rendered_pages_of_a_three_block_year_rank_and_compare_within_blocks(
         assert set(rows["unit_id"]) == set(ui.loc[ui["block"] == block, "unit_id"])
     overview = _render("05_report", cfg, processed, tmp_path, 2024)
     assert "So sánh giữa các khối" in overview
-    for vi, en in BLOCK_NAMES.values():
+    for vi, _en in BLOCK_NAMES.values():
         assert f"<h2>{vi}</h2>" in overview
     ward = ui[ui["kind"] == "commune"].sort_values("rank").iloc[0]
     page = _render("06_unit_profile", cfg, processed, tmp_path, 2024, unit_id=ward["unit_id"])
