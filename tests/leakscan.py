@@ -10,7 +10,8 @@ names (unit names, regions) that may appear in either language. Out: ``scan(...)
   ``Mã`` / ``Tiêu chí`` / ``Lĩnh vực`` column) are not decimals;
 - ``identifier``: a snake_case or kebab-case code name (``not_applicable_as_zero``,
   ``rescale-absent-survey``); on an English page, hyphenated English (``like-for-like``) is not;
-- ``unit_id``: a unit's id shown as text instead of its name;
+- ``unit_id``: a unit's id shown as text instead of its name (ids with a ``-``, ``_`` or digit:
+  ``most`` or ``mof`` cannot be told from a word);
 - ``english`` (vi): an English word of the stop-list; ``vietnamese`` (en): a Vietnamese function
   word outside the proper names;
 - ``utc``: a time given in UTC (``UTC``, ``2026-12-02T06:13``); ``UTC+7`` beside Vietnam time is
@@ -64,7 +65,8 @@ ENGLISH_COMPOUNDS = frozenset(
     straight-lining straight-liners straight-liner over-claim over-claimed over-claims
     year-on-year p-value cross-block ministry-level province-level commune-level re-scored
     re-scores e-government well-being two-thirds one-unit rank-interval comparable-maximum
-    points-deducted co-operation socio-economic non-state state-owned
+    points-deducted co-operation socio-economic non-state state-owned sub-index sub-indexes
+    sub-criterion sub-criteria respondent-level unit-specific criterion-level area-level
     """.split()
 )
 
@@ -200,9 +202,8 @@ def scan(page: str, lang: str, unit_ids: object = (), names: object = ()) -> lis
     if found_lang != lang:
         leaks.append(Leak("lang", f'<html lang="{found_lang}">, expected "{lang}"'))
     ordered_names = sorted({str(n) for n in names if str(n).strip()}, key=len, reverse=True)
-    ids = {
-        str(u) for u in unit_ids if str(u) and (re.search(r"[-_\d]", str(u)) or len(str(u)) >= 4)
-    }
+    # an id without "-", "_" or a digit ("most", "mof") cannot be told from a word: left out
+    ids = {str(u) for u in unit_ids if re.search(r"[-_\d]", str(u))}
     for chunk in visible_text(page):
         text = " ".join(chunk.split())
         if lang == "vi":
