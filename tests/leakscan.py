@@ -9,7 +9,8 @@ names (unit names, regions) that may appear in either language. Out: ``scan(...)
   thousands (``1.234,5``) and MoHA's numbering of a criterion (``tiêu chí 2.1``, a cell of a
   ``Mã`` / ``Tiêu chí`` / ``Lĩnh vực`` column) are not decimals;
 - ``identifier``: a snake_case or kebab-case code name (``not_applicable_as_zero``,
-  ``rescale-absent-survey``); on an English page, hyphenated English (``like-for-like``) is not;
+  ``rescale-absent-survey``); on an English page, hyphenated English (``one-stop``,
+  ``like-for-like``) is not, unless it is one of the known ``codes``;
 - ``unit_id``: a unit's id shown as text instead of its name (ids with a ``-``, ``_`` or digit:
   ``most`` or ``mof`` cannot be told from a word);
 - ``english`` (vi): an English word of the stop-list; ``vietnamese`` (en): a Vietnamese function
@@ -194,9 +195,13 @@ def _without(text: str, names: list[str]) -> str:
     return text
 
 
-def scan(page: str, lang: str, unit_ids: object = (), names: object = ()) -> list[Leak]:
+def scan(
+    page: str, lang: str, unit_ids: object = (), names: object = (), codes: object = ()
+) -> list[Leak]:
     """The leaks of ``page`` (HTML) for a reader of ``lang``; ``unit_ids`` are the dataset's ids,
-    ``names`` proper names that are not words of either language (unit names, regions)."""
+    ``names`` proper names that are not words of either language (unit names, regions),
+    ``codes`` known code names (the declared alternatives: ``equal-areas``)."""
+    known = {str(c) for c in codes}
     leaks: list[Leak] = []
     found_lang = html_lang(page)
     if found_lang != lang:
@@ -216,8 +221,12 @@ def scan(page: str, lang: str, unit_ids: object = (), names: object = ()) -> lis
             token = m.group(0)
             if token in ids:
                 continue  # reported as a unit id below
-            if lang == "en" and token in ENGLISH_COMPOUNDS:
-                continue
+            if (
+                lang == "en"
+                and token not in known
+                and (token in ENGLISH_COMPOUNDS or token.count("-") == 1)
+            ):
+                continue  # "one-stop", "law-making": English, unless a known code name
             leaks.append(Leak("identifier", f"{token} in «{text[:120]}»"))
         for uid in ids:
             if re.search(rf"(?<![\w\-/.]){re.escape(uid)}(?![\w\-/])", text):
