@@ -6,8 +6,8 @@ names (unit names, regions) that may appear in either language. Out: ``scan(...)
 
 - ``lang``: ``<html lang>`` is not the page's language;
 - ``decimal_point`` (vi): a number written with a decimal point (``60.25``, ``0.04``); a dot between
-  thousands (``1.234,5``) and MoHA's numbering of a criterion (``tiêu chí 2.1``, a cell of a
-  ``Mã`` / ``Tiêu chí`` / ``Lĩnh vực`` column) are not decimals;
+  thousands (``1.234,5``) and MoHA's numbering of a criterion named as one (``tiêu chí 2.1``) are
+  not decimals (a table's code column is set in ``<code>``);
 - ``identifier``: a snake_case or kebab-case code name (``not_applicable_as_zero``,
   ``rescale-absent-survey``); on an English page, hyphenated English (``one-stop``,
   ``like-for-like``) is not, unless it is one of the known ``codes``;
@@ -20,7 +20,9 @@ names (unit names, regions) that may appear in either language. Out: ``scan(...)
 
 What a reader sees is scanned: text, ``alt``, ``title`` and ``aria-label`` attributes, the
 ``<title>``; style sheets and scripts are not seen; text inside ``<code>`` (file names, hashes,
-versions in the provenance footer) is exempt, and nothing else is.
+versions in the provenance footer) is exempt, and nothing else is. Text inside an element with its
+own ``lang`` (``<span lang="vi">giải trình</span>`` on an English page: a unit's own words) is
+checked as text of that language.
 """
 
 from __future__ import annotations
@@ -71,8 +73,6 @@ ENGLISH_COMPOUNDS = frozenset(
     """.split()
 )
 
-CODE_HEADERS = frozenset({"mã", "code", "tiêu chí", "criterion", "lĩnh vực", "area"})
-
 NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)+(?![\w])")
 VI_NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?")
 CODE_CONTEXT = re.compile(r"(?:tiêu\s+chí|lĩnh\s+vực|criterion|area|TC|TCTP)\s*$", re.I)
@@ -92,7 +92,9 @@ class Leak:
 
 
 class _Reader(HTMLParser):
-    """Collects the visible text (by chunk), the ``<html lang>`` and the cells of code columns."""
+    """Collects the visible text by chunk (a table cell is one chunk), each with the language of
+    the element it is in (``lang`` attributes: a ``<span lang="vi">`` on an English page is read
+    as Vietnamese), and the ``<html lang>``."""
 
     HIDDEN = {"style", "script"}
     EXEMPT = {"code"}
@@ -101,35 +103,31 @@ class _Reader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.lang: str | None = None
-        self.chunks: list[str] = []
-        self.code_cells: list[str] = []
+        self.chunks: list[tuple[str | None, str]] = []
         self._hidden = 0
         self._exempt = 0
-        self._headers: list[str] = []
-        self._in_th = False
-        self._th_text = ""
-        self._col = -1
+        self._langs: list[list] = []  # [tag, depth, lang] of the open elements that set a lang
         self._cell: list[str] | None = None
+
+    def _current(self) -> str | None:
+        return self._langs[-1][2] if self._langs else None  # None: the page's language
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         if tag == "html" and self.lang is None:
             self.lang = values.get("lang") or ""
+        elif values.get("lang"):
+            self._langs.append([tag, 0, values["lang"]])
+        if self._langs and self._langs[-1][0] == tag:
+            self._langs[-1][1] += 1
         if tag in self.HIDDEN:
             self._hidden += 1
         if tag in self.EXEMPT:
             self._exempt += 1
         for name in self.SHOWN_ATTRS:
             if values.get(name) and not self._hidden:
-                self.chunks.append(str(values[name]))
-        if tag == "tr":
-            self._col = -1
-        if tag == "thead":
-            self._headers = []
-        if tag == "th":
-            self._in_th, self._th_text = True, ""
-        if tag == "td":
-            self._col += 1
+                self.chunks.append((self._current(), str(values[name])))
+        if tag in ("td", "th"):
             self._cell = []
 
     def handle_endtag(self, tag: str) -> None:
@@ -137,37 +135,34 @@ class _Reader(HTMLParser):
             self._hidden -= 1
         if tag in self.EXEMPT and self._exempt:
             self._exempt -= 1
-        if tag == "th" and self._in_th:
-            self._headers.append(self._th_text.strip().casefold())
-            self._in_th = False
-        if tag == "td" and self._cell is not None:
-            text = "".join(self._cell).strip()
-            header = self._headers[self._col] if 0 <= self._col < len(self._headers) else ""
-            if header in CODE_HEADERS and re.fullmatch(r"\d+(?:\.\d+)*", text):
-                self.code_cells.append(text)
-            else:
-                self.chunks.append(text)
+        if tag in ("td", "th") and self._cell is not None:
+            self.chunks.append((self._current(), "".join(self._cell)))
             self._cell = None
-        if tag == "table":
-            self._headers = []
+        if self._langs and self._langs[-1][0] == tag:
+            self._langs[-1][1] -= 1
+            if self._langs[-1][1] <= 0:
+                self._langs.pop()
 
     def handle_data(self, data: str) -> None:
         if self._hidden or self._exempt:
             return
-        if self._in_th:
-            self._th_text += data
         if self._cell is not None:
             self._cell.append(data)
         else:
-            self.chunks.append(data)
+            self.chunks.append((self._current(), data))
 
 
-def visible_text(page: str) -> list[str]:
-    """The chunks of text a reader sees on ``page`` (code exempt, code-column cells left out)."""
+def visible_chunks(page: str) -> list[tuple[str | None, str]]:
+    """The chunks of text a reader sees on ``page`` (code exempt), each with its language."""
     reader = _Reader()
     reader.feed(page)
     reader.close()
-    return [c for c in reader.chunks if c.strip()]
+    return [(lang, c) for lang, c in reader.chunks if c.strip()]
+
+
+def visible_text(page: str) -> list[str]:
+    """The text a reader sees on ``page``, by chunk."""
+    return [c for _, c in visible_chunks(page)]
 
 
 def html_lang(page: str) -> str | None:
@@ -202,6 +197,7 @@ def scan(
     ``names`` proper names that are not words of either language (unit names, regions),
     ``codes`` known code names (the declared alternatives: ``equal-areas``)."""
     known = {str(c) for c in codes}
+    page_lang = lang
     leaks: list[Leak] = []
     found_lang = html_lang(page)
     if found_lang != lang:
@@ -209,8 +205,9 @@ def scan(
     ordered_names = sorted({str(n) for n in names if str(n).strip()}, key=len, reverse=True)
     # an id without "-", "_" or a digit ("most", "mof") cannot be told from a word: left out
     ids = {str(u) for u in unit_ids if re.search(r"[-_\d]", str(u))}
-    for chunk in visible_text(page):
+    for chunk_lang, chunk in visible_chunks(page):
         text = " ".join(chunk.split())
+        lang = chunk_lang if chunk_lang in ("vi", "en") else page_lang
         if lang == "vi":
             leaks += [
                 Leak("decimal_point", f"{tok} in «{text[:120]}»") for tok in _decimal_points(text)

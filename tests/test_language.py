@@ -268,6 +268,19 @@ def test_leaks_on_an_english_page_and_a_wrong_lang():
     assert kinds(leakscan.scan(page("<p>Chỉ số</p>", "en"), "vi")) == ["lang"]
 
 
+def test_text_marked_with_its_own_language_is_checked_in_it():
+    unit_words = '<p>Explanation: <span lang="vi">Đơn vị giải trình: đã gửi 0,5 điểm</span></p>'
+    assert leakscan.scan(page(unit_words, "en"), "en") == []
+    assert kinds(leakscan.scan(page("<p>Đơn vị giải trình</p>", "en"), "en")) == ["vietnamese"]
+    wrong = '<p><span lang="vi">Khoảng 60.25</span> and <b>the</b> rest</p>'
+    assert kinds(leakscan.scan(page(wrong, "en"), "en")) == ["decimal_point"]
+    # a wrong <html lang> is reported and does not change how the page is read
+    assert kinds(leakscan.scan(page("<p>Khoảng 60.25</p>", "en"), "vi")) == [
+        "decimal_point",
+        "lang",
+    ]
+
+
 def test_only_code_is_exempt():
     assert leakscan.scan(page("<p><code>rescale-absent-survey 60.25 UTC</code></p>"), "vi") == []
     assert kinds(leakscan.scan(page("<p><kbd>rescale-absent-survey</kbd></p>"), "vi")) == [
