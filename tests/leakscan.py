@@ -6,8 +6,8 @@ names (unit names, regions) that may appear in either language. Out: ``scan(...)
 
 - ``lang``: ``<html lang>`` is not the page's language;
 - ``decimal_point`` (vi): a number written with a decimal point (``60.25``, ``0.04``); a dot between
-  thousands (``1.234,5``) and MoHA's numbering of a criterion named as one (``tiêu chí 2.1``) are
-  not decimals (a table's code column is set in ``<code>``);
+  thousands (``1.234,5``), a code of several levels (``2.1.3``) and MoHA's numbering of a criterion
+  named as one (``tiêu chí 2.1``) are not decimals (a table's code column is set in ``<code>``);
 - ``identifier``: a snake_case or kebab-case code name (``not_applicable_as_zero``,
   ``rescale-absent-survey``); on an English page, hyphenated English (``one-stop``,
   ``like-for-like``) is not, unless it is one of the known ``codes``;
@@ -175,8 +175,8 @@ def _decimal_points(text: str) -> list[str]:
     found = []
     for m in NUMBER.finditer(text):
         token = m.group(0)
-        if "." not in token or VI_NUMBER.fullmatch(token):
-            continue
+        if "." not in token or VI_NUMBER.fullmatch(token) or re.fullmatch(r"\d+(\.\d+){2,}", token):
+            continue  # no decimal point, thousands in Vietnamese, or a code such as 2.1.3
         if CODE_CONTEXT.search(text[: m.start()]) and re.fullmatch(r"\d+(?:\.\d+)*", token):
             continue  # MoHA's numbering: "tiêu chí 2.1"
         found.append(token)

@@ -216,7 +216,7 @@ def page(body: str, lang: str = "vi") -> str:
 
 CLEAN_VI = page(
     "<h1>Chỉ số CCHC năm 2024</h1><p>Chỉ số 79,96; khoảng 60,25–65,00; 30,47 (± 0,04); "
-    "1.234,5 điểm; tiêu chí 2.1 bị trừ 0,50 điểm. Cập nhật 02/12/2026 13:05 (giờ Việt Nam). "
+    "1.234,5 điểm; tiêu chí 2.1 bị trừ 0,50 điểm; mục 2.1.3. Cập nhật 02/12/2026 13:05 (giờ Việt Nam). "
     "DỮ LIỆU TỔNG HỢP (SYNTHETIC).</p>"
     "<footer><code>data/raw/vn-provinces/scores_2024.csv</code> <code>pandas 2.2.3</code> "
     "<code>2026-12-02T06:13:27+00:00</code></footer>"
@@ -243,6 +243,7 @@ def test_clean_pages_have_no_leaks():
     [
         ("<p>Khoảng 60.25–65</p>", "decimal_point"),
         ("<p>30,47 (± 0.04)</p>", "decimal_point"),
+        ("<td>5.3</td>", "decimal_point"),  # a one-level code outside <code> reads as a decimal
         ("<p>Phương án rescale-absent-survey</p>", "identifier"),
         ("<td>not_applicable_as_zero</td>", "identifier"),
         ("<p>Loại: central_branch</p>", "identifier"),
