@@ -928,7 +928,7 @@ unit_label_en = "unit"
 
 [frameworks.internal-2022]
 file = "frameworks/internal-2022.csv"
-decision = "SYNTHETIC framework modelled on QĐ 876/QĐ-BNV (2022)"
+decision = "Bộ tiêu chí TỔNG HỢP (SYNTHETIC) theo mẫu QĐ 876/QĐ-BNV (2022)"
 declared_total = {total}
 declared_appraisal = {appraisal}
 declared_survey = {survey}

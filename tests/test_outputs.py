@@ -161,7 +161,7 @@ def write_results(tmp_path: Path, monkeypatch) -> Path:
 def test_results_workbook_stores_hostile_names_as_text(tmp_path, monkeypatch):
     book = openpyxl.load_workbook(write_results(tmp_path, monkeypatch))
     assert_no_formulas(book)
-    sheet = book["unit_index"]
+    sheet = book["Chỉ số đơn vị"]
     header = [c.value for c in next(sheet.iter_rows(max_row=1))]
     name, index = header.index("Đơn vị"), header.index("Chỉ số (%)")  # the rank leads the sheet
     rows = list(sheet.iter_rows(min_row=2))
@@ -171,7 +171,7 @@ def test_results_workbook_stores_hostile_names_as_text(tmp_path, monkeypatch):
     assert prefixed == [h for h in HOSTILE if cells.is_formula_like(h) or h == "#REF!"]
     assert [r[index].value for r in rows] == NUMBERS
     assert all(r[index].data_type == "n" for r in rows)
-    provenance = " ".join(str(c.value) for row in book["provenance"].iter_rows() for c in row)
+    provenance = " ".join(str(c.value) for row in book["Nguồn gốc"].iter_rows() for c in row)
     assert "history_root=data/processed" in provenance
     assert str(tmp_path) not in provenance and "/srv/elsewhere" not in provenance
 
@@ -326,9 +326,9 @@ def test_a_run_with_hostile_names_publishes_them_as_text(tmp_path, monkeypatch):
         assert cli_main(["run", "--dataset", "tiny"]) == 0
     book = openpyxl.load_workbook(project / "reports" / "tiny" / "2024" / "results.xlsx")
     assert_no_formulas(book)
-    sheet = book["unit_index"]
+    sheet = book["Chỉ số đơn vị"]
     mapping = {
-        r[1]: r[2] for r in book["columns"].iter_rows(values_only=True) if r[0] == sheet.title
+        r[1]: r[2] for r in book["Các cột"].iter_rows(values_only=True) if r[0] == sheet.title
     }
     column = [c.value for c in sheet[1]].index(mapping["unit_name"])
     assert {row[column] for row in sheet.iter_rows(min_row=2, values_only=True)} == set(

@@ -120,13 +120,13 @@ def test_excel_workbook_has_every_result_table_with_vietnamese_headers(evil_resu
     }
     target = export.write_workbook(out, tmp_path / "results.xlsx", "vi", prov)
     sheets = pd.read_excel(target, sheet_name=None)
-    assert {"unit_index", "area_index", "criterion_index", "reconciliation", "provenance"} <= set(
+    assert {"Chỉ số đơn vị", "Chỉ số lĩnh vực", "Chỉ số tiêu chí", "Đối chiếu", "Nguồn gốc"} <= set(
         sheets
     )
-    units = sheets["unit_index"]
+    units = sheets["Chỉ số đơn vị"]
     assert "Chỉ số (%)" in units.columns and "Xếp hạng" in units.columns
     assert EVIL in set(units["Đơn vị"] if "Đơn vị" in units.columns else units.iloc[:, 2])
-    assert "ab" * 32 in sheets["provenance"].iloc[:, 1].astype(str).tolist()
+    assert "ab" * 32 in sheets["Nguồn gốc"].iloc[:, 1].astype(str).tolist()
     assert not list(tmp_path.glob(".results.xlsx.*"))  # written atomically, no temp file left
 
 
@@ -280,13 +280,13 @@ def test_overview_never_ranks_a_ward_among_departments(three_blocks):
     html = block_pages.rankings_html(ui, "vi", blocks=blocks, components=components)
     sections = _sections(html)
     assert list(sections) == [
-        "Khối sở, ban, ngành (Departments)",
-        "Khối phường, xã (Wards and communes)",
-        "Khối cơ quan ngành dọc (Central-agency branches)",
-        "So sánh giữa các khối (cross-block view)",
+        "Khối sở, ban, ngành",
+        "Khối phường, xã",
+        "Khối cơ quan ngành dọc",
+        "So sánh giữa các khối",
     ]
-    for kind, (vi, en) in BLOCK_NAMES.items():
-        body = sections[f"{vi} ({en})"]
+    for kind, (vi, _en) in BLOCK_NAMES.items():
+        body = sections[vi]
         table = body.split("<h3>Biến động")[0]
         shown = set(re.findall(r'<a href="units/[^"]+">([^<]*)</a>', table))
         assert shown == set(ui.loc[ui["kind"] == kind, "unit_name"]), kind
@@ -294,12 +294,12 @@ def test_overview_never_ranks_a_ward_among_departments(three_blocks):
         assert ranks and ranks[0] == 1 and max(ranks) <= (ui["kind"] == kind).sum()
     # the block's leader is its own best unit, not the overall best
     dept = ui[ui["kind"] == "department"].sort_values("rank").iloc[0]["unit_name"]
-    assert f"<td>{dept} (" in sections["Khối sở, ban, ngành (Departments)"]
+    assert f"<td>{dept} (" in sections["Khối sở, ban, ngành"]
     # bonus is a column of the departments' block only
-    assert "Điểm thưởng" in sections["Khối sở, ban, ngành (Departments)"]
-    assert "Điểm thưởng" not in sections["Khối phường, xã (Wards and communes)"]
+    assert "Điểm thưởng" in sections["Khối sở, ban, ngành"]
+    assert "Điểm thưởng" not in sections["Khối phường, xã"]
     # every unit once in the cross-block view, with its block named
-    cross = sections["So sánh giữa các khối (cross-block view)"]
+    cross = sections["So sánh giữa các khối"]
     assert cross.count("<tr><td") == len(ui) and "Khối phường, xã" in cross
 
 
@@ -318,13 +318,13 @@ def test_one_implicit_block_reads_as_before(three_blocks):
             "Xếp loại",
             "Điểm đạt",
             "Điểm tối đa áp dụng",
-            "Điểm tự chấm",
+            "Điểm tự đánh giá",
             "Điểm thẩm định",
             "Điểm điều tra xã hội học",
-            "Điểm bị trừ",
+            "Điểm bị trừ khi thẩm định",
         ][: len(headers[:11])]
     )
-    assert "Điểm bị trừ" in headers
+    assert "Điểm bị trừ khi thẩm định" in headers
 
 
 def test_a_profile_compares_the_unit_with_its_block_only(three_blocks):
@@ -357,14 +357,15 @@ def test_unknown_self_assessment_is_said_not_shown_as_zero(three_blocks):
     )
     ui = blocks_view.with_blocks(ui)
     html = block_pages.rankings_html(ui, "vi", movers=False)
-    assert "Điểm bị trừ</th>" not in html and "không phải 0 điểm bị trừ" in html
+    assert "Điểm bị trừ khi thẩm định</th>" not in html and "không phải 0 điểm bị trừ" in html
     unit = ui.iloc[0]["unit_id"]
     figures = dict(
         profile_page.key_figures(
             ui, unit, blocks_view.block_components(None, "all", ui), "vi", False
         ).itertuples(index=False)
     )
-    assert figures["Điểm bị trừ"].startswith("Không biết") and "0,00" not in figures["Điểm bị trừ"]
+    assert figures["Điểm bị trừ khi thẩm định"].startswith("Không biết")
+    assert "0,00" not in figures["Điểm bị trừ khi thẩm định"]
     assert profile_page.comparison(ui, unit, "vi")["points_deducted"].isna().all()
 
 
@@ -418,10 +419,10 @@ def test_results_workbook_names_every_part_and_leads_with_the_block(three_blocks
         write_csv(table, out / f"{name}.csv")
     target = export.write_workbook(out, tmp_path / "results.xlsx", "vi", {"inputs": []})
     sheets = pd.read_excel(target, sheet_name=None)
-    units = sheets["unit_index"]
+    units = sheets["Chỉ số đơn vị"]
     assert list(units.columns[:8]) == [
         "Năm",
-        "Khối",
+        "Mã khối",
         "Tên khối",
         "Tên khối (tiếng Anh)",
         "Xếp hạng",
@@ -431,9 +432,9 @@ def test_results_workbook_names_every_part_and_leads_with_the_block(three_blocks
     ]
     assert {"Điểm thưởng", "Điểm tối đa: Điểm thưởng", "Thẩm định lần 1"} <= set(units.columns)
     assert not [c for c in units.columns if c.endswith("_points") or c.startswith("max_")]
-    assert {"blocks", "components"} <= set(sheets)
-    cols = sheets["columns"].set_index(["sheet", "column"])
-    assert cols.loc[("unit_index", "bonus_points"), "header_en"] == "Bonus points"
+    assert {"Khối", "Phần điểm"} <= set(sheets)
+    cols = sheets["Các cột"].set_index(["Trang tính", "Tên cột trong dữ liệu"])
+    assert cols.loc[("Chỉ số đơn vị", "bonus_points"), "Tiêu đề tiếng Anh"] == "Bonus points"
 
 
 def test_pages_name_units_by_name_not_id(three_blocks):
@@ -539,15 +540,15 @@ def test_rendered_pages_of_a_three_block_year_rank_and_compare_within_blocks(
     # anchor the caveats link to
     for anchor in ("max-bias", "groups", "rank-intervals", "survey-quality"):
         blocks_shown = re.findall(rf'<h3 id="{anchor}-([a-z_]+)">(.*?)</h3>', fair)
-        assert blocks_shown == [(b, f"{vi} ({en})") for b, (vi, en) in BLOCK_NAMES.items()]
+        assert blocks_shown == [(b, vi) for b, (vi, _en) in BLOCK_NAMES.items()]
     groups = load_table(out, "fairness_groups")
     assert set(groups["block"]) == set(BLOCK_NAMES)
     for block, rows in groups.groupby("block"):  # each block's analyses saw its own units only
         assert set(rows["unit_id"]) == set(ui.loc[ui["block"] == block, "unit_id"])
     overview = _render("05_report", cfg, processed, tmp_path, 2024)
-    assert "So sánh giữa các khối (cross-block view)" in overview
-    for vi, en in BLOCK_NAMES.values():
-        assert f"<h2>{vi} ({en})</h2>" in overview
+    assert "So sánh giữa các khối" in overview
+    for vi, _en in BLOCK_NAMES.values():
+        assert f"<h2>{vi}</h2>" in overview
     ward = ui[ui["kind"] == "commune"].sort_values("rank").iloc[0]
     page = _render("06_unit_profile", cfg, processed, tmp_path, 2024, unit_id=ward["unit_id"])
     n = (ui["kind"] == "commune").sum()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -53,3 +54,55 @@ def number(value: object, decimals: int = 2, lang: str = "vi") -> str:
     if lang == "vi":
         text = text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
     return text
+
+
+def number_range(lo: object, hi: object, decimals: int = 2, lang: str = "vi") -> str:
+    """``60.25``, ``65`` → ``'60,25–65,00'`` (vi) or ``'60.25–65.00'`` (en): both ends in the
+    language's number format, an en dash between; one missing end gives ``'≥ 60,25'`` /
+    ``'≤ 65,00'``, both missing ``''``."""
+    low, high = number(lo, decimals, lang), number(hi, decimals, lang)
+    if low and high:
+        return f"{low}–{high}"
+    if low:
+        return f"≥ {low}"
+    return f"≤ {high}" if high else ""
+
+
+def plus_minus(value: object, err: object, decimals: int = 2, lang: str = "vi") -> str:
+    """``30.47``, ``0.04`` → ``'30,47 (± 0,04)'`` (vi) or ``'30.47 (± 0.04)'`` (en): a value and
+    its tolerance in the language's number format; without a tolerance, the value alone."""
+    shown, margin = number(value, decimals, lang), number(err, decimals, lang)
+    return f"{shown} (± {margin})" if margin else shown
+
+
+_CODE_BEFORE = re.compile(r"(?:tiêu\s+chí|lĩnh\s+vực|criterion|area)\s*$", re.IGNORECASE)
+_DECIMAL = re.compile(r"(?<![\w.,])(-?\d+)\.(\d+)(?![\w.,]|\.\d)")
+
+
+def decimal_commas(text: object, lang: str = "vi") -> str:
+    """Free text (a validation message's value, what was expected) with every plain decimal
+    number in the language's format: ``'tổng 38.5 (± 0.04)'`` → ``'tổng 38,5 (± 0,04)'`` in
+    Vietnamese; dotted codes (``2.1.3``, ``tiêu chí 2.1``) and English text are left as they
+    are."""
+    text = "" if text is None else str(text)
+    if lang != "vi":
+        return text
+
+    def comma(m: re.Match[str]) -> str:
+        if _CODE_BEFORE.search(text[: m.start()]):
+            return m.group(0)  # MoHA's numbering of a criterion: "tiêu chí 2.1"
+        return f"{m.group(1)},{m.group(2)}"
+
+    return _DECIMAL.sub(comma, text)
+
+
+def code_name(code: object, lang: str = "vi") -> str:
+    """A code name shown to a reader (a method, a policy, a unit kind, a check, a measure): its
+    label when the catalogue has one, else the code with ``_`` and ``-`` as spaces, so that no
+    identifier reaches a page (``'rescale-absent-survey'`` → its label, or ``'rescale absent
+    survey'``)."""
+    text = str(code)
+    entry = catalogue().get(text)
+    if entry:
+        return entry[lang] or entry["en"]
+    return re.sub(r"[_-]+", " ", text).strip()

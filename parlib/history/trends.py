@@ -28,6 +28,7 @@ import pandas as pd
 from parlib.config.dataset import DatasetConfig
 from parlib.config.model import ALL_UNITS_ID
 from parlib.core import paths
+from parlib.core.labels import decimal_commas, t
 from parlib.history.lineage import Lineage
 from parlib.ingest.tables import read_text_table
 from parlib.score.tables import load_table
@@ -56,6 +57,7 @@ NATIONAL_COLUMNS = [
     "source_url",
 ]
 CONFLICT_PATTERN = re.compile(r"\bconflict", re.I)
+CONFLICT_COLUMNS = ["year", "unit_name", "kind", "detail", "detail_vi", "source_url"]
 
 
 # --- history of published runs -------------------------------------------------------------------
@@ -244,6 +246,7 @@ def load_national(cfg: DatasetConfig) -> pd.DataFrame | None:
         path, NATIONAL_COLUMNS, "national_missing_column", "national_results.csv"
     )
     out = table[NATIONAL_COLUMNS].copy()
+    out["note_vi"] = table["note_vi"] if "note_vi" in table.columns else ""  # optional
     out["year"] = out["year"].astype(int)
     for col in ("index_pct", "rank"):
         out[col] = pd.to_numeric(out[col].str.replace(",", ".", regex=False), errors="coerce")
@@ -254,7 +257,8 @@ def load_national(cfg: DatasetConfig) -> pd.DataFrame | None:
 def conflicts(national: pd.DataFrame) -> pd.DataFrame:
     """Conflicts between sources that the data record: a note that says so (contains
     "conflict"), two rows for the same year and unit with different values, or two units given
-    the same rank in one year. Columns: ``year``, ``unit_name``, ``kind``, ``detail``, ``source_url``."""
+    the same rank in one year. Columns: ``year``, ``unit_name``, ``kind``, ``detail`` (English),
+    ``detail_vi`` (``note_vi``, else the note), ``source_url``."""
     rows = []
     for r in national.itertuples(index=False):
         if CONFLICT_PATTERN.search(r.note or ""):
@@ -264,6 +268,7 @@ def conflicts(national: pd.DataFrame) -> pd.DataFrame:
                     "unit_name": r.unit_name,
                     "kind": "conflict_note",
                     "detail": r.note,
+                    "detail_vi": getattr(r, "note_vi", "") or r.note,
                     "source_url": r.source_url,
                 }
             )
@@ -278,6 +283,7 @@ def conflicts(national: pd.DataFrame) -> pd.DataFrame:
                         "unit_name": g["unit_name"].iloc[0],
                         "kind": "conflict_values",
                         "detail": f"{col}: " + " / ".join(str(v) for v in values),
+                        "detail_vi": f"{t(col, 'vi')}: " + " / ".join(map(decimal_commas, values)),
                         "source_url": " ; ".join(g["source_url"].unique()),
                     }
                 )
@@ -290,10 +296,11 @@ def conflicts(national: pd.DataFrame) -> pd.DataFrame:
                     "unit_name": " / ".join(g["unit_name"]),
                     "kind": "conflict_rank",
                     "detail": f"rank {rank}",
+                    "detail_vi": f"{t('rank', 'vi')} {rank}",
                     "source_url": " ; ".join(g["source_url"].unique()),
                 }
             )
-    out = pd.DataFrame(rows, columns=["year", "unit_name", "kind", "detail", "source_url"])
+    out = pd.DataFrame(rows, columns=CONFLICT_COLUMNS)
     return out.sort_values(["year", "unit_name", "kind"], ignore_index=True)
 
 

@@ -102,9 +102,9 @@ def is_split(order: pd.DataFrame) -> bool:
 
 
 def block_title(name_vi: str, name_en: str, lang: str = "vi") -> str:
-    """A block's heading: its Vietnamese name with the English beside, on pages in either
-    language (Vietnamese first, as the house style has it; ``lang`` is kept for symmetry)."""
-    return f"{name_vi} ({name_en})" if name_en and name_en != name_vi else name_vi
+    """A block's heading in the page's language: the Vietnamese name on a Vietnamese page (no
+    English word there), the English one on an English page (the Vietnamese where none is given)."""
+    return (name_en or name_vi) if lang == "en" else name_vi
 
 
 def members(unit_index: pd.DataFrame, block: str) -> pd.DataFrame:

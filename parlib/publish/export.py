@@ -1,14 +1,17 @@
-"""Excel export of a dataset-year's result tables, for reviewers who work in Excel.
+"""Excel export of a dataset-year's result tables, for reviewers who work in Excel, in the report's
+language (``results.xlsx`` Vietnamese, ``results.en.xlsx`` English).
 
 In: the processed folder of one dataset-year (``unit_index.csv``, ``area_index.csv``,
 ``criterion_index.csv``, ``reconciliation.csv`` and the ``fairness_*`` / ``deductions_*`` tables
 that exist) and its provenance record. Out: one ``.xlsx`` workbook, one sheet per table plus a
-``provenance`` sheet, headers in the report language (Vietnamese by default: the label catalogue,
-each part's label from the results' ``components`` — ``sipas_points`` is "Chỉ số hài lòng (SIPAS)"
-— and each appraisal round), the unit results leading with the block, the rank within it, the
-unit's code (``unit_id``, "Mã đơn vị") and name; the column names and English headers stay on a
-``columns`` sheet. Written atomically. Every text cell
-is stored as text (``core.cells.sheet``): a unit called ``=HYPERLINK(…)`` is a name, not a formula.
+provenance sheet, all in the report language: sheet names (``Chỉ số đơn vị``), headers (the label
+catalogue, each part's label from the results' ``components`` — ``sipas_points`` is "Chỉ số hài
+lòng (SIPAS)" — and each appraisal round) and the values that are codes (unit kinds, findings,
+rules, statuses, measures, sources, parts, yes/no: ``central_branch`` is "Cơ quan ngành dọc");
+names, numbers and free text as they are. The unit results lead with the block, the rank within it,
+the unit's code (``unit_id``, "Mã đơn vị") and name; the table and column names and the English
+headers stay on a columns sheet (``Các cột``). Written atomically. Every text cell is stored as
+text (``core.cells.sheet``): a unit called ``=HYPERLINK(…)`` is a name, not a formula.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from parlib.core import cells
-from parlib.core.labels import maybe, t
+from parlib.core.labels import catalogue, code_name, decimal_commas, maybe, t
 from parlib.core.storage import write_bytes
 from parlib.publish import blocks
 from parlib.publish.markup import public_parameter, public_path
@@ -72,8 +75,27 @@ def part_labels(components: pd.DataFrame | None, lang: str) -> dict[str, str]:
     return out
 
 
+def component_names(components: pd.DataFrame | None, lang: str) -> dict[str, str]:
+    """Each part's label in ``lang`` by its code (``survey`` → "Điều tra xã hội học")."""
+    comps = components if components is not None else blocks.legacy_components()
+    label = "label_vi" if lang == "vi" else "label_en"
+    return {str(r.component): str(getattr(r, label)) for r in comps.itertuples(index=False)}
+
+
+def _distinct(headers: list[str]) -> list[str]:
+    """Headers made unique by numbering the repeats (``Hạng``, ``Hạng (2)``)."""
+    seen: dict[str, int] = {}
+    out = []
+    for h in headers:
+        seen[h] = seen.get(h, 0) + 1
+        out.append(h if seen[h] == 1 else f"{h} ({seen[h]})")
+    return out
+
+
 def header(column: str, lang: str, parts: dict[str, str]) -> str:
     """A column's header in ``lang``: the catalogue's label, the part's label, the round."""
+    if column in HEADER_KEYS:
+        return t(HEADER_KEYS[column], lang)
     found = re.fullmatch(r"round_(\d+)_(points|score)", column)
     if found:
         return t("round_points", lang, n=found.group(1))
@@ -87,9 +109,69 @@ def ordered(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame[lead + [c for c in frame.columns if c not in lead]]
 
 
+# columns whose header is not their own label: the block's id beside its names
+HEADER_KEYS = {"block": "block_code"}
+# columns whose values are codes, and the prefix of their labels in the catalogue
+VALUE_LABELS = {
+    "kind": "",
+    "unit_type": "",
+    "scope": "",
+    "finding": "",
+    "rule": "",
+    "alternative": "",
+    "status": "",
+    "measure": "",
+    "level": "",
+    "source": "source_",
+    "totals_source": "totals_",
+    "role": "role_",
+}
+LIST_COLUMNS = ("kinds",)  # "central_branch, commune": each code of the list
+NUMBERS_IN_TEXT = ("max_group", "group")  # comparable-maximum groups are named "83.75–88.5"
+SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def value_label(column: str, value: object, lang: str) -> object:
+    """A cell's value as the workbook in ``lang`` shows it: a code of ``VALUE_LABELS`` by its
+    label (an unknown code without ``_`` / ``-``), anything else as it is."""
+    if not isinstance(value, str) or not value:
+        return value
+    if column in LIST_COLUMNS:
+        return ", ".join(str(value_label("kind", v.strip(), lang)) for v in value.split(","))
+    key = VALUE_LABELS[column] + value
+    return t(key, lang) if key in catalogue() else code_name(value, lang)
+
+
+def localized_values(frame: pd.DataFrame, lang: str, parts: dict[str, str]) -> pd.DataFrame:
+    """``frame`` with its code values and yes/no in ``lang`` (``parts``: component → label)."""
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if pd.api.types.is_bool_dtype(series):
+            out[column] = series.map(lambda v: t("yes" if v else "no", lang))
+        elif series.dtype == object and set(series.dropna().map(str)) <= {"True", "False"}:
+            if series.notna().any():
+                out[column] = series.map(
+                    lambda v: v if pd.isna(v) else t("yes" if str(v) == "True" else "no", lang)
+                )
+        elif column == "component":
+            out[column] = series.map(lambda v: parts.get(v, v))
+        elif column in NUMBERS_IN_TEXT:
+            out[column] = series.map(lambda v: decimal_commas(v, lang) if isinstance(v, str) else v)
+        elif column in VALUE_LABELS or column in LIST_COLUMNS:
+            out[column] = series.map(lambda v, c=column: value_label(c, v, lang))
+    return out
+
+
+def sheet_title(name: str, lang: str) -> str:
+    """A table's sheet name in ``lang`` (``unit_index`` → "Chỉ số đơn vị"), else its name."""
+    key = f"sheet_{name}"
+    return t(key, lang) if key in catalogue() else name
+
+
 def _sheet_name(name: str, used: set[str]) -> str:
-    """Excel allows 31 characters and no duplicates."""
-    base = name[:31]
+    """Excel allows 31 characters, none of ``[]:*?/\\``, and no duplicates."""
+    base = SHEET_CHARS.sub(" ", name)[:31]
     candidate, i = base, 2
     while candidate in used:
         candidate = f"{base[:28]}_{i}"
@@ -111,17 +193,21 @@ def write_workbook(processed: Path, target: Path, lang: str, prov: dict) -> Path
     )
     parts = part_labels(components, lang)
     english = part_labels(components, "en")
+    names = component_names(components, lang)
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name in tables(processed):
             frame = ordered(name, load_table(processed, name))
             headers = [header(c, lang, parts) for c in frame.columns]
-            if len(set(headers)) < len(headers):  # two columns share a label: keep the names
-                headers = list(frame.columns)
-            sheet = _sheet_name(name, used)
-            frame.to_excel(writer, sheet_name=sheet, index=False, header=headers)
+            if len(set(headers)) < len(headers):  # two columns share a label: number the twins
+                headers = _distinct(headers)
+            sheet = _sheet_name(sheet_title(name, lang), used)
+            localized_values(frame, lang, names).to_excel(
+                writer, sheet_name=sheet, index=False, header=headers
+            )
             writer.sheets[sheet].freeze_panes = "A2"
             mapping += [
-                (sheet, c, h, header(c, "en", english)) for c, h in zip(frame.columns, headers)
+                (sheet, c, h, header(c, "en", english), name)
+                for c, h in zip(frame.columns, headers)
             ]
         rows = [
             (t("dataset", lang), prov.get("dataset", "")),
@@ -141,10 +227,11 @@ def write_workbook(processed: Path, target: Path, lang: str, prov: dict) -> Path
             for i in prov.get("inputs", [])
         ]
         pd.DataFrame(rows, columns=[t("figure_item", lang), t("value", lang)]).to_excel(
-            writer, sheet_name=_sheet_name("provenance", used), index=False
+            writer, sheet_name=_sheet_name(sheet_title("provenance", lang), used), index=False
         )
-        pd.DataFrame(mapping, columns=["sheet", "column", "header", "header_en"]).to_excel(
-            writer, sheet_name=_sheet_name("columns", used), index=False
+        columns = [t(k, lang) for k in ("sheet", "column_name", "header_shown", "header_en")]
+        pd.DataFrame(mapping, columns=[*columns, t("table", lang)]).to_excel(
+            writer, sheet_name=_sheet_name(sheet_title("columns", lang), used), index=False
         )
         for worksheet in writer.sheets.values():
             cells.sheet(worksheet)  # pandas hands "=…" text to openpyxl, which stores a formula

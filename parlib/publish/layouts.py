@@ -1,5 +1,7 @@
 """Layouts: which columns each published table shows, in which order, with which label and number
-format (``Column`` specs used by ``markup.html_table``).
+format (``Column`` specs used by ``markup.html_table``). Code names are never shown as they are:
+values that are codes are ``label`` columns (translated), file names and criterion codes ``code``
+columns (set in ``<code>``); notes are shown in the page's language (``conflict_columns``).
 """
 
 from __future__ import annotations
@@ -38,10 +40,10 @@ RECON_COLUMNS = [
 
 PROBLEM_COLUMNS = [
     Column("severity", kind="severity"),
-    Column("file"),
+    Column("file", kind="code"),
     Column("row", kind="int"),
     Column("unit_name", "unit"),
-    Column("criterion"),
+    Column("criterion", kind="code"),
     Column("value"),
     Column("expected"),
     Column("message"),
@@ -49,12 +51,12 @@ PROBLEM_COLUMNS = [
 
 
 CORRECTION_COLUMNS = [
-    Column("table"),
-    Column("file"),
+    Column("table", kind="label"),
+    Column("file", kind="code"),
     Column("row", kind="int"),
     Column("unit_name", "unit"),
-    Column("criterion"),
-    Column("column"),
+    Column("criterion", kind="code"),
+    Column("column", kind="code"),
     Column("old_value"),
     Column("new_value"),
     Column("source"),
@@ -63,8 +65,8 @@ CORRECTION_COLUMNS = [
 
 
 SUITE_COLUMNS = [
-    Column("suite"),
-    Column("file"),
+    Column("suite", kind="label"),
+    Column("file", kind="code"),
     Column("evaluated", kind="int"),
     Column("failed_critical", kind="int"),
     Column("failed_warning", kind="int"),
@@ -138,8 +140,15 @@ CONFLICT_COLUMNS = [
     Column("unit_name", "unit"),
     Column("kind", kind="label"),
     Column("detail"),
-    Column("source_url"),
+    Column("source_url", kind="code"),
 ]
+
+
+def conflict_columns(lang: str) -> list[Column]:
+    """``CONFLICT_COLUMNS`` for a page in ``lang``: the detail in the page's language
+    (``detail_vi``, from the data's ``note_vi``, on a Vietnamese page)."""
+    detail = "detail_vi" if lang == "vi" else "detail"
+    return [Column(detail, "detail") if c.name == "detail" else c for c in CONFLICT_COLUMNS]
 
 
 AREA_PROFILE_COLUMNS = [
@@ -153,7 +162,7 @@ AREA_PROFILE_COLUMNS = [
 
 
 CRITERIA_PROFILE_COLUMNS = [
-    Column("code", "criterion"),
+    Column("code", "criterion", kind="code"),
     Column("name"),
     Column("index_pct", kind="num"),
     Column("achieved_points", kind="num"),
@@ -163,7 +172,7 @@ CRITERIA_PROFILE_COLUMNS = [
 
 
 DEDUCTION_PROFILE_COLUMNS = [
-    Column("code", "criterion"),
+    Column("code", "criterion", kind="code"),
     Column("name"),
     Column("self_points", kind="num"),
     Column("appraised_points", kind="num"),

@@ -76,7 +76,7 @@ class Column:
 
     name: str
     label: str | None = None  # label key; defaults to ``name``
-    kind: str = "text"  # text | num | int | label (translate the value) | band | severity
+    kind: str = "text"  # text | num | int | label (translate the value) | band | severity | code
     decimals: int = 2
     link: str | None = None  # a column holding a relative href for this cell (text kinds only)
 
@@ -106,6 +106,8 @@ def html_table(
                 cells.append(f"<td>{esc(t('yes' if value else 'no', lang))}</td>")
             elif c.kind == "band":
                 cells.append(f'<td class="band-{esc(value)}">{esc("" if missing else value)}</td>')
+            elif c.kind == "code":  # file names, criterion codes: exempt from the leak scan
+                cells.append(f"<td><code>{esc('' if missing else value)}</code></td>")
             elif c.kind == "severity":
                 cells.append(f'<td class="sev-{esc(value)}">{esc(t(str(value), lang))}</td>')
             elif c.link and record.get(c.link):

@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from parlib.core.labels import catalogue, decimal_commas, t
 from parlib.publish.layouts import PROBLEM_COLUMNS, SUITE_COLUMNS
 from parlib.score.tables import load_table
 
@@ -23,10 +24,13 @@ def problems_frame(problems: list, lang: str, names: dict[str, str] | None = Non
 
     def localised(p: dict) -> dict:
         vi = lang == "vi"
+        message = (p.get("message_vi") or p.get("message")) if vi else p.get("message")
+        expected = (p.get("expected_vi") or p.get("expected")) if vi else p.get("expected")
         return {
             **p,
-            "message": (p.get("message_vi") or p.get("message")) if vi else p.get("message"),
-            "expected": (p.get("expected_vi") or p.get("expected")) if vi else p.get("expected"),
+            "message": named_codes(message, lang),
+            "expected": decimal_commas(named_codes(expected, lang), lang),
+            "value": decimal_commas(p.get("value"), lang) if p.get("value") is not None else None,
         }
 
     rows = [localised(p.to_dict() if hasattr(p, "to_dict") else dict(p)) for p in problems]
@@ -35,6 +39,19 @@ def problems_frame(problems: list, lang: str, names: dict[str, str] | None = Non
     )
     ids = frame["unit_id"].fillna("").astype(str)
     return frame.assign(unit_name=ids.map(lambda u: names.get(u, u)))
+
+
+_CODE = re.compile(r"(?<![\w./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/-])")
+
+
+def named_codes(text: object, lang: str) -> object:
+    """``text`` with every snake_case code name the label catalogue knows replaced by its label
+    (a validation message filled with a measure: ``'survey_total công bố …'`` → ``'Tổng điểm
+    điều tra xã hội học công bố …'``); other text, and None, as given."""
+    if not isinstance(text, str):
+        return text
+    known = catalogue()
+    return _CODE.sub(lambda m: t(m.group(0), lang) if m.group(0) in known else m.group(0), text)
 
 
 def unit_names_at(out_dir: Path) -> dict[str, str]:
