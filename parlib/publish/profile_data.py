@@ -110,6 +110,8 @@ class ProfileContext:
     regions: dict[str, str]
     rounds: dict[str, pd.DataFrame] = field(default_factory=dict)  # unit → appraisal rounds
     methodology: str = ""
+    group_rank: dict = field(default_factory=dict)  # unit → (rank in its declared group, size)
+    position: dict = field(default_factory=dict)  # unit → its place in ``order``
     history_n: dict = field(default_factory=dict)  # (year, block) → units ranked that year
     conflicts: pd.DataFrame | None = None  # conflicts between the national results' sources
     _decisions: dict = field(default_factory=dict)
@@ -136,7 +138,11 @@ class ProfileContext:
                 rows[str(r["unit_id"])] = r
             order += [str(r["unit_id"]) for r in recs]
             idx = pd.to_numeric(mine["index_pct"], errors="coerce")
+            by_index = sorted(
+                range(len(recs)), key=lambda i: (-(_f(recs[i]["index_pct"]) or -1.0), i)
+            )
             blocks[block] = {
+                "top": [str(recs[i]["unit_id"]) for i in by_index[:2]],  # the best two
                 "n": len(mine),
                 "units": [str(u) for u in mine["unit_id"]],
                 "median": _f(idx.median()),
@@ -145,6 +151,17 @@ class ProfileContext:
                 "name_vi": str(mine["block_name_vi"].iloc[0]),
                 "name_en": str(mine["block_name_en"].iloc[0]),
                 "known": bk.self_known(mine),
+            }
+        group_rank = {}
+        if "group" in ui.columns:
+            grouped = ui[ui["group"].fillna("").astype(str) != ""]
+            keys = [grouped["block"], grouped["group"]]
+            ranks = grouped.groupby(keys)["index_pct"].rank(method="min", ascending=False)
+            sizes = grouped.groupby(keys)["index_pct"].transform("size")
+            group_rank = {
+                str(u): (int(r), int(n))
+                for u, r, n in zip(grouped["unit_id"], ranks, sizes)
+                if not pd.isna(r)
             }
         parts = {
             b: bk.block_components(components, b, ui).to_dict("records") for b in blocks
@@ -261,6 +278,8 @@ class ProfileContext:
             caveats=collected,
             regions=dict(zip(units["unit_id"], units["region"])) if "region" in units.columns else {},
             rounds=rounds,
+            group_rank=group_rank,
+            position={u: i for i, u in enumerate(order)},
             history_n={(int(y), str(b)): int(n) for (y, b), n in past.table.groupby(["year", "block"]).size().items()},
             conflicts=past.conflicts(),
             methodology=bk.methodology(cfg.year(year), lang),

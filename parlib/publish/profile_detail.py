@@ -42,9 +42,8 @@ def comparison(ctx, unit_id: str) -> str:
         return out + _p(t("profile_compare_printed", lang, n=block["n"]))
     if block["n"] == 1:
         return out + _p(t("profile_compare_alone", lang))
-    others = [u for u in block["units"] if u != unit_id]
     pct = _f(row["index_pct"]) or 0.0
-    best = max(others, key=lambda u: (_f(ctx.rows[u]["index_pct"]) or -1, -ctx.order.index(u)))
+    best = next(u for u in block["top"] if u != unit_id)  # the best other unit: never itself
     best_pct = _f(ctx.rows[best]["index_pct"]) or 0.0
     values = {
         "block": block_label(ctx, row["block"]),
@@ -53,8 +52,7 @@ def comparison(ctx, unit_id: str) -> str:
         "mean": _n(block["mean"], lang),
     }
     if pct >= best_pct - EPS:
-        first = next(u for u in others)  # the runner-up: the best of the others, rank order
-        first = best if abs(best_pct - pct) < EPS else first
+        first = best  # the runner-up (or the unit it shares the lead with)
         key = "profile_compare_coleader" if abs(best_pct - pct) < EPS else "profile_compare_leader"
         text = t(
             key, lang, runner=ctx.name(first), runner_pct=_n(ctx.rows[first]["index_pct"], lang),
@@ -119,9 +117,10 @@ def areas(ctx, unit_id: str) -> str:
         return profile_page_skip("skip_published_areas", "profile_areas", lang)
     name = "name_vi" if lang == "vi" else "name_en"
     block = row["block"]
+    alone = ctx.blocks[block]["n"] < 2  # a one-unit block's median is the unit itself
     rows = [
         {"name": a[name], "index_pct": _f(a["index_pct"]),
-         "median": ctx.area_median.get((block, str(a["area"])))}
+         "median": None if alone else ctx.area_median.get((block, str(a["area"])))}
         for a in mine
     ]
     scored = [r for r in rows if r["index_pct"] is not None]
@@ -132,15 +131,17 @@ def areas(ctx, unit_id: str) -> str:
         out += _p(t("profile_areas_reading", lang, best=best["name"],
                     best_pct=_n(best["index_pct"], lang), worst=worst["name"],
                     worst_pct=_n(worst["index_pct"], lang)))
-    alt = t("profile_areas_alt", lang, unit=ctx.name(unit_id))
+    alt = t("profile_areas_alt_alone" if alone else "profile_areas_alt", lang, unit=ctx.name(unit_id))
     svg = profile_svg.areas(
         rows, lang, t("profile_areas", lang), alt, ctx.name(unit_id), t("block_median", lang),
-        t("profile_area_not_arising", lang), ident=f"areas-{ctx.order.index(unit_id)}",
+        t("profile_area_not_arising", lang), ident=f"areas-{ctx.position[unit_id]}",
     )
-    out += (f"<figure>{svg}<figcaption><em>{esc(t('profile_areas_svg_reading', lang))}"
+    reading = "profile_areas_svg_alone" if alone else "profile_areas_svg_reading"
+    out += (f"<figure>{svg}<figcaption><em>{esc(t(reading, lang))}"
             "</em></figcaption></figure>")
-    cols = [Column("name", "area"), Column("index_pct", kind="num"),
-            Column("median", "block_median", kind="num")]
+    cols = [Column("name", "area"), Column("index_pct", kind="num")]
+    if not alone:
+        cols.append(Column("median", "block_median", kind="num"))
     return out + _table(rows, cols, lang)
 
 
@@ -204,8 +205,9 @@ def series(ctx, unit_id: str) -> list[dict]:
     for r in ctx.history.get(unit_id, []):
         if int(r["year"]) <= ctx.year:
             published = str(r.get("source")) == "published"
+            n = ctx.history_n.get((int(r["year"]), r["block"]), 0)  # a one-unit table ranks nothing
             rows.append({"year": int(r["year"]), "line": r["unit_name"], "index_pct": _f(r["index_pct"]),
-                         "rank": _f(r["rank"]), "n": ctx.history_n.get((int(r["year"]), r["block"])),
+                         "rank": _f(r["rank"]) if published or n > 1 else None, "n": n,
                          "source": "published" if published else "computed"})
     have = {(r["year"], r["source"]) for r in rows}
     for r in ctx.national.get(unit_id, []):
@@ -262,7 +264,7 @@ def trend(ctx, unit_id: str) -> str:
             t("profile_trend_alt", lang, unit=ctx.name(unit_id), first=shown_years[0],
               last=shown_years[-1]),
             t("profile_legend_computed", lang), t("profile_legend_published", lang),
-            ident=f"trend-{ctx.order.index(unit_id)}",
+            ident=f"trend-{ctx.position[unit_id]}",
         )
         out += (f"<figure>{svg}<figcaption><em>{esc(t('profile_trend_svg_reading', lang))}"
                 "</em></figcaption></figure>")

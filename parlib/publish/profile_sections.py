@@ -137,15 +137,11 @@ def key_figures(ctx, unit_id: str) -> list[dict]:
     if ctx.split:
         items.append((t("block", lang), bk.block_title(block["name_vi"], block["name_en"], lang)))
     group = row.get("group")
-    if isinstance(group, str) and group and block["n"] > 1:
-        same = [u for u in block["units"] if ctx.rows[u].get("group") == group]
-        if len(same) > 1:
-            better = sum(
-                1 for u in same if (_f(ctx.rows[u]["index_pct"]) or 0) > (_f(row["index_pct"]) or 0)
-            )
-            items.append(
-                (t("group_rank", lang, group=group), t("rank_of_n", lang, rank=better + 1, n=len(same)))
-            )
+    grouped = ctx.group_rank.get(unit_id)
+    if isinstance(group, str) and group and grouped and grouped[1] > 1:
+        items.append(
+            (t("group_rank", lang, group=group), t("rank_of_n", lang, rank=grouped[0], n=grouped[1]))
+        )
     band = row.get("band")
     if isinstance(band, str) and band:
         items.append((t("band", lang), band))
