@@ -122,7 +122,8 @@ def test_deducted_and_added_are_apart_and_the_same_in_the_key_figures_and_the_se
             assert "không trừ điểm nào" in section
         if added > 0:
             assert f"cộng {profile_sections._n(added, 'vi')} điểm" in section
-        assert not re.search(r"-\d", figures["Điểm bị trừ khi thẩm định"])
+        for shown in (figures["Điểm bị trừ khi thẩm định"], figures["Điểm được cộng khi thẩm định"]):
+            assert not shown.startswith("-"), (unit, shown)  # never "-1,00", nor "-0,00"
     # a unit whose appraisal raised its points (unit_index: points_deducted −1,00)
     assert ctx.rows["xa-thanh-phu"]["points_deducted"] == pytest.approx(-1.0)
     page = _text(profile_doc.body(ctx, "xa-thanh-phu"))

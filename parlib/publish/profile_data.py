@@ -179,7 +179,8 @@ class ProfileContext:
             sums = pd.DataFrame(
                 {"unit_id": leaves_t["unit_id"], "d": diff.clip(lower=0), "a": (-diff).clip(lower=0)}
             ).groupby("unit_id")[["d", "a"]].sum()
-            appraisal = {u: (float(d), float(a)) for u, d, a in sums.itertuples()}
+            # + 0.0: a sum of zeros clipped from below is −0.0, shown as "-0,00"
+            appraisal = {u: (float(d) + 0.0, float(a) + 0.0) for u, d, a in sums.itertuples()}
         for u, r in rows.items():
             if not (r.get("self_known") and "self_points" in ui.columns) or r["source"] == "published":
                 appraisal[u] = None  # not known: never "0,00 deducted"

@@ -202,12 +202,16 @@ def series(ctx, unit_id: str) -> list[dict]:
     """The unit's own rows of every year up to this one, and its published national figures
     (``source`` computed / published), one per year and source, oldest first."""
     rows = []
+    province = str(ctx.rows[unit_id].get("kind")) == "province"
     for r in ctx.history.get(unit_id, []):
         if int(r["year"]) <= ctx.year:
             published = str(r.get("source")) == "published"
             n = ctx.history_n.get((int(r["year"]), r["block"]), 0)  # a one-unit table ranks nothing
+            if published:  # as printed: of the printed count, or of the country's provinces
+                n = _f(r.get("rank_of")) or (provinces_in(int(r["year"])) if province else None)
             rows.append({"year": int(r["year"]), "line": r["unit_name"], "index_pct": _f(r["index_pct"]),
-                         "rank": _f(r["rank"]) if published or n > 1 else None, "n": n,
+                         "rank": _f(r["rank"]) if published or n > 1 else None,
+                         "n": int(n) if n else None,
                          "source": "published" if published else "computed"})
     have = {(r["year"], r["source"]) for r in rows}
     for r in ctx.national.get(unit_id, []):
@@ -266,7 +270,12 @@ def trend(ctx, unit_id: str) -> str:
             t("profile_legend_computed", lang), t("profile_legend_published", lang),
             ident=f"trend-{ctx.position[unit_id]}",
         )
-        out += (f"<figure>{svg}<figcaption><em>{esc(t('profile_trend_svg_reading', lang))}"
+        kinds = {computed for _, computed in values.values()}  # the caption names drawn marks only
+        reading = {
+            frozenset({True}): "profile_trend_svg_computed",
+            frozenset({False}): "profile_trend_svg_published",
+        }.get(frozenset(kinds), "profile_trend_svg_reading")
+        out += (f"<figure>{svg}<figcaption><em>{esc(t(reading, lang))}"
                 "</em></figcaption></figure>")
     table = [
         {**r, "rank_text": t("rank_of_n", lang, rank=int(r["rank"]), n=r["n"]) if r["rank"] and r["n"]

@@ -235,10 +235,15 @@ def change(ctx, unit_id: str) -> str:
     if moved:
         up = max(moved, key=lambda r: r["d"])
         down = min(moved, key=lambda r: r["d"])
-        out += _p(
-            t("profile_change_areas", lang, up=up["name"], up_d=_n(up["d"], lang),
-              down=down["name"], down_d=_n(down["d"], lang))
-        )
+        parts = []
+        if up["d"] > EPS:
+            parts.append(t("profile_change_area_up", lang, area=up["name"], d=_n(up["d"], lang)))
+        if down["d"] < -EPS:
+            parts.append(
+                t("profile_change_area_down", lang, area=down["name"], d=_n(-down["d"], lang))
+            )
+        key = "profile_change_areas" if parts else "profile_change_areas_none"
+        out += _p(t(key, lang, parts=", ".join(parts)))
         cols = [
             Column("name", "area"),
             Column("index_pct_previous", kind="num"),

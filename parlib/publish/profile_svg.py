@@ -118,15 +118,16 @@ def trend(
     known = [v for v, _ in values.values()]
     lo = min(known) if known else 0.0
     hi = max(known) if known else 100.0
-    lo = max(0.0, math.floor((lo - 5) / 10) * 10)
-    hi = min(100.0, math.ceil((hi + 2) / 10) * 10)
+    lo = max(0.0, math.floor((lo - 5) / 10) * 10)  # an index chart may start above zero: the
+    hi = min(100.0, math.ceil((hi + 2) / 10) * 10)  # axis says where, every year is on it
     if hi <= lo:
         lo, hi = max(0.0, hi - 10), max(hi, 10.0)
     span = len(years) - 1
 
     def x(year: int) -> float:
         i = years.index(year)
-        return round(left + (i / span if span else 0.5) * (right - left), 1)
+        inner = 28  # the first and last points clear the axis labels
+        return round(left + inner + (i / span if span else 0.5) * (right - left - 2 * inner), 1)
 
     def y(v: float) -> float:
         return round(bottom - (v - lo) / (hi - lo) * (bottom - top), 1)
@@ -151,8 +152,11 @@ def trend(
         }
         for year, (v, computed) in sorted(values.items())
     ]
-    step = (hi - lo) / 4
-    yticks = [{"y": y(lo + i * step), "label": number(lo + i * step, 0, lang)} for i in range(5)]
+    step = 10 if hi - lo > 20 else 5  # round ticks: 70, 80, 90, 100
+    yticks = [
+        {"y": y(v), "label": number(v, 0, lang)}
+        for v in range(int(math.ceil(lo / step) * step), int(hi) + 1, step)
+    ]
     xticks = [{"x": x(year), "label": str(year), "has": year in values} for year in years]
     kinds = {computed for _, computed in values.values()}
     legend, lx = [], left
