@@ -520,9 +520,9 @@ def test_a_run_log_on_a_full_disk_drops_the_record_without_a_traceback(tmp_path,
     assert "Logging error" not in capsys.readouterr().err
 
 
-def test_a_full_disk_stops_the_unit_profiles_not_yet_started(tmp_path, monkeypatch):
-    """Met by one unit's profile, the fault stops the units not yet started (each thread tries at
-    most the one it had begun) and is raised once every thread is done."""
+def test_a_full_disk_met_by_the_unit_profiles_is_raised(tmp_path, monkeypatch):
+    """Every profile comes from one execution of ``06_unit_profiles``: a full disk met there is
+    raised (the runner stops the year), once, not written as a failed record."""
     write(
         tmp_path / "unit_index.csv",
         "unit_id,unit_name\n" + "".join(f"u{i},U{i}\n" for i in range(9)),
@@ -530,13 +530,15 @@ def test_a_full_disk_stops_the_unit_profiles_not_yet_started(tmp_path, monkeypat
     calls = []
 
     def full(notebook, executed, params):
-        calls.append(params["unit_id"])
+        calls.append(params.get("dataset"))
         raise EnvironmentFault("environment fault: the disk is full (at reports/x)")
 
-    monkeypatch.setattr(fanout, "run_notebook", full)
+    monkeypatch.setattr(fanout, "execute_in_pool", full)
     with pytest.raises(EnvironmentFault):
-        fanout._run_unit_profiles(None, 2024, "en", {}, ROOT, tmp_path, tmp_path / "reports")
-    assert 1 <= len(calls) <= execute.UNIT_WORKERS
+        fanout._run_unit_profiles(
+            None, 2024, "en", {"dataset": "tiny"}, ROOT, tmp_path, tmp_path / "reports"
+        )
+    assert calls == ["tiny"]
 
 
 def test_a_swap_whose_clean_up_fails_is_still_published(tmp_path, monkeypatch):

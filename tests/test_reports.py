@@ -552,7 +552,8 @@ def test_rendered_pages_of_a_three_block_year_rank_and_compare_within_blocks(
     ward = ui[ui["kind"] == "commune"].sort_values("rank").iloc[0]
     page = _render("06_unit_profile", cfg, processed, tmp_path, 2024, unit_id=ward["unit_id"])
     n = (ui["kind"] == "commune").sum()
-    assert f"<td>Xếp hạng trong khối (Khối phường, xã)</td><td>1/{n}</td>" in page
+    assert f"<td>Xếp hạng trong khối (chính thức)</td><td>1/{n}</td>" in page
+    assert "<td>Khối</td><td>Khối phường, xã (Wards and communes)</td>" in page
     assert "Trung bình khối" in page and "Trung bình các đơn vị" not in page
 
 
@@ -590,7 +591,7 @@ def test_a_published_results_only_year_shows_rankings_and_says_what_it_skips(
     assert re.search(r"<td>Xã C</td>", overview) or "Xã C" in overview
     page = _render("06_unit_profile", cfg, processed, tmp_path, 2024, unit_id="a")
     assert markup.esc(t("skip_published_areas", "vi")) in page
-    assert "<td>Xếp hạng</td><td>2/3</td>" in page
+    assert "<td>Xếp hạng (theo công bố)</td><td>2/3</td>" in page  # as printed
     assert not re.search(r"(?<![\d.])0,00", page)
 
 

@@ -1,6 +1,7 @@
-"""Fan-out: the notebooks a run executes more than once per dataset-year — the unit profile once per
-unit of the staged results, on the warm notebook threads — and the dataset-level pages (trends),
-rendered from the published years.
+"""Fan-out: the notebooks a run executes beside a dataset-year's own — the unit profiles, every unit
+of the staged results from ONE execution of ``06_unit_profiles`` per language (its section
+builders are ``parlib.publish.profile_doc``'s) — and the dataset-level pages (trends), rendered
+from the published years.
 """
 
 from __future__ import annotations
@@ -15,16 +16,9 @@ from pathlib import Path
 
 from parlib.config.dataset import DatasetConfig, load_dataset
 from parlib.core import paths
-from parlib.core.errors import EnvironmentFault
 from parlib.core.labels import t
-from parlib.publish.views import unit_file
-from parlib.run.execute import (
-    execute_in_pool,
-    export_html,
-    notebook_pool,
-    root_parameter,
-    run_notebook,
-)
+from parlib.publish.pages import localized
+from parlib.run.execute import execute_in_pool, export_html, root_parameter
 from parlib.run.pipeline import (
     DATASET_NOTEBOOKS,
     UNIT_NOTEBOOK,
@@ -58,62 +52,35 @@ def _run_unit_profiles(
     out_processed: Path,
     out_reports: Path,
 ) -> dict:
-    """Execute ``06_unit_profile`` once per unit of the staged results, ``UNIT_WORKERS`` at a time.
-
-    Each execution is its own kernel process writing its own files; the threads share only the
-    log (``logging`` is thread-safe) and their own result records. Returns the notebook record for ``run.json``.
-    An ``EnvironmentFault`` (a full disk) stops the units not yet started and is raised once every
-    thread is done, so none writes into the staging folder after it is removed.
-    """
+    """Execute ``06_unit_profiles`` ONCE for the dataset-year in ``lang``: it writes every unit's
+    page ``units/<unit>[.en].html`` and shows the list of profiles, rendered here as
+    ``06_unit_profiles[.en].html``. Returns the notebook record for ``run.json``
+    (``notebook``, ``status``, ``seconds``, ``units``; ``message`` on failure). A full disk or a
+    read-only folder is raised (``EnvironmentFault``), as for every notebook."""
 
     stem, label = UNIT_NOTEBOOK
     notebook = paths.notebooks_dir(root) / f"{stem}.ipynb"
     declared = notebook_parameters(notebook)
-    units = load_table(out_processed, "unit_index")[["unit_id", "unit_name"]]
+    n_units = len(load_table(out_processed, "unit_index"))
+    executed = out_reports / "notebooks" / localized(f"{stem}.ipynb", lang)
     started = time.time()
-
-    faults: list[EnvironmentFault] = []
-
-    def one(unit_id: str, unit_name: str) -> tuple[str, str, str]:
-        if faults:
-            return unit_id, "error", "not attempted"
-        page = unit_file(unit_id)
-        executed = out_reports / "notebooks" / "units" / page.replace(".html", ".ipynb")
-        try:
-            status, message = run_notebook(
-                notebook,
-                executed,
-                {k: v for k, v in {**params, "unit_id": unit_id}.items() if k in declared},
-            )
-            if executed.is_file():
-                export_html(
-                    executed,
-                    out_reports / "units" / page,
-                    f"{unit_name} — {t(label, lang)} — {cfg.title(lang)} {year}",
-                )
-        except OSError as exc:
-            fault = EnvironmentFault.of(exc)
-            if fault is None:
-                raise
-            faults.append(fault)
-            return unit_id, "error", str(fault)
-        except EnvironmentFault as fault:
-            faults.append(fault)
-            return unit_id, "error", str(fault)
-        return unit_id, status, message
-
-    results = list(notebook_pool().map(lambda r: one(*r), units.itertuples(index=False, name=None)))
-    if faults:
-        raise faults[0]
-    failed = [(u, s, m) for u, s, m in results if s != "success"]
+    status, message = execute_in_pool(
+        notebook, executed, {k: v for k, v in {**params, "lang": lang}.items() if k in declared}
+    )
+    if executed.is_file():
+        export_html(
+            executed,
+            out_reports / localized(f"{stem}.html", lang),
+            f"{t(label, lang)} — {cfg.title(lang)} {year}",
+        )
     record = {
         "notebook": stem,
-        "status": "success" if not failed else failed[0][1],
+        "status": status,
         "seconds": round(time.time() - started, 2),
-        "units": len(results),
+        "units": n_units,
     }
-    if failed:
-        record["message"] = f"{stem} {failed[0][0]}: {failed[0][2]}"
+    if status != "success":
+        record["message"] = f"{stem}: {message}"
     return record
 
 

@@ -34,7 +34,9 @@ PIPELINE = (
     Notebook("03_index", "report_index", "year", "03_index.html"),
     Notebook("04_fairness", "report_fairness", "year", "04_fairness.html"),
     Notebook("05_report", "report_overview", "year", "05_report.html"),
-    Notebook("06_unit_profile", "report_unit_profile", "unit", "units/<unit>.html"),
+    # every unit's profile (units/<unit>.html) from one execution, after 05 and results.xlsx;
+    # 06_unit_profile (one unit) stays for analysts (parlib.publish.profile_doc)
+    Notebook("06_unit_profiles", "report_unit_profiles", "unit", "06_unit_profiles.html"),
     Notebook("07_trends", "report_trends", "dataset", "trends.html"),
 )
 

@@ -1,0 +1,306 @@
+"""The later sections of a unit profile (after the main points, ``parlib.publish.profile_sections``):
+the comparison with the block and with like-for-like peers, the areas, the appraisal (points
+deducted and added apart), the trend and the published national results. Each builder is
+``(ctx, unit_id) -> str``, an escaped HTML fragment, built by lookups in a ``ProfileContext``.
+
+A unit is never compared with itself: the leader of a block is compared with the runner-up and
+said to lead; a one-unit block says there is nothing to compare; a year of published results for
+part of a block computes no block median. The trend names every year (up to five) or the first,
+last, highest and lowest, so no middle year is hidden.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+
+from parlib.core.labels import number, t
+from parlib.history import trends
+from parlib.publish import profile_page, profile_svg, sentences
+from parlib.publish.layouts import BENCHMARK_COLUMNS, CONFLICT_COLUMNS
+from parlib.publish.markup import Column, esc
+from parlib.publish.profile_data import _f, provinces_in
+from parlib.publish.profile_sections import EPS, _h, _n, _p, _table, block_label
+
+ALL_YEARS_NAMED = 5  # a series of up to this many years is told year by year
+
+
+def code_key(code: object) -> list:
+    """A criterion code's sort key: ``1.10`` after ``1.9``."""
+    return [(0, int(x), "") if x.isdigit() else (1, 0, x) for x in re.split(r"[.]", str(code))]
+
+
+def _side(d: float, lang: str) -> str:
+    return t("equal_to", lang) if abs(d) < EPS else t("above" if d > 0 else "below", lang)
+
+
+def comparison(ctx, unit_id: str) -> str:
+    lang, row = ctx.lang, ctx.rows[unit_id]
+    block = ctx.block_of(unit_id)
+    out = _h(t("profile_compare", lang), "comparison")
+    if block["printed"] and block["n"] >= 1 and row["source"] == "published":
+        return out + _p(t("profile_compare_printed", lang, n=block["n"]))
+    if block["n"] == 1:
+        return out + _p(t("profile_compare_alone", lang))
+    pct = _f(row["index_pct"]) or 0.0
+    best = next(u for u in block["top"] if u != unit_id)  # the best other unit: never itself
+    best_pct = _f(ctx.rows[best]["index_pct"]) or 0.0
+    values = {
+        "block": block_label(ctx, row["block"]),
+        "n": block["n"],
+        "median": _n(block["median"], lang),
+        "mean": _n(block["mean"], lang),
+    }
+    if pct >= best_pct - EPS:
+        first = best  # the runner-up (or the unit it shares the lead with)
+        key = "profile_compare_coleader" if abs(best_pct - pct) < EPS else "profile_compare_leader"
+        text = t(
+            key, lang, runner=ctx.name(first), runner_pct=_n(ctx.rows[first]["index_pct"], lang),
+            gap=_n(pct - best_pct, lang), **values,
+        )
+        versus = (t("profile_runner_up", lang, name=ctx.name(first)), ctx.rows[first])
+    else:
+        text = t(
+            "profile_compare_other", lang, pct=_n(pct, lang),
+            side_median=_side(pct - block["median"], lang),
+            gap_median=_n(abs(pct - block["median"]), lang),
+            side_mean=_side(pct - block["mean"], lang), gap_mean=_n(abs(pct - block["mean"]), lang),
+            best=ctx.name(best), best_pct=_n(best_pct, lang), gap_best=_n(best_pct - pct, lang),
+            **values,
+        )
+        versus = (t("block_leader", lang, name=ctx.name(best)), ctx.rows[best])
+    rows = [
+        {"who": ctx.name(unit_id), "index_pct": pct, "achieved_points": row.get("achieved_points"),
+         "max_points": row.get("max_points")},
+        {"who": t("block_median", lang), "index_pct": block["median"]},
+        {"who": t("block_mean", lang), "index_pct": block["mean"]},
+        {"who": versus[0], "index_pct": versus[1]["index_pct"],
+         "achieved_points": versus[1].get("achieved_points"), "max_points": versus[1].get("max_points")},
+    ]
+    cols = [Column("who", "unit"), Column("index_pct", kind="num")]
+    if _f(row.get("max_points")) is not None:
+        cols += [Column("achieved_points", kind="num"), Column("max_points", kind="num")]
+    return out + _p(text) + _table(rows, cols, lang) + peers(ctx, unit_id)
+
+
+def peers(ctx, unit_id: str) -> str:
+    """Against the block's units of a comparable applicable maximum (``fairness_groups``)."""
+    lang = ctx.lang
+    group = ctx.peers.get(unit_id)
+    if group is None:
+        return ""
+    out = _h(t("profile_peers", lang), "peers", level=3)
+    members = group["members"]
+    if len(members) < 2:
+        return out + _p(t("profile_peers_alone", lang))
+    ids = [str(m["unit_id"]) for m in members]
+    mine = members[ids.index(unit_id)]
+    med = statistics.median(float(m["index_pct"]) for m in members)
+    values = {"n": len(members), "lo": _n(group["lo"], lang), "hi": _n(group["hi"], lang),
+              "median": _n(med, lang)}
+    if ids[0] == unit_id:
+        runner = members[1]
+        text = t("profile_peers_leader", lang, runner=runner["unit_name"],
+                 runner_pct=_n(runner["index_pct"], lang),
+                 gap=_n(mine["index_pct"] - runner["index_pct"], lang), **values)
+    else:
+        better = sum(1 for m in members if m["index_pct"] > mine["index_pct"] + EPS)
+        text = t("profile_peers_other", lang, rank=better + 1, best=members[0]["unit_name"],
+                 best_pct=_n(members[0]["index_pct"], lang), **values)
+    return out + _p(text)
+
+
+def areas(ctx, unit_id: str) -> str:
+    lang, row = ctx.lang, ctx.rows[unit_id]
+    mine = ctx.areas.get(unit_id, [])
+    if row["source"] == "published" or not mine:
+        return profile_page_skip("skip_published_areas", "profile_areas", lang)
+    name = "name_vi" if lang == "vi" else "name_en"
+    block = row["block"]
+    alone = ctx.blocks[block]["n"] < 2  # a one-unit block's median is the unit itself
+    rows = [
+        {"name": a[name], "index_pct": _f(a["index_pct"]),
+         "median": None if alone else ctx.area_median.get((block, str(a["area"])))}
+        for a in mine
+    ]
+    scored = [r for r in rows if r["index_pct"] is not None]
+    out = _h(t("profile_areas", lang), "areas")
+    if scored:
+        best = max(scored, key=lambda r: r["index_pct"])
+        worst = min(scored, key=lambda r: r["index_pct"])
+        out += _p(t("profile_areas_reading", lang, best=best["name"],
+                    best_pct=_n(best["index_pct"], lang), worst=worst["name"],
+                    worst_pct=_n(worst["index_pct"], lang)))
+    alt = t("profile_areas_alt_alone" if alone else "profile_areas_alt", lang, unit=ctx.name(unit_id))
+    svg = profile_svg.areas(
+        rows, lang, t("profile_areas", lang), alt, ctx.name(unit_id), t("block_median", lang),
+        t("profile_area_not_arising", lang), ident=f"areas-{ctx.position[unit_id]}",
+    )
+    reading = "profile_areas_svg_alone" if alone else "profile_areas_svg_reading"
+    out += (f"<figure>{svg}<figcaption><em>{esc(t(reading, lang))}"
+            "</em></figcaption></figure>")
+    cols = [Column("name", "area"), Column("index_pct", kind="num")]
+    if not alone:
+        cols.append(Column("median", "block_median", kind="num"))
+    return out + _table(rows, cols, lang)
+
+
+def profile_page_skip(key: str, title_key: str, lang: str) -> str:
+    return _h(t(title_key, lang)) + _p(t(key, lang))
+
+
+def appraisal(ctx, unit_id: str) -> str:
+    lang, row = ctx.lang, ctx.rows[unit_id]
+    if row["source"] == "published":
+        return profile_page_skip("skip_published_deductions", "profile_appraisal", lang)
+    found = ctx.appraisal.get(unit_id)
+    if found is None:
+        return profile_page_skip("skip_self_unknown", "profile_appraisal", lang)
+    deducted, added = found
+    leaves = ctx.leaves.get(unit_id, [])
+    name = "name_vi" if lang == "vi" else "name_en"
+    lost, gained = [], []
+    for c in leaves:
+        s, a = _f(c.get("self_points")), _f(c.get("appraised_points"))
+        if s is None or a is None:
+            continue
+        rec = {"code": c["code"], "name": c[name], "self_points": s, "appraised_points": a}
+        if s - a > 1e-9:
+            lost.append({**rec, "points": s - a})
+        elif a - s > 1e-9:
+            gained.append({**rec, "points": a - s})
+    d_text = (t("profile_deducted_some", lang, points=_n(deducted, lang), n=len(lost)) if lost
+              else t("profile_deducted_none", lang))
+    a_text = (t("profile_added_some", lang, points=_n(added, lang), n=len(gained)) if gained
+              else t("profile_added_none", lang))
+    out = _h(t("profile_appraisal", lang), "appraisal")
+    out += _p(t("profile_appraisal_reading", lang, deducted=d_text, added=a_text))
+    net = deducted - added
+    out += _p(t("profile_appraisal_equal", lang) if abs(net) < EPS else
+              t("profile_appraisal_net", lang, side=t("below" if net > 0 else "above", lang),
+                net=_n(abs(net), lang)))
+    for title, items, label in (("profile_deducted_table", lost, "profile_points_deducted"),
+                                ("profile_added_table", gained, "points_added")):
+        if items:
+            items.sort(key=lambda r: (-r["points"], code_key(r["code"])))
+            cols = [Column("code", "criterion"), Column("name"), Column("self_points", kind="num"),
+                    Column("appraised_points", kind="num"), Column("points", label, kind="num")]
+            out += _h(t(title, lang), level=3) + _table(items, cols, lang)
+    rounds = ctx.rounds.get(unit_id)
+    if rounds is not None:
+        out += _h(t("rounds_title", lang), level=3) + _p(profile_page.rounds_sentence(rounds, lang))
+        if len(rounds):
+            known = bool(ctx.rows[unit_id].get("self_known"))
+            out += _table(rounds.to_dict("records"), profile_page.rounds_columns(rounds, known, lang), lang)
+    return out
+
+
+# --- the trend -----------------------------------------------------------------------------
+
+
+def series(ctx, unit_id: str) -> list[dict]:
+    """The unit's own rows of every year up to this one, and its published national figures
+    (``source`` computed / published), one per year and source, oldest first."""
+    rows = []
+    province = str(ctx.rows[unit_id].get("kind")) == "province"
+    for r in ctx.history.get(unit_id, []):
+        if int(r["year"]) <= ctx.year:
+            published = str(r.get("source")) == "published"
+            n = ctx.history_n.get((int(r["year"]), r["block"]), 0)  # a one-unit table ranks nothing
+            if published:  # as printed: of the printed count, or of the country's provinces
+                n = _f(r.get("rank_of")) or (provinces_in(int(r["year"])) if province else None)
+            rows.append({"year": int(r["year"]), "line": r["unit_name"], "index_pct": _f(r["index_pct"]),
+                         "rank": _f(r["rank"]) if published or n > 1 else None,
+                         "n": int(n) if n else None,
+                         "source": "published" if published else "computed"})
+    have = {(r["year"], r["source"]) for r in rows}
+    for r in ctx.national.get(unit_id, []):
+        y = int(r["year"])
+        if y <= ctx.year and (y, "published") not in have:
+            rows.append({"year": y, "line": r["unit_name"], "index_pct": _f(r["index_pct"]),
+                         "rank": _f(r["rank"]), "n": provinces_in(y), "source": "published"})
+    rows = [r for r in rows if r["index_pct"] is not None or r["rank"] is not None]
+    return sorted(rows, key=lambda r: (r["year"], r["source"]))
+
+
+def trend_sentence(values: dict[int, float], lang: str) -> str:
+    """Every year named (up to ``ALL_YEARS_NAMED``), else first → last with the high and low."""
+    years = sorted(values)
+    if len(years) < 2:
+        return t("trend_one_year", lang)
+    if len(years) <= ALL_YEARS_NAMED:
+        steps = " → ".join(f"{y} {number(values[y], 2, lang)}%" for y in years)
+        return t("profile_trend_all", lang, steps=steps)
+    high = max(years, key=lambda y: (values[y], -y))
+    low = min(years, key=lambda y: (values[y], y))
+    return t("profile_trend_extremes", lang, n=len(years), first=years[0],
+             first_pct=number(values[years[0]], 2, lang), last=years[-1],
+             last_pct=number(values[years[-1]], 2, lang), high=high,
+             high_pct=number(values[high], 2, lang), low=low, low_pct=number(values[low], 2, lang))
+
+
+def trend(ctx, unit_id: str) -> str:
+    lang = ctx.lang
+    rows = series(ctx, unit_id)
+    values: dict[int, tuple[float, bool]] = {}
+    for r in rows:  # the workbook's figure where it has one, else the published one
+        if r["index_pct"] is not None and (r["year"] not in values or r["source"] == "computed"):
+            values[r["year"]] = (r["index_pct"], r["source"] == "computed")
+    out = _h(t("profile_trend", lang), "trend")
+    out += _p(trend_sentence({y: v for y, (v, _) in values.items()}, lang))
+    shown_years = sorted(set(ctx.years) | {r["year"] for r in rows})
+    if values:
+        span = list(range(min(values), max(max(values), ctx.year) + 1))
+        missing = [y for y in span if y not in values]
+        if missing and len(values) > 1:
+            out += _p(t("profile_trend_missing", lang, years=", ".join(map(str, missing))))
+        shown_years = sorted(set(span) | set(shown_years))
+    years_in = [r["year"] for r in rows]
+    changes = trends.methodology_changes(ctx.cfg, years_in) if years_in else []
+    out += sentences.methodology_warnings(changes, lang)
+    out += sentences.undeclared_warning(trends.undeclared_years(ctx.cfg, years_in), lang)
+    for successor, year, others in ctx.successors.get(unit_id, []):
+        out += _p(t("lineage_successor", lang, unit=ctx.name(unit_id), successor=successor,
+                    year=year, others=others or t("lineage_alone", lang)))
+    if len(values) > 1:
+        svg = profile_svg.trend(
+            shown_years, values, lang, t("profile_trend", lang),
+            t("profile_trend_alt", lang, unit=ctx.name(unit_id), first=shown_years[0],
+              last=shown_years[-1]),
+            t("profile_legend_computed", lang), t("profile_legend_published", lang),
+            ident=f"trend-{ctx.position[unit_id]}",
+        )
+        kinds = {computed for _, computed in values.values()}  # the caption names drawn marks only
+        reading = {
+            frozenset({True}): "profile_trend_svg_computed",
+            frozenset({False}): "profile_trend_svg_published",
+        }.get(frozenset(kinds), "profile_trend_svg_reading")
+        out += (f"<figure>{svg}<figcaption><em>{esc(t(reading, lang))}"
+                "</em></figcaption></figure>")
+    table = [
+        {**r, "rank_text": t("rank_of_n", lang, rank=int(r["rank"]), n=r["n"]) if r["rank"] and r["n"]
+         else (str(int(r["rank"])) if r["rank"] else "")}
+        for r in rows
+    ]
+    cols = [Column("year", kind="int"), Column("line", "unit"), Column("index_pct", kind="num"),
+            Column("rank_text", "rank"), Column("source", kind="label")]
+    return out + (_table(table, cols, lang) if table else "")
+
+
+def benchmark(ctx, unit_id: str) -> str:
+    """The unit against the published national and regional averages (national results only)."""
+    lang = ctx.lang
+    if ctx.national_table is None or unit_id not in ctx.national:
+        return ""
+    bench = trends.benchmark(ctx.national_table, unit_id, ctx.regions.get(unit_id, ""))
+    bench = bench[bench["year"] <= ctx.year]
+    if bench.empty:
+        return ""
+    out = _h(t("benchmark", lang), "benchmark")
+    out += _p(sentences.benchmark_sentence(bench, ctx.name(unit_id), lang))
+    out += _table(bench.to_dict("records"), BENCHMARK_COLUMNS, lang)
+    found = ctx.conflicts_in(list(bench["year"]))
+    if len(found):
+        out += _h(t("conflicts", lang), level=3) + _p(t("conflicts_reading", lang))
+        out += _table(found.to_dict("records"), CONFLICT_COLUMNS, lang)
+    return out
