@@ -26,23 +26,39 @@ UNITS = 3321
 
 # 6 areas, 16 leaves: appraisal 84 points, survey 16 (area 6); a few criteria may not arise (KPS).
 FRAMEWORK = [
-    ("1", "Công tác chỉ đạo, điều hành CCHC (SYNTHETIC)", "Steering of PAR (SYNTHETIC)", 14, [4, 5, 5]),
+    (
+        "1",
+        "Công tác chỉ đạo, điều hành CCHC (SYNTHETIC)",
+        "Steering of PAR (SYNTHETIC)",
+        14,
+        [4, 5, 5],
+    ),
     ("2", "Cải cách thể chế (SYNTHETIC)", "Institutional reform (SYNTHETIC)", 14, [6, 4, 4]),
-    ("3", "Cải cách thủ tục hành chính (SYNTHETIC)", "Administrative procedures (SYNTHETIC)", 20, [8, 6, 6]),
+    (
+        "3",
+        "Cải cách thủ tục hành chính (SYNTHETIC)",
+        "Administrative procedures (SYNTHETIC)",
+        20,
+        [8, 6, 6],
+    ),
     ("4", "Cải cách tổ chức bộ máy (SYNTHETIC)", "Organisation (SYNTHETIC)", 16, [6, 5, 5]),
     ("5", "Xây dựng chính quyền số (SYNTHETIC)", "Digital government (SYNTHETIC)", 20, [10, 10]),
 ]
 SURVEY = ("6", "Sự hài lòng của người dân (SYNTHETIC)", "Citizens' satisfaction (SYNTHETIC)", 16)
 MAY_NOT_ARISE = {"2.3", "4.3"}  # not every commune has these: smaller applicable maxima
 
-FIRST = ("An Bình Cẩm Châu Đại Đông Gia Hà Hải Hòa Hưng Khánh Kim Lạc Long Minh Mỹ Nam Ngọc "
-         "Nhơn Phú Phúc Phước Quang Sơn Tân Thạnh Thái Thanh Thuận Tiên Trung Vĩnh Xuân Yên "
-         "Bảo Cát Định Đức Hiệp Hồng Lâm Lộc Mai Nghĩa Nhân Phong Quý Tam Thắng Thịnh Thủy "
-         "Tường Văn Việt Vinh Hậu Lợi Ninh").split()
-SECOND = ("An Bình Châu Đông Hà Hải Hòa Hưng Lạc Lợi Long Minh Mỹ Nam Phú Phước Sơn Tân Thạnh "
-          "Thành Thịnh Thuận Tiến Trung Vinh Xuân Yên Điền Giang Hiệp Hội Khê Lâm Lộc Mỹ Nghĩa "
-          "Phong Quang Sơn Tây Thái Thạch Thủy Tiên Trà Trường Tú Tùng Văn Vĩnh Hòa Đạo Cường "
-          "Định Đức Hậu Khánh Lập Linh").split()
+FIRST = (
+    "An Bình Cẩm Châu Đại Đông Gia Hà Hải Hòa Hưng Khánh Kim Lạc Long Minh Mỹ Nam Ngọc "
+    "Nhơn Phú Phúc Phước Quang Sơn Tân Thạnh Thái Thanh Thuận Tiên Trung Vĩnh Xuân Yên "
+    "Bảo Cát Định Đức Hiệp Hồng Lâm Lộc Mai Nghĩa Nhân Phong Quý Tam Thắng Thịnh Thủy "
+    "Tường Văn Việt Vinh Hậu Lợi Ninh"
+).split()
+SECOND = (
+    "An Bình Châu Đông Hà Hải Hòa Hưng Lạc Lợi Long Minh Mỹ Nam Phú Phước Sơn Tân Thạnh "
+    "Thành Thịnh Thuận Tiến Trung Vinh Xuân Yên Điền Giang Hiệp Hội Khê Lâm Lộc Mỹ Nghĩa "
+    "Phong Quang Sơn Tây Thái Thạch Thủy Tiên Trà Trường Tú Tùng Văn Vĩnh Hòa Đạo Cường "
+    "Định Đức Hậu Khánh Lập Linh"
+).split()
 
 
 def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
@@ -66,12 +82,28 @@ def framework_rows() -> list[list]:
     for code, vi, en, total, parts in FRAMEWORK:
         rows.append([code, vi, en, total, "", ""])
         for i, p in enumerate(parts, 1):
-            rows.append([f"{code}.{i}", f"Tiêu chí {code}.{i} (SYNTHETIC)",
-                         f"Criterion {code}.{i} (SYNTHETIC)", p, p, 0])
+            rows.append(
+                [
+                    f"{code}.{i}",
+                    f"Tiêu chí {code}.{i} (SYNTHETIC)",
+                    f"Criterion {code}.{i} (SYNTHETIC)",
+                    p,
+                    p,
+                    0,
+                ]
+            )
     code, vi, en, total = SURVEY
     rows.append([code, vi, en, total, "", ""])
-    rows.append([f"{code}.1", f"Điểm điều tra {code}.1 (SYNTHETIC)",
-                 f"Survey {code}.1 (SYNTHETIC)", total, 0, total])
+    rows.append(
+        [
+            f"{code}.1",
+            f"Điểm điều tra {code}.1 (SYNTHETIC)",
+            f"Survey {code}.1 (SYNTHETIC)",
+            total,
+            0,
+            total,
+        ]
+    )
     return rows
 
 
@@ -100,7 +132,9 @@ def names(n: int, rng: random.Random) -> list[str]:
     return out
 
 
-def scores(units: list[str], year: int, rng: random.Random, skill: dict, arises: dict) -> list[list]:
+def scores(
+    units: list[str], year: int, rng: random.Random, skill: dict, arises: dict
+) -> list[list]:
     rows = []
     for u in units:
         level = min(0.99, max(0.35, skill[u] + rng.gauss(0, 0.05)))
@@ -109,10 +143,14 @@ def scores(units: list[str], year: int, rng: random.Random, skill: dict, arises:
                 rows.append([u, code, "KPS", "KPS", ""])
                 continue
             if survey:
-                rows.append([u, code, "", "", f"{min(survey, survey * (level + rng.gauss(0, 0.04))):.2f}"])
+                rows.append(
+                    [u, code, "", "", f"{min(survey, survey * (level + rng.gauss(0, 0.04))):.2f}"]
+                )
                 continue
             steps = appraisal * 4  # quarter points
-            self_score = min(appraisal, round(steps * min(1.0, level + 0.08 + rng.gauss(0, 0.05))) / 4)
+            self_score = min(
+                appraisal, round(steps * min(1.0, level + 0.08 + rng.gauss(0, 0.05))) / 4
+            )
             self_score = max(0.0, self_score)
             cut = rng.random()
             appraised = self_score - (0.25 * rng.randint(1, 4) if cut < 0.25 else 0.0)
@@ -128,11 +166,16 @@ def make(out: Path, n_units: int = UNITS, seed: int = SEED, years=(2022, 2023, 2
     out = Path(out)
     ids = [f"xa-{i:04d}" for i in range(1, n_units + 1)]
     unit_names = names(n_units, rng)
-    write_csv(out / "units.csv", ["unit_id", "unit_name", "kind", "group"],
-              [[u, n, "commune", "Cấp xã"] for u, n in zip(ids, unit_names)])
-    write_csv(out / "frameworks" / "synthetic-national.csv",
-              ["code", "name_vi", "name_en", "max_points", "max_appraisal", "max_survey"],
-              framework_rows())
+    write_csv(
+        out / "units.csv",
+        ["unit_id", "unit_name", "kind", "group"],
+        [[u, n, "commune", "Cấp xã"] for u, n in zip(ids, unit_names)],
+    )
+    write_csv(
+        out / "frameworks" / "synthetic-national.csv",
+        ["code", "name_vi", "name_en", "max_points", "max_appraisal", "max_survey"],
+        framework_rows(),
+    )
     bands = []
     for y in years:
         bands += [[y, "A", 90, ""], [y, "B", 80, 90], [y, "C", 65, 80], [y, "D", 0, 65]]
@@ -140,9 +183,11 @@ def make(out: Path, n_units: int = UNITS, seed: int = SEED, years=(2022, 2023, 2
     skill = {u: rng.betavariate(6, 2) for u in ids}
     arises = {(u, c): rng.random() > 0.3 for u in ids for c in MAY_NOT_ARISE}
     for y in years:
-        write_csv(out / "scores" / f"{y}.csv",
-                  ["unit_id", "criterion", "self_score", "appraised_score", "survey_score"],
-                  scores(ids, y, rng, skill, arises))
+        write_csv(
+            out / "scores" / f"{y}.csv",
+            ["unit_id", "criterion", "self_score", "appraised_score", "survey_score"],
+            scores(ids, y, rng, skill, arises),
+        )
     year_blocks = "\n".join(
         f'[years.{y}]\nframework = "synthetic-national"\nscores = "scores/{y}.csv"\ndecimals = 2\n'
         for y in years

@@ -111,7 +111,9 @@ def test_deducted_and_added_are_apart_and_the_same_in_the_key_figures_and_the_se
         deducted, added = ctx.appraisal[unit]
         row = ctx.rows[unit]
         # their difference is the net self − appraised of unit_index
-        assert deducted - added == pytest.approx(row["self_points"] - row["appraised_points"], abs=1e-6)
+        assert deducted - added == pytest.approx(
+            row["self_points"] - row["appraised_points"], abs=1e-6
+        )
         figures = {f["figure_item"]: f["value"] for f in profile_sections.key_figures(ctx, unit)}
         assert figures["Điểm bị trừ khi thẩm định"] == profile_sections._n(deducted, "vi")
         assert figures["Điểm được cộng khi thẩm định"] == profile_sections._n(added, "vi")
@@ -122,7 +124,10 @@ def test_deducted_and_added_are_apart_and_the_same_in_the_key_figures_and_the_se
             assert "không trừ điểm nào" in section
         if added > 0:
             assert f"cộng {profile_sections._n(added, 'vi')} điểm" in section
-        for shown in (figures["Điểm bị trừ khi thẩm định"], figures["Điểm được cộng khi thẩm định"]):
+        for shown in (
+            figures["Điểm bị trừ khi thẩm định"],
+            figures["Điểm được cộng khi thẩm định"],
+        ):
             assert not shown.startswith("-"), (unit, shown)  # never "-1,00", nor "-0,00"
     # a unit whose appraisal raised its points (unit_index: points_deducted −1,00)
     assert ctx.rows["xa-thanh-phu"]["points_deducted"] == pytest.approx(-1.0)
@@ -180,8 +185,15 @@ def test_a_flagged_unit_shows_its_flag_and_an_unflagged_one_says_it_has_none(syn
 def test_the_profile_shows_the_caveats_it_is_given(synthetic, monkeypatch):
     """H3's ``caveats.collect`` will give them; here a hand-made one is shown, in English too."""
     ctx = synthetic
-    made = cv.Caveat("validation", "warning", "", "so-noi-vu", "Cảnh báo thử", "Test warning",
-                     "02_validate.html#problems")
+    made = cv.Caveat(
+        "validation",
+        "warning",
+        "",
+        "so-noi-vu",
+        "Cảnh báo thử",
+        "Test warning",
+        "02_validate.html#problems",
+    )
     monkeypatch.setattr(ctx, "caveats", [made])
     shown = profile_sections.caveats_box(ctx, "so-noi-vu")
     assert "Cảnh báo thử" in shown and 'href="../02_validate.html#problems"' in shown
@@ -200,16 +212,26 @@ def test_like_for_like_peers_are_units_with_a_comparable_maximum(synthetic):
 
 
 def test_charts_start_at_zero_show_every_year_and_break_at_gaps():
-    rows = [{"name": "Lĩnh vực một", "index_pct": 50.0, "median": 75.0},
-            {"name": "Lĩnh vực hai", "index_pct": 100.0, "median": None}]
-    svg = profile_svg.areas(rows, "vi", "Tiêu đề", "Mô tả", "Đơn vị", "Trung vị khối", "không phát sinh")
+    rows = [
+        {"name": "Lĩnh vực một", "index_pct": 50.0, "median": 75.0},
+        {"name": "Lĩnh vực hai", "index_pct": 100.0, "median": None},
+    ]
+    svg = profile_svg.areas(
+        rows, "vi", "Tiêu đề", "Mô tả", "Đơn vị", "Trung vị khối", "không phát sinh"
+    )
     x0 = profile_svg.AREA_LABEL_W + 10
     widths = [float(w) for w in re.findall(rf'<rect x="{x0}" y="[\d.]+" width="([\d.]+)"', svg)]
     assert widths[:2] == [profile_svg.AREA_PLOT_W / 2, profile_svg.AREA_PLOT_W]  # from zero
     assert "Lĩnh vực một" in svg and "<title" in svg and "<desc" in svg and "Trung vị khối" in svg
-    trend = profile_svg.trend([2020, 2021, 2022, 2023, 2024],
-                              {2020: (70.0, True), 2021: (72.0, True), 2023: (80.0, True), 2024: (81.0, True)},
-                              "vi", "Tiêu đề", "Mô tả", "Do sổ tay tính", "Theo công bố")
+    trend = profile_svg.trend(
+        [2020, 2021, 2022, 2023, 2024],
+        {2020: (70.0, True), 2021: (72.0, True), 2023: (80.0, True), 2024: (81.0, True)},
+        "vi",
+        "Tiêu đề",
+        "Mô tả",
+        "Do sổ tay tính",
+        "Theo công bố",
+    )
     assert trend.count("<polyline") == 2  # no line across 2022
     assert all(f">{y}<" in trend for y in range(2020, 2025))  # every year on the axis
     assert "Do sổ tay tính" in trend and "Theo công bố" not in trend  # only drawn legend items

@@ -69,7 +69,10 @@ def leaf_mask(criterion_index: pd.DataFrame) -> pd.Series:
     (the direct prefix before the last dot), computed for every unit at once."""
     codes = criterion_index["code"].astype(str)
     parents = set(
-        zip(criterion_index["unit_id"], codes.str.rpartition(".")[0].where(codes.str.contains(r"\.")))
+        zip(
+            criterion_index["unit_id"],
+            codes.str.rpartition(".")[0].where(codes.str.contains(r"\.")),
+        )
     )
     keys = zip(criterion_index["unit_id"], codes)
     return pd.Series([k not in parents for k in keys], index=criterion_index.index)
@@ -163,26 +166,39 @@ class ProfileContext:
                 for u, r, n in zip(grouped["unit_id"], ranks, sizes)
                 if not pd.isna(r)
             }
-        parts = {
-            b: bk.block_components(components, b, ui).to_dict("records") for b in blocks
-        }
+        parts = {b: bk.block_components(components, b, ui).to_dict("records") for b in blocks}
         area_block = area_index.assign(
             block=area_index["unit_id"].map({u: r["block"] for u, r in rows.items()})
         )
         med = area_block.groupby(["block", "area"])["index_pct"].median()
         area_median = {k: v for k, v in med.items() if not pd.isna(v)}
 
-        leaves_t = crit[leaf_mask(crit) & (pd.to_numeric(crit["max_points"]) > 0)] if len(crit) else crit
+        leaves_t = (
+            crit[leaf_mask(crit) & (pd.to_numeric(crit["max_points"]) > 0)] if len(crit) else crit
+        )
         appraisal: dict[str, tuple[float, float] | None] = {}
         if {"self_points", "appraised_points"} <= set(leaves_t.columns) and len(leaves_t):
-            diff = pd.to_numeric(leaves_t["self_points"]) - pd.to_numeric(leaves_t["appraised_points"])
-            sums = pd.DataFrame(
-                {"unit_id": leaves_t["unit_id"], "d": diff.clip(lower=0), "a": (-diff).clip(lower=0)}
-            ).groupby("unit_id")[["d", "a"]].sum()
+            diff = pd.to_numeric(leaves_t["self_points"]) - pd.to_numeric(
+                leaves_t["appraised_points"]
+            )
+            sums = (
+                pd.DataFrame(
+                    {
+                        "unit_id": leaves_t["unit_id"],
+                        "d": diff.clip(lower=0),
+                        "a": (-diff).clip(lower=0),
+                    }
+                )
+                .groupby("unit_id")[["d", "a"]]
+                .sum()
+            )
             # + 0.0: a sum of zeros clipped from below is −0.0, shown as "-0,00"
             appraisal = {u: (float(d) + 0.0, float(a) + 0.0) for u, d, a in sums.itertuples()}
         for u, r in rows.items():
-            if not (r.get("self_known") and "self_points" in ui.columns) or r["source"] == "published":
+            if (
+                not (r.get("self_known") and "self_points" in ui.columns)
+                or r["source"] == "published"
+            ):
                 appraisal[u] = None  # not known: never "0,00 deducted"
 
         prev_year = past.previous_year
@@ -208,13 +224,18 @@ class ProfileContext:
                 for r in rs:
                     if r["predecessor_id"] != s_id:
                         others = ", ".join(
-                            x["predecessor_name"] for x in rs if x["predecessor_id"] != r["predecessor_id"]
+                            x["predecessor_name"]
+                            for x in rs
+                            if x["predecessor_id"] != r["predecessor_id"]
                         )
                         succ.setdefault(str(r["predecessor_id"]), []).append(
                             (str(r["unit_name"]), int(r["from_year"]), others)
                         )
 
-        survey = {u: rs[0] for u, rs in _records(views.optional_table(out, "survey_quality"), "unit_id").items()}
+        survey = {
+            u: rs[0]
+            for u, rs in _records(views.optional_table(out, "survey_quality"), "unit_id").items()
+        }
         groups = views.optional_table(out, "fairness_groups")
         peers: dict[str, dict] = {}
         if groups is not None and "max_group" in groups.columns:
@@ -223,7 +244,9 @@ class ProfileContext:
                 members = members.sort_values(["index_pct", "unit_id"], ascending=[False, True])
                 info = {
                     "name": str(name),
-                    "members": members[["unit_id", "unit_name", "index_pct", "max_points"]].to_dict("records"),
+                    "members": members[["unit_id", "unit_name", "index_pct", "max_points"]].to_dict(
+                        "records"
+                    ),
                     "lo": _f(members["max_points"].min()),
                     "hi": _f(members["max_points"].max()),
                 }
@@ -277,11 +300,16 @@ class ProfileContext:
             survey=survey,
             peers=peers,
             caveats=collected,
-            regions=dict(zip(units["unit_id"], units["region"])) if "region" in units.columns else {},
+            regions=dict(zip(units["unit_id"], units["region"]))
+            if "region" in units.columns
+            else {},
             rounds=rounds,
             group_rank=group_rank,
             position={u: i for i, u in enumerate(order)},
-            history_n={(int(y), str(b)): int(n) for (y, b), n in past.table.groupby(["year", "block"]).size().items()},
+            history_n={
+                (int(y), str(b)): int(n)
+                for (y, b), n in past.table.groupby(["year", "block"]).size().items()
+            },
             conflicts=past.conflicts(),
             methodology=bk.methodology(cfg.year(year), lang),
         )
@@ -332,7 +360,9 @@ def survey_caveats(survey: dict[str, dict]) -> list[cv.Caveat]:
             a, b = _f(r.get("survey_points_file")), _f(r.get("survey_points_answers"))
             out.append(_survey(unit, "profile_flag_gap", a=a, b=b, d=abs((a or 0) - (b or 0))))
         if _true(r.get("too_few")):
-            out.append(_survey(unit, "profile_flag_too_few", n=int(_f(r.get("n_respondents")) or 0)))
+            out.append(
+                _survey(unit, "profile_flag_too_few", n=int(_f(r.get("n_respondents")) or 0))
+            )
         if _true(r.get("excess_straightlining")):
             out.append(
                 _survey(
@@ -347,7 +377,11 @@ def survey_caveats(survey: dict[str, dict]) -> list[cv.Caveat]:
 
 def _survey(unit: str, key: str, **values) -> cv.Caveat:
     text = {
-        lang: t(key, lang, **{k: v if isinstance(v, int) else number(v, 2, lang) for k, v in values.items()})
+        lang: t(
+            key,
+            lang,
+            **{k: v if isinstance(v, int) else number(v, 2, lang) for k, v in values.items()},
+        )
         for lang in ("vi", "en")
     }
     return cv.Caveat("survey", "warning", "", unit, text["vi"], text["en"], SURVEY_EVIDENCE)

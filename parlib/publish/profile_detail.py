@@ -55,27 +55,44 @@ def comparison(ctx, unit_id: str) -> str:
         first = best  # the runner-up (or the unit it shares the lead with)
         key = "profile_compare_coleader" if abs(best_pct - pct) < EPS else "profile_compare_leader"
         text = t(
-            key, lang, runner=ctx.name(first), runner_pct=_n(ctx.rows[first]["index_pct"], lang),
-            gap=_n(pct - best_pct, lang), **values,
+            key,
+            lang,
+            runner=ctx.name(first),
+            runner_pct=_n(ctx.rows[first]["index_pct"], lang),
+            gap=_n(pct - best_pct, lang),
+            **values,
         )
         versus = (t("profile_runner_up", lang, name=ctx.name(first)), ctx.rows[first])
     else:
         text = t(
-            "profile_compare_other", lang, pct=_n(pct, lang),
+            "profile_compare_other",
+            lang,
+            pct=_n(pct, lang),
             side_median=_side(pct - block["median"], lang),
             gap_median=_n(abs(pct - block["median"]), lang),
-            side_mean=_side(pct - block["mean"], lang), gap_mean=_n(abs(pct - block["mean"]), lang),
-            best=ctx.name(best), best_pct=_n(best_pct, lang), gap_best=_n(best_pct - pct, lang),
+            side_mean=_side(pct - block["mean"], lang),
+            gap_mean=_n(abs(pct - block["mean"]), lang),
+            best=ctx.name(best),
+            best_pct=_n(best_pct, lang),
+            gap_best=_n(best_pct - pct, lang),
             **values,
         )
         versus = (t("block_leader", lang, name=ctx.name(best)), ctx.rows[best])
     rows = [
-        {"who": ctx.name(unit_id), "index_pct": pct, "achieved_points": row.get("achieved_points"),
-         "max_points": row.get("max_points")},
+        {
+            "who": ctx.name(unit_id),
+            "index_pct": pct,
+            "achieved_points": row.get("achieved_points"),
+            "max_points": row.get("max_points"),
+        },
         {"who": t("block_median", lang), "index_pct": block["median"]},
         {"who": t("block_mean", lang), "index_pct": block["mean"]},
-        {"who": versus[0], "index_pct": versus[1]["index_pct"],
-         "achieved_points": versus[1].get("achieved_points"), "max_points": versus[1].get("max_points")},
+        {
+            "who": versus[0],
+            "index_pct": versus[1]["index_pct"],
+            "achieved_points": versus[1].get("achieved_points"),
+            "max_points": versus[1].get("max_points"),
+        },
     ]
     cols = [Column("who", "unit"), Column("index_pct", kind="num")]
     if _f(row.get("max_points")) is not None:
@@ -96,17 +113,32 @@ def peers(ctx, unit_id: str) -> str:
     ids = [str(m["unit_id"]) for m in members]
     mine = members[ids.index(unit_id)]
     med = statistics.median(float(m["index_pct"]) for m in members)
-    values = {"n": len(members), "lo": _n(group["lo"], lang), "hi": _n(group["hi"], lang),
-              "median": _n(med, lang)}
+    values = {
+        "n": len(members),
+        "lo": _n(group["lo"], lang),
+        "hi": _n(group["hi"], lang),
+        "median": _n(med, lang),
+    }
     if ids[0] == unit_id:
         runner = members[1]
-        text = t("profile_peers_leader", lang, runner=runner["unit_name"],
-                 runner_pct=_n(runner["index_pct"], lang),
-                 gap=_n(mine["index_pct"] - runner["index_pct"], lang), **values)
+        text = t(
+            "profile_peers_leader",
+            lang,
+            runner=runner["unit_name"],
+            runner_pct=_n(runner["index_pct"], lang),
+            gap=_n(mine["index_pct"] - runner["index_pct"], lang),
+            **values,
+        )
     else:
         better = sum(1 for m in members if m["index_pct"] > mine["index_pct"] + EPS)
-        text = t("profile_peers_other", lang, rank=better + 1, best=members[0]["unit_name"],
-                 best_pct=_n(members[0]["index_pct"], lang), **values)
+        text = t(
+            "profile_peers_other",
+            lang,
+            rank=better + 1,
+            best=members[0]["unit_name"],
+            best_pct=_n(members[0]["index_pct"], lang),
+            **values,
+        )
     return out + _p(text)
 
 
@@ -119,8 +151,11 @@ def areas(ctx, unit_id: str) -> str:
     block = row["block"]
     alone = ctx.blocks[block]["n"] < 2  # a one-unit block's median is the unit itself
     rows = [
-        {"name": a[name], "index_pct": _f(a["index_pct"]),
-         "median": None if alone else ctx.area_median.get((block, str(a["area"])))}
+        {
+            "name": a[name],
+            "index_pct": _f(a["index_pct"]),
+            "median": None if alone else ctx.area_median.get((block, str(a["area"]))),
+        }
         for a in mine
     ]
     scored = [r for r in rows if r["index_pct"] is not None]
@@ -128,17 +163,31 @@ def areas(ctx, unit_id: str) -> str:
     if scored:
         best = max(scored, key=lambda r: r["index_pct"])
         worst = min(scored, key=lambda r: r["index_pct"])
-        out += _p(t("profile_areas_reading", lang, best=best["name"],
-                    best_pct=_n(best["index_pct"], lang), worst=worst["name"],
-                    worst_pct=_n(worst["index_pct"], lang)))
-    alt = t("profile_areas_alt_alone" if alone else "profile_areas_alt", lang, unit=ctx.name(unit_id))
+        out += _p(
+            t(
+                "profile_areas_reading",
+                lang,
+                best=best["name"],
+                best_pct=_n(best["index_pct"], lang),
+                worst=worst["name"],
+                worst_pct=_n(worst["index_pct"], lang),
+            )
+        )
+    alt = t(
+        "profile_areas_alt_alone" if alone else "profile_areas_alt", lang, unit=ctx.name(unit_id)
+    )
     svg = profile_svg.areas(
-        rows, lang, t("profile_areas", lang), alt, ctx.name(unit_id), t("block_median", lang),
-        t("profile_area_not_arising", lang), ident=f"areas-{ctx.position[unit_id]}",
+        rows,
+        lang,
+        t("profile_areas", lang),
+        alt,
+        ctx.name(unit_id),
+        t("block_median", lang),
+        t("profile_area_not_arising", lang),
+        ident=f"areas-{ctx.position[unit_id]}",
     )
     reading = "profile_areas_svg_alone" if alone else "profile_areas_svg_reading"
-    out += (f"<figure>{svg}<figcaption><em>{esc(t(reading, lang))}"
-            "</em></figcaption></figure>")
+    out += f"<figure>{svg}<figcaption><em>{esc(t(reading, lang))}</em></figcaption></figure>"
     cols = [Column("name", "area"), Column("index_pct", kind="num")]
     if not alone:
         cols.append(Column("median", "block_median", kind="num"))
@@ -169,29 +218,51 @@ def appraisal(ctx, unit_id: str) -> str:
             lost.append({**rec, "points": s - a})
         elif a - s > 1e-9:
             gained.append({**rec, "points": a - s})
-    d_text = (t("profile_deducted_some", lang, points=_n(deducted, lang), n=len(lost)) if lost
-              else t("profile_deducted_none", lang))
-    a_text = (t("profile_added_some", lang, points=_n(added, lang), n=len(gained)) if gained
-              else t("profile_added_none", lang))
+    d_text = (
+        t("profile_deducted_some", lang, points=_n(deducted, lang), n=len(lost))
+        if lost
+        else t("profile_deducted_none", lang)
+    )
+    a_text = (
+        t("profile_added_some", lang, points=_n(added, lang), n=len(gained))
+        if gained
+        else t("profile_added_none", lang)
+    )
     out = _h(t("profile_appraisal", lang), "appraisal")
     out += _p(t("profile_appraisal_reading", lang, deducted=d_text, added=a_text))
     net = deducted - added
-    out += _p(t("profile_appraisal_equal", lang) if abs(net) < EPS else
-              t("profile_appraisal_net", lang, side=t("below" if net > 0 else "above", lang),
-                net=_n(abs(net), lang)))
-    for title, items, label in (("profile_deducted_table", lost, "profile_points_deducted"),
-                                ("profile_added_table", gained, "points_added")):
+    out += _p(
+        t("profile_appraisal_equal", lang)
+        if abs(net) < EPS
+        else t(
+            "profile_appraisal_net",
+            lang,
+            side=t("below" if net > 0 else "above", lang),
+            net=_n(abs(net), lang),
+        )
+    )
+    for title, items, label in (
+        ("profile_deducted_table", lost, "profile_points_deducted"),
+        ("profile_added_table", gained, "points_added"),
+    ):
         if items:
             items.sort(key=lambda r: (-r["points"], code_key(r["code"])))
-            cols = [Column("code", "criterion"), Column("name"), Column("self_points", kind="num"),
-                    Column("appraised_points", kind="num"), Column("points", label, kind="num")]
+            cols = [
+                Column("code", "criterion"),
+                Column("name"),
+                Column("self_points", kind="num"),
+                Column("appraised_points", kind="num"),
+                Column("points", label, kind="num"),
+            ]
             out += _h(t(title, lang), level=3) + _table(items, cols, lang)
     rounds = ctx.rounds.get(unit_id)
     if rounds is not None:
         out += _h(t("rounds_title", lang), level=3) + _p(profile_page.rounds_sentence(rounds, lang))
         if len(rounds):
             known = bool(ctx.rows[unit_id].get("self_known"))
-            out += _table(rounds.to_dict("records"), profile_page.rounds_columns(rounds, known, lang), lang)
+            out += _table(
+                rounds.to_dict("records"), profile_page.rounds_columns(rounds, known, lang), lang
+            )
     return out
 
 
@@ -209,16 +280,30 @@ def series(ctx, unit_id: str) -> list[dict]:
             n = ctx.history_n.get((int(r["year"]), r["block"]), 0)  # a one-unit table ranks nothing
             if published:  # as printed: of the printed count, or of the country's provinces
                 n = _f(r.get("rank_of")) or (provinces_in(int(r["year"])) if province else None)
-            rows.append({"year": int(r["year"]), "line": r["unit_name"], "index_pct": _f(r["index_pct"]),
-                         "rank": _f(r["rank"]) if published or n > 1 else None,
-                         "n": int(n) if n else None,
-                         "source": "published" if published else "computed"})
+            rows.append(
+                {
+                    "year": int(r["year"]),
+                    "line": r["unit_name"],
+                    "index_pct": _f(r["index_pct"]),
+                    "rank": _f(r["rank"]) if published or n > 1 else None,
+                    "n": int(n) if n else None,
+                    "source": "published" if published else "computed",
+                }
+            )
     have = {(r["year"], r["source"]) for r in rows}
     for r in ctx.national.get(unit_id, []):
         y = int(r["year"])
         if y <= ctx.year and (y, "published") not in have:
-            rows.append({"year": y, "line": r["unit_name"], "index_pct": _f(r["index_pct"]),
-                         "rank": _f(r["rank"]), "n": provinces_in(y), "source": "published"})
+            rows.append(
+                {
+                    "year": y,
+                    "line": r["unit_name"],
+                    "index_pct": _f(r["index_pct"]),
+                    "rank": _f(r["rank"]),
+                    "n": provinces_in(y),
+                    "source": "published",
+                }
+            )
     rows = [r for r in rows if r["index_pct"] is not None or r["rank"] is not None]
     return sorted(rows, key=lambda r: (r["year"], r["source"]))
 
@@ -233,10 +318,19 @@ def trend_sentence(values: dict[int, float], lang: str) -> str:
         return t("profile_trend_all", lang, steps=steps)
     high = max(years, key=lambda y: (values[y], -y))
     low = min(years, key=lambda y: (values[y], y))
-    return t("profile_trend_extremes", lang, n=len(years), first=years[0],
-             first_pct=number(values[years[0]], 2, lang), last=years[-1],
-             last_pct=number(values[years[-1]], 2, lang), high=high,
-             high_pct=number(values[high], 2, lang), low=low, low_pct=number(values[low], 2, lang))
+    return t(
+        "profile_trend_extremes",
+        lang,
+        n=len(years),
+        first=years[0],
+        first_pct=number(values[years[0]], 2, lang),
+        last=years[-1],
+        last_pct=number(values[years[-1]], 2, lang),
+        high=high,
+        high_pct=number(values[high], 2, lang),
+        low=low,
+        low_pct=number(values[low], 2, lang),
+    )
 
 
 def trend(ctx, unit_id: str) -> str:
@@ -260,14 +354,31 @@ def trend(ctx, unit_id: str) -> str:
     out += sentences.methodology_warnings(changes, lang)
     out += sentences.undeclared_warning(trends.undeclared_years(ctx.cfg, years_in), lang)
     for successor, year, others in ctx.successors.get(unit_id, []):
-        out += _p(t("lineage_successor", lang, unit=ctx.name(unit_id), successor=successor,
-                    year=year, others=others or t("lineage_alone", lang)))
+        out += _p(
+            t(
+                "lineage_successor",
+                lang,
+                unit=ctx.name(unit_id),
+                successor=successor,
+                year=year,
+                others=others or t("lineage_alone", lang),
+            )
+        )
     if len(values) > 1:
         svg = profile_svg.trend(
-            shown_years, values, lang, t("profile_trend", lang),
-            t("profile_trend_alt", lang, unit=ctx.name(unit_id), first=shown_years[0],
-              last=shown_years[-1]),
-            t("profile_legend_computed", lang), t("profile_legend_published", lang),
+            shown_years,
+            values,
+            lang,
+            t("profile_trend", lang),
+            t(
+                "profile_trend_alt",
+                lang,
+                unit=ctx.name(unit_id),
+                first=shown_years[0],
+                last=shown_years[-1],
+            ),
+            t("profile_legend_computed", lang),
+            t("profile_legend_published", lang),
             ident=f"trend-{ctx.position[unit_id]}",
         )
         kinds = {computed for _, computed in values.values()}  # the caption names drawn marks only
@@ -275,15 +386,23 @@ def trend(ctx, unit_id: str) -> str:
             frozenset({True}): "profile_trend_svg_computed",
             frozenset({False}): "profile_trend_svg_published",
         }.get(frozenset(kinds), "profile_trend_svg_reading")
-        out += (f"<figure>{svg}<figcaption><em>{esc(t(reading, lang))}"
-                "</em></figcaption></figure>")
+        out += f"<figure>{svg}<figcaption><em>{esc(t(reading, lang))}</em></figcaption></figure>"
     table = [
-        {**r, "rank_text": t("rank_of_n", lang, rank=int(r["rank"]), n=r["n"]) if r["rank"] and r["n"]
-         else (str(int(r["rank"])) if r["rank"] else "")}
+        {
+            **r,
+            "rank_text": t("rank_of_n", lang, rank=int(r["rank"]), n=r["n"])
+            if r["rank"] and r["n"]
+            else (str(int(r["rank"])) if r["rank"] else ""),
+        }
         for r in rows
     ]
-    cols = [Column("year", kind="int"), Column("line", "unit"), Column("index_pct", kind="num"),
-            Column("rank_text", "rank"), Column("source", kind="label")]
+    cols = [
+        Column("year", kind="int"),
+        Column("line", "unit"),
+        Column("index_pct", kind="num"),
+        Column("rank_text", "rank"),
+        Column("source", kind="label"),
+    ]
     return out + (_table(table, cols, lang) if table else "")
 
 

@@ -107,7 +107,10 @@ def frame(ctx: ProfileContext, unit_id: str) -> shell.Frame:
         counterpart=quote(pages.counterpart(unit_file(unit_id), lang)),
         crumbs=(
             (t("report_overview", lang), "../" + quote(pages.localized("05_report.html", lang))),
-            (t("report_unit_profiles", lang), "../" + quote(pages.localized("06_unit_profiles.html", lang))),
+            (
+                t("report_unit_profiles", lang),
+                "../" + quote(pages.localized("06_unit_profiles.html", lang)),
+            ),
             (ctx.name(unit_id), ""),
         ),
     )
@@ -146,7 +149,9 @@ def write_pages(ctx: ProfileContext, folder: Path, workers: int = 1) -> list[str
         _WORKER[:] = [ctx]
         chunks = [(units[i::workers], str(folder)) for i in range(workers)]
         try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            with ProcessPoolExecutor(
+                workers, mp_context=multiprocessing.get_context("fork")
+            ) as pool:
                 list(pool.map(_write_chunk, chunks))
         finally:
             _WORKER.clear()

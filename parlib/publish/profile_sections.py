@@ -109,7 +109,11 @@ def headline(ctx, unit_id: str) -> str:
         )
     else:
         text = t(
-            "profile_headline", lang, unit=name, index=index, rank=rank,
+            "profile_headline",
+            lang,
+            unit=name,
+            index=index,
+            rank=rank,
             block=block_label(ctx, row["block"]),
         )
     band = row.get("band")
@@ -140,7 +144,10 @@ def key_figures(ctx, unit_id: str) -> list[dict]:
     grouped = ctx.group_rank.get(unit_id)
     if isinstance(group, str) and group and grouped and grouped[1] > 1:
         items.append(
-            (t("group_rank", lang, group=group), t("rank_of_n", lang, rank=grouped[0], n=grouped[1]))
+            (
+                t("group_rank", lang, group=group),
+                t("rank_of_n", lang, rank=grouped[0], n=grouped[1]),
+            )
         )
     band = row.get("band")
     if isinstance(band, str) and band:
@@ -211,9 +218,15 @@ def change_summary(ctx, unit_id: str) -> str:
         return t("rank_of_n", lang, rank=int(r), n=n) if r is not None and n else "–"
 
     return t(
-        "profile_change_reading", lang, prev=ctx.previous_year, direction=direction,
-        before=_n(then_i, lang) or "–", now=_n(now_i, lang) or "–", rank_move=move,
-        rank_before=shown(r_then, n_then), rank_now=shown(r_now, n_now),
+        "profile_change_reading",
+        lang,
+        prev=ctx.previous_year,
+        direction=direction,
+        before=_n(then_i, lang) or "–",
+        now=_n(now_i, lang) or "–",
+        rank_move=move,
+        rank_before=shown(r_then, n_then),
+        rank_now=shown(r_now, n_now),
     )
 
 
