@@ -26,13 +26,11 @@ import os
 import threading
 from pathlib import Path
 
-import papermill
-from jupyter_client.manager import AsyncKernelManager
-from jupyter_core.utils import run_sync
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
-from papermill.exceptions import PapermillExecutionError
-from papermill.utils import merge_kwargs, remove_args
+from parlib.core import lazy
+
+# loaded when a notebook is first executed: a run with nothing to do never imports them
+papermill = lazy.module("papermill")
+jupyter_client = lazy.module("jupyter_client")
 
 KERNEL_NAME = "python3"
 # the kernel's own log (start-up chatter, the interrupt jupyter_client sends before each shutdown)
@@ -95,7 +93,7 @@ def engine_name() -> str:
         if _engine:
             return _engine[0]
 
-        class WarmClient(PapermillNotebookClient):
+        class WarmClient(papermill.clientwrap.PapermillNotebookClient):
             reset_code = ""
 
             def papermill_execute_cells(self):
@@ -108,7 +106,7 @@ def engine_name() -> str:
                     )
                 super().papermill_execute_cells()
 
-        class WarmEngine(NBClientEngine):
+        class WarmEngine(papermill.engines.NBClientEngine):
             @classmethod
             def execute_managed_notebook(
                 cls,
@@ -122,11 +120,11 @@ def engine_name() -> str:
                 **kwargs,
             ):
                 km, kc, cwd, root = kwargs.pop("warm")
-                kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+                kwargs = papermill.utils.remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
                 client = WarmClient(
                     nb_man,
                     km=km,
-                    **merge_kwargs(
+                    **papermill.utils.merge_kwargs(
                         kwargs,
                         timeout=execution_timeout,
                         startup_timeout=start_timeout,
@@ -144,7 +142,7 @@ def engine_name() -> str:
                     if root:
                         _relative_to(nb_man.nb, root)
 
-        papermill_engines.register("parlib-warm", WarmEngine)
+        papermill.engines.papermill_engines.register("parlib-warm", WarmEngine)
         _engine.append("parlib-warm")
         return _engine[0]
 
@@ -179,14 +177,14 @@ def _relative_to(nb, root: str) -> None:
 
 def _start(cwd: str) -> tuple:
 
-    km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+    km = jupyter_client.manager.AsyncKernelManager(kernel_name=KERNEL_NAME)
     env = dict(os.environ)
     env["PYTHONWARNINGS"] = ",".join(filter(None, [env.get("PYTHONWARNINGS"), KERNEL_WARNINGS]))
-    run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=cwd, env=env)
+    jupyter_client.utils.run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=cwd, env=env)
     kc = km.client()
     kc.start_channels()
     try:
-        run_sync(kc.wait_for_ready)(timeout=START_TIMEOUT)
+        jupyter_client.utils.run_sync(kc.wait_for_ready)(timeout=START_TIMEOUT)
     except BaseException:
         _stop((km, kc))
         raise
@@ -207,7 +205,7 @@ def _stop(warm: tuple) -> None:
         kc.stop_channels()
     with contextlib.suppress(Exception):
         if km.has_kernel:
-            run_sync(km.shutdown_kernel)(now=True)
+            jupyter_client.utils.run_sync(km.shutdown_kernel)(now=True)
 
 
 def execute(notebook: str, executed: str, parameters: dict, cwd: str, root: str = "") -> None:
@@ -235,7 +233,7 @@ def execute(notebook: str, executed: str, parameters: dict, cwd: str, root: str 
             # and re-validates the whole notebook, figures included)
             request_save_on_cell_execute=False,
         )
-    except PapermillExecutionError:
+    except papermill.exceptions.PapermillExecutionError:
         raise
     except BaseException:
         _local.warm = None
