@@ -211,6 +211,12 @@ def bench_profiles(sizes: list[int], repeats: int = 1) -> dict:
 def lines(report: dict | None, profiles: dict | None, targets: dict) -> list[str]:
     """The section of docs/benchmarks.md on the reports' targets."""
     out = ["## Reports: `make report`, its rerun, the unit profiles (issue #13)", ""]
+    if not report and not profiles:
+        out += [
+            "Not in this results file: `make bench` (or `scripts/bench.py --report-only`) measures"
+            " them; figures measured by hand are under *Reading the results*.",
+            "",
+        ]
     if report:
         base = report.get("baseline_ref")
         out += [
