@@ -208,6 +208,12 @@ def bench_profiles(sizes: list[int], repeats: int = 1) -> dict:
     return {"rows": rows}
 
 
+def _show(measured: dict) -> str:
+    if "wall_s" in measured:
+        return f"{measured['wall_s']} / {measured['cpu_s']}"
+    return measured.get("error", "–")[:80]
+
+
 def lines(report: dict | None, profiles: dict | None, targets: dict) -> list[str]:
     """The section of docs/benchmarks.md on the reports' targets."""
     out = ["## Reports: `make report`, its rerun, the unit profiles (issue #13)", ""]
@@ -235,14 +241,14 @@ def lines(report: dict | None, profiles: dict | None, targets: dict) -> list[str
             ("noop", "rerun with nothing changed", targets["noop_s"]),
         ):
             a, b = report.get(f"this_{kind}", {}), report.get(f"baseline_{kind}", {})
-            show = lambda m: f"{m['wall_s']} / {m['cpu_s']}" if "wall_s" in m else m.get("error", "–")[:80]  # noqa: E731
             ratio = (
                 f"{report[f'ratio_{kind}_wall']}× / {report[f'ratio_{kind}_cpu']}×"
                 if f"ratio_{kind}_wall" in report
                 else "–"
             )
             verdict = "met" if a.get("wall_s", 1e9) < target else "**not met**"
-            out.append(f"| {label} | < {target:g} s ({verdict}) | {show(a)} | {show(b) if b else '–'} | {ratio} |")
+            shown = f"{_show(a)} | {_show(b) if b else '–'}"
+            out.append(f"| {label} | < {target:g} s ({verdict}) | {shown} | {ratio} |")
         out.append("")
     if profiles:
         if "skipped" in profiles:
@@ -257,7 +263,8 @@ def lines(report: dict | None, profiles: dict | None, targets: dict) -> list[str
                 if "error" in r:
                     out.append(f"| {r['units']:,} units | – | failed: {r['error'][:80]} | | | |")
                     continue
-                verdict = "" if target is None else (" (met)" if r["profiles_s"] < target else " (**not met**)")
+                met = target is not None and r["profiles_s"] < target
+                verdict = "" if target is None else (" (met)" if met else " (**not met**)")
                 out.append(
                     f"| {r['units']:,} units | {f'< {target:g} s' if target else '–'}{verdict} | {r['profiles_s']} | {r['ms_per_unit']} | {r['calibration_s']} | {r['ratio_to_calibration']}× |"
                 )

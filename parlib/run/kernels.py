@@ -120,7 +120,9 @@ def engine_name() -> str:
                 **kwargs,
             ):
                 km, kc, cwd, root = kwargs.pop("warm")
-                kwargs = papermill.utils.remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+                kwargs = papermill.utils.remove_args(
+                    ["input_path", "timeout", "startup_timeout"], **kwargs
+                )
                 client = WarmClient(
                     nb_man,
                     km=km,
@@ -180,7 +182,9 @@ def _start(cwd: str) -> tuple:
     km = jupyter_client.manager.AsyncKernelManager(kernel_name=KERNEL_NAME)
     env = dict(os.environ)
     env["PYTHONWARNINGS"] = ",".join(filter(None, [env.get("PYTHONWARNINGS"), KERNEL_WARNINGS]))
-    jupyter_client.utils.run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=cwd, env=env)
+    jupyter_client.utils.run_sync(km.start_kernel)(
+        extra_arguments=KERNEL_ARGUMENTS, cwd=cwd, env=env
+    )
     kc = km.client()
     kc.start_channels()
     try:

@@ -40,7 +40,9 @@ def _domain(self: Expectation, kwargs: dict) -> dict:
 
 
 def _success(self: Expectation, kwargs: dict) -> dict:
-    success_kwargs = {key: kwargs.get(key, self._get_default_value(key)) for key in self.success_keys}
+    success_kwargs = {
+        key: kwargs.get(key, self._get_default_value(key)) for key in self.success_keys
+    }
     success_kwargs.update(_domain(self, kwargs))
     return success_kwargs
 
