@@ -22,8 +22,8 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP) ## create .venv with the pinned dependencies (only when the lock changed)
 
-report: $(STAMP) ## run every shipped dataset and year; writes reports/index.html
-	$(BIN)/parlib run
+report: $(STAMP) ## run every shipped dataset and year (two side by side: 2 cores); writes reports/index.html
+	$(BIN)/parlib run --jobs 2
 	@echo "Open reports/index.html"
 
 test: $(STAMP) ## run the test suite (unit, property, golden, papermill, browser) on every core

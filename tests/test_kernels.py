@@ -96,3 +96,21 @@ def test_threads_get_their_own_kernels(tmp_path):
     finally:
         kernels.shutdown()
     assert set(out) == {"x", "y"} and out["x"] != out["y"]
+
+
+def test_a_started_kernel_has_the_heavy_modules_imported_and_nothing_left_in_its_namespace(
+    tmp_path,
+):
+    """``kernels.PRELOAD_MODULES`` are imported once per kernel, before its first notebook, and
+    the preload leaves no name behind for the notebook to see."""
+    probe = _notebook(
+        tmp_path / "probe.ipynb",
+        "import sys\n"
+        f"print(all(m in sys.modules for m in {kernels.PRELOAD_MODULES!r}),\n"
+        "      [n for n in ('_importlib', '_name') if n in dir()])",
+    )
+    try:
+        kernels.execute(probe, str(tmp_path / "a.ipynb"), {"marker": 1}, cwd=str(tmp_path))
+    finally:
+        kernels.shutdown()
+    assert _outputs(tmp_path / "a.ipynb")[0].split() == ["True", "[]"]

@@ -17,15 +17,16 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import nbformat
-from nbconvert import HTMLExporter
-from papermill.exceptions import PapermillExecutionError
-
-from parlib.core import paths
+from parlib.core import lazy, paths
 from parlib.core.errors import EnvironmentFault
 from parlib.core.storage import write_text
 from parlib.run import kernels
 from parlib.run.pipeline import DATA_ERRORS
+
+# loaded when a notebook is first executed or rendered: a run with nothing to do never imports them
+nbformat = lazy.module("nbformat")
+nbconvert = lazy.module("nbconvert")
+papermill = lazy.module("papermill")
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def export_html(executed: Path, target: Path, title: str) -> Path:
     if (
         exporter is None
     ):  # one per thread: building one (templates, filters) costs more than using it
-        exporter = _EXPORTERS.html = HTMLExporter(
+        exporter = _EXPORTERS.html = nbconvert.HTMLExporter(
             template_name="lab",
             exclude_input=True,
             exclude_input_prompt=True,
@@ -118,7 +119,7 @@ def run_notebook(notebook: Path, executed: Path, params: dict) -> tuple[str, str
                 root=str(notebook.resolve().parent.parent),  # the project (notebooks/ in it)
             )
             return "success", ""
-        except PapermillExecutionError as exc:
+        except papermill.exceptions.PapermillExecutionError as exc:
             fault = EnvironmentFault.of(exc)
             if fault is not None:
                 raise fault from None

@@ -4,7 +4,8 @@ Every notebook still runs through ``papermill.execute_notebook`` with its own pa
 injected parameters cell, papermill's metadata and error handling are unchanged), but a kernel, once
 started and with pandas, matplotlib and ``parlib`` imported, serves the next notebook of the same
 thread too. Starting a kernel and its client and importing those costs seconds; a unit profile's
-own work costs about one. Before each notebook the kernel's namespace is reset (``%reset -f``),
+own work costs about one. A kernel imports the notebooks' heavy modules once, as soon as it has
+started (``PRELOAD_MODULES``), while the runner goes on. Before each notebook the kernel's namespace is reset (``%reset -f``),
 open figures are closed, matplotlib's settings restored and the working folder set, so a notebook
 sees only its own variables, as in a fresh kernel.
 
@@ -25,13 +26,11 @@ import os
 import threading
 from pathlib import Path
 
-import papermill
-from jupyter_client.manager import AsyncKernelManager
-from jupyter_core.utils import run_sync
-from papermill.clientwrap import PapermillNotebookClient
-from papermill.engines import NBClientEngine, papermill_engines
-from papermill.exceptions import PapermillExecutionError
-from papermill.utils import merge_kwargs, remove_args
+from parlib.core import lazy
+
+# loaded when a notebook is first executed: a run with nothing to do never imports them
+papermill = lazy.module("papermill")
+jupyter_client = lazy.module("jupyter_client")
 
 KERNEL_NAME = "python3"
 # the kernel's own log (start-up chatter, the interrupt jupyter_client sends before each shutdown)
@@ -42,6 +41,36 @@ KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enable
 # installed (it is not needed: no progress bars are shown), which is no news about a run.
 KERNEL_WARNINGS = "ignore:IProgress not found"
 START_TIMEOUT = 60
+# What a kernel imports once, right after it starts, before the first notebook it serves: the
+# modules the report notebooks import (pandas, matplotlib, scipy.stats, the stages), about 3
+# CPU-seconds a kernel. Sent without waiting for its reply, so the kernel imports them while this
+# process goes on (the year's preflight, the previous notebook's export); the first notebook's
+# execution queues behind it. A name missing from the code base is skipped, never an error.
+PRELOAD_MODULES = (  # in the order the notebooks 01 … 07 first import them
+    "parlib.run.schema",
+    "pandas",
+    "parlib.ingest",
+    "parlib.publish.layouts",
+    "parlib.publish.session",
+    "parlib.run.preflight",
+    "parlib.publish.views",
+    "parlib.history.trends",
+    "parlib.publish.block_pages",
+    "parlib.fairness",
+    "parlib.publish.fairness_page",
+    "parlib.publish.plots",
+    "parlib.publish.history_plots",
+    "parlib.publish.profile_page",
+)
+PRELOAD = """\
+import importlib as _importlib
+for _name in {names!r}:
+    try:
+        _importlib.import_module(_name)
+    except ImportError:
+        pass
+del _importlib, _name
+"""
 # what runs (silently) in a kernel before each notebook it serves
 RESET = """\
 get_ipython().run_line_magic("reset", "-f")
@@ -64,7 +93,7 @@ def engine_name() -> str:
         if _engine:
             return _engine[0]
 
-        class WarmClient(PapermillNotebookClient):
+        class WarmClient(papermill.clientwrap.PapermillNotebookClient):
             reset_code = ""
 
             def papermill_execute_cells(self):
@@ -77,7 +106,7 @@ def engine_name() -> str:
                     )
                 super().papermill_execute_cells()
 
-        class WarmEngine(NBClientEngine):
+        class WarmEngine(papermill.engines.NBClientEngine):
             @classmethod
             def execute_managed_notebook(
                 cls,
@@ -91,11 +120,13 @@ def engine_name() -> str:
                 **kwargs,
             ):
                 km, kc, cwd, root = kwargs.pop("warm")
-                kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
+                kwargs = papermill.utils.remove_args(
+                    ["input_path", "timeout", "startup_timeout"], **kwargs
+                )
                 client = WarmClient(
                     nb_man,
                     km=km,
-                    **merge_kwargs(
+                    **papermill.utils.merge_kwargs(
                         kwargs,
                         timeout=execution_timeout,
                         startup_timeout=start_timeout,
@@ -113,7 +144,7 @@ def engine_name() -> str:
                     if root:
                         _relative_to(nb_man.nb, root)
 
-        papermill_engines.register("parlib-warm", WarmEngine)
+        papermill.engines.papermill_engines.register("parlib-warm", WarmEngine)
         _engine.append("parlib-warm")
         return _engine[0]
 
@@ -148,17 +179,21 @@ def _relative_to(nb, root: str) -> None:
 
 def _start(cwd: str) -> tuple:
 
-    km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+    km = jupyter_client.manager.AsyncKernelManager(kernel_name=KERNEL_NAME)
     env = dict(os.environ)
     env["PYTHONWARNINGS"] = ",".join(filter(None, [env.get("PYTHONWARNINGS"), KERNEL_WARNINGS]))
-    run_sync(km.start_kernel)(extra_arguments=KERNEL_ARGUMENTS, cwd=cwd, env=env)
+    jupyter_client.utils.run_sync(km.start_kernel)(
+        extra_arguments=KERNEL_ARGUMENTS, cwd=cwd, env=env
+    )
     kc = km.client()
     kc.start_channels()
     try:
-        run_sync(kc.wait_for_ready)(timeout=START_TIMEOUT)
+        jupyter_client.utils.run_sync(kc.wait_for_ready)(timeout=START_TIMEOUT)
     except BaseException:
         _stop((km, kc))
         raise
+    # no reply awaited: nbclient's wait for the reset's reply passes over this one's
+    kc.execute(PRELOAD.format(names=PRELOAD_MODULES), silent=True, store_history=False)
     with _lock:
         _all.append((km, kc))
     return km, kc
@@ -174,7 +209,7 @@ def _stop(warm: tuple) -> None:
         kc.stop_channels()
     with contextlib.suppress(Exception):
         if km.has_kernel:
-            run_sync(km.shutdown_kernel)(now=True)
+            jupyter_client.utils.run_sync(km.shutdown_kernel)(now=True)
 
 
 def execute(notebook: str, executed: str, parameters: dict, cwd: str, root: str = "") -> None:
@@ -202,7 +237,7 @@ def execute(notebook: str, executed: str, parameters: dict, cwd: str, root: str 
             # and re-validates the whole notebook, figures included)
             request_save_on_cell_execute=False,
         )
-    except PapermillExecutionError:
+    except papermill.exceptions.PapermillExecutionError:
         raise
     except BaseException:
         _local.warm = None

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import papermill
-
-from parlib.core import paths
+from parlib.core import lazy, paths
 from parlib.core.errors import UsageError
 from parlib.publish.landing import ReportPages
+
+papermill = lazy.module("papermill")  # loaded when a notebook's parameters are first read
 
 
 @dataclass(frozen=True)

@@ -300,10 +300,11 @@ def _side_by_side(
     pairs: list[tuple[str, int]], lang: str, extra: dict, root: Path, force: bool, jobs: int
 ) -> list[Outcome]:
     """The dataset-years ``jobs`` at a time: a dataset's years in order in one process (a year's
-    reports read the earlier years' results), datasets side by side, the first of them in this
-    process and the others in ``jobs - 1`` worker processes. A dataset with nothing to redo (every
-    year up to date) is settled here without a worker, and so is the only dataset left with work:
-    a worker would only add its start-up. Outcomes come in the order of ``pairs``."""
+    reports read the earlier years' results), datasets side by side in ``jobs`` worker processes,
+    the dataset with the most years first, each next one to the first worker free. A dataset with
+    nothing to redo (every year up to date) is settled here without a worker, and so is the only
+    dataset left with work: a worker would only add its start-up. Outcomes come in the order of
+    ``pairs``."""
 
     by_dataset: dict[str, list[int]] = {}
     for d, y in pairs:
@@ -315,17 +316,17 @@ def _side_by_side(
     ]
     done: dict[str, list[Outcome]] = {}
     if len(busy) > 1:
+        # the datasets with the most years first, each to the next free worker (longest first:
+        # with a first dataset kept in this process, one worker ran every other dataset in turn)
+        busy.sort(key=lambda d: -len(by_dataset[d]))
         context = multiprocessing.get_context("spawn")  # no fork of a process holding threads
-        with ProcessPoolExecutor(max_workers=jobs - 1, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(busy)), mp_context=context) as pool:
             futures = {
                 d: pool.submit(
                     _run_years, d, by_dataset[d], lang, extra, root, force, runlog.has_console()
                 )
-                for d in busy[1:]
+                for d in busy
             }
-            done[busy[0]] = [
-                run_year(busy[0], y, lang, extra, root, force) for y in sorted(by_dataset[busy[0]])
-            ]
             done.update({d: f.result() for d, f in futures.items()})
     for d, ys in by_dataset.items():
         if d not in done:

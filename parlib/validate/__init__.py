@@ -27,8 +27,8 @@ LAZY = {
     "validate_inputs": "step",
     "validate_results": "step",
     "run_suites": "engine",
-    "data_docs_index": "docs",
-    "publish_docs": "docs",
+    "data_docs_index": "site",
+    "publish_docs": "site",
     "forget_docs": "docs",
 }
 

@@ -1,13 +1,12 @@
 """Data Docs: the Great Expectations site where a run's validations are published.
 
 In: the suites and the suite validation results the engine produced (``record``). Out: a static
-site (``data_docs_index``) with one page per suite and per validation, all of a dataset-year's
-suites, input and result, in one index; ``publish_docs`` copies it into the reports.
+site (``site.data_docs_index``) with one page per suite and per validation, all of a dataset-year's
+suites, input and result, in one index; ``site.publish_docs`` copies it into the reports.
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import great_expectations as gx
@@ -18,8 +17,11 @@ from great_expectations.data_context.types.resource_identifiers import (
 from great_expectations.render.view import DefaultJinjaIndexPageView, DefaultJinjaPageView
 
 from parlib.validate.context import new_context
+from parlib.validate.site import data_docs_index, publish_docs  # noqa: F401  (their old home)
 
 _DOCS_CONTEXTS: dict[str, object] = {}
+_PENDING: dict[int, bool] = {}  # contexts whose pages were built without their index since
+_INDEX_ONLY = "index only"  # a resource identifier no stored suite or result has
 
 
 class _KeepsTemplates:
@@ -52,10 +54,6 @@ _VIEWS = {
     kind: {"view": {"module_name": __name__, "class_name": "PageView"}}
     for kind in ("expectations", "validations", "profiling")
 }
-
-
-def data_docs_index(project_dir: Path) -> Path:
-    return Path(project_dir) / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
 
 
 def docs_context(project_dir: Path):
@@ -91,8 +89,14 @@ def docs_context(project_dir: Path):
 
 
 def forget(project_dir: Path) -> None:
-    """Drop the context of ``project_dir``: its site is written, its results are not needed."""
-    _DOCS_CONTEXTS.pop(str(Path(project_dir).resolve()), None)
+    """Write the site index of ``project_dir`` (once, listing every suite recorded there: the input
+    and the result suites of a run build their pages without it, ``build(index=False)``) and drop
+    its context: its site is written, its results are not needed."""
+    context = _DOCS_CONTEXTS.pop(str(Path(project_dir).resolve()), None)
+    if context is not None and _PENDING.pop(id(context), False):
+        # a list naming no stored resource: no page is rendered again, only the index (an empty
+        # list would render every page)
+        context.build_data_docs(resource_identifiers=[_INDEX_ONLY], build_index=True)
 
 
 def record(context, suite_dict: dict, result) -> list:
@@ -113,16 +117,12 @@ def record(context, suite_dict: dict, result) -> list:
     return [suite_id, result_id]
 
 
-def build(context, identifiers: list) -> None:
-    """Render the pages of ``identifiers`` and the site index (which lists everything stored)."""
-    context.build_data_docs(resource_identifiers=identifiers)
-
-
-def publish_docs(project_dir: Path, target: Path) -> Path | None:
-    """Copy the GX project's Data Docs site into the reports (the project itself stays in processed)."""
-
-    index = data_docs_index(project_dir)
-    if not index.is_file():
-        return None
-    shutil.copytree(index.parent, target, dirs_exist_ok=True)
-    return Path(target) / "index.html"
+def build(context, identifiers: list, index: bool = True) -> None:
+    """Render the pages of ``identifiers`` and the site index (which lists everything stored).
+    Without ``index`` the index is left to ``forget``, which writes it once for every build."""
+    if not identifiers and not index:
+        return
+    _PENDING[id(context)] = not index or _PENDING.get(id(context), False)
+    context.build_data_docs(resource_identifiers=identifiers, build_index=index)
+    if index:
+        _PENDING.pop(id(context), None)

@@ -48,7 +48,10 @@ from parlib.validate.distinct import (
 )
 from parlib.validate.docs import build, docs_context, record
 from parlib.validate.frames import Frame
+from parlib.validate.gxfast import install
 from parlib.validate.problems import SuiteSummary, ValidationReport
+
+install()  # GX's kwarg lookups, one configuration per lookup (``gxfast``: same answers)
 
 
 def load_suite_dict(name: str, folder: Path | None = None) -> dict:
@@ -296,7 +299,8 @@ def run_suites(
 ) -> ValidationReport:
     """Judge each frame with its suite (``judge``); every failure becomes one or more ``Problem``.
     With ``docs`` (a folder), the same suite validation results also go into the Data Docs site
-    there (``docs.docs_context``), and its pages and index are written."""
+    there (``docs.docs_context``) and their pages are written; the site's index is written by
+    ``docs.forget(docs)`` (``validate.forget_docs``), once for all the suites of the site."""
 
     parameters = parameters or {}
     project_manager.set_project(process_context())  # GX resolves stores through the "current" one
@@ -322,6 +326,6 @@ def run_suites(
                 sum(1 for r in results if not r.success and _severity(r) == "warning"),
             )
         )
-    if site is not None:
-        build(site, stored)
+    if site is not None:  # the index once, when the site is done with (``docs.forget``)
+        build(site, stored, index=False)
     return report
