@@ -20,7 +20,7 @@ from parlib.run import pipeline
 def shown(monkeypatch):
     """The HTML a session displays, instead of IPython's display."""
     pages: list[str] = []
-    monkeypatch.setattr(Session, "show", lambda self, html: pages.append(html))
+    monkeypatch.setattr(Session, "show", lambda self, html, place="": pages.append(html))
     return pages
 
 

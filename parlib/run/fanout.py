@@ -16,10 +16,11 @@ from pathlib import Path
 from parlib.config.dataset import DatasetConfig, load_dataset
 from parlib.core import paths
 from parlib.core.errors import EnvironmentFault
-from parlib.core.labels import t
+from parlib.publish.pages import localized
+from parlib.publish.shell import dataset_frame, year_frame
 from parlib.publish.views import unit_file
 from parlib.run.execute import (
-    execute_in_pool,
+    execute_languages,
     export_html,
     notebook_pool,
     root_parameter,
@@ -27,7 +28,9 @@ from parlib.run.execute import (
 )
 from parlib.run.pipeline import (
     DATASET_NOTEBOOKS,
+    LANGS,
     UNIT_NOTEBOOK,
+    WRITING_NOTEBOOKS,
     notebook_parameters,
 )
 from parlib.score.tables import load_table
@@ -77,7 +80,7 @@ def _run_unit_profiles(
     def one(unit_id: str, unit_name: str) -> tuple[str, str, str]:
         if faults:
             return unit_id, "error", "not attempted"
-        page = unit_file(unit_id)
+        page = localized(unit_file(unit_id), lang)
         executed = out_reports / "notebooks" / "units" / page.replace(".html", ".ipynb")
         try:
             status, message = run_notebook(
@@ -86,11 +89,10 @@ def _run_unit_profiles(
                 {k: v for k, v in {**params, "unit_id": unit_id}.items() if k in declared},
             )
             if executed.is_file():
-                export_html(
-                    executed,
-                    out_reports / "units" / page,
-                    f"{unit_name} — {t(label, lang)} — {cfg.title(lang)} {year}",
+                frame = year_frame(
+                    cfg, year, lang, f"units/{unit_file(unit_id)}", label, 3, unit_name
                 )
+                export_html(executed, out_reports / "units" / page, frame)
         except OSError as exc:
             fault = EnvironmentFault.of(exc)
             if fault is None:
@@ -119,12 +121,12 @@ def _run_unit_profiles(
 
 def run_dataset(
     dataset: str,
-    lang: str = "vi",
     extra: dict | None = None,
     root: Path | None = None,
     force: bool = False,
 ) -> Outcome | None:
-    """Render the dataset-level reports (``07_trends``) from the published years.
+    """Render the dataset-level reports (``07_trends``) from the published years, in both
+    languages (``trends.html``, ``trends.en.html``), side by side on the notebook threads.
 
     Runs when ``force`` (a year of the dataset was just rebuilt) or when a report is missing; does
     nothing when no year of the dataset has published results. ``year`` is set to the latest
@@ -142,7 +144,11 @@ def run_dataset(
     target_dir = paths.reports_dir(root) / dataset
     if not published:
         return None
-    todo = [nb for nb in DATASET_NOTEBOOKS if force or not (target_dir / nb[2]).is_file()]
+    todo = [
+        nb
+        for nb in DATASET_NOTEBOOKS
+        if force or not all((target_dir / localized(nb[2], x)).is_file() for x in LANGS)
+    ]
     if not todo:
         return None
     outcome = Outcome(dataset, 0, "success")
@@ -155,27 +161,33 @@ def run_dataset(
             params = {
                 "dataset": dataset,
                 "year": max(published),
-                "lang": lang,
                 "raw_root": root_parameter(paths.raw_dir(root), root),
                 "processed_root": root_parameter(paths.processed_dir(root), root),
                 "reports_root": root_parameter(paths.reports_dir(root), root),
                 "history_root": root_parameter(paths.processed_dir(root), root),
                 **(extra or {}),
             }
-            executed = stage / f"{stem}.ipynb"
+            executed = {x: stage / localized(f"{stem}.ipynb", x) for x in LANGS}
             t0 = time.time()
-            status, message = execute_in_pool(
-                notebook, executed, {k: v for k, v in params.items() if k in declared}
+            ran = execute_languages(
+                notebook,
+                executed,
+                {k: v for k, v in params.items() if k in declared},
+                stem in WRITING_NOTEBOOKS,
             )
+            failed = [(x, st, m) for x, (st, m, _) in ran.items() if st != "success"]
+            status = failed[0][1] if failed else "success"
             seconds = round(time.time() - t0, 2)
             outcome.notebooks.append({"notebook": stem, "status": status, "seconds": seconds})
             log.info(f"  {dataset} {stem:<12} {status:<8} {seconds:6.1f}s")
-            if executed.is_file() and status == "success":
-                export_html(executed, target_dir / page, f"{t(label, lang)} — {cfg.title(lang)}")
+            if not failed:
                 (target_dir / "notebooks").mkdir(parents=True, exist_ok=True)
-                os.replace(executed, target_dir / "notebooks" / f"{stem}.ipynb")
-            if status != "success":
-                outcome.status, outcome.message = "error", f"{stem}: {message}"
+                for x in LANGS:
+                    target = target_dir / localized(page, x)
+                    export_html(executed[x], target, dataset_frame(cfg, x, page, label))
+                    os.replace(executed[x], target_dir / "notebooks" / executed[x].name)
+            else:
+                outcome.status, outcome.message = "error", f"{stem}: {failed[0][2]}"
                 break
     finally:
         shutil.rmtree(stage, ignore_errors=True)

@@ -24,10 +24,12 @@ class RunParameters(Declared):
     """The parameters the runner sets itself, from its options or its plan (never with ``-p``)."""
 
     dataset: str = Field(
-        "vn-provinces", min_length=1, description="the dataset: its folder in data/raw"
+        "synthetic-province", min_length=1, description="the dataset: its folder in data/raw"
     )
-    year: int = Field(2012, ge=MIN_YEAR, le=MAX_YEAR, description="the year of the dataset")
-    lang: Literal[LANGS] = Field("vi", description="report language and number format")
+    year: int = Field(2024, ge=MIN_YEAR, le=MAX_YEAR, description="the year of the dataset")
+    lang: Literal[LANGS] = Field(
+        "vi", description="report language and number format; the runner builds both"
+    )
     raw_root: str = Field("", description="where inputs are read; empty: data/raw of this project")
     processed_root: str = Field(
         "", description="where tables are written; empty: data/processed of this project"
