@@ -7,10 +7,14 @@ websocket; ``websocket-client`` is in the lock as a Jupyter dependency), and for
 its load event, takes a 1280×1600 screenshot, reads the text shown where a test needs it, and
 collects what the page reported: uncaught exceptions and ``console.error`` calls. (One browser started per page, as
 before, cost about three times as long.)
-Failed network loads are not counted: the notebook template's require.js and MathJax come from a
-CDN, which cannot be reached here (no network in CI), and the reports do not need them. The Great
-Expectations Data Docs pages (``data_docs/``) are left out on purpose: they load their style sheets
-and scripts from that CDN too, and say nothing about our reports.
+The reports load nothing from the network (the page shell inlines its style sheet; no require.js,
+no MathJax: ``tests/test_render.py`` checks the markup); the browser would report a failed load
+of a script as an error. The Great Expectations Data Docs pages (``data_docs/``) are left out on
+purpose: they load their style sheets and scripts from a CDN, and say nothing about our reports.
+
+Both languages of every kind of page are opened; of the unit profiles (31 per language for the
+SYNTHETIC year, all made by one template), the first ``PROFILES_OPENED`` of each folder and
+language, and those a check reads (``MUST_SHOW``).
 """
 
 from __future__ import annotations
@@ -43,16 +47,21 @@ FLAGS = [
 ]
 TIMEOUT = 60  # seconds to wait for one answer of the browser (a hang, not a speed check)
 
-# pages whose text must show a given string (Vietnamese diacritics, decimal comma, English run)
+# pages whose text must show a given string (Vietnamese diacritics, decimal comma, English pages)
 MUST_SHOW = {
     "index.html": "Chỉ số CCHC: các báo cáo",
+    "index.en.html": "PAR Index: reports",
     "vn-provinces/2012/05_report.html": "79,96",
+    "vn-provinces/2012/05_report.en.html": "79.96",
     "vn-provinces/2012/03_index.html": "Đối chiếu với số liệu công bố",
     "vn-provinces/2012/units/long-an.html": "Hồ sơ đơn vị",
     "vn-provinces/trends.html": "Kế thừa đơn vị (sáp nhập)",
-    "synthetic-province/2024/04_fairness.html": "Fairness of the ranking",
-    "synthetic-province/2024/units/so-noi-vu.html": "Unit profile",
+    "synthetic-province/2024/04_fairness.html": "Tính công bằng của xếp hạng",
+    "synthetic-province/2024/04_fairness.en.html": "Fairness of the ranking",
+    "synthetic-province/2024/units/so-noi-vu.html": "Hồ sơ đơn vị",
+    "synthetic-province/2024/units/so-noi-vu.en.html": "Unit profile",
 }
+PROFILES_OPENED = 2  # unit profiles opened per folder and language (besides MUST_SHOW's)
 
 
 class Chromium:
@@ -192,13 +201,23 @@ def open_pages(
 
 
 def report_pages(reports: Path) -> list[Path]:
-    """Every HTML report under ``reports/`` except Data Docs and staging leftovers."""
-    return sorted(
+    """Every HTML report under ``reports/`` except Data Docs and staging leftovers; of each folder
+    of unit profiles, the first ``PROFILES_OPENED`` per language and those ``MUST_SHOW`` reads."""
+    every = sorted(
         p
         for p in reports.rglob("*.html")
         if "data_docs" not in p.relative_to(reports).parts
         and not any(part.startswith(".") for part in p.relative_to(reports).parts)
     )
+    opened, seen = [], {}
+    for p in every:
+        if p.parent.name == "units" and p.relative_to(reports).as_posix() not in MUST_SHOW:
+            key = (p.parent, p.name.endswith(".en.html"))
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] > PROFILES_OPENED:
+                continue
+        opened.append(p)
+    return opened
 
 
 @pytest.fixture

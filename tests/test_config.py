@@ -509,7 +509,7 @@ def test_a_refused_dataset_keeps_its_published_years(first_run, tmp_path, monkey
     assert "tiny (all years): invalid" in out and "vn-provinces 2012: up-to-date" in out
     assert {base: _digest(root / base / "tiny") for base in before} == before
     page = (root / "reports" / "index.html").read_text(encoding="utf-8")
-    section = page[page.index("(tiny)") :]
+    section = page[page.index("(<code>tiny</code>)") :]
     assert section.index("<code>years.2024.decimals</code>") < section.index('href="tiny/2024/')
     manifest = json.loads((root / "reports" / "tiny" / "2024" / "run.json").read_text())
     assert [i["path"] for i in manifest["inputs"]][:2] == [

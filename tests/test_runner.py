@@ -50,13 +50,33 @@ def test_every_notebook_is_rendered_without_code(first_run: FirstRun):
     assert "79,96" in overview  # Long An, decimal comma
 
 
-def test_english_report_and_excel_input(first_run: FirstRun):
+def test_both_languages_side_by_side_from_excel_input(first_run: FirstRun):
+    """One run, both languages: every page, the workbook and the trends page in Vietnamese under
+    the plain name and in English beside it (``.en``), each executed notebook kept per language."""
     project = first_run.project
-    html = (project / "reports" / "synthetic-province" / "2024" / "05_report.html").read_text(
-        encoding="utf-8"
-    )
-    assert "Ranking" in html and "SYNTHETIC DATA" in html
-    assert "data:image/png;base64" in html  # figures are embedded
+    folder = project / "reports" / "synthetic-province" / "2024"
+    vi = (folder / "05_report.html").read_text(encoding="utf-8")
+    en = (folder / "05_report.en.html").read_text(encoding="utf-8")
+    assert '<html lang="vi">' in vi and "Bảng xếp hạng" in vi and "TỔNG HỢP" in vi
+    assert '<html lang="en">' in en and "Ranking" in en and "SYNTHETIC DATA" in en
+    assert "data:image/png;base64" in en  # figures are embedded
+    for stem in NOTEBOOK_STEMS:
+        for name in (f"{stem}.html", f"{stem}.en.html"):
+            assert (folder / name).is_file(), name
+        for name in (f"{stem}.ipynb", f"{stem}.en.ipynb"):
+            assert (folder / "notebooks" / name).is_file(), name
+    assert (folder / "results.xlsx").is_file() and (folder / "results.en.xlsx").is_file()
+    vi_sheets = pd.read_excel(folder / "results.xlsx", sheet_name=None)
+    en_sheets = pd.read_excel(folder / "results.en.xlsx", sheet_name=None)
+    assert set(vi_sheets) == set(en_sheets)
+    assert len(vi_sheets["unit_index"]) == len(en_sheets["unit_index"]) == 31
+    for ds in ("synthetic-province", "vn-provinces"):
+        assert (project / "reports" / ds / "trends.html").is_file()
+        assert (project / "reports" / ds / "trends.en.html").is_file()
+    manifest = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    assert manifest["languages"] == ["vi", "en"]
+    record = next(n for n in manifest["notebooks"] if n["notebook"] == "04_fairness")
+    assert set(record["languages"]) == {"vi", "en"}
 
 
 def test_data_docs_are_published_for_every_run(first_run: FirstRun):
@@ -68,24 +88,31 @@ def test_data_docs_are_published_for_every_run(first_run: FirstRun):
         assert "scores" in text and "reconciliation" in text  # input and result suites
 
 
-def test_landing_page_links_every_report(first_run: FirstRun):
+@pytest.mark.parametrize("landing, suffix", [("index.html", ""), ("index.en.html", ".en")])
+def test_landing_page_links_every_report_in_its_language(first_run: FirstRun, landing, suffix):
     project = first_run.project
-    landing = (project / "reports" / "index.html").read_text(encoding="utf-8")
-    links = set(re.findall(r'href="([^"]+)"', landing))
+    html = (project / "reports" / landing).read_text(encoding="utf-8")
+    links = set(re.findall(r'href="([^"#]+)(?:#[^"]*)?"', html))
     expected = {
-        f"{ds}/{year}/{stem}.html"
+        f"{ds}/{year}/{stem}{suffix}.html"
         for ds, year in (("vn-provinces", 2012), ("synthetic-province", 2024))
         for stem in NOTEBOOK_STEMS
     }
+    expected |= {f"{ds}/trends{suffix}.html" for ds in ("vn-provinces", "synthetic-province")}
+    expected |= {f"synthetic-province/2024/results{suffix}.xlsx"}
     assert expected <= links
     for link in links:
         assert (project / "reports" / link).is_file(), link
+    pages = {x for x in links if x.endswith(".html") and "data_docs" not in x}
+    counterpart = "index.html" if suffix else "index.en.html"
+    for link in pages - {counterpart}:  # every other page linked is in the landing's language
+        assert link.endswith(".en.html") == bool(suffix), link
 
 
 def test_jobs_run_datasets_side_by_side_each_process_logging_its_years(first_run: FirstRun):
-    """``--jobs 2``: the two datasets ran in two worker processes; each year's run.log holds that
-    year's lines (the runner's, the unit-profile threads'), in the console's format, and nothing of
-    the other process's year."""
+    """``--jobs 2``: the datasets ran in two processes; each year's run.log holds that year's lines
+    (the runner's, the unit-profile threads'), in the console's format, both languages of every
+    notebook, and nothing of another year."""
     project, code, _, printed = first_run
     assert code == 0
     lines = printed.splitlines()
@@ -104,8 +131,13 @@ def test_jobs_run_datasets_side_by_side_each_process_logging_its_years(first_run
         assert re.fullmatch(rf"\d\d:\d\d:\d\d {ds} {year}: running", log[0]), log[:1]
         assert re.fullmatch(rf"\d\d:\d\d:\d\d {ds} {year}: success in [\d.]+s", log[-1]), log[-1:]
         for stem in NOTEBOOK_STEMS:
-            assert any(re.search(rf" {ds} {year} {stem} +success ", line) for line in log), stem
-        assert any("06_unit_profile success" in line and f"({units} units)" in line for line in log)
+            line = next(x for x in log if re.search(rf" {ds} {year} {stem} +success ", x))
+            assert re.search(r"\(vi [\d.]+s, en [\d.]+s\)$", line), line  # both languages
+        for lang in ("vi", "en"):
+            assert any(
+                re.search(rf" 06_unit_profiles? +success .*\({units} units, {lang}\)", line)
+                for line in log
+            ), (lang, log)
         assert not any(other in line for line in log)
         # warnings are logged, not muted: none of them a deprecation or future change of our code
         assert not any("DeprecationWarning" in line or "FutureWarning" in line for line in log)

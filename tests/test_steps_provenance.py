@@ -20,7 +20,7 @@ from parlib.run import pipeline
 def shown(monkeypatch):
     """The HTML a session displays, instead of IPython's display."""
     pages: list[str] = []
-    monkeypatch.setattr(Session, "show", lambda self, html: pages.append(html))
+    monkeypatch.setattr(Session, "show", lambda self, html, place="": pages.append(html))
     return pages
 
 
@@ -141,6 +141,7 @@ def test_a_run_shows_the_runners_record_in_every_footer_and_publishes_it_in_run_
         pages = [reports / f"{stem}.html" for stem, _ in pipeline.NOTEBOOKS]
         pages += sorted((reports / "units").glob("*.html"))
         for page in pages:
-            assert f"{manifest['generated_at']}</div>" in page.read_text(encoding="utf-8"), page
+            # the record's own time, kept as ISO in <time datetime> (shown in Vietnam time)
+            assert f'datetime="{manifest["generated_at"]}"' in page.read_text("utf-8"), page
         trends = (project / "reports" / ds / "trends.html").read_text(encoding="utf-8")
         assert all(i["sha256"][:16] in trends for i in manifest["inputs"])

@@ -7,6 +7,7 @@ thousands (``1.234,56``); English reports use ``1,234.56``.
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import math
 import re
 from functools import lru_cache
@@ -106,3 +107,26 @@ def code_name(code: object, lang: str = "vi") -> str:
     if entry:
         return entry[lang] or entry["en"]
     return re.sub(r"[_-]+", " ", text).strip()
+
+VIETNAM_TIME = _dt.timezone(_dt.timedelta(hours=7))  # Indochina Time, no daylight saving
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def local_time(iso_utc: str, lang: str = "vi") -> str:
+    """A recorded time (ISO 8601, UTC, as ``run.json`` keeps it) as a reader in Vietnam reads it:
+    ``'2026-12-02T06:05:33+00:00'`` → ``'02/12/2026 13:05 (giờ Việt Nam)'`` (vi) or
+    ``'2 Dec 2026 13:05 (Vietnam time, UTC+7)'`` (en). A time without an offset is taken as UTC;
+    empty or unreadable text is returned as it is."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; use one of {LANGS}")
+    text = str(iso_utc or "").strip()
+    try:
+        when = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=_dt.UTC)
+    at = when.astimezone(VIETNAM_TIME)
+    if lang == "vi":
+        return f"{at:%d/%m/%Y %H:%M} (giờ Việt Nam)"
+    return f"{at.day} {_MONTHS_EN[at.month - 1]} {at.year} {at:%H:%M} (Vietnam time, UTC+7)"

@@ -1,15 +1,17 @@
-"""Landing: ``reports/index.html`` (every dataset and year, its status, inputs and links) and the
-validation page of a refused run.
+"""Landing: ``reports/index.html`` and ``index.en.html`` (every dataset and year, its status,
+inputs and links to its pages in the same language) and the validation page of a refused run.
 
 In: the reports folder, the pages the pipeline publishes (``ReportPages``) and the datasets whose
-``dataset.toml`` is refused (``parlib.config.dataset.refused_datasets``). Out: HTML text.
+``dataset.toml`` is refused (``parlib.config.dataset.refused_datasets``). Out: HTML text, rendered
+from the shell's templates (``landing.html.j2``, ``validation.html.j2``; autoescaped): this module
+gathers what the pages show and builds no HTML itself.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import unescape
 from pathlib import Path
 from urllib.parse import quote
@@ -17,10 +19,12 @@ from urllib.parse import quote
 from parlib.config.dataset import refused_datasets
 from parlib.core import paths
 from parlib.core.errors import Problem
-from parlib.core.labels import t
+from parlib.core.labels import LANGS, local_time, t
 from parlib.core.storage import write_text
 from parlib.publish.layouts import PROBLEM_COLUMNS
-from parlib.publish.markup import _page, banner, esc, heading, html_table, note, provenance_footer
+from parlib.publish.markup import heading, html_table, note, provenance_footer
+from parlib.publish.pages import DEFAULT_LANG, counterpart, localized
+from parlib.publish.shell import Frame, html, render, year_anchor
 from parlib.publish.views import problems_frame
 
 
@@ -64,29 +68,83 @@ def _runs(reports_root: Path) -> dict[tuple[str, int], dict]:
     return runs
 
 
-def _problem_item(problem: Problem, lang: str) -> str:
+def _problem(problem: Problem, lang: str) -> dict:
     """One refused declaration's problem: key (or line), message, value found, what is expected."""
-    message = (problem.message_vi or problem.message) if lang == "vi" else problem.message
-    parts = [f"<code>{esc(problem.key)}</code>"] if problem.key else []
-    if problem.row is not None:
-        parts.append(f"{esc(t('row', lang))} {esc(problem.row)}")
-    parts.append(esc(message))
-    if problem.value != "":
-        parts.append(f"{esc(t('value', lang))}: <code>{esc(problem.value)}</code>")
-    if problem.expectation(lang):
-        parts.append(f"{esc(t('expected', lang))}: {esc(problem.expectation(lang))}")
-    return f"<li>{' — '.join(parts)}</li>"
+    return {
+        "key": problem.key,
+        "row": problem.row,
+        "message": (problem.message_vi or problem.message) if lang == "vi" else problem.message,
+        "value": problem.value,
+        "expected": problem.expectation(lang),
+    }
 
 
-def _refused_row(problems: list[Problem], lang: str) -> str:
+def _refused(problems: list[Problem], lang: str) -> dict:
     """The row of a dataset whose ``dataset.toml`` is refused: every problem, located."""
-    items = "".join(_problem_item(p, lang) for p in problems)
-    files = sorted({p.file for p in problems if p.file})
-    return (
-        f"<tr><td><strong>{esc(t('config_row', lang))}</strong></td><td></td>"
-        f'<td class="failed">{esc(t("config_refused", lang, n=len(problems)))}<ul>{items}</ul></td>'
-        f"<td></td><td></td><td>{'<br>'.join(f'<code>{esc(f)}</code>' for f in files)}</td></tr>"
+    return {
+        "status": t("config_refused", lang, n=len(problems)),
+        "problems": [_problem(p, lang) for p in problems],
+        "files": sorted({p.file for p in problems if p.file}),
+    }
+
+
+def _good(folder: Path, rel: str, manifest: dict, pages: ReportPages, lang: str) -> dict:
+    """What a dataset-year's row shows of its last good run: its pages in ``lang``, the Data Docs,
+    the workbook, its units' profiles, status, time, methodology and inputs."""
+    links = [
+        (f"{rel}/{localized(page, lang)}", t(key, lang))
+        for page, key in pages.year
+        if (folder / localized(page, lang)).is_file()
+    ]
+    if (folder / "data_docs" / "index.html").is_file():
+        links.append((f"{rel}/data_docs/index.html", t("data_docs", lang)))
+    workbook = localized(pages.workbook, lang)
+    if (folder / workbook).is_file():
+        links.append((f"{rel}/{workbook}", t("results_workbook", lang)))
+    return {
+        "links": links,
+        "units": _unit_links(folder, rel, lang),
+        "status": _status_text(manifest, lang),
+        "css": "ok",
+        "finished_at": manifest.get("finished_at", ""),
+        "when": local_time(manifest.get("finished_at", ""), lang),
+        "methodology": manifest.get("methodology", ""),
+        "inputs": [(i["path"], i["sha256"][:12]) for i in manifest.get("inputs", [])],
+    }
+
+
+def _failed(folder: Path, rel: str, failure: dict, lang: str) -> dict:
+    """The last failed run of a dataset-year: its reason and the page that explains it."""
+    page = next(
+        (
+            localized(p, lang)
+            for p in ("validation.html", "02_validate.html", "01_ingest.html")
+            if (folder / localized(p, lang)).is_file()
+        ),
+        None,
     )
+    return {
+        "status": t("status_failed", lang),
+        "when": local_time(failure.get("finished_at", ""), lang),
+        "message": failure.get("message", ""),
+        "href": f"{rel}/{page}" if page else "",
+    }
+
+
+def _year_row(reports_root: Path, year: int, entry: dict, pages: ReportPages, lang: str) -> dict:
+    row: dict = {"year": year, "links": [], "units": None, "failed": None, "css": ""}
+    row.update({"status": "", "when": "", "methodology": "", "inputs": [], "finished_at": ""})
+    if "good" in entry:
+        folder, manifest = entry["good"]
+        row.update(_good(folder, folder.relative_to(reports_root).as_posix(), manifest, pages, lang))
+    if "failed" in entry:
+        folder, failure = entry["failed"]
+        if "good" not in entry or failure.get("finished_at", "") > row["finished_at"]:
+            rel = folder.relative_to(reports_root).as_posix()
+            row["failed"] = _failed(folder, rel, failure, lang)
+            row["css"] = "failed"
+            row["methodology"] = row["methodology"] or failure.get("methodology", "")
+    return row
 
 
 def landing_page(
@@ -95,134 +153,81 @@ def landing_page(
     lang: str = "vi",
     refused: dict[str, list[Problem]] | None = None,
 ) -> str:
-    """``reports/index.html``: every dataset and year, its validation status, all its reports, and
-    the last failed run (when newer than the last good one) with its reason and validation report.
-    A dataset in ``refused`` (its ``dataset.toml`` refused, with the problems) gets a row saying so
-    above its years (earlier good runs stay listed)."""
+    """``reports/index.html`` (``index.en.html``): every dataset and year, its validation status,
+    all its reports in ``lang``, and the last failed run (when newer than the last good one) with
+    its reason and validation report. A dataset in ``refused`` (its ``dataset.toml`` refused, with
+    the problems) gets a row saying so above its years (earlier good runs stay listed). Rendered
+    from ``templates/landing.html.j2``."""
     reports_root = Path(reports_root)
     refused = refused or {}
     runs = _runs(reports_root)
     by_dataset: dict[str, list] = {name: [] for name in refused}
     for (name, year), entry in sorted(runs.items()):
         by_dataset.setdefault(name, []).append((year, entry))
-    sections = []
+    datasets = []
     for name, entries in sorted(by_dataset.items()):
         any_manifest = next((m for _, e in entries for _, m in e.values()), {})
-        title = any_manifest.get("title", {}).get(lang, name)
-        synthetic = (
-            '<span class="tag-synthetic">SYNTHETIC</span> ' if any_manifest.get("synthetic") else ""
+        datasets.append(
+            {
+                "name": name,
+                "anchor": year_anchor(name),
+                "title": any_manifest.get("title", {}).get(lang, name),
+                "synthetic": bool(any_manifest.get("synthetic")),
+                "links": [
+                    (f"{name}/{localized(page, lang)}", t(key, lang))
+                    for page, key in pages.dataset
+                    if (reports_root / name / localized(page, lang)).is_file()
+                ],
+                "refused": _refused(refused[name], lang) if name in refused else None,
+                "years": [
+                    {**_year_row(reports_root, y, e, pages, lang), "anchor": year_anchor(name, y)}
+                    for y, e in entries
+                ],
+            }
         )
-        rows = [_refused_row(refused[name], lang)] if name in refused else []
-        for year, entry in entries:
-            cells_links, status, css, when, inputs, methodology = "", "", "", "", "", ""
-            if "good" in entry:
-                folder, m = entry["good"]
-                rel = folder.relative_to(reports_root).as_posix()
-                links = [
-                    f'<a href="{esc(rel)}/{esc(page)}">{esc(t(key, lang))}</a>'
-                    for page, key in pages.year
-                    if (folder / page).is_file()
-                ]
-                if (folder / "data_docs" / "index.html").is_file():
-                    links.append(
-                        f'<a href="{esc(rel)}/data_docs/index.html">{esc(t("data_docs", lang))}</a>'
-                    )
-                if (folder / pages.workbook).is_file():
-                    links.append(
-                        f'<a href="{esc(rel)}/{esc(pages.workbook)}">'
-                        f"{esc(t('results_workbook', lang))}</a>"
-                    )
-                cells_links = " · ".join(links) + _unit_links(folder, rel, lang)
-                status, css = _status_text(m, lang), "ok"
-                when = m.get("finished_at", "")
-                methodology = m.get("methodology", "")
-                inputs = "<br>".join(
-                    f"<code>{esc(i['path'])}</code> <small>{esc(i['sha256'][:12])}…</small>"
-                    for i in m.get("inputs", [])
-                )
-            if "failed" in entry:
-                folder, f = entry["failed"]
-                newer = "good" not in entry or f.get("finished_at", "") > when
-                if newer:
-                    rel = folder.relative_to(reports_root).as_posix()
-                    page = next(
-                        (
-                            p
-                            for p in ("validation.html", "02_validate.html", "01_ingest.html")
-                            if (folder / p).is_file()
-                        ),
-                        None,
-                    )
-                    link = (
-                        f' <a href="{esc(rel)}/{esc(page)}">{esc(t("failed_report", lang))}</a>'
-                        if page
-                        else ""
-                    )
-                    status = (
-                        f"{t('status_failed', lang)} ({esc(f.get('finished_at', ''))}): "
-                        f"{esc(f.get('message', ''))}"
-                    )
-                    css = "failed"
-                    cells_links = (
-                        cells_links + "<br>" if cells_links else ""
-                    ) + f'<span class="failed">{esc(t("last_failed", lang))}</span>{link}'
-                    methodology = methodology or f.get("methodology", "")
-            rows.append(
-                f"<tr><td><strong>{esc(year)}</strong></td><td>{esc(methodology)}</td>"
-                f'<td class="{css}">{status if css == "failed" else esc(status)}</td>'
-                f"<td>{cells_links}</td><td><small>{esc(when)}</small></td>"
-                f"<td>{inputs}</td></tr>"
-            )
-        header = "".join(
-            f"<th>{esc(t(k, lang))}</th>"
-            for k in ("year", "methodology", "validation_status", "reports", "last_run", "inputs")
-        )
-        dataset_links = " · ".join(
-            f'<a href="{esc(name)}/{esc(page)}">{esc(t(key, lang))}</a>'
-            for page, key in pages.dataset
-            if (reports_root / name / page).is_file()
-        )
-        sections.append(
-            f"<h2>{synthetic}{esc(title)} <small>({esc(name)})</small></h2>"
-            + (f"<p>{dataset_links}</p>" if dataset_links else "")
-            + f'<table class="par-table"><thead><tr>{header}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>"
-        )
-    body = "".join(sections) or f"<p>{esc(t('no_runs', lang))}</p>"
-    other_lang = "en" if lang == "vi" else "vi"
-    other = (
-        f'<a href="{LANDING_FILES[other_lang]}">'
-        f"{'English' if other_lang == 'en' else 'Tiếng Việt'}</a>"
+    frame = Frame(
+        t("landing_title", lang), lang, counterpart=counterpart("index.html", lang)
     )
-    return _page(
-        t("landing_title", lang),
-        lang,
-        f'<p style="text-align:right">{other}</p><h1>{esc(t("landing_title", lang))}</h1>'
-        f"<p>{esc(t('landing_intro', lang))}</p>{body}"
-        f'<p class="par-footer">{esc(t("app_name", lang))} — parlib</p>',
+    columns = ("year", "methodology", "validation_status", "reports", "last_run", "inputs")
+    return render(
+        "landing.html.j2",
+        frame=frame,
+        datasets=datasets,
+        headers=[t(k, lang) for k in columns],
+        words={
+            k: t(k, lang)
+            for k in ("landing_title", "landing_intro", "no_runs", "config_row", "last_failed")
+            + ("failed_report", "app_name", "row", "value", "expected")
+        },
     )
 
 
-def _unit_links(folder: Path, rel: str, lang: str) -> str:
-    """A folded list of every unit profile of a dataset-year, by unit name (the page's title),
-    in name order."""
-    pages = sorted((_page_subject(p), p.name) for p in (folder / "units").glob("*.html"))
-    if not pages:
-        return ""
-    links = " · ".join(
-        f'<a href="{esc(rel)}/units/{esc(quote(page))}">{esc(name)}</a>' for name, page in pages
+def _unit_links(folder: Path, rel: str, lang: str) -> dict | None:
+    """Every unit profile of a dataset-year in ``lang``, by unit name (the page's title), in name
+    order, for a folded list."""
+    found = sorted(
+        (_page_subject(p), p.name)
+        for p in (folder / "units").glob("*.html")
+        if _page_lang(p.name) == lang
     )
-    return (
-        f"<details><summary>{esc(t('unit_profiles_n', lang, n=len(pages)))}</summary>"
-        f"{links}</details>"
-    )
+    if not found:
+        return None
+    return {
+        "summary": t("unit_profiles_n", lang, n=len(found)),
+        "links": [(f"{rel}/units/{quote(page)}", name) for name, page in found],
+    }
+
+
+def _page_lang(name: str) -> str:
+    """The language of a page by its file name (``x.en.html`` English, else Vietnamese)."""
+    return next((lang for lang in LANGS if lang != DEFAULT_LANG and name.endswith(f".{lang}.html")), DEFAULT_LANG)
 
 
 def _page_subject(page: Path) -> str:
     """The subject of a profile page: its title up to the first " — " (the unit's name, as the
     runner titles it); the file name when the page has no such title."""
     with page.open(encoding="utf-8", errors="replace") as handle:
-        head = handle.read(4096)
+        head = handle.read(8192)
     found = re.search(r"<title>(.*?)</title>", head, flags=re.S)
     if not found:
         return page.stem
@@ -237,21 +242,24 @@ def validation_page(
     lang: str,
     prov: dict | None,
     names: dict[str, str] | None = None,
+    frame: Frame | None = None,
 ) -> str:
-    """The validation report of a refused run: every problem (its unit by name, ``names``), what
-    to fix, and provenance."""
-    frame = problems_frame(problems, lang, names)
-    critical = int((frame["severity"] == "critical").sum())
-    body = (
-        banner(synthetic, lang)
-        + heading(title, subtitle)
-        + f"<p>{esc(t('validate_summary', lang, critical=critical, warnings=len(frame) - critical))}</p>"
-        + note(t("validate_failed", lang))
-        + f"<h2>{esc(t('problems', lang))}</h2>"
-        + html_table(frame, PROBLEM_COLUMNS, lang)
-        + (provenance_footer(prov, lang) if prov else "")
+    """The validation report of a refused run (``templates/validation.html.j2``): every problem
+    (its unit by name, ``names``), what to fix, and provenance. ``frame``: the page's shell
+    (breadcrumb, counterpart); by default one with the title, language and banner only."""
+    table = problems_frame(problems, lang, names)
+    critical = int((table["severity"] == "critical").sum())
+    footer = html(provenance_footer(prov, lang)) if prov else html("")
+    frame = replace(frame, footer=footer) if frame else Frame(title, lang, synthetic, footer=footer)
+    return render(
+        "validation.html.j2",
+        frame=frame,
+        heading=html(heading(title, subtitle)),
+        summary=t("validate_summary", lang, critical=critical, warnings=len(table) - critical),
+        note=html(note(t("validate_failed", lang))),
+        problems_title=t("problems", lang),
+        table=html(html_table(table, PROBLEM_COLUMNS, lang)),
     )
-    return _page(title, lang, body)
 
 
 LANDING_FILES = {"vi": "index.html", "en": "index.en.html"}

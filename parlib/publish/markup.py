@@ -1,7 +1,8 @@
-"""Report pieces: escaped HTML tables, banners, the provenance footer, and the landing page.
+"""Report pieces: escaped HTML tables, notes, the banner a notebook shows in JupyterLab and the
+provenance footer (both from the shell's templates, ``parlib.publish.shell``).
 
-In: result tables, labels, provenance records. Out: HTML strings (shown in notebooks through
-``IPython.display.HTML``) and ``reports/index.html``. All text that comes from data (unit names,
+In: result tables, labels, provenance records. Out: HTML fragments (shown in notebooks through
+``IPython.display.HTML``; the page around them is the shell's). All text that comes from data (unit names,
 notes, file names) goes through ``html.escape``: a unit called ``<script>`` shows as text. Paths in
 the footer are shown relative to the project (``public_path``): a published page never carries the
 machine's own folders.
@@ -19,26 +20,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from parlib.core import paths
-from parlib.core.labels import catalogue, number, t
+from parlib.core.labels import catalogue, local_time, number, t
+from parlib.publish import shell
 
-CSS = """
-<style>
-.par-table {border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0 1em 0;}
-.par-table th {background: #edf2f7; text-align: left; padding: 4px 8px; border-bottom: 2px solid #a0aec0;}
-.par-table td, .par-table th {text-align: left !important;}
-.par-table td {padding: 3px 8px; border-bottom: 1px solid #e2e8f0;}
-.par-table td.num {text-align: right !important; font-variant-numeric: tabular-nums;}
-.par-banner {padding: 10px 14px; margin: 8px 0 14px 0; border-radius: 4px; font-weight: bold;}
-.par-banner.synthetic {background: #fed7d7; border: 2px solid #c53030; color: #742a2a;}
-.par-banner.real {background: #e6fffa; border: 1px solid #319795; color: #234e52; font-weight: normal;}
-.par-note {background: #fffff0; border-left: 4px solid #d69e2e; padding: 6px 12px; margin: 8px 0;}
-.par-warning {background: #fffaf0; border-left-color: #c05621; font-weight: bold; color: #7b341e;}
-.par-footer {margin-top: 2em; padding-top: 0.6em; border-top: 1px solid #cbd5e0; font-size: 0.8em; color: #4a5568;}
-.par-footer code {font-size: 0.95em;}
-.band-A {background: #c6f6d5;} .band-B {background: #bee3f8;} .band-C {background: #fefcbf;} .band-D {background: #fed7d7;}
-.sev-critical {color: #c53030; font-weight: bold;} .sev-warning {color: #b7791f; font-weight: bold;}
-</style>
-"""
+SHELL_PLACE = "parlib"  # a display output's metadata key: where the page shell puts it
+BANNER, FOOTER = "banner", "footer"  # ... the banner (drawn by the shell), the provenance footer
 
 
 NOTEBOOK_WARNINGS = "parlib-notebook-warnings"  # the name of the handler setup_notebook adds
@@ -131,9 +117,11 @@ def _keys() -> set[str]:
 
 
 def banner(synthetic: bool, lang: str) -> str:
-    if synthetic:
-        return CSS + f'<div class="par-banner synthetic">{esc(t("synthetic_banner", lang))}</div>'
-    return CSS + f'<div class="par-banner real">{esc(t("real_banner", lang))}</div>'
+    """The SYNTHETIC or real-data banner with the style sheet, as a notebook shows it in
+    JupyterLab; on a published page the shell draws it once (``shell.Frame.synthetic``) and this
+    output, marked ``BANNER``, is left out."""
+    kind, key = ("synthetic", "synthetic_banner") if synthetic else ("real", "real_banner")
+    return shell.render("banner.html.j2", css=shell.css(), kind=kind, text=t(key, lang))
 
 
 def note(text: str) -> str:
@@ -163,41 +151,22 @@ def public_parameter(name: str, value: object) -> object:
 
 
 def provenance_footer(prov: dict, lang: str) -> str:
-    inputs = "".join(
-        f"<li><code>{esc(public_path(i['path']))}</code> — {esc(t('sha256', lang))} "
-        f"<code>{esc(i['sha256'][:16])}…</code></li>"
-        for i in prov["inputs"]
-    )
-    params = ", ".join(
-        f"{esc(k)}={esc(public_parameter(k, v))}" for k, v in prov["parameters"].items()
-    )
-    versions = ", ".join(f"{esc(k)} {esc(v)}" for k, v in prov["versions"].items())
-    commit = f" (git {esc(prov['git_commit'])})" if prov.get("git_commit") else ""
-    return (
-        f'<div class="par-footer"><strong>{esc(t("provenance", lang))}</strong><br>'
-        f"{esc(t('dataset', lang))}: {esc(prov['dataset'])} — {esc(t('year', lang))} "
-        f"{esc(prov['year'])} — {esc(t('methodology', lang))}: {esc(prov['methodology'])}<br>"
-        f"{esc(t('inputs', lang))}:<ul>{inputs}</ul>"
-        f"{esc(t('parameters', lang))}: {params}<br>"
-        f"{esc(t('package_version', lang))}: {esc(prov['versions']['parlib'])}{commit}; "
-        f"{esc(t('versions', lang))}: {versions}<br>"
-        f"{esc(t('generated_at', lang))}: {esc(prov['generated_at'])}</div>"
-    )
-
-
-def _page(title: str, lang: str, body: str) -> str:
-    """A complete, self-contained HTML page in the reports' style."""
-    return f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>{CSS}
-<style>body {{font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; margin: 2em auto;
-max-width: 1200px; padding: 0 1em; color: #1a202c;}} td.ok {{color: #276749;}}
-td.failed, span.failed {{color: #c53030; font-weight: bold;}}
-.tag-synthetic {{background: #c53030; color: white; padding: 1px 6px; border-radius: 3px;
-font-size: 0.7em; vertical-align: middle;}}</style></head>
-<body>{body}</body></html>
-"""
+    """The provenance footer (``templates/footer.html.j2``): dataset, year, methodology, inputs
+    with their hashes, parameters, versions, and the time of the record in Vietnam time
+    (``labels.local_time``; the record itself keeps ISO UTC)."""
+    words = {
+        k: t(k, lang)
+        for k in ("provenance", "dataset", "year", "methodology", "inputs", "sha256")
+        + ("parameters", "package_version", "versions", "generated_at")
+    }
+    shown = {
+        "inputs": [
+            {"path": public_path(i["path"]), "sha256": i["sha256"][:16]} for i in prov["inputs"]
+        ],
+        "parameters": [(k, public_parameter(k, v)) for k, v in prov["parameters"].items()],
+        "generated_at": local_time(prov["generated_at"], lang),
+    }
+    return shell.render("footer.html.j2", prov=prov, words=words, shown=shown)
 
 
 def warning_box(text: str) -> str:

@@ -32,3 +32,19 @@ def other(lang: str) -> str:
 def counterpart(name: str, lang: str) -> str:
     """The file of the page ``name`` (Vietnamese form) in the other language than ``lang``."""
     return localized(name, other(lang))
+
+
+def vietnamese(name: str, lang: str) -> str:
+    """The Vietnamese (plain) form of ``name``, the file of the page in ``lang``:
+    ``vietnamese("05_report.en.html", "en")`` → ``"05_report.html"`` (``localized``'s inverse)."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; use one of {LANGS}")
+    if lang == DEFAULT_LANG:
+        return name
+    head, dot, ext = name.rpartition(".")
+    suffix = f".{lang}"
+    if dot and head.endswith(suffix):
+        return f"{head[: -len(suffix)]}.{ext}"
+    if name.endswith(suffix):
+        return name[: -len(suffix)]
+    raise ValueError(f"{name!r} is not the {lang} form of a page name")

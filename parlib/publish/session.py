@@ -3,7 +3,9 @@
 A notebook's parameters cell holds ``dataset``, ``year``, ``lang`` and three roots ("" = the
 project's own ``data/raw``, ``data/processed``, ``reports``); ``Session`` turns them into folders and
 offers ``header``, ``section``, ``say``, ``table``, ``figure``, ``show`` and ``footer`` so notebooks
-stay a story, not plumbing. ``history_root`` (a keyword parameter; "" = the project's
+stay a story, not plumbing. The page around the outputs (banner, breadcrumb, the other language's
+page, the footer's place) is the shell's (``parlib.publish.shell``): ``show(..., place=...)`` marks
+the outputs that go to the shell's header or footer. ``history_root`` (a keyword parameter; "" = the project's
 ``data/processed``) is where the other years' published results are read from (movers, trends, unit
 profiles). Every other keyword parameter is listed in the footer.
 
@@ -101,13 +103,16 @@ class Session:
         return number(value, decimals, self.lang)
 
     # --- display ------------------------------------------------------------------------------
-    def show(self, html: str) -> None:
-
-        display(HTML(html))
+    def show(self, html: str, place: str = "") -> None:
+        """Display an HTML fragment; ``place`` (``markup.BANNER`` or ``markup.FOOTER``) tells the
+        page shell where it goes (``templates/nbconvert/parlib``): empty, into ``<main>``."""
+        display(HTML(html), metadata={markup.SHELL_PLACE: place} if place else None)
 
     def header(self, report_key: str, subject: str = "", all_years: bool = False) -> None:
-        """Banner, title and subtitle. ``subject`` (e.g. a unit's name, escaped) leads the title;
-        ``all_years``: the subtitle names the dataset's years instead of one year's methodology."""
+        """Title and subtitle, after the banner. ``subject`` (e.g. a unit's name, escaped) leads the
+        title; ``all_years``: the subtitle names the dataset's years instead of one year's
+        methodology. The banner is shown in JupyterLab; on the published page the shell draws it
+        once, in its header."""
         if all_years:
             years = list(self.cfg.years)
             subtitle = (
@@ -121,7 +126,8 @@ class Session:
                 f"{self.t('methodology')}: {methodology(self.year_cfg, self.lang)}"
             )
         title = f"{subject} — {self.t(report_key)}" if subject else self.t(report_key)
-        self.show(markup.banner(self.cfg.synthetic, self.lang) + markup.heading(title, subtitle))
+        self.show(markup.banner(self.cfg.synthetic, self.lang), place=markup.BANNER)
+        self.show(markup.heading(title, subtitle))
 
     def section(self, title: str, reading: str = "", level: int = 2, anchor: str = "") -> None:
         """A heading (``anchor``: its ``id``, for links to the evidence) and a reading sentence."""
@@ -200,7 +206,7 @@ class Session:
         """The provenance footer; ``all_years``: list the inputs of every year of the dataset
         (dataset-level reports such as the trends page), plus its lineage."""
         prov = self.dataset_provenance() if all_years else self.provenance()
-        self.show(markup.provenance_footer(prov, self.lang))
+        self.show(markup.provenance_footer(prov, self.lang), place=markup.FOOTER)
 
 
 def _start_scratch(scratch: Path, published: Path) -> None:

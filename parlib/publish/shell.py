@@ -1,26 +1,43 @@
 """Shell: every page the reports publish, in one frame, from Jinja2 templates (autoescaped).
 
 The templates are in ``parlib/publish/templates/``: ``page.html.j2`` is the shell (``<html lang>``,
-the style sheet, the SYNTHETIC or real-data banner, the breadcrumb, the link to the page in the
-other language, ``<main>``, the provenance footer); the nbconvert template
-(``templates/nbconvert/parlib``) renders the notebooks' reports inside the same shell, and the
-library's own pages (landing, unit profiles rendered in one execution, a refused run's validation
-page) extend it. Text from data is escaped by Jinja2; a fragment already built as HTML is passed
-as ``markupsafe.Markup`` (``html``).
+the one inline style sheet ``parlib.css.j2``, the SYNTHETIC or real-data banner, the breadcrumb,
+the link to the page in the other language, ``<main>``, the provenance footer ``footer.html.j2``);
+the nbconvert template (``templates/nbconvert/parlib``) renders the notebooks' reports inside the
+same shell (``parlib.run.execute.export_html``), and the library's own pages (landing, unit
+profiles rendered in one execution, a refused run's validation page) extend it. Text from data is
+escaped by Jinja2; a fragment already built as escaped HTML is passed as ``markupsafe.Markup``
+(``html``).
 
-STUB (contract /work/tools/contract13.md §2): the signatures are fixed; the render helper owns the
-templates and fills in the rest.
+A page is self-contained: the style sheet is inline, figures are data URIs, nothing is fetched
+from the network (no script, font or style sheet from a CDN), so one page works alone, offline.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from parlib.core.labels import t
+from parlib.publish import palette
+from parlib.publish.pages import counterpart, localized, other
+
 TEMPLATES = Path(__file__).with_name("templates")
+NBCONVERT_TEMPLATES = TEMPLATES / "nbconvert"  # the nbconvert template "parlib" is in here
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}  # each in its own language
+
+# The rating bands' cell colours, from the colour-blind-safe palette (Okabe-Ito): never a
+# red-green pair alone. The palette's own band colours win when it declares them (``BANDS``).
+DEFAULT_BANDS = {
+    "A": palette.OKABE_ITO["bluish_green"],
+    "B": palette.OKABE_ITO["sky_blue"],
+    "C": palette.OKABE_ITO["yellow"],
+    "D": palette.OKABE_ITO["orange"],
+}
 
 _ENV: list[Environment] = []
 
@@ -44,6 +61,22 @@ def html(fragment: str) -> Markup:
     return Markup(fragment)
 
 
+def band_colours() -> dict[str, str]:
+    """Band → background colour of its table cells (``palette.BANDS`` if declared)."""
+    return dict(getattr(palette, "BANDS", None) or DEFAULT_BANDS)
+
+
+@cache
+def css() -> Markup:
+    """The reports' one style sheet (``templates/parlib.css.j2``), inlined in every page."""
+    text = environment().get_template("parlib.css.j2").render(
+        bands=band_colours(),
+        synthetic_edge=palette.OKABE_ITO["vermillion"],
+        real_edge=palette.OKABE_ITO["blue"],
+    )
+    return Markup(text.strip())
+
+
 @dataclass(frozen=True)
 class Frame:
     """What the shell of one page needs besides its body."""
@@ -55,6 +88,24 @@ class Frame:
     crumbs: tuple[tuple[str, str], ...] = ()  # (label, relative href); the last is this page
     footer: Markup = field(default_factory=lambda: Markup(""))  # the provenance footer
 
+    @property
+    def other_lang(self) -> str:
+        return other(self.lang)
+
+    @property
+    def css(self) -> Markup:
+        return css()
+
+    @property
+    def words(self) -> dict[str, str]:
+        """The shell's own words in this page's language."""
+        return {
+            "synthetic": t("synthetic_banner", self.lang),
+            "real": t("real_banner", self.lang),
+            "crumbs": t("shell_crumbs", self.lang),
+            "other_language": LANGUAGE_NAMES[self.other_lang],
+        }
+
 
 def render(template: str, **context: object) -> str:
     """Render one template of ``templates/`` with ``context``."""
@@ -64,3 +115,56 @@ def render(template: str, **context: object) -> str:
 def page(frame: Frame, body: Markup | str) -> str:
     """A complete page: the shell around ``body`` (escaped unless it is ``Markup``)."""
     return render("page.html.j2", frame=frame, body=body)
+
+
+def landing_href(depth: int, lang: str, anchor: str = "") -> str:
+    """The landing page (``reports/index[.en].html``) from a page ``depth`` folders below
+    ``reports/``, optionally at one of its anchors (a dataset's or a dataset-year's row)."""
+    return "../" * depth + localized("index.html", lang) + (f"#{anchor}" if anchor else "")
+
+
+def year_anchor(dataset: str, year: int | str | None = None) -> str:
+    """The landing page's anchor of a dataset (``year`` None) or of one of its years."""
+    return f"{dataset}-{year}" if year is not None else dataset
+
+
+def crumbs(
+    lang: str, depth: int, dataset_label: str, anchor: str, title: str
+) -> tuple[tuple[str, str], ...]:
+    """The breadcrumb of a page ``depth`` folders below ``reports/``: the landing page, the
+    dataset-year's (or dataset's) row on it, the page itself."""
+    return (
+        (t("landing_title", lang), landing_href(depth, lang)),
+        (dataset_label, landing_href(depth, lang, anchor)),
+        (title, ""),
+    )
+
+
+def year_frame(
+    cfg, year: int, lang: str, page: str, label: str, depth: int = 2, subject: str = ""
+) -> Frame:
+    """The shell of a dataset-year's page ``page`` (Vietnamese file name, e.g. ``05_report.html``
+    or ``units/so-y-te.html``) in ``lang``: its title (``subject``, e.g. a unit's name, first),
+    banner, the page in the other language beside it, and the breadcrumb from a folder ``depth``
+    levels below ``reports/`` (2: ``reports/<ds>/<year>/``; 3: its ``units/`` or a failed run's
+    folder under ``_failed``). ``cfg`` is the dataset (``parlib.config.dataset.DatasetConfig``)."""
+    title = f"{subject} — {t(label, lang)}" if subject else t(label, lang)
+    return Frame(
+        f"{title} — {cfg.title(lang)} {year}",
+        lang,
+        cfg.synthetic,
+        counterpart=counterpart(page.rsplit("/", 1)[-1], lang),
+        crumbs=crumbs(lang, depth, f"{cfg.title(lang)} {year}", year_anchor(cfg.name, year), title),
+    )
+
+
+def dataset_frame(cfg, lang: str, page: str, label: str) -> Frame:
+    """The shell of a dataset's page (``reports/<ds>/trends.html``) in ``lang``."""
+    title = t(label, lang)
+    return Frame(
+        f"{title} — {cfg.title(lang)}",
+        lang,
+        cfg.synthetic,
+        counterpart=counterpart(page, lang),
+        crumbs=crumbs(lang, 1, cfg.title(lang), year_anchor(cfg.name), title),
+    )

@@ -33,7 +33,13 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="execute the notebooks with papermill and publish reports")
     run.add_argument("--dataset", action="append", help="dataset name (repeatable; default: all)")
     run.add_argument("--year", action="append", type=int, help="year (repeatable; default: all)")
-    run.add_argument("--lang", default="vi", choices=["vi", "en"], help="report language")
+    run.add_argument(
+        "--lang",
+        default=None,
+        choices=["vi", "en"],
+        help="accepted for older scripts: every run builds both languages (pages and workbook in "
+        "Vietnamese, with the English ones beside them as *.en.html, results.en.xlsx)",
+    )
     run.add_argument(
         "-p",
         "--param",

@@ -1,7 +1,8 @@
 """Execute: run one notebook with papermill on a warm kernel (``kernels``), retrying a kernel that
 fails to start (never a full disk or a read-only folder: ``EnvironmentFault``), and render an
-executed notebook to HTML without code (what the notebook wrote to stderr, its warnings, goes to
-the run's log instead of the page).
+executed notebook to HTML without code, through the nbconvert template ``parlib`` (the library's
+page shell, ``parlib.publish.shell``; what the notebook wrote to stderr, its warnings, goes to the
+run's log instead of the page).
 
 An executed notebook names no local absolute path: the runner passes the roots relative to the
 notebooks' folder (``root_parameter``), and papermill's record of the input and output notebooks
@@ -20,6 +21,8 @@ from pathlib import Path
 from parlib.core import lazy, paths
 from parlib.core.errors import EnvironmentFault
 from parlib.core.storage import write_text
+from parlib.publish import pages, shell
+from parlib.publish.pages import DEFAULT_LANG
 from parlib.run import kernels
 from parlib.run.pipeline import DATA_ERRORS
 
@@ -55,16 +58,100 @@ def execute_in_pool(notebook: Path, executed: Path, params: dict) -> tuple[str, 
     return notebook_pool().submit(run_notebook, notebook, executed, params).result()
 
 
+# The order the languages of one notebook run in when they run one after the other: Vietnamese
+# last, so that the tables a notebook writes (some name criteria in the report's language) are
+# the Vietnamese run's, as they were when only Vietnamese was built.
+LANGUAGE_ORDER = ("en", "vi")
+
+
+def execute_languages(
+    notebook: Path, executed: dict[str, Path], params: dict, one_by_one: bool
+) -> dict[str, tuple[str, str, float]]:
+    """Run ``notebook`` once per language of ``executed`` (language → executed notebook), with
+    ``params`` and that language's ``lang``: side by side on the notebook threads, or, when the
+    notebook writes tables (``one_by_one``), one after the other in ``LANGUAGE_ORDER``. Returns
+    language → (status, message, seconds). Never call it from a notebook thread."""
+
+    def one(lang: str) -> tuple[str, str, float]:
+        started = time.time()
+        status, message = run_notebook(notebook, executed[lang], {**params, "lang": lang})
+        return status, message, round(time.time() - started, 2)
+
+    order = [lang for lang in LANGUAGE_ORDER if lang in executed]
+    if one_by_one:
+        return {lang: notebook_pool().submit(one, lang).result() for lang in order}
+    futures = {lang: notebook_pool().submit(one, lang) for lang in order}
+    done, faults = {}, []
+    for lang, future in futures.items():  # both finish before a fault is raised: neither writes
+        try:  # into a staging folder after it is removed
+            done[lang] = future.result()
+        except Exception as exc:  # noqa: BLE001 - raised below, once both are done
+            faults.append(exc)
+    if faults:
+        raise faults[0]
+    return done
+
+
 _EXPORTERS = threading.local()
+DROPPED_TAGS = ("analyst-note", "analyst-only")  # cells kept in the notebook, off the page
 
 
-def export_html(executed: Path, target: Path, title: str) -> Path:
-    """Render an executed notebook to HTML with no code, no prompts and no stderr streams; the
-    stderr text (warnings the notebook raised, see ``markup.setup_notebook``) is logged instead."""
+_CLASSES: list[type] = []
+
+
+def _shell_exporter_class() -> type:
+    """nbconvert's HTML exporter with the template ``parlib`` (``parlib/publish/templates/
+    nbconvert/parlib``: the library's page shell around the outputs) and autoescape on, so that
+    text is escaped unless the template inserts a notebook's own HTML output on purpose. Made on
+    first use: a run with nothing to do never imports nbconvert (``parlib.core.lazy``)."""
+    if _CLASSES:
+        return _CLASSES[0]
+
+    class ShellExporter(nbconvert.HTMLExporter):
+        def _create_environment(self):
+            env = super()._create_environment()
+            env.autoescape = True
+            return env
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            """The template's text as it is: nbconvert's HTML exporter would parse and
+            re-serialise the page (BeautifulSoup) to add JupyterLab's focus attributes, which the
+            shell has no use for; the page stays what the shell wrote (and costs less)."""
+            return nbconvert.TemplateExporter.from_notebook_node(
+                self, nb, self._init_resources(resources), **kw
+            )
+
+    _CLASSES.append(ShellExporter)
+    return ShellExporter
+
+
+def _exporter():
+    """This thread's exporter: building one (templates, filters) costs more than using it."""
+    exporter = getattr(_EXPORTERS, "html", None)
+    if exporter is None:
+        exporter = _EXPORTERS.html = _shell_exporter_class()(
+            template_name="parlib",
+            extra_template_basedirs=[str(shell.NBCONVERT_TEMPLATES)],
+            extra_template_paths=[str(shell.TEMPLATES)],
+        )
+    return exporter
+
+
+def export_html(executed: Path, target: Path, frame: shell.Frame | str) -> Path:
+    """Render an executed notebook to the reviewers' page: the shell (``frame``: title, language,
+    banner, breadcrumb, counterpart) around the outputs, with no code, no prompts, no scripts and
+    no stderr streams; the stderr text (warnings the notebook raised, see
+    ``markup.setup_notebook``) is logged instead. Cells tagged ``analyst-note`` (the notebook's
+    story) or ``analyst-only`` (the analyst's intermediate tables) stay in the notebook, off the
+    page. ``frame`` may be a bare title: the language is then the notebook's ``lang`` parameter
+    and the counterpart the other language's file beside ``target``."""
 
     nb = nbformat.read(executed, as_version=4)
-    # analyst notes (markdown tagged "analyst-note") stay in the notebook, not in the report
-    nb.cells = [c for c in nb.cells if "analyst-note" not in c.get("metadata", {}).get("tags", [])]
+    nb.cells = [
+        c
+        for c in nb.cells
+        if not set(DROPPED_TAGS) & set(c.get("metadata", {}).get("tags", []))
+    ]
     for cell in nb.cells:
         if cell.get("cell_type") != "code":
             continue
@@ -73,24 +160,20 @@ def export_html(executed: Path, target: Path, title: str) -> Path:
             if out.get("output_type") == "stream" and out.get("name") == "stderr":
                 log.warning(f"  {executed.stem}: {''.join(out.get('text', '')).rstrip()}")
                 continue
-            if out.get("output_type") == "error":
-                # a reviewer needs the reason, not the Python call stack
-                out["traceback"] = [f"{out.get('ename')}: {out.get('evalue')}"]
-            kept.append(out)
+            kept.append(out)  # an error shows as its name and message, never the call stack
         cell["outputs"] = kept
-    nb.metadata["title"] = title
-    exporter = getattr(_EXPORTERS, "html", None)
-    if (
-        exporter is None
-    ):  # one per thread: building one (templates, filters) costs more than using it
-        exporter = _EXPORTERS.html = nbconvert.HTMLExporter(
-            template_name="lab",
-            exclude_input=True,
-            exclude_input_prompt=True,
-            exclude_output_prompt=True,
-        )
-    body, _ = exporter.from_notebook_node(nb)
+    if isinstance(frame, str):
+        lang = nb.metadata.get("papermill", {}).get("parameters", {}).get("lang", DEFAULT_LANG)
+        frame = shell.Frame(frame, lang, counterpart=counterpart_file(target.name, lang))
+    nb.metadata["title"] = frame.title
+    body, _ = _exporter().from_notebook_node(nb, resources={"parlib": {"frame": frame}})
     return write_text(target, body)
+
+
+def counterpart_file(name: str, lang: str) -> str:
+    """The file name of the page ``name`` (in ``lang``'s form, e.g. ``05_report.en.html``) in the
+    other language (``05_report.html``)."""
+    return pages.counterpart(pages.vietnamese(name, lang), lang)
 
 
 KERNEL_ATTEMPTS = (

@@ -16,12 +16,14 @@ from pathlib import Path
 
 from parlib.config.dataset import DatasetConfig, load_dataset
 from parlib.core import paths
-from parlib.core.labels import t
 from parlib.publish.pages import localized
-from parlib.run.execute import execute_in_pool, export_html, root_parameter
+from parlib.publish.shell import dataset_frame, year_frame
+from parlib.run.execute import execute_in_pool, execute_languages, export_html, root_parameter
 from parlib.run.pipeline import (
     DATASET_NOTEBOOKS,
+    LANGS,
     UNIT_NOTEBOOK,
+    WRITING_NOTEBOOKS,
     notebook_parameters,
 )
 from parlib.score.tables import load_table
@@ -71,7 +73,7 @@ def _run_unit_profiles(
         export_html(
             executed,
             out_reports / localized(f"{stem}.html", lang),
-            f"{t(label, lang)} — {cfg.title(lang)} {year}",
+            year_frame(cfg, year, lang, f"{stem}.html", label),
         )
     record = {
         "notebook": stem,
@@ -86,12 +88,12 @@ def _run_unit_profiles(
 
 def run_dataset(
     dataset: str,
-    lang: str = "vi",
     extra: dict | None = None,
     root: Path | None = None,
     force: bool = False,
 ) -> Outcome | None:
-    """Render the dataset-level reports (``07_trends``) from the published years.
+    """Render the dataset-level reports (``07_trends``) from the published years, in both
+    languages (``trends.html``, ``trends.en.html``), side by side on the notebook threads.
 
     Runs when ``force`` (a year of the dataset was just rebuilt) or when a report is missing; does
     nothing when no year of the dataset has published results. ``year`` is set to the latest
@@ -109,7 +111,11 @@ def run_dataset(
     target_dir = paths.reports_dir(root) / dataset
     if not published:
         return None
-    todo = [nb for nb in DATASET_NOTEBOOKS if force or not (target_dir / nb[2]).is_file()]
+    todo = [
+        nb
+        for nb in DATASET_NOTEBOOKS
+        if force or not all((target_dir / localized(nb[2], x)).is_file() for x in LANGS)
+    ]
     if not todo:
         return None
     outcome = Outcome(dataset, 0, "success")
@@ -122,27 +128,33 @@ def run_dataset(
             params = {
                 "dataset": dataset,
                 "year": max(published),
-                "lang": lang,
                 "raw_root": root_parameter(paths.raw_dir(root), root),
                 "processed_root": root_parameter(paths.processed_dir(root), root),
                 "reports_root": root_parameter(paths.reports_dir(root), root),
                 "history_root": root_parameter(paths.processed_dir(root), root),
                 **(extra or {}),
             }
-            executed = stage / f"{stem}.ipynb"
+            executed = {x: stage / localized(f"{stem}.ipynb", x) for x in LANGS}
             t0 = time.time()
-            status, message = execute_in_pool(
-                notebook, executed, {k: v for k, v in params.items() if k in declared}
+            ran = execute_languages(
+                notebook,
+                executed,
+                {k: v for k, v in params.items() if k in declared},
+                stem in WRITING_NOTEBOOKS,
             )
+            failed = [(x, st, m) for x, (st, m, _) in ran.items() if st != "success"]
+            status = failed[0][1] if failed else "success"
             seconds = round(time.time() - t0, 2)
             outcome.notebooks.append({"notebook": stem, "status": status, "seconds": seconds})
             log.info(f"  {dataset} {stem:<12} {status:<8} {seconds:6.1f}s")
-            if executed.is_file() and status == "success":
-                export_html(executed, target_dir / page, f"{t(label, lang)} — {cfg.title(lang)}")
+            if not failed:
                 (target_dir / "notebooks").mkdir(parents=True, exist_ok=True)
-                os.replace(executed, target_dir / "notebooks" / f"{stem}.ipynb")
-            if status != "success":
-                outcome.status, outcome.message = "error", f"{stem}: {message}"
+                for x in LANGS:
+                    target = target_dir / localized(page, x)
+                    export_html(executed[x], target, dataset_frame(cfg, x, page, label))
+                    os.replace(executed[x], target_dir / "notebooks" / executed[x].name)
+            else:
+                outcome.status, outcome.message = "error", f"{stem}: {failed[0][2]}"
                 break
     finally:
         shutil.rmtree(stage, ignore_errors=True)

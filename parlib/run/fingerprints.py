@@ -12,13 +12,16 @@ from parlib.config import provenance
 from parlib.config.dataset import DatasetConfig
 from parlib.core import paths
 from parlib.history.lineage import lineage_path
-from parlib.run.pipeline import NOTEBOOKS
+from parlib.publish.pages import localized
+from parlib.run.pipeline import LANGS, NOTEBOOKS
 
 
 def code_files(root: Path) -> list[Path]:
-    """The code a result depends on: the library, its labels, the notebooks and the suites."""
+    """The code a result depends on: the library, its labels and page templates, the notebooks
+    and the suites."""
     package = Path(__file__).resolve().parents[1]
     files = sorted(package.rglob("*.py")) + sorted(package.rglob("*.csv"))
+    files += sorted(package.rglob("*.j2")) + sorted((package / "publish" / "templates").rglob("*.json"))
     files += sorted(paths.notebooks_dir(root).glob("*.ipynb"))
     files += sorted(paths.expectations_dir(root).glob("*.json"))
     return files
@@ -37,17 +40,19 @@ def context_files(cfg: DatasetConfig, year: int, root: Path) -> list[Path]:
     return files
 
 
-def fingerprint(cfg: DatasetConfig, year: int, lang: str, extra: dict, root: Path) -> str:
-    """One hash of everything a dataset-year's outputs depend on: inputs, parameters and code."""
+def fingerprint(cfg: DatasetConfig, year: int, extra: dict, root: Path) -> str:
+    """One hash of everything a dataset-year's outputs depend on: inputs, parameters and code.
+    Not the language: every run builds both languages."""
     digest = hashlib.sha256()
     for path in cfg.input_files(year) + context_files(cfg, year, root) + code_files(root):
         digest.update(paths.display(path).encode() + b"\0" + provenance.sha256(path).encode())
-    digest.update(json.dumps({"lang": lang, **extra}, sort_keys=True, default=str).encode())
+    digest.update(json.dumps(extra, sort_keys=True, default=str).encode())
     return digest.hexdigest()
 
 
 def published_fingerprint(root: Path, dataset: str, year: int) -> str | None:
-    """The fingerprint of the published outputs, if they are complete."""
+    """The fingerprint of the published outputs, if they are complete (every page in both
+    languages)."""
     manifests = []
     for base in (paths.processed_dir(root), paths.reports_dir(root)):
         path = paths.year_dir(base, dataset, year) / "run.json"
@@ -56,5 +61,9 @@ def published_fingerprint(root: Path, dataset: str, year: int) -> str | None:
         except (OSError, json.JSONDecodeError):
             return None
     folder = paths.year_dir(paths.reports_dir(root), dataset, year)
-    complete = all((folder / f"{stem}.html").is_file() for stem, _ in NOTEBOOKS)
+    complete = all(
+        (folder / localized(f"{stem}.html", lang)).is_file()
+        for stem, _ in NOTEBOOKS
+        for lang in LANGS
+    )
     return manifests[0] if complete and manifests[0] == manifests[1] else None

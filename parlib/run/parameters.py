@@ -18,7 +18,7 @@ from parlib.run.pipeline import (
 )
 from parlib.run.schema import NotebookParameters
 
-SET_WITH = {"dataset": "--dataset", "year": "--year", "lang": "--lang"}
+SET_WITH = {"dataset": "--dataset", "year": "--year"}  # lang: the runner runs both
 
 
 def set_with(name: str) -> str:

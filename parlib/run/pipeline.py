@@ -20,19 +20,23 @@ class Notebook:
     """One notebook of the pipeline: its file stem, the label key of its report's title, how often
     it runs (``year``: once per dataset-year, in order; ``unit``: once per unit of a dataset-year,
     after the year's notebooks; ``dataset``: once per dataset, after all its years) and the page it
-    publishes (relative to the year's, the unit folder's or the dataset's reports folder)."""
+    publishes (relative to the year's, the unit folder's or the dataset's reports folder), in
+    Vietnamese (the English page sits beside it, ``parlib.publish.pages.localized``). ``writes``:
+    the notebook writes tables into the year's output folder, so its two languages run one after
+    the other (Vietnamese last), not side by side."""
 
     stem: str
     label: str
     scope: str
     page: str
+    writes: bool = False
 
 
 PIPELINE = (
     Notebook("01_ingest", "report_ingest", "year", "01_ingest.html"),
     Notebook("02_validate", "report_validate", "year", "02_validate.html"),
     Notebook("03_index", "report_index", "year", "03_index.html"),
-    Notebook("04_fairness", "report_fairness", "year", "04_fairness.html"),
+    Notebook("04_fairness", "report_fairness", "year", "04_fairness.html", writes=True),
     Notebook("05_report", "report_overview", "year", "05_report.html"),
     # every unit's profile (units/<unit>.html) from one execution, after 05 and results.xlsx;
     # 06_unit_profile (one unit) stays for analysts (parlib.publish.profile_doc)
@@ -44,11 +48,12 @@ PIPELINE = (
 NOTEBOOKS = tuple((n.stem, n.label) for n in PIPELINE if n.scope == "year")
 UNIT_NOTEBOOK = next((n.stem, n.label) for n in PIPELINE if n.scope == "unit")
 DATASET_NOTEBOOKS = tuple((n.stem, n.label, n.page) for n in PIPELINE if n.scope == "dataset")
+WRITING_NOTEBOOKS = frozenset(n.stem for n in PIPELINE if n.writes)
 
-RESULTS_WORKBOOK = "results.xlsx"  # reports/<dataset>/<year>/results.xlsx (parlib.publish.export)
+RESULTS_WORKBOOK = "results.xlsx"  # reports/<dataset>/<year>/results.xlsx, results.en.xlsx
 
 
-LANGS = ("vi", "en")
+LANGS = ("vi", "en")  # every run builds both, side by side (parlib.publish.pages)
 
 
 # Parameters every notebook takes; set by the runner from its own options, never with -p.

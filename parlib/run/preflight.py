@@ -20,12 +20,13 @@ from parlib.config import alternatives, provenance
 from parlib.config.dataset import DatasetConfig
 from parlib.core import paths
 from parlib.core.errors import DataError, Problem
-from parlib.core.labels import t
+from parlib.core.labels import LANGS, t
 from parlib.core.storage import write_json, write_text
 from parlib.fairness import survey
 from parlib.ingest.inputs import YearInputs, load_year
-from parlib.publish import landing
+from parlib.publish import landing, shell
 from parlib.publish.blocks import methodology
+from parlib.publish.pages import localized
 from parlib.score.compute import Results
 from parlib.validate.problems import ValidationReport, load, save
 
@@ -150,7 +151,6 @@ def _analysis_inputs_problems(inputs: YearInputs, results) -> list[Problem]:
 def refuse(
     cfg: DatasetConfig,
     year: int,
-    lang: str,
     checked,
     prov: dict,
     out_reports: Path,
@@ -160,18 +160,23 @@ def refuse(
     end_log,
     names: dict[str, str] | None = None,
 ) -> None:
-    """Publish why a run was refused: a validation page (units by their name, ``names``, where the
-    registry was read), the problems as CSV, failure.json and ``run.log`` (ended by ``end_log``:
-    the caller then publishes the folder)."""
+    """Publish why a run was refused: a validation page in each language (``validation.html``,
+    ``validation.en.html``; units by their name, ``names``, where the registry was read), the
+    problems as CSV, failure.json and ``run.log`` (ended by ``end_log``: the caller then publishes
+    the folder, under ``reports/_failed/``)."""
 
-    title = t("validation_title", lang)
-    subtitle = f"{cfg.title(lang)} — {t('year', lang)} {year} — {methodology(cfg.year(year), lang)}"
-    write_text(
-        out_reports / "validation.html",
-        landing.validation_page(
-            checked.problems, title, subtitle, cfg.synthetic, lang, prov, names=names
-        ),
-    )
+    for lang in LANGS:
+        title = t("validation_title", lang)
+        subtitle = (
+            f"{cfg.title(lang)} — {t('year', lang)} {year} — {methodology(cfg.year(year), lang)}"
+        )
+        frame = shell.year_frame(cfg, year, lang, "validation.html", "validation_title", depth=3)
+        write_text(
+            out_reports / localized("validation.html", lang),
+            landing.validation_page(
+                checked.problems, title, subtitle, cfg.synthetic, lang, prov, names, frame
+            ),
+        )
     validate.save(checked, out_reports)
     first = checked.critical[0]
     write_json(
@@ -181,7 +186,7 @@ def refuse(
             "title": {"vi": cfg.title_vi, "en": cfg.title_en},
             "run_id": run_id,
             "outcome": "invalid",
-            "lang": lang,
+            "languages": list(LANGS),
             "finished_at": provenance.now_utc(),
             "seconds": round(time.time() - started, 2),
             "message": f"{len(checked.critical)} critical problem(s); first: {first}",

@@ -5,13 +5,19 @@ code) makes a rerun with nothing changed a no-op; ``jobs`` runs datasets side by
 and worker processes); each dataset-year writes ``run.json`` (manifest) and ``run.log`` (what the
 process logged while the year ran, ``parlib.run.runlog``).
 
-In: dataset names, years, language, extra notebook parameters. Out: for each dataset-year,
+In: dataset names, years, extra notebook parameters. Out: for each dataset-year,
 ``data/processed/<dataset>/<year>/`` (tables), ``reports/<dataset>/<year>/`` (one HTML report per
-notebook, no code, plus the executed notebooks and ``run.json``), and ``reports/index.html``.
+notebook and language, no code, plus the executed notebooks and ``run.json``), and
+``reports/index.html``. Every run builds both languages side by side: Vietnamese under the plain
+name (``05_report.html``), English beside it (``05_report.en.html``, ``parlib.publish.pages``);
+the preflight (reading, validation, scoring) runs once per year, each report notebook once per
+language, both languages at once on the two notebook threads unless the notebook writes tables
+(``Notebook.writes``). Pages are rendered in the shell (``parlib.publish.shell``) once the year's
+outcome is known (a failed run's breadcrumb starts one folder deeper).
 
-After a year's notebooks succeed, ``06_unit_profile`` runs once per unit (``parlib.run.fanout``)
-and the tables are exported to ``results.xlsx``; after all years, ``07_trends`` renders
-``reports/<dataset>/trends.html``. Everything is built in a staging folder first; only a run whose
+After a year's notebooks succeed, the tables are exported to ``results.xlsx`` and
+``results.en.xlsx`` and the unit profiles are rendered per language (``parlib.run.fanout``); after
+all years, ``07_trends`` renders ``reports/<dataset>/trends.html`` and ``trends.en.html``. Everything is built in a staging folder first; only a run whose
 notebooks all succeed is swapped into place (``parlib.core.swap``: even killed midway, it loses no
 complete copy), so a failing run never touches the last good outputs. A failed run's rendered
 notebooks go to ``reports/_failed/<dataset>/<year>/`` with ``failure.json``, which the landing page
@@ -32,13 +38,14 @@ from parlib.config import provenance
 from parlib.config.dataset import DatasetConfig, load_dataset
 from parlib.core import paths, swap
 from parlib.core.errors import EnvironmentFault, UsageError
-from parlib.core.labels import t
 from parlib.core.storage import write_json
 from parlib.publish import export
 from parlib.publish.landing import write_landing
+from parlib.publish.pages import localized
+from parlib.publish.shell import year_frame
 from parlib.publish.views import load_validation, unit_names_at
 from parlib.run import kernels, preflight, runlog
-from parlib.run.execute import execute_in_pool, export_html, root_parameter
+from parlib.run.execute import execute_languages, export_html, root_parameter
 from parlib.run.fanout import Outcome, _run_unit_profiles, run_dataset
 from parlib.run.fingerprints import fingerprint, published_fingerprint
 from parlib.run.locking import Lock, clean_staging, journal
@@ -48,6 +55,7 @@ from parlib.run.pipeline import (
     NOTEBOOKS,
     REPORT_PAGES,
     RESULTS_WORKBOOK,
+    WRITING_NOTEBOOKS,
     notebook_parameters,
     notebook_paths,
 )
@@ -59,12 +67,12 @@ VALIDATION_SUMMARY = ("success", "critical", "warnings")  # what run.json says o
 def run_year(
     dataset: str,
     year: int,
-    lang: str = "vi",
     extra: dict | None = None,
     root: Path | None = None,
     force: bool = False,
 ) -> Outcome:
-    """Run every notebook for one dataset-year in a staging folder; publish only on success.
+    """Run every notebook for one dataset-year, in both languages, in a staging folder; publish
+    only on success.
 
     Unless ``force``, a dataset-year whose published outputs carry the current fingerprint (same
     inputs, parameters and code) is left alone.
@@ -74,7 +82,7 @@ def run_year(
     cfg = load_dataset(dataset, paths.raw_dir(root))
     cfg.year(year)
     started_at = provenance.now_utc()
-    current = fingerprint(cfg, year, lang, extra, root)
+    current = fingerprint(cfg, year, extra, root)
     if not force and published_fingerprint(root, dataset, year) == current:
         # the inputs are those of the last good run: an older failure no longer applies
         shutil.rmtree(
@@ -84,14 +92,13 @@ def run_year(
             f"{dataset} {year}: up to date (inputs, parameters and code unchanged); nothing to do"
         )
         return Outcome(dataset, year, "up-to-date", "inputs, parameters and code unchanged")
-    return _run_year(cfg, dataset, year, lang, extra, root, current, started_at)
+    return _run_year(cfg, dataset, year, extra, root, current, started_at)
 
 
 def _run_year(
     cfg: DatasetConfig,
     dataset: str,
     year: int,
-    lang: str,
     extra: dict,
     root: Path,
     current: str,
@@ -107,7 +114,7 @@ def _run_year(
         out_reports.mkdir(parents=True, exist_ok=True)
         with runlog.to_file(out_reports / "run.log") as end_log:
             return _build_year(
-                cfg, dataset, year, lang, extra, root, current, started_at, run_id, end_log
+                cfg, dataset, year, extra, root, current, started_at, run_id, end_log
             )
     finally:
         if not swap.pending(journal(root, run_id)):  # else the next run finishes the swap
@@ -119,7 +126,6 @@ def _build_year(
     cfg: DatasetConfig,
     dataset: str,
     year: int,
-    lang: str,
     extra: dict,
     root: Path,
     current: str,
@@ -136,7 +142,6 @@ def _build_year(
     base = {
         "dataset": dataset,
         "year": year,
-        "lang": lang,
         # relative to the notebooks' folder (their kernels' working folder): no local absolute
         # path is written into an executed notebook
         "raw_root": root_parameter(paths.raw_dir(root), root),
@@ -146,7 +151,7 @@ def _build_year(
     }
     outcome = Outcome(dataset, year, "success")
     started = time.time()
-    prov = provenance.collect(cfg, year, {"lang": lang, **extra})
+    prov = provenance.collect(cfg, year, dict(extra))
     failed_dir = paths.year_dir(paths.reports_dir(root) / "_failed", dataset, year)
 
     # Preflight: refuse bad data in-process, in a second, before any notebook or output is touched.
@@ -161,7 +166,6 @@ def _build_year(
         preflight.refuse(
             cfg,
             year,
-            lang,
             checked,
             prov,
             out_reports,
@@ -180,39 +184,57 @@ def _build_year(
             f"{len(checked.critical)} critical problem(s), first: {first}",
             round(time.time() - started, 2),
         )
+    executed_pages = []  # (executed notebook, page, label, lang), rendered once the outcome is known
     for notebook, (stem, label) in zip(notebook_paths(root), NOTEBOOKS):
         declared = notebook_parameters(notebook)
         params = {k: v for k, v in {**base, "validated": True, **extra}.items() if k in declared}
-        executed = out_reports / "notebooks" / f"{stem}.ipynb"
+        executed = {
+            lang: out_reports / "notebooks" / localized(f"{stem}.ipynb", lang) for lang in LANGS
+        }
         t0 = time.time()
-        status, message = execute_in_pool(notebook, executed, params)
-        if status != "success":
+        ran = execute_languages(notebook, executed, params, stem in WRITING_NOTEBOOKS)
+        failed = [(lang, s, m) for lang, (s, m, _) in ran.items() if s != "success"]
+        status = failed[0][1] if failed else "success"
+        if failed:
             outcome.status = status
-            outcome.message = f"{stem}: {message}"
+            outcome.message = f"{stem}: {failed[0][2]}"
         seconds = round(time.time() - t0, 2)
-        outcome.notebooks.append({"notebook": stem, "status": status, "seconds": seconds})
-        if executed.is_file():
-            export_html(
-                executed,
-                out_reports / f"{stem}.html",
-                f"{t(label, lang)} — {cfg.title(lang)} {year}",
-            )
-        log.info(f"  {dataset} {year} {stem:<12} {status:<8} {seconds:6.1f}s")
+        outcome.notebooks.append(
+            {
+                "notebook": stem,
+                "status": status,
+                "seconds": seconds,
+                "languages": {lang: r[2] for lang, r in sorted(ran.items())},
+            }
+        )
+        executed_pages += [(executed[x], f"{stem}.html", label, x) for x in LANGS]
+        each = ", ".join(f"{lang} {r[2]:.1f}s" for lang, r in sorted(ran.items(), reverse=True))
+        log.info(f"  {dataset} {year} {stem:<12} {status:<8} {seconds:6.1f}s ({each})")
         if status != "success":
             break
     if outcome.status == "success":
-        export.write_workbook(out_processed, out_reports / RESULTS_WORKBOOK, lang, prov)
-        record = _run_unit_profiles(
-            cfg, year, lang, {**base, **extra}, root, out_processed, out_reports
-        )
-        outcome.notebooks.append(record)
-        log.info(
-            f"  {dataset} {year} {record['notebook']} {record['status']:<8} "
-            f"{record['seconds']:6.1f}s ({record['units']} units)"
-        )
-        if record["status"] != "success":
-            outcome.status = record["status"]
-            outcome.message = record["message"]
+        for lang in LANGS:
+            target = out_reports / localized(RESULTS_WORKBOOK, lang)
+            export.write_workbook(out_processed, target, lang, prov)
+        for lang in LANGS:
+            record = _run_unit_profiles(
+                cfg, year, lang, {**base, "lang": lang, **extra}, root, out_processed, out_reports
+            )
+            record = {**record, "lang": lang}
+            outcome.notebooks.append(record)
+            log.info(
+                f"  {dataset} {year} {record['notebook']} {record['status']:<8} "
+                f"{record['seconds']:6.1f}s ({record['units']} units, {lang})"
+            )
+            if record["status"] != "success":
+                outcome.status = record["status"]
+                outcome.message = record["message"]
+                break
+    depth = 2 if outcome.status == "success" else 3  # reports/<ds>/<year>/ or reports/_failed/...
+    for executed, page, label, lang in executed_pages:
+        if executed.is_file():
+            frame = year_frame(cfg, year, lang, page, label, depth)
+            export_html(executed, out_reports / localized(page, lang), frame)
     outcome.seconds = round(time.time() - started, 2)
     manifest = {
         **prov,
@@ -222,7 +244,7 @@ def _build_year(
         "started_at": started_at,
         "outcome": outcome.status,
         "message": outcome.message,
-        "lang": lang,
+        "languages": list(LANGS),
         "notebooks": outcome.notebooks,
         "seconds": outcome.seconds,
         "finished_at": provenance.now_utc(),
@@ -255,15 +277,22 @@ def _build_year(
 def run(
     datasets: list[str] | None = None,
     years: list[int] | None = None,
-    lang: str = "vi",
+    lang: str | None = None,
     extra_pairs: list[str] | None = None,
     root: Path | None = None,
     jobs: int = 1,
     force: bool = False,
 ) -> list[Outcome]:
-    """Run the planned dataset-years (``jobs`` at a time, ``_side_by_side``) under the outputs' lock."""
-    if lang not in LANGS:
+    """Run the planned dataset-years (``jobs`` at a time, ``_side_by_side``) under the outputs' lock,
+    each in both languages. ``lang`` (``--lang``) is still accepted and checked, and changes
+    nothing: the run says so."""
+    if lang is not None and lang not in LANGS:
         raise UsageError(f"--lang must be one of {LANGS}")
+    if lang is not None:
+        log.info(
+            f"--lang {lang}: every run builds both languages (Vietnamese pages as 05_report.html, "
+            "English beside them as 05_report.en.html); nothing else changes"
+        )
     if jobs < 1:
         raise UsageError("--jobs must be at least 1")
     root = Path(root or paths.project_root())
@@ -280,13 +309,13 @@ def run(
             if clean_staging(root):
                 log.info("removed staging folders left by an interrupted run")
             if jobs == 1 or len(pairs) < 2:
-                outcomes += [run_year(d, y, lang, extra, root, force) for d, y in pairs]
+                outcomes += [run_year(d, y, extra, root, force) for d, y in pairs]
             else:
-                outcomes += _side_by_side(pairs, lang, extra, root, force, jobs)
+                outcomes += _side_by_side(pairs, extra, root, force, jobs)
             for name in dict.fromkeys(d for d, _ in pairs):
                 ran = [o for o in outcomes if o.dataset == name]
                 outcome = run_dataset(
-                    name, lang, extra, root, force=force or any(o.status == "success" for o in ran)
+                    name, extra, root, force=force or any(o.status == "success" for o in ran)
                 )
                 if outcome is not None:
                     outcomes.append(outcome)
@@ -297,7 +326,7 @@ def run(
 
 
 def _side_by_side(
-    pairs: list[tuple[str, int]], lang: str, extra: dict, root: Path, force: bool, jobs: int
+    pairs: list[tuple[str, int]], extra: dict, root: Path, force: bool, jobs: int
 ) -> list[Outcome]:
     """The dataset-years ``jobs`` at a time: a dataset's years in order in one process (a year's
     reports read the earlier years' results), datasets side by side in ``jobs`` worker processes,
@@ -312,7 +341,7 @@ def _side_by_side(
     busy = [
         d
         for d, ys in by_dataset.items()
-        if force or any(not _up_to_date(d, y, lang, extra, root) for y in ys)
+        if force or any(not _up_to_date(d, y, extra, root) for y in ys)
     ]
     done: dict[str, list[Outcome]] = {}
     if len(busy) > 1:
@@ -323,27 +352,26 @@ def _side_by_side(
         with ProcessPoolExecutor(max_workers=min(jobs, len(busy)), mp_context=context) as pool:
             futures = {
                 d: pool.submit(
-                    _run_years, d, by_dataset[d], lang, extra, root, force, runlog.has_console()
+                    _run_years, d, by_dataset[d], extra, root, force, runlog.has_console()
                 )
                 for d in busy
             }
             done.update({d: f.result() for d, f in futures.items()})
     for d, ys in by_dataset.items():
         if d not in done:
-            done[d] = [run_year(d, y, lang, extra, root, force) for y in sorted(ys)]
+            done[d] = [run_year(d, y, extra, root, force) for y in sorted(ys)]
     return [o for d in by_dataset for o in done[d]]
 
 
-def _up_to_date(dataset: str, year: int, lang: str, extra: dict, root: Path) -> bool:
+def _up_to_date(dataset: str, year: int, extra: dict, root: Path) -> bool:
 
     cfg = load_dataset(dataset, paths.raw_dir(root))
-    return published_fingerprint(root, dataset, year) == fingerprint(cfg, year, lang, extra, root)
+    return published_fingerprint(root, dataset, year) == fingerprint(cfg, year, extra, root)
 
 
 def _run_years(
     dataset: str,
     years: list[int],
-    lang: str,
     extra: dict,
     root: Path,
     force: bool,
@@ -355,6 +383,6 @@ def _run_years(
     if console:
         runlog.console()
     try:
-        return [run_year(dataset, y, lang, extra, root, force) for y in sorted(years)]
+        return [run_year(dataset, y, extra, root, force) for y in sorted(years)]
     finally:
         kernels.shutdown()

@@ -27,7 +27,9 @@ class RunParameters(Declared):
         "synthetic-province", min_length=1, description="the dataset: its folder in data/raw"
     )
     year: int = Field(2024, ge=MIN_YEAR, le=MAX_YEAR, description="the year of the dataset")
-    lang: Literal[LANGS] = Field("vi", description="report language and number format")
+    lang: Literal[LANGS] = Field(
+        "vi", description="report language and number format; the runner builds both"
+    )
     raw_root: str = Field("", description="where inputs are read; empty: data/raw of this project")
     processed_root: str = Field(
         "", description="where tables are written; empty: data/processed of this project"
