@@ -126,7 +126,8 @@ def trend_lines(series: pd.DataFrame, lang: str, title: str, changes: list | Non
     fig.tight_layout()
     legend_below(fig, left)
     n = len(groups)
-    text = alt("chart_alt_lines", lang, first=years[0], last=years[-1], what=f"{t('index_pct', lang)}, {t('rank', lang)}", n=n)
+    what = f"{t('index_pct', lang)}, {t('rank', lang)}"
+    text = alt("chart_alt_lines", lang, first=years[0], last=years[-1], what=what, n=n)
     return describe(fig, text)
 
 
