@@ -305,7 +305,7 @@ def test_a_methodology_change_drawn_is_in_the_legend_and_the_caption():
 
 
 def test_the_white_cell_is_explained_only_when_the_heat_map_has_one():
-    assert any("ô trắng" in s for s in legend_texts(plots.area_heatmap(AREAS, NAMES, "vi", "t")))
+    assert any("gạch chéo" in s for s in legend_texts(plots.area_heatmap(AREAS, NAMES, "vi", "t")))
     full = AREAS[AREAS["unit_id"] != "u3"]
     assert legend_texts(plots.area_heatmap(full, NAMES[:2], "vi", "t")) == []
 

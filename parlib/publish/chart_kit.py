@@ -35,7 +35,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib import cycler  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator  # noqa: E402
 
 from parlib.core.labels import number, t  # noqa: E402
@@ -191,7 +191,7 @@ def area_names(area_index: pd.DataFrame, lang: str) -> dict[str, str]:
     return {str(a): str(n) for a, n in zip(named["area"], named[column])}
 
 
-def area_label(code: object, names: dict | None, width: int = 22, lines: int = 2) -> str:
+def area_label(code: object, names: dict | None, width: int = 28, lines: int = 1) -> str:
     """``1. Công tác chỉ đạo, điều…``: an area's code and its (shortened) name."""
     name = (names or {}).get(str(code), "")
     return short(f"{code}. {name}", width, lines) if name else str(code)
@@ -215,9 +215,15 @@ def scatter_alt(x, y, xlabel: str, ylabel: str, lang: str, d: int = 1) -> str:
 
 
 def heat_cells(ax, fig, values, cmap, vmin, vmax, lang, decimals):
-    """An image of ``values`` (NaN = white, "did not arise" in the legend when any) and its bar."""
+    """An image of ``values`` and its colour bar; a NaN cell (the area does not apply) is hatched
+    white, told apart from the lightest colour, and the legend explains it when there is one."""
     colours = plt.get_cmap(cmap).with_extremes(bad=palette.MISSING)
     image = ax.imshow(values, aspect="auto", cmap=colours, vmin=vmin, vmax=vmax)
+    for i, j in zip(*np.nonzero(np.isnan(values))):
+        ax.add_patch(
+            Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=palette.MISSING, edgecolor=palette.CONTEXT,
+                      hatch="///", lw=0)
+        )
     bar = fig.colorbar(image, ax=ax, pad=0.02)
     bar.formatter = FuncFormatter(lambda v, _p: number(v, decimals, lang))
     bar.update_ticks()
@@ -225,10 +231,11 @@ def heat_cells(ax, fig, values, cmap, vmin, vmax, lang, decimals):
 
 
 def missing_legend(fig, ax, values, lang: str) -> None:
-    """A legend entry for white cells, only when the grid has one."""
+    """A legend entry for hatched cells, only when the grid has one."""
     if np.isnan(values).any():
         cell = Patch(
-            facecolor=palette.MISSING, edgecolor=palette.CONTEXT, label=t("chart_no_index", lang)
+            facecolor=palette.MISSING, edgecolor=palette.CONTEXT, hatch="///",
+            label=t("chart_no_index", lang),
         )
         fig.legend(handles=[cell], loc="upper left", bbox_to_anchor=(0.02, 0.0), frameon=False)
 

@@ -191,7 +191,7 @@ def deductions_heatmap(
     ax.set_xticks(
         range(matrix.shape[1]),
         [area_label(c, area_names) for c in matrix.columns],
-        rotation=30 if area_names else 0,
+        rotation=40 if area_names else 0,
         ha="right" if area_names else "center",
         rotation_mode="anchor",
     )

@@ -26,6 +26,7 @@ from parlib.publish.chart_kit import (
     describe,
     finish,
     legend_below,
+    lower_first,
     names_sentence,
     short,
     vi_axis,
@@ -126,7 +127,7 @@ def trend_lines(series: pd.DataFrame, lang: str, title: str, changes: list | Non
     fig.tight_layout()
     legend_below(fig, left)
     n = len(groups)
-    what = f"{t('index_pct', lang)}, {t('rank', lang)}"
+    what = f"{t('index_pct', lang)}, {lower_first(t('rank', lang))}"
     text = alt("chart_alt_lines", lang, first=years[0], last=years[-1], what=what, n=n)
     return describe(fig, text)
 
@@ -134,7 +135,8 @@ def trend_lines(series: pd.DataFrame, lang: str, title: str, changes: list | Non
 def rank_ticks(worst: int) -> list[int]:
     """Rank ticks from 1 to ``worst`` (both shown), about five whole numbers between."""
     step = max(1, round(worst / 5))
-    return sorted({1, worst, *range(step, worst, step)})
+    between = [r for r in range(step, worst, step) if worst - r >= step / 2 and r > 1]
+    return sorted({1, worst, *between})
 
 
 def trend_reading(series: pd.DataFrame, changes: list | None, lang: str) -> str:

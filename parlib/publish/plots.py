@@ -145,7 +145,7 @@ def area_heatmap(area_index: pd.DataFrame, unit_names: pd.Series, lang: str, tit
     ax.set_xticks(
         range(grid.shape[1]),
         [area_label(c, names) for c in grid.columns],
-        rotation=30,
+        rotation=40,
         ha="right",
         rotation_mode="anchor",
     )
