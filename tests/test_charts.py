@@ -268,13 +268,23 @@ def test_the_rank_axis_shows_the_whole_field_from_one_at_the_top():
     assert low > high  # 1 at the top
     shown = [int(s) for s in ticks(right, "y")]
     assert shown[0] == 1 and shown[-1] == 31 and shown == sorted(shown)
+    assert min(b - a for a, b in zip(shown, shown[1:])) >= 3  # no 30 and 31 on top of each other
 
 
 # --- language ----------------------------------------------------------------------------------
+def test_a_tenth_of_a_point_does_not_fill_the_index_axis_and_ranks_are_whole_numbers():
+    fig = history_plots.trend_lines(series([2012, 2013], [87.14, 87.02], rank_of=None), "vi", "t")
+    left, right = fig.axes
+    assert np.ptp(left.get_ylim()) >= history_plots.MIN_SPAN
+    shown = ticks(left, "y")
+    assert len(set(shown)) == len(shown), shown  # no "87,1" twice
+    assert ticks(right, "y") == ["1", "2", "3", "4", "5"]  # 5th both years: no 4,95 or 5,05
+
+
 def test_vietnamese_ticks_have_decimal_commas_and_english_points():
-    data = series([2020, 2021], [80.25, 81.5])
-    vi = ticks(history_plots.trend_lines(data, "vi", "t").axes[0], "y")
-    en = ticks(history_plots.trend_lines(data, "en", "t").axes[0], "y")
+    matrix = pd.DataFrame({"1": [1.0, 0.0], "2": [0.5, 2.5]}, index=["u1", "u2"])
+    vi = ticks(plots.deductions_heatmap(matrix, NAMES, "vi", "t").axes[1], "y")  # the colour bar
+    en = ticks(plots.deductions_heatmap(matrix, NAMES, "en", "t").axes[1], "y")
     assert vi and all(re.fullmatch(r"\d+,\d", s) for s in vi), vi
     assert en and all(re.fullmatch(r"\d+\.\d", s) for s in en), en
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import MaxNLocator
 
 from parlib.core.labels import number, t
 from parlib.publish import palette
@@ -107,13 +106,11 @@ def trend_lines(series: pd.DataFrame, lang: str, title: str, changes: list | Non
                 label="_nolegend_" if marked else t("chart_method_change", lang),
             )
             marked = True
-    worst = pd.to_numeric(series.get("rank_of"), errors="coerce").max() if "rank_of" in series else None
-    if worst is not None and not np.isnan(worst):  # the whole field: 1 at the top, the last below
-        right.set_ylim(float(worst) + 0.5, 0.5)
-        right.set_yticks(rank_ticks(int(worst)))
-    else:
-        right.invert_yaxis()
-        right.yaxis.set_major_locator(MaxNLocator(integer=True))
+    worst = field_size(series)
+    if worst:  # the whole field: 1 at the top, the last rank at the bottom, whole numbers only
+        right.set_ylim(worst + 0.5, 0.5)
+        right.set_yticks(rank_ticks(worst))
+    index_span(left, series["index_pct"])
     left.set_title(t("index_pct", lang), fontsize=10)
     right.set_title(t("rank", lang), fontsize=10)
     for ax, ylabel in ((left, t("index_pct", lang)), (right, t("rank", lang))):
@@ -121,7 +118,7 @@ def trend_lines(series: pd.DataFrame, lang: str, title: str, changes: list | Non
         ax.set_ylabel(ylabel)
         year_axis(ax, years, rotate=len(years) > 6)
         ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
-    vi_axis(left, lang, axis="y", decimals=1)
+    vi_axis(left, lang, axis="y", decimals=0 if np.ptp(left.get_ylim()) >= 5 else 1)
     axis_from(left, "y", lang)
     fig.suptitle(title, fontweight="bold")
     fig.tight_layout()
@@ -130,6 +127,27 @@ def trend_lines(series: pd.DataFrame, lang: str, title: str, changes: list | Non
     what = f"{t('index_pct', lang)}, {lower_first(t('rank', lang))}"
     text = alt("chart_alt_lines", lang, first=years[0], last=years[-1], what=what, n=n)
     return describe(fig, text)
+
+
+def field_size(series: pd.DataFrame) -> int:
+    """How many units were ranked: the largest ``rank_of`` or, without it, the largest rank."""
+    sizes = [pd.to_numeric(series[c], errors="coerce").max() for c in ("rank_of", "rank") if c in series]
+    sizes = [int(v) for v in sizes if pd.notna(v)]
+    return max(sizes) if sizes else 0
+
+
+MIN_SPAN = 10.0  # index points: a smaller change is not drawn across the whole height
+
+
+def index_span(ax, values: pd.Series) -> None:
+    """An index axis at least ``MIN_SPAN`` points high, centred on the values (within 0–100), so
+    that a change of a tenth of a point does not fill the chart."""
+    finite = pd.to_numeric(values, errors="coerce").dropna()
+    if finite.empty or finite.max() - finite.min() >= MIN_SPAN:
+        return
+    mid = (finite.max() + finite.min()) / 2
+    lo = min(max(0.0, mid - MIN_SPAN / 2), 100.0 - MIN_SPAN)
+    ax.set_ylim(lo, lo + MIN_SPAN)
 
 
 def rank_ticks(worst: int) -> list[int]:
