@@ -287,6 +287,10 @@ def test_vietnamese_ticks_have_decimal_commas_and_english_points():
     en = ticks(plots.deductions_heatmap(matrix, NAMES, "en", "t").axes[1], "y")
     assert vi and all(re.fullmatch(r"\d+,\d", s) for s in vi), vi
     assert en and all(re.fullmatch(r"\d+\.\d", s) for s in en), en
+    fig, ax = plt.subplots()
+    ax.set_ylim(0, 1)
+    chart_kit.vi_axis(ax, "vi", axis="y", decimals=1)  # every numeric axis of the charts
+    assert "0,2" in ticks(ax, "y") and "0.2" not in ticks(ax, "y")
 
 
 # --- legends, highlighted units, text size -----------------------------------------------------

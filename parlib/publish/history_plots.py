@@ -146,8 +146,9 @@ def index_span(ax, values: pd.Series) -> None:
     if finite.empty or finite.max() - finite.min() >= MIN_SPAN:
         return
     mid = (finite.max() + finite.min()) / 2
-    lo = min(max(0.0, mid - MIN_SPAN / 2), 100.0 - MIN_SPAN)
-    ax.set_ylim(lo, lo + MIN_SPAN)
+    span = MIN_SPAN * 1.1  # a margin: no point on the axis's edge
+    lo = min(max(0.0, mid - span / 2), 100.0 - span)
+    ax.set_ylim(lo, lo + span)
 
 
 def rank_ticks(worst: int) -> list[int]:
@@ -346,6 +347,7 @@ def block_trend(
                 ha="right",
                 fontsize=9,
                 color=colour,
+                bbox={"facecolor": "white", "alpha": 0.75, "lw": 0, "pad": 0.5},
             )
             xs.append(m.x)
     ax.set_xlim(min(xs) - 0.5, max(xs) + 0.5)
