@@ -27,12 +27,10 @@ reads the published years' records from their ``run.json``.
 from __future__ import annotations
 
 import base64
-import io
 import logging
 import shutil
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 from IPython.display import HTML, display
 
 from parlib.config import provenance
@@ -41,7 +39,7 @@ from parlib.core import paths
 from parlib.core.errors import UsageError
 from parlib.core.labels import LANGS, number, t
 from parlib.history.lineage import lineage_path
-from parlib.publish import markup
+from parlib.publish import chart_kit, markup
 from parlib.publish.blocks import methodology
 
 log = logging.getLogger(__name__)
@@ -143,17 +141,17 @@ class Session:
     def table(self, df, columns, max_rows: int | None = None) -> None:
         self.show(markup.html_table(df, columns, self.lang, max_rows))
 
-    def figure(self, fig, reading: str) -> None:
-        """Show a figure, then the one sentence that says what it means."""
-
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
-        plt.close(fig)
-        data = base64.b64encode(buffer.getvalue()).decode("ascii")
-        # an <img> with alt text: screen readers read the same sentence sighted readers see
+    def figure(self, fig, reading: str, alt: str = "") -> None:
+        """Show a figure with ``alt`` (what it draws; by default the description its chart
+        function recorded, ``chart_kit.alt_text``) and ``reading`` (what it means) as its caption.
+        The image is shown at its size in inches, so its 9 pt text stays 9 pt in print."""
+        described = alt or chart_kit.alt_text(fig, self.lang) or reading
+        data, width = chart_kit.png(fig)
+        encoded = base64.b64encode(data).decode("ascii")
         self.show(
-            f'<figure><img alt="{markup.esc(reading)}" style="max-width:100%" '
-            f'src="data:image/png;base64,{data}"><figcaption><em>{markup.esc(reading)}'
+            f'<figure><img alt="{markup.esc(described)}" '
+            f'style="width:{width:.2f}in;max-width:100%;height:auto" '
+            f'src="data:image/png;base64,{encoded}"><figcaption><em>{markup.esc(reading)}'
             f"</em></figcaption></figure>"
         )
 

@@ -7,10 +7,11 @@ registry and the dataset's config. Out: plain tables and sentences — each unit
 every year of the block's range (a year without a figure is NaN: a gap, never a joined line), the
 block's median, the published national average, the units whose lines are labelled (the top, the
 bottom, the year leaders and the movers; at most ``MAX_LABELLED``), the marks a chart draws for the
-methodology changes and the lineage events (at their date), the trend table, the movers and the
-sentences, Vietnamese first, with decimal commas on Vietnamese pages. The marks of methodology
-changes and lineage events and the table of breaks are in ``trends_events``, the page's labels in
-``trends_labels``; the figure itself is ``history_plots.block_trend``.
+methodology changes and the lineage events (at their date), the chart's caption naming only the
+marks it draws (``chart_reading``), the trend table, the movers and the sentences, Vietnamese
+first, with decimal commas on Vietnamese pages. The marks of methodology changes and lineage
+events and the table of breaks are in ``trends_events``, the page's labels in ``trends_labels``;
+the figure itself is ``history_plots.block_trend``.
 
 Comparison across a lineage event (issue #12): never a merged index unless the dataset declares
 ``lineage_method``; each predecessor keeps its own series, and the sentence says so and quotes the
@@ -25,6 +26,7 @@ import math
 import pandas as pd
 
 from parlib.config.dataset import DatasetConfig
+from parlib.core.labels import t
 from parlib.history import breaks, trends
 from parlib.publish.markup import Column
 from parlib.publish.trends_labels import label, num
@@ -173,6 +175,19 @@ def y_range(values) -> tuple[float, float]:
     low, high = min(finite), max(finite)
     lo = 0.0 if low < 40 else float(math.floor((low - 5) / 10) * 10)
     return lo, max(100.0, float(math.ceil(high)))
+
+
+def chart_reading(
+    methods: pd.DataFrame | None, events: pd.DataFrame | None, lang: str
+) -> str:
+    """The caption of ``history_plots.block_trend``: the lines, then only the verticals the chart
+    draws (dashed: methodology changes; solid: lineage events), none when it draws none."""
+    parts = [t("block_chart_lines", lang)]
+    if methods is not None and len(methods):
+        parts.append(t("block_chart_methods", lang))
+    if events is not None and len(events):
+        parts.append(t("block_chart_events", lang))
+    return " ".join(parts)
 
 
 def range_sentence(lo: float, hi: float, vmin: float, vmax: float, lang: str) -> str:
