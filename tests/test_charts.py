@@ -159,7 +159,11 @@ def _deuteranopia(colour: str) -> np.ndarray:
     rgb = np.array(mcolors.to_rgb(colour))
     linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
     matrix = np.array(
-        [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.01182, 0.04294, 0.968881]]
+        [
+            [0.367322, 0.860646, -0.227968],
+            [0.280085, 0.672501, 0.047413],
+            [-0.01182, 0.04294, 0.968881],
+        ]
     )
     out = np.clip(matrix @ linear, 0, 1)
     return 255 * np.where(out <= 0.0031308, 12.92 * out, 1.055 * out ** (1 / 2.4) - 0.055)
@@ -168,9 +172,7 @@ def _deuteranopia(colour: str) -> np.ndarray:
 def bands_told_apart(colours) -> bool:
     """Every pair of band colours at least 25 sRGB units apart as a deuteranope sees them."""
     seen = [_deuteranopia(c) for c in colours]
-    return all(
-        np.linalg.norm(a - b) >= 25 for i, a in enumerate(seen) for b in seen[i + 1 :]
-    )
+    return all(np.linalg.norm(a - b) >= 25 for i, a in enumerate(seen) for b in seen[i + 1 :])
 
 
 def test_band_colours_are_ordered_and_told_apart_without_red_green_vision():
@@ -254,7 +256,11 @@ def test_a_missing_year_is_an_empty_slot_among_the_benchmark_bars():
 def test_every_year_of_a_long_block_trend_is_an_integer_on_the_axis():
     years = list(range(2012, 2025))
     rows = pd.DataFrame(
-        [(y, u, f"Tỉnh {u}", 70.0 + i + (y - 2012) / 2) for y in years for i, u in enumerate("abc")],
+        [
+            (y, u, f"Tỉnh {u}", 70.0 + i + (y - 2012) / 2)
+            for y in years
+            for i, u in enumerate("abc")
+        ],
         columns=["year", "unit_id", "unit_name", "index_pct"],
     ).assign(block="provinces", source="published", rank=1)
     fig, _ = history_plots.block_trend(rows, "vi", "t", ["a"])
@@ -297,7 +303,9 @@ def test_vietnamese_ticks_have_decimal_commas_and_english_points():
 def test_every_legend_entry_is_something_the_chart_draws():
     figures = [
         # no regional average published: no bar and no legend entry for it
-        history_plots.benchmark_bars(bench([2022, 2023], [88.0, 90.0], [85.0, 86.0]), "Sở A", "vi", "t"),
+        history_plots.benchmark_bars(
+            bench([2022, 2023], [88.0, 90.0], [85.0, 86.0]), "Sở A", "vi", "t"
+        ),
         history_plots.trend_lines(series([2020, 2021], [80.0, 82.0]), "vi", "t"),
         plots.self_vs_appraised(UNITS, "vi", "t"),
     ]
@@ -333,16 +341,26 @@ def test_the_block_chart_caption_names_only_the_verticals_it_draws():
 
 def test_highlighted_units_are_named_on_the_chart_and_others_are_grey():
     rows = pd.DataFrame(
-        [(y, u, f"Sở {u.upper()}", v + y - 2020) for y in (2020, 2021) for u, v in zip("abcd", (90, 80, 70, 60))],
+        [
+            (y, u, f"Sở {u.upper()}", v + y - 2020)
+            for y in (2020, 2021)
+            for u, v in zip("abcd", (90, 80, 70, 60))
+        ],
         columns=["year", "unit_id", "unit_name", "index_pct"],
     ).assign(block="all", source="computed", rank=1)
     fig, _ = history_plots.block_trend(rows, "vi", "t", ["a", "d"])
     named = {a.get_text() for a in fig.axes[0].texts if isinstance(a, Annotation)}
     assert named == {"Sở A", "Sở D"}
-    greys = [ln for ln in fig.axes[0].get_lines() if mcolors.to_hex(ln.get_color()) == history_plots.GREY.lower()]
+    greys = [
+        ln
+        for ln in fig.axes[0].get_lines()
+        if mcolors.to_hex(ln.get_color()) == history_plots.GREY.lower()
+    ]
     assert len(greys) == 2
     fig = plots.self_vs_appraised(UNITS, "vi", "t")
-    assert [a.get_text() for a in fig.axes[0].texts if isinstance(a, Annotation)] == ["Cục Thuế tỉnh"]
+    assert [a.get_text() for a in fig.axes[0].texts if isinstance(a, Annotation)] == [
+        "Cục Thuế tỉnh"
+    ]
 
 
 def test_text_is_at_least_nine_points_at_print_size():

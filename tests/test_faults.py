@@ -475,7 +475,9 @@ def test_published_files_follow_the_umask_and_name_no_absolute_path(first_run: F
             for k, v in record["parameters"].items()
             if k.endswith("_root")
         )
-        stem, lang = (notebook.stem[:-3], "en") if notebook.stem.endswith(".en") else (notebook.stem, "vi")
+        stem, lang = (
+            (notebook.stem[:-3], "en") if notebook.stem.endswith(".en") else (notebook.stem, "vi")
+        )
         html = notebook.parent.parent / localized(PAGES.get(stem, f"{stem}.html"), lang)
         if notebook.parent.name == "units":
             html = notebook.parent.parent.parent / "units" / f"{notebook.stem}.html"

@@ -81,7 +81,9 @@ def imports_cell(cells) -> int:
     starting = [i for i in code if "Session(" in "".join(cells[i].get("source", ""))]
     if starting:
         return starting[0]
-    importing = [i for i in code if re.search(r"^\s*(from|import) ", "".join(cells[i].source), re.M)]
+    importing = [
+        i for i in code if re.search(r"^\s*(from|import) ", "".join(cells[i].source), re.M)
+    ]
     return importing[-1] if importing else -1
 
 

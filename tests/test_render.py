@@ -25,7 +25,7 @@ from parlib.run import cli, execute, pipeline
 from .conftest import ROOT, FirstRun, write_tiny
 
 HOSTILE_TITLE = '<script>alert("t")</script> =HYPERLINK("http://evil.example","x")'
-HOSTILE_UNIT = '<img src=x onerror=alert(1)>Sở <b>A</b>'
+HOSTILE_UNIT = "<img src=x onerror=alert(1)>Sở <b>A</b>"
 # the page types of the shared run, by their Vietnamese file (the English one sits beside it)
 PAGE_TYPES = {
     "landing": "index.html",
@@ -223,7 +223,11 @@ def test_the_landing_page_escapes_a_hostile_title_and_links_its_own_language(tmp
         assert "&lt;script&gt;alert" in html and "=HYPERLINK(" in html
     vi_links = set(re.findall(r'href="([^"]+)"', vi))
     en_links = set(re.findall(r'href="([^"]+)"', en))
-    assert {"evil/2024/05_report.html", "evil/2024/results.xlsx", "evil/2024/units/a.html"} <= vi_links
+    assert {
+        "evil/2024/05_report.html",
+        "evil/2024/results.xlsx",
+        "evil/2024/units/a.html",
+    } <= vi_links
     assert {"evil/2024/05_report.en.html", "evil/2024/results.en.xlsx"} <= en_links
     assert "evil/2024/units/a.en.html" in en_links and "evil/2024/units/a.en.html" not in vi_links
     assert "index.en.html" in vi_links and "index.html" in en_links  # the counterparts
@@ -260,7 +264,9 @@ def refused_run(tmp_path_factory) -> Path:
     )
     units = raw / "units.csv"
     units.write_text(
-        units.read_text(encoding="utf-8").replace("Sở A", json.dumps(HOSTILE_UNIT, ensure_ascii=False)),
+        units.read_text(encoding="utf-8").replace(
+            "Sở A", json.dumps(HOSTILE_UNIT, ensure_ascii=False)
+        ),
         encoding="utf-8",
     )
     scores = raw / "scores" / "2024.csv"

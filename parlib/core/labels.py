@@ -108,6 +108,7 @@ def code_name(code: object, lang: str = "vi") -> str:
         return entry[lang] or entry["en"]
     return re.sub(r"[_-]+", " ", text).strip()
 
+
 VIETNAM_TIME = _dt.timezone(_dt.timedelta(hours=7))  # Indochina Time, no daylight saving
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

@@ -154,7 +154,7 @@ def alt(key: str, lang: str, **values: object) -> str:
 
 
 def names_sentence(names, lang: str) -> str:
-    """"Labelled directly: A, B, C." ("" when no name)."""
+    """ "Labelled directly: A, B, C." ("" when no name)."""
     names = [str(n) for n in names if str(n)]
     return " " + t("chart_alt_named", lang, names=", ".join(names)) if names else ""
 
@@ -221,8 +221,15 @@ def heat_cells(ax, fig, values, cmap, vmin, vmax, lang, decimals):
     image = ax.imshow(values, aspect="auto", cmap=colours, vmin=vmin, vmax=vmax)
     for i, j in zip(*np.nonzero(np.isnan(values))):
         ax.add_patch(
-            Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=palette.MISSING, edgecolor=palette.CONTEXT,
-                      hatch="///", lw=0)
+            Rectangle(
+                (j - 0.5, i - 0.5),
+                1,
+                1,
+                facecolor=palette.MISSING,
+                edgecolor=palette.CONTEXT,
+                hatch="///",
+                lw=0,
+            )
         )
     bar = fig.colorbar(image, ax=ax, pad=0.02)
     bar.formatter = FuncFormatter(lambda v, _p: number(v, decimals, lang))
@@ -234,7 +241,9 @@ def missing_legend(fig, ax, values, lang: str) -> None:
     """A legend entry for hatched cells, only when the grid has one."""
     if np.isnan(values).any():
         cell = Patch(
-            facecolor=palette.MISSING, edgecolor=palette.CONTEXT, hatch="///",
+            facecolor=palette.MISSING,
+            edgecolor=palette.CONTEXT,
+            hatch="///",
             label=t("chart_no_index", lang),
         )
         fig.legend(handles=[cell], loc="upper left", bbox_to_anchor=(0.02, 0.0), frameon=False)

@@ -64,8 +64,11 @@ def bias_by_kind(unit_index: pd.DataFrame, bias: pd.DataFrame, lang: str, title:
     fig.suptitle(title, fontweight="bold")
     fig.tight_layout()
     text = scatter_alt(
-        unit_index["max_points"], unit_index["index_pct"], t("max_points", lang),
-        t("index_pct", lang), lang,
+        unit_index["max_points"],
+        unit_index["index_pct"],
+        t("max_points", lang),
+        t("index_pct", lang),
+        lang,
     )
     return describe(fig, text)
 
@@ -88,7 +91,11 @@ def like_for_like(lfl: pd.DataFrame, lang: str, title: str):
     if len(values):
         lo, hi = float(values.min()), float(values.max())
         ax.plot(
-            [lo, hi], [lo, hi], color=palette.REFERENCE, lw=1, ls=":",
+            [lo, hi],
+            [lo, hi],
+            color=palette.REFERENCE,
+            lw=1,
+            ls=":",
             label=t("chart_diagonal_equal", lang),
         )
     ax.set_xlabel(t("index_pct", lang))
@@ -100,7 +107,10 @@ def like_for_like(lfl: pd.DataFrame, lang: str, title: str):
     fig.tight_layout()
     legend_below(fig, ax, title=t("group", lang))
     text = scatter_alt(
-        lfl["index_pct"], lfl["lfl_index_pct"], t("index_pct", lang), t("lfl_index_pct", lang),
+        lfl["index_pct"],
+        lfl["lfl_index_pct"],
+        t("index_pct", lang),
+        t("lfl_index_pct", lang),
         lang,
     )
     return describe(fig, text)
@@ -221,9 +231,7 @@ def deductions_by_criterion(by_criterion: pd.DataFrame, lang: str, title: str, t
     data = by_criterion.head(top_n).iloc[::-1]
     fig, ax = plt.subplots(figsize=(WIDTH, max(2.6, 0.32 * len(data) + 1.4)))
     labels = [short(f"{c} {n}", 40, 1) for c, n in zip(data["criterion"], data["name"])]
-    ax.barh(
-        range(len(data)), data["n_units"], color="#D9D9D9", label=t("n_units_applicable", lang)
-    )
+    ax.barh(range(len(data)), data["n_units"], color="#D9D9D9", label=t("n_units_applicable", lang))
     ax.barh(
         range(len(data)),
         data["n_units_deducted"],
@@ -268,7 +276,9 @@ def survey_respondents(quality: pd.DataFrame, min_respondents: int, lang: str, t
                 range(len(data)), values, left=left, color=colour, label=t(f"role_{role}", lang)
             )
         left += values
-    ax.axvline(min_respondents, color=palette.ALERT, ls="--", lw=1, label=t("min_respondents", lang))
+    ax.axvline(
+        min_respondents, color=palette.ALERT, ls="--", lw=1, label=t("min_respondents", lang)
+    )
     ax.set_yticks(range(len(data)), list(data["unit_name"]))
     count_axis(ax, lang, "x")
     finish(fig, ax, lang, title, t("n_respondents", lang), t("unit", lang))

@@ -50,7 +50,12 @@ def unit_areas(areas: pd.DataFrame, unit_name: str, lang: str, title: str):
         data["average"], y, color=palette.ACCENT, zorder=3, s=30, label=t("average_all_units", lang)
     )
     ax.scatter(
-        data["best"], y, color=palette.REFERENCE, marker="|", s=160, zorder=3,
+        data["best"],
+        y,
+        color=palette.REFERENCE,
+        marker="|",
+        s=160,
+        zorder=3,
         label=t("best_value", lang),
     )
     ax.set_yticks(y, labels)
@@ -102,7 +107,10 @@ def trend_lines(series: pd.DataFrame, lang: str, title: str, changes: list | Non
     for a, b, *_ in changes or []:
         for ax in (left, right):
             ax.axvline(
-                (a + b) / 2, color=palette.ALERT, ls="--", lw=1,
+                (a + b) / 2,
+                color=palette.ALERT,
+                ls="--",
+                lw=1,
                 label="_nolegend_" if marked else t("chart_method_change", lang),
             )
             marked = True
@@ -131,7 +139,9 @@ def trend_lines(series: pd.DataFrame, lang: str, title: str, changes: list | Non
 
 def field_size(series: pd.DataFrame) -> int:
     """How many units were ranked: the largest ``rank_of`` or, without it, the largest rank."""
-    sizes = [pd.to_numeric(series[c], errors="coerce").max() for c in ("rank_of", "rank") if c in series]
+    sizes = [
+        pd.to_numeric(series[c], errors="coerce").max() for c in ("rank_of", "rank") if c in series
+    ]
     sizes = [int(v) for v in sizes if pd.notna(v)]
     return max(sizes) if sizes else 0
 
@@ -192,7 +202,13 @@ def benchmark_bars(bench: pd.DataFrame, unit_name: str, lang: str, title: str):
         values = pd.to_numeric(full.get(column), errors="coerce") if column in full else None
         if values is None or values.isna().all():
             continue  # nothing to draw: no bar, no legend entry
-        ax.bar(np.array(years) + (i - 1.5) * width, values.astype(float), width, label=label, color=colour)
+        ax.bar(
+            np.array(years) + (i - 1.5) * width,
+            values.astype(float),
+            width,
+            label=label,
+            color=colour,
+        )
         drawn.append(label)
     year_axis(ax, years, rotate=len(years) > 10)
     ax.set_ylim(0, 100)
@@ -328,7 +344,9 @@ def block_trend(
     ):
         if marks is None or marks.empty:
             continue
-        colour = palette.ALERT if kind == "methodology_change" else palette.OKABE_ITO["reddish_purple"]
+        colour = (
+            palette.ALERT if kind == "methodology_change" else palette.OKABE_ITO["reddish_purple"]
+        )
         for j, m in enumerate(marks.itertuples(index=False)):
             ax.axvline(
                 m.x,

@@ -136,7 +136,9 @@ def _year_row(reports_root: Path, year: int, entry: dict, pages: ReportPages, la
     row.update({"status": "", "when": "", "methodology": "", "inputs": [], "finished_at": ""})
     if "good" in entry:
         folder, manifest = entry["good"]
-        row.update(_good(folder, folder.relative_to(reports_root).as_posix(), manifest, pages, lang))
+        row.update(
+            _good(folder, folder.relative_to(reports_root).as_posix(), manifest, pages, lang)
+        )
     if "failed" in entry:
         folder, failure = entry["failed"]
         if "good" not in entry or failure.get("finished_at", "") > row["finished_at"]:
@@ -185,9 +187,7 @@ def landing_page(
                 ],
             }
         )
-    frame = Frame(
-        t("landing_title", lang), lang, counterpart=counterpart("index.html", lang)
-    )
+    frame = Frame(t("landing_title", lang), lang, counterpart=counterpart("index.html", lang))
     columns = ("year", "methodology", "validation_status", "reports", "last_run", "inputs")
     return render(
         "landing.html.j2",
@@ -220,7 +220,10 @@ def _unit_links(folder: Path, rel: str, lang: str) -> dict | None:
 
 def _page_lang(name: str) -> str:
     """The language of a page by its file name (``x.en.html`` English, else Vietnamese)."""
-    return next((lang for lang in LANGS if lang != DEFAULT_LANG and name.endswith(f".{lang}.html")), DEFAULT_LANG)
+    return next(
+        (lang for lang in LANGS if lang != DEFAULT_LANG and name.endswith(f".{lang}.html")),
+        DEFAULT_LANG,
+    )
 
 
 def _page_subject(page: Path) -> str:

@@ -87,8 +87,11 @@ def index_vs_max(unit_index: pd.DataFrame, bias: pd.DataFrame, lang: str, title:
     axis_from(ax, "y", lang)
     fig.tight_layout()
     text = scatter_alt(
-        unit_index["max_points"], unit_index["index_pct"], t("max_points", lang),
-        t("index_pct", lang), lang,
+        unit_index["max_points"],
+        unit_index["index_pct"],
+        t("max_points", lang),
+        t("index_pct", lang),
+        lang,
     )
     return describe(fig, text)
 
@@ -178,7 +181,9 @@ def self_vs_appraised(unit_index: pd.DataFrame, lang: str, title: str):
     ax.scatter(x, y, s=30, color=palette.HIGHLIGHT, label=t("unit", lang), zorder=3)
     lo, hi = float(min(x.min(), y.min())), float(max(x.max(), y.max()))
     pad = max(0.5, (hi - lo) * 0.05)
-    ax.plot([lo, hi], [lo, hi], color=palette.REFERENCE, lw=1, ls=":", label=t("chart_diagonal", lang))
+    ax.plot(
+        [lo, hi], [lo, hi], color=palette.REFERENCE, lw=1, ls=":", label=t("chart_diagonal", lang)
+    )
     ax.set_xlim(lo - pad, hi + pad)
     ax.set_ylim(lo - pad, hi + pad)
     named = []

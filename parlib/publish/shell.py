@@ -69,10 +69,14 @@ def band_colours() -> dict[str, str]:
 @cache
 def css() -> Markup:
     """The reports' one style sheet (``templates/parlib.css.j2``), inlined in every page."""
-    text = environment().get_template("parlib.css.j2").render(
-        bands=band_colours(),
-        synthetic_edge=palette.OKABE_ITO["vermillion"],
-        real_edge=palette.OKABE_ITO["blue"],
+    text = (
+        environment()
+        .get_template("parlib.css.j2")
+        .render(
+            bands=band_colours(),
+            synthetic_edge=palette.OKABE_ITO["vermillion"],
+            real_edge=palette.OKABE_ITO["blue"],
+        )
     )
     return Markup(text.strip())
 

@@ -177,9 +177,7 @@ def y_range(values) -> tuple[float, float]:
     return lo, max(100.0, float(math.ceil(high)))
 
 
-def chart_reading(
-    methods: pd.DataFrame | None, events: pd.DataFrame | None, lang: str
-) -> str:
+def chart_reading(methods: pd.DataFrame | None, events: pd.DataFrame | None, lang: str) -> str:
     """The caption of ``history_plots.block_trend``: the lines, then only the verticals the chart
     draws (dashed: methodology changes; solid: lineage events), none when it draws none."""
     parts = [t("block_chart_lines", lang)]

@@ -148,9 +148,7 @@ def export_html(executed: Path, target: Path, frame: shell.Frame | str) -> Path:
 
     nb = nbformat.read(executed, as_version=4)
     nb.cells = [
-        c
-        for c in nb.cells
-        if not set(DROPPED_TAGS) & set(c.get("metadata", {}).get("tags", []))
+        c for c in nb.cells if not set(DROPPED_TAGS) & set(c.get("metadata", {}).get("tags", []))
     ]
     for cell in nb.cells:
         if cell.get("cell_type") != "code":

@@ -21,7 +21,9 @@ def code_files(root: Path) -> list[Path]:
     and the suites."""
     package = Path(__file__).resolve().parents[1]
     files = sorted(package.rglob("*.py")) + sorted(package.rglob("*.csv"))
-    files += sorted(package.rglob("*.j2")) + sorted((package / "publish" / "templates").rglob("*.json"))
+    files += sorted(package.rglob("*.j2")) + sorted(
+        (package / "publish" / "templates").rglob("*.json")
+    )
     files += sorted(paths.notebooks_dir(root).glob("*.ipynb"))
     files += sorted(paths.expectations_dir(root).glob("*.json"))
     return files
