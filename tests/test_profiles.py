@@ -25,9 +25,10 @@ from parlib.fairness.parameters import FairnessParameters
 from parlib.fairness.step import analyse
 from parlib.ingest.inputs import load_year
 from parlib.publish import caveats as cv
-from parlib.publish import profile_detail, profile_doc, profile_sections, profile_svg
+from parlib.publish import profile_detail, profile_doc, profile_sections, profile_svg, profile_trend
 from parlib.run import execute
 from parlib.score.compute import compute
+from parlib.score.tables import load_table
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -158,7 +159,7 @@ def test_a_published_only_year_shows_the_printed_rank(processed):
 
 def test_the_trend_and_the_change_do_not_hide_the_2023_middle_year(synthetic):
     ctx = synthetic
-    trend = _text(profile_detail.trend(ctx, "so-noi-vu"))
+    trend = _text(profile_trend.trend(ctx, "so-noi-vu"))
     assert "2022 77,33% → 2023 88,02% → 2024 77,60%" in trend
     change = _text(profile_sections.change(ctx, "so-noi-vu"))
     assert "giảm 10,42 điểm phần trăm (88,02% → 77,60%)" in change
@@ -169,7 +170,7 @@ def test_the_trend_and_the_change_do_not_hide_the_2023_middle_year(synthetic):
 
 def test_a_long_series_names_its_high_and_low():
     values = {2012: 80.0, 2013: 85.0, 2014: 91.5, 2015: 70.25, 2016: 82.0, 2017: 83.0}
-    text = profile_detail.trend_sentence(values, "vi")
+    text = profile_trend.trend_sentence(values, "vi")
     assert "cao nhất năm 2014 (91,50%)" in text and "thấp nhất năm 2015 (70,25%)" in text
     assert text.startswith("Chỉ số qua 6 năm: 2012 80,00% → 2017 83,00%")
 
@@ -206,7 +207,16 @@ def test_like_for_like_peers_are_units_with_a_comparable_maximum(synthetic):
     ctx = synthetic
     group = ctx.peers["so-noi-vu"]
     maxima = [m["max_points"] for m in group["members"]]
-    assert max(maxima) - min(maxima) <= 5.0 + 1e-9 and len(maxima) > 1
+    groups = load_table(ctx.out, "fairness_groups").set_index("unit_id")
+    members = groups.loc[[m["unit_id"] for m in group["members"]]]
+    assert len(maxima) > 1 and members["max_group"].nunique() == 1
+    # within the tolerance, unless the group took in a unit left alone (the merge rule, no
+    # group of one): then within the merged group's bounds
+    if not members["max_group_merged"].any():
+        assert max(maxima) - min(maxima) <= 5.0 + 1e-9
+    assert (
+        members["max_group_lo"].min() <= min(maxima) <= max(maxima) <= members["max_group_hi"].max()
+    )
     shown = _text(profile_detail.peers(ctx, "so-noi-vu"))
     assert f"Trong {len(maxima)} đơn vị cùng khối có điểm tối đa áp dụng tương đương" in shown
 

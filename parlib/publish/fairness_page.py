@@ -25,10 +25,11 @@ from parlib.fairness.step import FairnessResult
 from parlib.fairness.survey import SurveyQuality
 from parlib.publish import blocks as bk
 from parlib.publish import caveats as cv
-from parlib.publish import deductions_text, plots
+from parlib.publish import chart_kit, deductions_text, plots
 from parlib.publish import fairness_text as fr
 from parlib.publish import group_text as gt
 from parlib.score.compute import Results
+from parlib.score.tables import load_table
 
 MIN_UNITS = 2  # a block of fewer units has nothing to compare
 # whether ``fairness.analyse`` itself analyses block by block (issue #12's fairness step: every
@@ -269,6 +270,7 @@ def _deductions(s, fair: FairnessResult, unit_index: pd.DataFrame, p) -> None:
             names,
             lang,
             s.t("deduct_heatmap_title"),
+            area_names=chart_kit.area_names(load_table(s.out, "area_index"), lang),
         ),
         s.t("deduct_heatmap_reading"),
     )

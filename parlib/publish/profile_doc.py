@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from parlib.core.labels import t
 from parlib.publish import blocks as bk
-from parlib.publish import markup, pages, profile_detail, profile_sections, shell
+from parlib.publish import markup, pages, profile_detail, profile_sections, profile_trend, shell
 from parlib.publish.markup import Column, html_table
 from parlib.publish.profile_data import ProfileContext
 from parlib.publish.views import unit_file
@@ -48,8 +48,8 @@ SECTIONS = (
     ("comparison", profile_detail.comparison),
     ("areas", profile_detail.areas),
     ("appraisal", profile_detail.appraisal),
-    ("trend", profile_detail.trend),
-    ("benchmark", profile_detail.benchmark),
+    ("trend", profile_trend.trend),
+    ("benchmark", profile_trend.benchmark),
 )
 
 

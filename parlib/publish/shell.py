@@ -30,14 +30,6 @@ TEMPLATES = Path(__file__).with_name("templates")
 NBCONVERT_TEMPLATES = TEMPLATES / "nbconvert"  # the nbconvert template "parlib" is in here
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}  # each in its own language
 
-# The rating bands' cell colours, from the colour-blind-safe palette (Okabe-Ito): never a
-# red-green pair alone. The palette's own band colours win when it declares them (``BANDS``).
-DEFAULT_BANDS = {
-    "A": palette.OKABE_ITO["bluish_green"],
-    "B": palette.OKABE_ITO["sky_blue"],
-    "C": palette.OKABE_ITO["yellow"],
-    "D": palette.OKABE_ITO["orange"],
-}
 
 _ENV: list[Environment] = []
 
@@ -62,8 +54,8 @@ def html(fragment: str) -> Markup:
 
 
 def band_colours() -> dict[str, str]:
-    """Band → background colour of its table cells (``palette.BANDS`` if declared)."""
-    return dict(getattr(palette, "BANDS", None) or DEFAULT_BANDS)
+    """Band → background colour of its table cells (``palette.BAND_COLOURS``: colour-blind safe, never red against green)."""
+    return dict(zip(palette.BAND_NAMES, palette.BAND_COLOURS))
 
 
 @cache
