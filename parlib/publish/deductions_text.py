@@ -26,7 +26,7 @@ DEDUCT_UNIT_COLUMNS = [
 
 
 DEDUCT_CRIT_COLUMNS = [
-    Column("criterion"),
+    Column("criterion", kind="code"),
     Column("name"),
     Column("n_units_deducted", kind="int"),
     Column("n_units", "n_units_applicable", kind="int"),

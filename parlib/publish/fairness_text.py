@@ -106,7 +106,7 @@ GROUP_COLUMNS = [
     Column("kind", kind="label"),
     Column("index_pct", kind="num"),
     Column("max_points", kind="num"),
-    Column("declared_group"),
+    Column("declared_group", kind="label"),
     Column("rank_in_declared_group", kind="int"),
     Column("max_group_text", "max_group"),
     Column("rank_in_max_group", kind="int"),
@@ -231,9 +231,9 @@ def lfl_table_sentence(lfl: pd.DataFrame, lang: str) -> str:
 # --- 4. methodology alternatives ----------------------------------------------------------------
 
 ALT_SUMMARY_COLUMNS = [
-    Column("alternative"),
+    Column("alternative", kind="code"),
     Column("label"),
-    Column("rule"),
+    Column("rule", kind="label"),
     Column("n_units_moved", kind="int"),
     Column("max_abs_rank_change", kind="int"),
     Column("most_moved"),

@@ -244,7 +244,7 @@ def appraisal(ctx, unit_id: str) -> str:
         if items:
             items.sort(key=lambda r: (-r["points"], code_key(r["code"])))
             cols = [
-                Column("code", "criterion"),
+                Column("code", "criterion", kind="code"),
                 Column("name"),
                 Column("self_points", kind="num"),
                 Column("appraised_points", kind="num"),

@@ -12,6 +12,7 @@ notebook's rendered ``<main>`` holds — and ``write_pages`` writes every unit's
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -58,15 +59,21 @@ def section(name: str, ctx: ProfileContext, unit_id: str) -> str:
     return dict(SECTIONS)[name](ctx, unit_id)
 
 
+def banner(ctx: ProfileContext) -> str:
+    """The SYNTHETIC or real-data banner as the one-unit notebook shows it in JupyterLab (marked
+    ``markup.BANNER``: on a page the shell draws it once, in its header)."""
+    return markup.banner(ctx.cfg.synthetic, ctx.lang)
+
+
 def header(ctx: ProfileContext, unit_id: str) -> str:
-    """Banner, title (the unit's name and "Hồ sơ đơn vị") and subtitle, as ``Session.header``."""
+    """Title (the unit's name and "Hồ sơ đơn vị") and subtitle, as ``Session.header``."""
     lang = ctx.lang
     subtitle = (
         f"{ctx.cfg.title(lang)} — {t('year', lang)} {ctx.year} — "
         f"{t('methodology', lang)}: {ctx.methodology}"
     )
     title = f"{ctx.name(unit_id)} — {t('report_unit_profile', lang)}"
-    return markup.banner(ctx.cfg.synthetic, lang) + markup.heading(title, subtitle)
+    return markup.heading(title, subtitle)
 
 
 def parameters(ctx: ProfileContext, unit_id: str) -> dict:
@@ -84,12 +91,9 @@ def footer(ctx: ProfileContext, unit_id: str) -> str:
 
 
 def body(ctx: ProfileContext, unit_id: str) -> str:
-    """A profile's whole content: header, every section, footer."""
-    return (
-        header(ctx, unit_id)
-        + "".join(build(ctx, unit_id) for _, build in SECTIONS)
-        + footer(ctx, unit_id)
-    )
+    """A profile's content (the page's ``<main>``): the header and every section; the banner and
+    the provenance footer are the shell's (``frame``)."""
+    return header(ctx, unit_id) + "\n".join(build(ctx, unit_id) for _, build in SECTIONS)
 
 
 def page_name(unit_id: str, lang: str) -> str:
@@ -98,22 +102,19 @@ def page_name(unit_id: str, lang: str) -> str:
 
 
 def frame(ctx: ProfileContext, unit_id: str) -> shell.Frame:
-    lang = ctx.lang
-    return shell.Frame(
-        title=f"{ctx.name(unit_id)} — {t('report_unit_profile', lang)} — "
-        f"{ctx.cfg.title(lang)} {ctx.year}",
-        lang=lang,
-        synthetic=bool(ctx.cfg.synthetic),
-        counterpart=quote(pages.counterpart(unit_file(unit_id), lang)),
-        crumbs=(
-            (t("report_overview", lang), "../" + quote(pages.localized("05_report.html", lang))),
-            (
-                t("report_unit_profiles", lang),
-                "../" + quote(pages.localized("06_unit_profiles.html", lang)),
-            ),
-            (ctx.name(unit_id), ""),
-        ),
+    """The shell of one profile: the same as the runner gives every page of the year
+    (``shell.year_frame``: title, banner, breadcrumb, the page in the other language), with the
+    provenance footer."""
+    base = shell.year_frame(
+        ctx.cfg,
+        ctx.year,
+        ctx.lang,
+        f"units/{unit_file(unit_id)}",
+        "report_unit_profile",
+        3,
+        ctx.name(unit_id),
     )
+    return dataclasses.replace(base, footer=shell.html(footer(ctx, unit_id)))
 
 
 def render_page(ctx: ProfileContext, unit_id: str) -> str:

@@ -174,7 +174,7 @@ def _code_key(codes: pd.Series) -> pd.Series:
 def rounds_columns(table: pd.DataFrame, known_self: bool, lang: str) -> list[Column]:
     """The columns of the rounds table: criterion, name, self (when known), each round, final,
     explanation."""
-    cols = [Column("code", "criterion"), Column("name")]
+    cols = [Column("code", "criterion", kind="code"), Column("name")]
     if known_self and "self_points" in table.columns:
         cols.append(Column("self_points", kind="num"))
     for c in table.columns:

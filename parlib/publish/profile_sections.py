@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from parlib.core.labels import number, t
 from parlib.publish import blocks as bk
-from parlib.publish import pages
+from parlib.publish import caveats as cv
 from parlib.publish.markup import Column, esc, html_table
 from parlib.publish.profile_data import _f, provinces_in
 
@@ -271,25 +271,10 @@ def change(ctx, unit_id: str) -> str:
 
 
 def caveats_box(ctx, unit_id: str) -> str:
-    """The unit's caveats (a minimal box until the overview helper's ``caveats_html``)."""
-    lang = ctx.lang
-    mine = [c for c in ctx.caveats if c.unit_id == unit_id]
-    out = _h(t("profile_caveats", lang), "caveats")
+    """The unit's own caveats, in the box every page uses (``caveats.caveats_html``, links to the
+    evidence one folder up); a sentence when there are none."""
+    mine = cv.for_unit(ctx.caveats, unit_id)
+    out = _h(t("profile_caveats", ctx.lang), "caveats")
     if not mine:
-        return out + _p(t("profile_caveats_none", lang))
-    items = "".join(
-        f"<li>{esc(c.text(lang))}"
-        + (
-            f' (<a href="../{esc(pages.localized(c.evidence.split("#")[0], lang))}'
-            f'{esc("#" + c.evidence.split("#", 1)[1]) if "#" in c.evidence else ""}">'
-            f"{esc(t('profile_evidence', lang))}</a>)"
-            if c.evidence
-            else ""
-        )
-        + "</li>"
-        for c in mine
-    )
-    return out + (
-        f'<div class="par-note par-warning par-caveats" role="note" data-caveats="{len(mine)}">'
-        f"<ul>{items}</ul></div>"
-    )
+        return out + _p(t("profile_caveats_none", ctx.lang))
+    return out + cv.caveats_html(mine, ctx.lang, base="../")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from parlib.core.labels import number, t
 from parlib.history import trends
 from parlib.publish import profile_svg, sentences
-from parlib.publish.layouts import BENCHMARK_COLUMNS, CONFLICT_COLUMNS
+from parlib.publish.layouts import BENCHMARK_COLUMNS, conflict_columns
 from parlib.publish.markup import Column, esc
 from parlib.publish.profile_data import _f, provinces_in
 from parlib.publish.profile_sections import _h, _p, _table
@@ -170,5 +170,5 @@ def benchmark(ctx, unit_id: str) -> str:
     found = ctx.conflicts_in(list(bench["year"]))
     if len(found):
         out += _h(t("conflicts", lang), level=3) + _p(t("conflicts_reading", lang))
-        out += _table(found.to_dict("records"), CONFLICT_COLUMNS, lang)
+        out += _table(found.to_dict("records"), conflict_columns(lang), lang)
     return out

@@ -144,7 +144,7 @@ def break_table(events: pd.DataFrame, rows: pd.DataFrame, lang: str) -> pd.DataF
                 )
             )
         compare = label("break_compare", lang, parts="; ".join(parts))
-        sentence = e.sentence_vi if lang == "vi" else f"{e.sentence_vi} — {e.sentence_en}"
+        sentence = e.sentence_vi if lang == "vi" else (e.sentence_en or e.sentence_vi)
         out.append(
             {
                 "date": breaks._day(e.date, int(e.year)),

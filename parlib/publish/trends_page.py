@@ -37,14 +37,13 @@ MAX_LABELLED = 7  # unit lines with a colour and a legend entry (plus average an
 # --- the block -----------------------------------------------------------------------------------
 
 
-def block_title(cfg: DatasetConfig, block: str) -> str:
-    """The block's name, Vietnamese first and English beside (its latest declaration)."""
+def block_title(cfg: DatasetConfig, block: str, lang: str = "vi") -> str:
+    """The block's name in the page's language (its latest declaration; the Vietnamese name when
+    it has no English one)."""
     for year in sorted(cfg.years, reverse=True):
         for declared in cfg.year(year).blocks:
             if declared.id == block:
-                if declared.name_en and declared.name_en != declared.name_vi:
-                    return f"{declared.name_vi} ({declared.name_en})"
-                return declared.name_vi
+                return (declared.name_en or declared.name_vi) if lang == "en" else declared.name_vi
     return block
 
 
