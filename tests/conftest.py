@@ -72,7 +72,7 @@ TINY_TOML = """
 
     [frameworks.tiny]
     file = "frameworks/tiny.csv"
-    decision = "Tiny test framework"
+    decision = "Bộ tiêu chí thử nghiệm nhỏ"
     declared_total = 20
 
     [years.2024]

@@ -106,7 +106,7 @@ CASES = [
         "-1",
     ),
     (
-        'decision = "Tiny test framework"',
+        'decision = "Bộ tiêu chí thử nghiệm nhỏ"',
         "decision = 2012",
         "config_wrong_type",
         "frameworks.tiny.decision",

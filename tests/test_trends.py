@@ -67,10 +67,10 @@ def test_methodology_changes_between_consecutive_years(two_methods):
     assert not trends.methodology_changed(cfg, 2022, 2023)
     assert trends.methodology_changed(cfg, 2023, 2024)
     assert trends.methodology_changes(cfg, [2022, 2023, 2024]) == [
-        (2023, 2024, "Tiny test framework", "Other decision")
+        (2023, 2024, "Bộ tiêu chí thử nghiệm nhỏ", "Other decision")
     ]
     assert trends.methodology_changes(cfg, [2022, 2024]) == [
-        (2022, 2024, "Tiny test framework", "Other decision")
+        (2022, 2024, "Bộ tiêu chí thử nghiệm nhỏ", "Other decision")
     ]
     assert trends.undeclared_years(cfg, [2019, 2022, 2023]) == [2019]
 
@@ -95,7 +95,7 @@ def test_history_skips_years_that_were_never_published(two_methods, tmp_path):
     hist = trends.history(cfg, processed, current, 2024)  # 2023 missing: no error
     assert list(hist["year"]) == [2022, 2024]
     assert list(hist["index_pct"]) == [80.5, 90.0]
-    assert list(hist["methodology"]) == ["Tiny test framework", "Other decision"]
+    assert list(hist["methodology"]) == ["Bộ tiêu chí thử nghiệm nhỏ", "Other decision"]
     assert trends.read_unit_index(processed, "tiny", 2023) is None
 
 

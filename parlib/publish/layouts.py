@@ -59,8 +59,8 @@ CORRECTION_COLUMNS = [
     Column("column", kind="code"),
     Column("old_value"),
     Column("new_value"),
-    Column("source"),
-    Column("reason"),
+    Column("source", kind="vi"),
+    Column("reason", kind="vi"),
 ]
 
 

@@ -92,6 +92,8 @@ def html_table(
                 cells.append(f"<td>{esc(t('yes' if value else 'no', lang))}</td>")
             elif c.kind == "band":
                 cells.append(f'<td class="band-{esc(value)}">{esc("" if missing else value)}</td>')
+            elif c.kind == "vi":  # text written in Vietnamese (a reason, a note): marked so
+                cells.append(f'<td lang="vi">{esc("" if missing else value)}</td>')
             elif c.kind == "code":  # file names, criterion codes: exempt from the leak scan
                 cells.append(f"<td><code>{esc('' if missing else value)}</code></td>")
             elif c.kind == "severity":
@@ -128,8 +130,11 @@ def note(text: str) -> str:
     return f'<div class="par-note">{esc(text)}</div>'
 
 
-def heading(title: str, subtitle: str = "") -> str:
-    sub = f"<p><em>{esc(subtitle)}</em></p>" if subtitle else ""
+def heading(title: str, subtitle: str = "", vietnamese: str = "") -> str:
+    """The page's title and subtitle; ``vietnamese`` ends the subtitle with a name that exists only
+    in Vietnamese (a decision's title), marked ``lang="vi"`` so that an English page says so."""
+    tail = f'<span lang="vi">{esc(vietnamese)}</span>' if vietnamese else ""
+    sub = f"<p><em>{esc(subtitle)}{tail}</em></p>" if subtitle or tail else ""
     return f"<h1>{esc(title)}</h1>{sub}"
 
 

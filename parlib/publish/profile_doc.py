@@ -68,12 +68,9 @@ def banner(ctx: ProfileContext) -> str:
 def header(ctx: ProfileContext, unit_id: str) -> str:
     """Title (the unit's name and "Hồ sơ đơn vị") and subtitle, as ``Session.header``."""
     lang = ctx.lang
-    subtitle = (
-        f"{ctx.cfg.title(lang)} — {t('year', lang)} {ctx.year} — "
-        f"{t('methodology', lang)}: {ctx.methodology}"
-    )
+    subtitle = f"{ctx.cfg.title(lang)} — {t('year', lang)} {ctx.year} — {t('methodology', lang)}: "
     title = f"{ctx.name(unit_id)} — {t('report_unit_profile', lang)}"
-    return markup.heading(title, subtitle)
+    return markup.heading(title, subtitle, ctx.methodology)
 
 
 def parameters(ctx: ProfileContext, unit_id: str) -> dict:

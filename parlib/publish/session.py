@@ -111,6 +111,7 @@ class Session:
         title; ``all_years``: the subtitle names the dataset's years instead of one year's
         methodology. The banner is shown in JupyterLab; on the published page the shell draws it
         once, in its header."""
+        decisions = ""
         if all_years:
             years = list(self.cfg.years)
             subtitle = (
@@ -121,11 +122,12 @@ class Session:
         else:
             subtitle = (
                 f"{self.cfg.title(self.lang)} — {self.t('year')} {self.year} — "
-                f"{self.t('methodology')}: {methodology(self.year_cfg, self.lang)}"
+                f"{self.t('methodology')}: "
             )
+            decisions = methodology(self.year_cfg, self.lang)  # decisions' titles: Vietnamese
         title = f"{subject} — {self.t(report_key)}" if subject else self.t(report_key)
         self.show(markup.banner(self.cfg.synthetic, self.lang), place=markup.BANNER)
-        self.show(markup.heading(title, subtitle))
+        self.show(markup.heading(title, subtitle, decisions))
 
     def section(self, title: str, reading: str = "", level: int = 2, anchor: str = "") -> None:
         """A heading (``anchor``: its ``id``, for links to the evidence) and a reading sentence."""
