@@ -244,7 +244,7 @@ def _alternatives(s, fair: FairnessResult, unit_index: pd.DataFrame, p) -> None:
 
 def _intervals(s, fair: FairnessResult, unit_index: pd.DataFrame, p) -> None:
     lang = s.lang
-    s.say(fr.mc_sentence(fair.intervals, lang))
+    s.say(fr.mc_sentence(fair.intervals, lang, fair.declared))
     if fr.enough(unit_index):
         s.figure(
             plots.rank_intervals(fair.intervals.table, lang, s.t("mc_title")),

@@ -253,18 +253,19 @@ def alt_summary_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def alt_wide_columns(config, lang: str) -> list[Column]:
-    """Unit, then index and rank under each alternative (headers are the alternatives' names)."""
+    """Unit, then index and rank under each alternative (headers are the alternatives' labels in
+    the page's language, never their code names)."""
     cols = [Column("unit_name", "unit")]
     for alt in config.items:
         cols += [
-            Column(f"index__{alt.name}", f"{t('index_pct', lang)}: {alt.name}", kind="num"),
-            Column(f"rank__{alt.name}", f"{t('rank', lang)}: {alt.name}", kind="int"),
+            Column(f"index__{alt.name}", f"{t('index_pct', lang)}: {alt.label(lang)}", kind="num"),
+            Column(f"rank__{alt.name}", f"{t('rank', lang)}: {alt.label(lang)}", kind="int"),
         ]
     return cols + [Column("max_rank_change", kind="int")]
 
 
 def alt_names(config, lang: str) -> list[tuple[str, str]]:
-    return [(a.name, f"{a.name}: {a.label(lang)}") for a in config.items]
+    return [(a.name, a.label(lang)) for a in config.items]
 
 
 def alt_sentence(config, summary: pd.DataFrame, lang: str) -> str:
@@ -279,7 +280,8 @@ def alt_sentence(config, summary: pd.DataFrame, lang: str) -> str:
         lang,
         n=len(moved),
         file=config.source,
-        alt=top["alternative"],
+        alt=next((a.label(lang) for a in config.items if a.name == top["alternative"]), "")
+        or top["alternative"],
         moved=int(top["n_units_moved"]),
     )
 
@@ -298,7 +300,9 @@ INTERVAL_COLUMNS = [
 ]
 
 
-def mc_sentence(result, lang: str) -> str:
+def mc_sentence(result, lang: str, config=None) -> str:
+    """The simulation in one sentence; ``config`` (the declared alternatives) names each
+    alternative by its label, not its code name."""
     if not enough(result.table):
         return too_few(result.table, lang)
     mc = result.settings
@@ -309,7 +313,10 @@ def mc_sentence(result, lang: str) -> str:
         seed=mc.seed,
         range=number(100 * mc.area_weight_range, 0, lang),
         sd=number(mc.survey_noise_sd, 2, lang),
-        alts=", ".join(mc.alternatives),
+        alts=", ".join(
+            next((a.label(lang) for a in (config.items if config else ()) if a.name == n), n)
+            for n in mc.alternatives
+        ),
     )
 
 

@@ -248,7 +248,7 @@ def trend_columns(lang: str, table: pd.DataFrame | None = None) -> list[Column]:
         Column("bottom_index", label("col_bottom_index", lang), kind="num"),
         Column("national_average", label("col_average", lang), kind="num"),
         Column("median", label("col_median", lang), kind="num"),
-        Column("methodology", label("col_methodology", lang)),
+        Column("methodology", label("col_methodology", lang), kind="vi"),
         Column("method_changed", label("col_method_changed", lang)),
         Column("series_break", label("col_break", lang)),
     ]
