@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parlib.fairness import bias as fairness
-from parlib.publish import block_pages, caveats, main_points
+from parlib.publish import block_pages, caveats, main_points, views
 from parlib.publish import group_text as gt
 
 
@@ -271,3 +271,30 @@ def test_caveats_box_counts_and_links(tmp_path):
     assert caveats.caveats_html([], "vi") == ""
     page = main_points.main_points_html(pd.read_csv(out / "unit_index.csv"), "vi", found)
     assert sum(int(n) for n in re.findall(r'data-caveats="(\d+)"', page)) == len(found)
+
+
+def test_appraisal_deductions_and_additions_are_apart_never_netted():
+    """A unit that lost 1,00 on 1.1 and gained 0,50 on 1.2 was deducted 1,00 and added 0,50, not
+    "deducted 0,50"; the parent row 1 is not a leaf; unknown self-assessment shows nothing."""
+    crit = pd.DataFrame(
+        {
+            "unit_id": ["a", "a", "a", "b", "b"],
+            "code": ["1", "1.1", "1.2", "1.1", "1.2"],
+            "max_points": [10.0, 6.0, 4.0, 6.0, 4.0],
+            "self_points": [9.0, 6.0, 3.0, 5.0, 4.0],
+            "appraised_points": [8.5, 5.0, 3.5, 5.0, 4.0],
+        }
+    )
+    split = views.appraisal_split(crit).set_index("unit_id")
+    assert split.loc["a"].tolist() == [1.0, 0.5]
+    assert split.loc["b"].tolist() == [0.0, 0.0] and str(split.loc["b", "appraisal_added"]) == "0.0"
+    ui = pd.DataFrame(
+        {"unit_id": ["a", "b"], "self_known": [True, False], "source": ["computed"] * 2}
+    )
+    shown = views.with_appraisal_split(ui, crit).set_index("unit_id")
+    assert shown.loc["a", "appraisal_deducted"] == 1.0
+    assert pd.isna(shown.loc["b", "appraisal_deducted"]) and pd.isna(
+        shown.loc["b", "appraisal_added"]
+    )
+    cols = [c.name for c in block_pages.ranking_columns(pd.DataFrame(), "vi", True, False, False)]
+    assert {"appraisal_deducted", "appraisal_added"} <= set(cols) and "points_deducted" not in cols

@@ -1,21 +1,17 @@
 """Results across years: history of published runs, movers, unit lineage and national benchmarks.
 
-In: the published ``data/processed/<dataset>/<year>/unit_index.csv`` of every year that has one
-(years that were never run, or failed, are simply absent), the dataset's optional ``lineage.csv``
-(which units make up a unit from a given year, e.g. the 2025 province merger) and its optional
-``national_results.csv`` (published national results: indexes, ranks, national and regional
-averages, with their sources and notes). Out: plain tables for the reports — a long
-``year × unit`` history, movers since the previous year, the lineage-aware series of one unit,
-methodology changes between years, benchmark rows and the conflicts between sources.
+In: every published year's ``unit_index.csv`` (others are absent), the optional ``lineage.csv``
+(e.g. the 2025 province merger) and ``national_results.csv`` (published indexes, ranks, averages,
+sources, notes). Out: plain tables for the reports — a ``year × unit`` history, movers, one unit's
+lineage-aware series, methodology changes, benchmark rows, the conflicts between sources.
 
 Comparison rule across a merger (docs/methodology.md §11): a successor's series starts in its
 ``from_year``; for earlier years each predecessor keeps its own line under its own name. Values are
 never averaged or summed across predecessors: the methodology defines no such rule (the series
 breaks and their sentences are in ``parlib.history.breaks``).
 
-Blocks (khối): a year's results carry a ``block`` column (one implicit block ``all`` for datasets
-that declare none); ranks, movers and methodology are within the block. Published-results-only
-years (``source = published`` in their ``unit_index``) stack like computed ones.
+Blocks (khối): results carry a ``block`` (``all`` when none is declared); ranks, movers and
+methodology are within it. Published-results-only years stack like computed ones.
 """
 
 from __future__ import annotations
@@ -254,6 +250,10 @@ def load_national(cfg: DatasetConfig) -> pd.DataFrame | None:
     return out
 
 
+def _average(r) -> bool:  # an average, no unit: named by its label in the page's language
+    return r.unit_type.endswith("_average") and not r.unit_id
+
+
 def conflicts(national: pd.DataFrame) -> pd.DataFrame:
     """Conflicts between sources that the data record: a note that says so (contains
     "conflict"), two rows for the same year and unit with different values, or two units given
@@ -265,7 +265,7 @@ def conflicts(national: pd.DataFrame) -> pd.DataFrame:
             rows.append(
                 {
                     "year": r.year,
-                    "unit_name": r.unit_name,
+                    "unit_name": r.unit_type if _average(r) else r.unit_name,  # label key
                     "kind": "conflict_note",
                     "detail": r.note,
                     "detail_vi": getattr(r, "note_vi", "") or r.note,

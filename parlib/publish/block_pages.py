@@ -95,8 +95,8 @@ def ranking_columns(
     """Rank (official, within the block), unit, kind, index, band, then (``peers``) the rank in
     the comparable group, its range of maxima and the rank interval, points achieved and maximum,
     then the self-assessed points (when known), a column per part (its label from
-    ``components``: bonus and penalty included) and the points deducted (when self-assessment is
-    known)."""
+    ``components``: bonus and penalty included) and the points appraisal deducted and added,
+    apart (when self-assessment is known; ``views.with_appraisal_split``)."""
     label = "label_vi" if lang == "vi" else "label_en"
     cols = [
         Column("rank", kind="int"),
@@ -111,8 +111,8 @@ def ranking_columns(
     if known_self:
         cols.append(Column("self_points", kind="num"))
     cols += [Column(r["points_column"], str(r[label]), kind="num") for _, r in comps.iterrows()]
-    if known_self:
-        cols.append(Column("points_deducted", kind="num"))
+    if known_self:  # deducted and added by appraisal apart, never a negative "deducted"
+        cols += [Column("appraisal_deducted", kind="num"), Column("appraisal_added", kind="num")]
     return cols
 
 

@@ -137,7 +137,7 @@ BENCHMARK_COLUMNS = [
 
 CONFLICT_COLUMNS = [
     Column("year", kind="int"),
-    Column("unit_name", "unit"),
+    Column("unit_name", "unit", kind="label"),  # a unit's name, or an average's label key
     Column("kind", kind="label"),
     Column("detail"),
     Column("source_url", kind="code"),

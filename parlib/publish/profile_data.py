@@ -64,18 +64,7 @@ def _records(frame: pd.DataFrame | None, key: str) -> dict[str, list[dict]]:
     return out
 
 
-def leaf_mask(criterion_index: pd.DataFrame) -> pd.Series:
-    """True for a unit's scored leaves: codes no other code of the same unit has as its parent
-    (the direct prefix before the last dot), computed for every unit at once."""
-    codes = criterion_index["code"].astype(str)
-    parents = set(
-        zip(
-            criterion_index["unit_id"],
-            codes.str.rpartition(".")[0].where(codes.str.contains(r"\.")),
-        )
-    )
-    keys = zip(criterion_index["unit_id"], codes)
-    return pd.Series([k not in parents for k in keys], index=criterion_index.index)
+leaf_mask = views.leaf_mask  # one definition (``parlib.publish.views``)
 
 
 @dataclass
@@ -176,24 +165,12 @@ class ProfileContext:
         leaves_t = (
             crit[leaf_mask(crit) & (pd.to_numeric(crit["max_points"]) > 0)] if len(crit) else crit
         )
-        appraisal: dict[str, tuple[float, float] | None] = {}
-        if {"self_points", "appraised_points"} <= set(leaves_t.columns) and len(leaves_t):
-            diff = pd.to_numeric(leaves_t["self_points"]) - pd.to_numeric(
-                leaves_t["appraised_points"]
-            )
-            sums = (
-                pd.DataFrame(
-                    {
-                        "unit_id": leaves_t["unit_id"],
-                        "d": diff.clip(lower=0),
-                        "a": (-diff).clip(lower=0),
-                    }
-                )
-                .groupby("unit_id")[["d", "a"]]
-                .sum()
-            )
-            # + 0.0: a sum of zeros clipped from below is −0.0, shown as "-0,00"
-            appraisal = {u: (float(d) + 0.0, float(a) + 0.0) for u, d, a in sums.itertuples()}
+        appraisal: dict[str, tuple[float, float] | None] = {
+            str(u): (float(d), float(a))
+            for u, d, a in views.appraisal_split(crit)[
+                ["unit_id", *views.APPRAISAL_SPLIT]
+            ].itertuples(index=False)
+        }
         for u, r in rows.items():
             if (
                 not (r.get("self_known") and "self_points" in ui.columns)

@@ -142,3 +142,66 @@ def with_profile_links(unit_index: pd.DataFrame, folder: str = "units") -> pd.Da
 def series_table(series: pd.DataFrame) -> pd.DataFrame:
     """A unit's lineage-aware series in year order (for ``HISTORY_COLUMNS``)."""
     return series.sort_values(["year", "line", "source"], ignore_index=True)
+
+
+def leaf_mask(criterion_index: pd.DataFrame) -> pd.Series:
+    """True for a unit's scored leaves: codes no other code of the same unit has as its parent
+    (the direct prefix before the last dot), computed for every unit at once."""
+    codes = criterion_index["code"].astype(str)
+    parents = set(
+        zip(
+            criterion_index["unit_id"],
+            codes.str.rpartition(".")[0].where(codes.str.contains(r"\.")),
+        )
+    )
+    keys = zip(criterion_index["unit_id"], codes)
+    return pd.Series([k not in parents for k in keys], index=criterion_index.index)
+
+
+APPRAISAL_SPLIT = ("appraisal_deducted", "appraisal_added")
+
+
+def appraisal_split(criterion_index: pd.DataFrame | None) -> pd.DataFrame:
+    """Per unit, the points appraisal deducted and the points it added, apart (never netted):
+    deducted = Σ max(self − appraised, 0), added = Σ max(appraised − self, 0) over the unit's
+    scored leaf criteria. Empty when the table has no self-assessed points."""
+    columns = ["unit_id", *APPRAISAL_SPLIT]
+    if criterion_index is None or not len(criterion_index):
+        return pd.DataFrame(columns=columns)
+    if not {"self_points", "appraised_points", "code", "max_points"} <= set(criterion_index):
+        return pd.DataFrame(columns=columns)
+    crit = criterion_index
+    leaves = crit[leaf_mask(crit) & (pd.to_numeric(crit["max_points"]) > 0)]
+    diff = pd.to_numeric(leaves["self_points"]) - pd.to_numeric(leaves["appraised_points"])
+    sums = (
+        pd.DataFrame(
+            {
+                "unit_id": leaves["unit_id"],
+                columns[1]: diff.clip(lower=0),
+                columns[2]: (-diff).clip(lower=0),
+            }
+        )
+        .groupby("unit_id", as_index=False)[list(APPRAISAL_SPLIT)]
+        .sum()
+    )
+    # + 0.0: a sum of zeros clipped from below is −0.0, shown as "-0,00"
+    return sums.assign(**{c: sums[c] + 0.0 for c in APPRAISAL_SPLIT})
+
+
+def with_appraisal_split(
+    unit_index: pd.DataFrame, criterion_index: pd.DataFrame | None
+) -> pd.DataFrame:
+    """``unit_index`` with ``appraisal_deducted`` and ``appraisal_added`` (``appraisal_split``),
+    empty where self-assessment is unknown or the figures are published ones."""
+    split = appraisal_split(criterion_index)
+    out = unit_index.drop(columns=[c for c in APPRAISAL_SPLIT if c in unit_index]).merge(
+        split, on="unit_id", how="left"
+    )
+    unknown = pd.Series(False, index=out.index)
+    if "self_known" in out:
+        unknown |= ~out["self_known"].fillna(False).astype(bool)
+    if "source" in out:
+        unknown |= out["source"].eq("published")
+    for c in APPRAISAL_SPLIT:
+        out.loc[unknown, c] = float("nan")
+    return out
