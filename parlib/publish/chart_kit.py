@@ -153,6 +153,24 @@ def alt(key: str, lang: str, **values: object) -> str:
     return t(key, lang, **values)
 
 
+def heatmap_alt(fig, values: np.ndarray, what: str, lang: str):
+    """Record a heat map's alt text (``what`` it shows, rows × columns, its range) on ``fig``;
+    a map with no value gets none."""
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return fig
+    text = alt(
+        "chart_alt_heatmap",
+        lang,
+        what=what,
+        n=values.shape[0],
+        k=values.shape[1],
+        lo=number(finite.min(), 2, lang),
+        hi=number(finite.max(), 2, lang),
+    )
+    return describe(fig, text)
+
+
 def names_sentence(names, lang: str) -> str:
     """ "Labelled directly: A, B, C." ("" when no name)."""
     names = [str(n) for n in names if str(n)]

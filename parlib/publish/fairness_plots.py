@@ -24,6 +24,7 @@ from parlib.publish.chart_kit import (
     finish,
     finish_ranks,
     heat_cells,
+    heatmap_alt,
     legend_below,
     missing_legend,
     scatter_alt,
@@ -211,19 +212,7 @@ def deductions_heatmap(
     ax.set_title(title)
     missing_legend(fig, ax, values, lang)
     fig.tight_layout()
-    finite = values[np.isfinite(values)]
-    if not finite.size:
-        return fig
-    text = alt(
-        "chart_alt_heatmap",
-        lang,
-        what=t("points_deducted", lang),
-        n=matrix.shape[0],
-        k=matrix.shape[1],
-        lo=number(finite.min(), 2, lang),
-        hi=number(finite.max(), 2, lang),
-    )
-    return describe(fig, text)
+    return heatmap_alt(fig, values, t("points_deducted", lang), lang)
 
 
 def deductions_by_criterion(by_criterion: pd.DataFrame, lang: str, title: str, top_n: int = 15):

@@ -30,6 +30,7 @@ from parlib.publish.chart_kit import (
     count_axis,
     describe,
     heat_cells,
+    heatmap_alt,
     missing_legend,
     names_sentence,
     scatter_alt,
@@ -157,19 +158,7 @@ def area_heatmap(area_index: pd.DataFrame, unit_names: pd.Series, lang: str, tit
     ax.set_title(title)
     missing_legend(fig, ax, values, lang)
     fig.tight_layout()
-    finite = values[np.isfinite(values)]
-    if not finite.size:
-        return fig
-    text = alt(
-        "chart_alt_heatmap",
-        lang,
-        what=t("index_pct", lang),
-        n=grid.shape[0],
-        k=grid.shape[1],
-        lo=number(finite.min(), 2, lang),
-        hi=number(finite.max(), 2, lang),
-    )
-    return describe(fig, text)
+    return heatmap_alt(fig, values, t("index_pct", lang), lang)
 
 
 def self_vs_appraised(unit_index: pd.DataFrame, lang: str, title: str):
