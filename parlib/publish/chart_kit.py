@@ -153,6 +153,18 @@ def alt(key: str, lang: str, **values: object) -> str:
     return t(key, lang, **values)
 
 
+def max_scatter_alt(fig, unit_index, lang: str):
+    """Record the alt text of a chart of index against applicable maximum on ``fig``."""
+    text = scatter_alt(
+        unit_index["max_points"],
+        unit_index["index_pct"],
+        t("max_points", lang),
+        t("index_pct", lang),
+        lang,
+    )
+    return describe(fig, text)
+
+
 def heatmap_alt(fig, values: np.ndarray, what: str, lang: str):
     """Record a heat map's alt text (``what`` it shows, rows × columns, its range) on ``fig``;
     a map with no value gets none."""

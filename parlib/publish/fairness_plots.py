@@ -26,6 +26,7 @@ from parlib.publish.chart_kit import (
     heat_cells,
     heatmap_alt,
     legend_below,
+    max_scatter_alt,
     missing_legend,
     scatter_alt,
     short,
@@ -64,14 +65,7 @@ def bias_by_kind(unit_index: pd.DataFrame, bias: pd.DataFrame, lang: str, title:
     axis_from(axes[0][0], "y", lang)
     fig.suptitle(title, fontweight="bold")
     fig.tight_layout()
-    text = scatter_alt(
-        unit_index["max_points"],
-        unit_index["index_pct"],
-        t("max_points", lang),
-        t("index_pct", lang),
-        lang,
-    )
-    return describe(fig, text)
+    return max_scatter_alt(fig, unit_index, lang)
 
 
 def like_for_like(lfl: pd.DataFrame, lang: str, title: str):

@@ -31,6 +31,7 @@ from parlib.publish.chart_kit import (
     describe,
     heat_cells,
     heatmap_alt,
+    max_scatter_alt,
     missing_legend,
     names_sentence,
     scatter_alt,
@@ -87,14 +88,7 @@ def index_vs_max(unit_index: pd.DataFrame, bias: pd.DataFrame, lang: str, title:
     axis_from(ax, "x", lang)
     axis_from(ax, "y", lang)
     fig.tight_layout()
-    text = scatter_alt(
-        unit_index["max_points"],
-        unit_index["index_pct"],
-        t("max_points", lang),
-        t("index_pct", lang),
-        lang,
-    )
-    return describe(fig, text)
+    return max_scatter_alt(fig, unit_index, lang)
 
 
 def bin_edges(values: pd.Series) -> np.ndarray:
