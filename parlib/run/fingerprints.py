@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from parlib.config import provenance
@@ -46,10 +47,44 @@ def fingerprint(cfg: DatasetConfig, year: int, extra: dict, root: Path) -> str:
     """One hash of everything a dataset-year's outputs depend on: inputs, parameters and code.
     Not the language: every run builds both languages."""
     digest = hashlib.sha256()
-    for path in cfg.input_files(year) + context_files(cfg, year, root) + code_files(root):
-        digest.update(paths.display(path).encode() + b"\0" + provenance.sha256(path).encode())
+    for path in cfg.input_files(year) + context_files(cfg, year, root):
+        digest.update(_entry(path))
+    digest.update(_code_digest(root).encode())
     digest.update(json.dumps(extra, sort_keys=True, default=str).encode())
     return digest.hexdigest()
+
+
+# What this run has hashed already (``fresh`` empties it; ``parlib.run.runner.run`` does at its
+# start): a dataset-year's fingerprint hashes the earlier years' inputs and the whole library
+# again, 19 dataset-years hashed the same files some 300 times. An input is known by its path,
+# size, modification time and inode: one that changes during the run is hashed again.
+_RUN: dict = {}
+
+
+def fresh() -> None:
+    """Forget what was hashed: the next fingerprint reads every file again."""
+    _RUN.clear()
+
+
+def _entry(path: Path) -> bytes:
+    """A file's part of a fingerprint: its path as people read it and its content's hash."""
+    st = os.stat(path)
+    key = (os.fspath(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    if key not in _RUN:
+        _RUN[key] = paths.display(path).encode() + b"\0" + provenance.sha256(path).encode()
+    return _RUN[key]
+
+
+def _code_digest(root: Path) -> str:
+    """One hash of the code (``code_files``), once per run: the code does not change while it
+    runs."""
+    key = ("code", os.fspath(root))
+    if key not in _RUN:
+        digest = hashlib.sha256()
+        for path in code_files(root):
+            digest.update(_entry(path))
+        _RUN[key] = digest.hexdigest()
+    return _RUN[key]
 
 
 def published_fingerprint(root: Path, dataset: str, year: int) -> str | None:

@@ -1,27 +1,22 @@
 """Runner: execute the notebooks with papermill for each dataset and year, publish atomically.
 
 Unattended runs: a lock keeps two runs off the same outputs; a fingerprint (input hashes, parameters,
-code) makes a rerun with nothing changed a no-op; ``jobs`` runs datasets side by side (this process
-and worker processes); each dataset-year writes ``run.json`` (manifest) and ``run.log`` (what the
-process logged while the year ran, ``parlib.run.runlog``).
+code) makes a rerun with nothing changed a no-op; ``jobs`` runs datasets side by side in worker
+processes; each dataset-year writes ``run.json`` (manifest) and ``run.log`` (``parlib.run.runlog``).
 
-In: dataset names, years, extra notebook parameters. Out: for each dataset-year,
-``data/processed/<dataset>/<year>/`` (tables), ``reports/<dataset>/<year>/`` (one HTML report per
-notebook and language, no code, plus the executed notebooks and ``run.json``), and
-``reports/index.html``. Every run builds both languages side by side: Vietnamese under the plain
-name (``05_report.html``), English beside it (``05_report.en.html``, ``parlib.publish.pages``);
-the preflight (reading, validation, scoring) runs once per year, each report notebook once per
-language, both languages at once on the two notebook threads unless the notebook writes tables
-(``Notebook.writes``). Pages are rendered in the shell (``parlib.publish.shell``) once the year's
-outcome is known (a failed run's breadcrumb starts one folder deeper).
-
-After a year's notebooks succeed, the tables are exported to ``results.xlsx`` and
-``results.en.xlsx`` and the unit profiles are rendered per language (``parlib.run.fanout``); after
-all years, ``07_trends`` renders ``reports/<dataset>/trends.html`` and ``trends.en.html``. Everything is built in a staging folder first; only a run whose
-notebooks all succeed is swapped into place (``parlib.core.swap``: even killed midway, it loses no
-complete copy), so a failing run never touches the last good outputs. A failed run's rendered
-notebooks go to ``reports/_failed/<dataset>/<year>/`` with ``failure.json``, which the landing page
-links. A full disk or a read-only folder ends the run with one line (``EnvironmentFault``, exit 3).
+Out: for each dataset-year, ``data/processed/<dataset>/<year>/`` (tables), ``reports/<dataset>/
+<year>/`` (one HTML report per notebook and language, no code, the executed notebooks,
+``run.json``), and ``reports/index.html``. Both languages every run: Vietnamese under the plain
+name (``05_report.html``), English beside it (``05_report.en.html``, ``parlib.publish.pages``); the
+preflight (reading, validation, scoring) once per year, each report notebook once per language,
+side by side unless it writes tables (``Notebook.writes``); pages rendered in the shell
+(``parlib.publish.shell``) once the year's outcome is known. Then ``results.xlsx`` and
+``results.en.xlsx``, the unit profiles (``parlib.run.fanout``), and after all years of a dataset
+``07_trends`` (``trends.html``, ``trends.en.html``). Everything is built in a staging folder and
+swapped into place only when every notebook succeeds (``parlib.core.swap``: even killed midway it
+loses no complete copy); a failed run's pages go to ``reports/_failed/<dataset>/<year>/`` with
+``failure.json``, which the landing page links. A full disk or a read-only folder ends the run with
+one line (``EnvironmentFault``, exit 3).
 """
 
 from __future__ import annotations
@@ -35,7 +30,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from parlib.config import provenance
-from parlib.config.dataset import DatasetConfig, load_dataset
+from parlib.config.dataset import DatasetConfig
 from parlib.core import paths, swap
 from parlib.core.errors import EnvironmentFault, UsageError
 from parlib.core.storage import write_json
@@ -44,7 +39,7 @@ from parlib.publish.landing import write_landing
 from parlib.publish.pages import localized
 from parlib.publish.shell import year_frame
 from parlib.publish.views import load_validation, unit_names_at
-from parlib.run import kernels, preflight, runlog
+from parlib.run import kernels, memo, preflight, runlog
 from parlib.run.execute import execute_languages, export_html, root_parameter
 from parlib.run.fanout import Outcome, _run_unit_profiles, run_dataset
 from parlib.run.fingerprints import fingerprint, published_fingerprint
@@ -79,7 +74,7 @@ def run_year(
     """
     root = Path(root or paths.project_root())
     extra = dict(extra or {})
-    cfg = load_dataset(dataset, paths.raw_dir(root))
+    cfg = memo.config(dataset, root)
     cfg.year(year)
     started_at = provenance.now_utc()
     current = fingerprint(cfg, year, extra, root)
@@ -296,6 +291,7 @@ def run(
     if jobs < 1:
         raise UsageError("--jobs must be at least 1")
     root = Path(root or paths.project_root())
+    memo.fresh()  # configurations read and files hashed once in this run, again in the next
     extra = parse_extra_parameters(extra_pairs or [], root)
     broken: list = []
     pairs = plan(datasets, years, root, broken)
@@ -312,10 +308,10 @@ def run(
                 outcomes += [run_year(d, y, extra, root, force) for d, y in pairs]
             else:
                 outcomes += _side_by_side(pairs, extra, root, force, jobs)
-            for name in dict.fromkeys(d for d, _ in pairs):
-                ran = [o for o in outcomes if o.dataset == name]
-                outcome = run_dataset(
-                    name, extra, root, force=force or any(o.status == "success" for o in ran)
+            settled = {o.dataset for o in outcomes if o.year == 0}  # by a worker (_run_years)
+            for name in dict.fromkeys(d for d, _ in pairs if d not in settled):
+                outcome = _dataset_pages(
+                    name, [o for o in outcomes if o.dataset == name], extra, root, force
                 )
                 if outcome is not None:
                     outcomes.append(outcome)
@@ -333,7 +329,8 @@ def _side_by_side(
     the dataset with the most years first, each next one to the first worker free. A dataset with
     nothing to redo (every year up to date) is settled here without a worker, and so is the only
     dataset left with work: a worker would only add its start-up. Outcomes come in the order of
-    ``pairs``."""
+    ``pairs``, each worker's dataset followed by its dataset pages (``year`` 0), which the worker
+    renders as soon as the dataset's years are done."""
 
     by_dataset: dict[str, list[int]] = {}
     for d, y in pairs:
@@ -365,7 +362,7 @@ def _side_by_side(
 
 def _up_to_date(dataset: str, year: int, extra: dict, root: Path) -> bool:
 
-    cfg = load_dataset(dataset, paths.raw_dir(root))
+    cfg = memo.config(dataset, root)
     return published_fingerprint(root, dataset, year) == fingerprint(cfg, year, extra, root)
 
 
@@ -382,7 +379,19 @@ def _run_years(
 
     if console:
         runlog.console()
+    memo.fresh()
     try:
-        return [run_year(dataset, y, extra, root, force) for y in sorted(years)]
+        outcomes = [run_year(dataset, y, extra, root, force) for y in sorted(years)]
+        # the dataset's pages (07_trends) here too, while the other worker is still busy
+        outcome = _dataset_pages(dataset, outcomes, extra, root, force)
+        return outcomes + ([] if outcome is None else [outcome])
     finally:
         kernels.shutdown()
+
+
+def _dataset_pages(
+    dataset: str, ran: list[Outcome], extra: dict, root: Path, force: bool
+) -> Outcome | None:
+    """The dataset's own pages (``run_dataset``), rebuilt when ``force`` or when one of its years
+    (``ran``: their outcomes) was just rebuilt."""
+    return run_dataset(dataset, extra, root, force=force or any(o.status == "success" for o in ran))
