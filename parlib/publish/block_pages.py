@@ -24,6 +24,7 @@ from parlib.publish import group_text as gt
 from parlib.publish import main_points, sentences
 from parlib.publish.layouts import MOVER_COLUMNS
 from parlib.publish.markup import Column, esc, html_table, note
+from parlib.publish.navigation import search_box
 from parlib.publish.pages import localized
 from parlib.publish.views import with_profile_links
 
@@ -362,3 +363,21 @@ def per_block(unit_index: pd.DataFrame, blocks: pd.DataFrame | None, lang: str):
         (bk.block_title(r.name_vi, r.name_en, lang) if split else "", bk.members(ui, r.block))
         for r in order.itertuples(index=False)
     ]
+
+
+def unit_search(ranked: pd.DataFrame, lang: str) -> str:
+    """The overview's unit search box: every unit of the year, linked to its profile
+    (``units/<id>[.en].html``), with its block when the year has several."""
+    linked = with_profile_links(ranked)
+    several = "block" in linked.columns and linked["block"].nunique() > 1
+    items = [
+        (
+            str(row["unit_name"]),
+            localized(str(row["profile_href"]), lang),
+            bk.block_title(row.get("block_name_vi", ""), row.get("block_name_en", ""), lang)
+            if several
+            else "",
+        )
+        for row in linked.to_dict("records")
+    ]
+    return str(search_box(items, lang))

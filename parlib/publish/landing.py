@@ -21,8 +21,10 @@ from parlib.core import paths
 from parlib.core.errors import Problem
 from parlib.core.labels import LANGS, local_time, t
 from parlib.core.storage import write_text
+from parlib.publish import headline
 from parlib.publish.layouts import PROBLEM_COLUMNS
 from parlib.publish.markup import heading, html_table, note, provenance_footer
+from parlib.publish.navigation import search_box
 from parlib.publish.pages import DEFAULT_LANG, counterpart, localized
 from parlib.publish.shell import Frame, html, render, year_anchor
 from parlib.publish.views import problems_frame
@@ -166,9 +168,15 @@ def landing_page(
     by_dataset: dict[str, list] = {name: [] for name in refused}
     for (name, year), entry in sorted(runs.items()):
         by_dataset.setdefault(name, []).append((year, entry))
-    datasets = []
+    datasets, found = [], []
     for name, entries in sorted(by_dataset.items()):
         any_manifest = next((m for _, e in entries for _, m in e.values()), {})
+        years = [
+            {**_year_row(reports_root, y, e, pages, lang), "anchor": year_anchor(name, y)}
+            for y, e in entries
+        ]
+        title = any_manifest.get("title", {}).get(lang, name)
+        found += _search_items(years, title)
         datasets.append(
             {
                 "name": name,
@@ -181,25 +189,53 @@ def landing_page(
                     if (reports_root / name / localized(page, lang)).is_file()
                 ],
                 "refused": _refused(refused[name], lang) if name in refused else None,
-                "years": [
-                    {**_year_row(reports_root, y, e, pages, lang), "anchor": year_anchor(name, y)}
-                    for y, e in entries
-                ],
+                "headline": _latest_headline(entries, lang),
+                "years": years,
             }
         )
     frame = Frame(t("landing_title", lang), lang, counterpart=counterpart("index.html", lang))
-    columns = ("year", "methodology", "validation_status", "reports", "last_run", "inputs")
+    columns = ("year", "methodology", "validation_status", "reports", "last_run")
     return render(
         "landing.html.j2",
         frame=frame,
         datasets=datasets,
+        search=search_box(_latest_only(found), lang) if found else "",
         headers=[t(k, lang) for k in columns],
         words={
             k: t(k, lang)
             for k in ("landing_title", "landing_intro", "no_runs", "config_row", "last_failed")
-            + ("failed_report", "app_name", "row", "value", "expected")
+            + ("failed_report", "app_name", "row", "value", "expected", "provenance_fold")
         },
     )
+
+
+def _latest_headline(entries: list[tuple[int, dict]], lang: str) -> list[str]:
+    """The headline sentences of a dataset's latest published year (``parlib.publish.headline``,
+    kept in its ``run.json``); none before a year is published."""
+    for year, entry in sorted(entries, reverse=True):
+        if "good" in entry:
+            return headline.sentences(entry["good"][1].get("headline", []), year, lang)
+    return []
+
+
+def _search_items(years: list[dict], title: str) -> list[tuple[str, str, str, int]]:
+    """Every unit profile of a dataset's published years: (name, href, where, year)."""
+    return [
+        (name, href, f"{title} — {row['year']}", row["year"])
+        for row in years
+        if row.get("units")
+        for href, name in row["units"]["links"]
+    ]
+
+
+def _latest_only(items: list[tuple[str, str, str, int]]) -> list[tuple[str, str, str]]:
+    """Each unit of each dataset once, at its latest year's profile (the search box's entries)."""
+    latest: dict[tuple[str, str], tuple[str, str, str, int]] = {}
+    for name, href, where, year in items:
+        key = (name, where.rsplit(" — ", 1)[0])
+        if key not in latest or year > latest[key][3]:
+            latest[key] = (name, href, where, year)
+    return [(name, href, where) for name, href, where, _ in latest.values()]
 
 
 def _unit_links(folder: Path, rel: str, lang: str) -> dict | None:

@@ -68,10 +68,16 @@ class Column:
 
 
 def html_table(
-    df: pd.DataFrame, columns: list[Column], lang: str, max_rows: int | None = None
+    df: pd.DataFrame,
+    columns: list[Column],
+    lang: str,
+    max_rows: int | None = None,
+    row_id: str | None = None,
 ) -> str:
-    """An escaped HTML table with translated headers and locale-formatted numbers."""
-    head = "".join(f"<th>{esc(_header(c, lang))}</th>" for c in columns)
+    """An escaped HTML table with translated headers and locale-formatted numbers; a number's
+    cell carries its value (``data-sort``) for the shell's sortable tables. ``row_id``: a column
+    holding each row's anchor (``id``), e.g. a unit's in the list of profiles."""
+    head = "".join(f"<th{_unit_class(c)}>{esc(_header(c, lang))}</th>" for c in columns)
     rows = []
     data = df if max_rows is None else df.head(max_rows)
     for record in data.to_dict("records"):
@@ -82,7 +88,8 @@ def html_table(
                 value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA
             )
             if c.kind == "num":
-                cells.append(f'<td class="num">{esc(number(value, c.decimals, lang))}</td>')
+                sort = "" if missing else f' data-sort="{esc(_sort_value(value))}"'
+                cells.append(f'<td class="num"{sort}>{esc(number(value, c.decimals, lang))}</td>')
             elif c.kind == "int":
                 cells.append(f'<td class="num">{"" if missing else esc(int(value))}</td>')
             elif c.kind == "label":
@@ -100,12 +107,30 @@ def html_table(
                 cells.append(f'<td class="sev-{esc(value)}">{esc(t(str(value), lang))}</td>')
             elif c.link and record.get(c.link):
                 cells.append(
-                    f'<td><a href="{esc(record[c.link])}">{esc("" if missing else value)}</a></td>'
+                    f'<td{_unit_class(c)}><a href="{esc(record[c.link])}">'
+                    f"{esc('' if missing else value)}</a></td>"
                 )
             else:
-                cells.append(f"<td>{esc('' if missing else value)}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
+                cells.append(f"<td{_unit_class(c)}>{esc('' if missing else value)}</td>")
+        anchor = f' id="{esc(record[row_id])}"' if row_id and record.get(row_id) else ""
+        rows.append(f"<tr{anchor}>" + "".join(cells) + "</tr>")
     return f'<table class="par-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+UNIT_COLUMNS = ("unit_name", "unit")  # the column a narrow screen keeps in view (par-unit)
+
+
+def _unit_class(c: Column) -> str:
+    """The unit's column is marked, so that a table scrolled sideways keeps it in view."""
+    return ' class="par-unit"' if c.name in UNIT_COLUMNS else ""
+
+
+def _sort_value(value: object) -> object:
+    """A number as the sortable tables compare it (a plain decimal point, never a comma)."""
+    try:
+        return repr(float(value))
+    except (TypeError, ValueError):
+        return value
 
 
 def _header(c: Column, lang: str) -> str:

@@ -187,7 +187,20 @@ def areas(ctx, unit_id: str) -> str:
     cols = [Column("name", "area"), Column("index_pct", kind="num")]
     if not alone:
         cols.append(Column("median", "block_median", kind="num"))
-    return out + _table(rows, cols, lang)
+    # the chart's own figures as a table: on screen beside the chart, left out of print
+    return out + f'<div class="par-chart-data">{_table(rows, cols, lang)}</div>'
+
+
+PRINT_ROWS = 8  # rows of a long criteria list a printed profile keeps (it fits on two A4 pages)
+
+
+def print_top(table: str, rows: int, lang: str) -> str:
+    """A table sorted most important first, whole on screen; printed, its first ``PRINT_ROWS``
+    rows and a line saying how many more the page on screen lists."""
+    if rows <= PRINT_ROWS:
+        return table
+    more = t("print_more_rows", lang, shown=PRINT_ROWS, n=rows)
+    return f'<div class="par-print-top">{table}<p class="par-print-only">{esc(more)}</p></div>'
 
 
 def profile_page_skip(key: str, title_key: str, lang: str) -> str:
@@ -250,7 +263,7 @@ def appraisal(ctx, unit_id: str) -> str:
                 Column("appraised_points", kind="num"),
                 Column("points", label, kind="num"),
             ]
-            out += _h(t(title, lang), level=3) + _table(items, cols, lang)
+            out += _h(t(title, lang), level=3) + print_top(_table(items, cols, lang), len(items), lang)
     rounds = ctx.rounds.get(unit_id)
     if rounds is not None:
         out += _h(t("rounds_title", lang), level=3) + _p(profile_page.rounds_sentence(rounds, lang))

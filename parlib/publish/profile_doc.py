@@ -23,6 +23,7 @@ from parlib.core.labels import t
 from parlib.publish import blocks as bk
 from parlib.publish import markup, pages, profile_detail, profile_sections, profile_trend, shell
 from parlib.publish.markup import Column, html_table
+from parlib.publish.navigation import search_box, unit_anchor
 from parlib.publish.profile_data import ProfileContext
 from parlib.publish.views import unit_file
 
@@ -179,6 +180,7 @@ def listing(ctx: ProfileContext, units: list[str] | None = None) -> str:
             {
                 "unit_name": ctx.name(u),
                 "href": "units/" + quote(page_name(u, lang)),
+                "anchor": unit_anchor(unit_file(u).rsplit(".", 1)[0]),
                 "block_name": bk.block_title(block["name_vi"], block["name_en"], lang),
                 "rank_text": profile_sections.official_rank(ctx, u),
                 "index_pct": row["index_pct"],
@@ -187,4 +189,5 @@ def listing(ctx: ProfileContext, units: list[str] | None = None) -> str:
         )
     cols = [c for c in LIST_COLUMNS if c.name != "block_name" or ctx.split]
     reading = f"<p>{markup.esc(t('profile_list_reading', lang, n=len(rows)))}</p>"
-    return reading + html_table(profile_sections._Rows(rows), cols, lang)
+    found = search_box([(r["unit_name"], r["href"], r["block_name"]) for r in rows], lang)
+    return reading + str(found) + html_table(profile_sections._Rows(rows), cols, lang, row_id="anchor")

@@ -152,7 +152,11 @@ def trend(ctx, unit_id: str) -> str:
         Column("rank_text", "rank"),
         Column("source", kind="label"),
     ]
-    return out + (_table(table, cols, lang) if table else "")
+    if not table:
+        return out
+    shown = _table(table, cols, lang)
+    # the chart's own figures as a table: on screen beside the chart, left out of print
+    return out + (f'<div class="par-chart-data">{shown}</div>' if len(values) > 1 else shown)
 
 
 def benchmark(ctx, unit_id: str) -> str:

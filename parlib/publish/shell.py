@@ -17,35 +17,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from parlib.core.labels import t
 from parlib.publish import palette
+from parlib.publish.navigation import PROFILE_LIST, Link, dataset_links, year_links
 from parlib.publish.pages import counterpart, localized, other
+from parlib.publish.templating import TEMPLATES, environment, render
 
-TEMPLATES = Path(__file__).with_name("templates")
 NBCONVERT_TEMPLATES = TEMPLATES / "nbconvert"  # the nbconvert template "parlib" is in here
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}  # each in its own language
-
-
-_ENV: list[Environment] = []
-
-
-def environment() -> Environment:
-    """The one Jinja2 environment of the library's pages (autoescape on)."""
-    if not _ENV:
-        _ENV.append(
-            Environment(
-                loader=FileSystemLoader(TEMPLATES),
-                autoescape=select_autoescape(default=True, default_for_string=True),
-                trim_blocks=True,
-                lstrip_blocks=True,
-            )
-        )
-    return _ENV[0]
 
 
 def html(fragment: str) -> Markup:
@@ -73,6 +55,13 @@ def css() -> Markup:
     return Markup(text.strip())
 
 
+@cache
+def script() -> Markup:
+    """The reports' one script (``templates/parlib.js.j2``: sortable tables, the unit search
+    boxes), inlined in every page; a page reads fully without it."""
+    return Markup(environment().get_template("parlib.js.j2").render().strip())
+
+
 @dataclass(frozen=True)
 class Frame:
     """What the shell of one page needs besides its body."""
@@ -83,6 +72,8 @@ class Frame:
     counterpart: str = ""  # relative href of the same page in the other language
     crumbs: tuple[tuple[str, str], ...] = ()  # (label, relative href); the last is this page
     footer: Markup = field(default_factory=lambda: Markup(""))  # the provenance footer
+    nav: tuple[Link, ...] = ()  # the year's (or dataset's) pages (parlib.publish.navigation)
+    years: tuple[Link, ...] = ()  # the same page in the previous and the next year
 
     @property
     def other_lang(self) -> str:
@@ -93,6 +84,10 @@ class Frame:
         return css()
 
     @property
+    def script(self) -> Markup:
+        return script()
+
+    @property
     def words(self) -> dict[str, str]:
         """The shell's own words in this page's language."""
         return {
@@ -100,12 +95,9 @@ class Frame:
             "real": t("real_banner", self.lang),
             "crumbs": t("shell_crumbs", self.lang),
             "other_language": LANGUAGE_NAMES[self.other_lang],
+            "nav": t("shell_nav", self.lang),
+            "years": t("shell_years", self.lang),
         }
-
-
-def render(template: str, **context: object) -> str:
-    """Render one template of ``templates/`` with ``context``."""
-    return environment().get_template(template).render(**context)
 
 
 def page(frame: Frame, body: Markup | str) -> str:
@@ -125,15 +117,27 @@ def year_anchor(dataset: str, year: int | str | None = None) -> str:
 
 
 def crumbs(
-    lang: str, depth: int, dataset_label: str, anchor: str, title: str
+    lang: str,
+    depth: int,
+    dataset_label: str,
+    anchor: str,
+    title: str,
+    year: int | str | None = None,
+    parent: tuple[str, str] | None = None,
 ) -> tuple[tuple[str, str], ...]:
     """The breadcrumb of a page ``depth`` folders below ``reports/``: the landing page, the
-    dataset-year's (or dataset's) row on it, the page itself."""
-    return (
+    dataset's row on it, the year's row (with ``year``), a ``parent`` page (label, href; a unit
+    profile's list of profiles), the page itself."""
+    dataset_anchor = anchor.rsplit("-", 1)[0] if year is not None else anchor
+    trail = [
         (t("landing_title", lang), landing_href(depth, lang)),
-        (dataset_label, landing_href(depth, lang, anchor)),
-        (title, ""),
-    )
+        (dataset_label, landing_href(depth, lang, dataset_anchor)),
+    ]
+    if year is not None:
+        trail.append((str(year), landing_href(depth, lang, anchor)))
+    if parent:
+        trail.append(parent)
+    return (*trail, (title, ""))
 
 
 def year_frame(
@@ -141,21 +145,38 @@ def year_frame(
 ) -> Frame:
     """The shell of a dataset-year's page ``page`` (Vietnamese file name, e.g. ``05_report.html``
     or ``units/so-y-te.html``) in ``lang``: its title (``subject``, e.g. a unit's name, first),
-    banner, the page in the other language beside it, and the breadcrumb from a folder ``depth``
+    banner, the page in the other language beside it, the breadcrumb from a folder ``depth``
     levels below ``reports/`` (2: ``reports/<ds>/<year>/``; 3: its ``units/`` or a failed run's
-    folder under ``_failed``). ``cfg`` is the dataset (``parlib.config.dataset.DatasetConfig``)."""
+    folder under ``_failed``) and, on a published page, the links to the year's other pages and
+    to the same page in the other years (``parlib.publish.navigation``). ``cfg`` is the dataset
+    (``parlib.config.dataset.DatasetConfig``)."""
     title = f"{subject} — {t(label, lang)}" if subject else t(label, lang)
+    unit = page.startswith("units/")
+    parent = (t("report_unit_profiles", lang), "../" + localized(PROFILE_LIST, lang))
+    published = depth == 2 or unit  # a failed run's page (under _failed) has no year around it
+    nav, years = year_links(cfg, year, lang, page) if published else ((), ())
     return Frame(
         f"{title} — {cfg.title(lang)} {year}",
         lang,
         cfg.synthetic,
         counterpart=counterpart(page.rsplit("/", 1)[-1], lang),
-        crumbs=crumbs(lang, depth, f"{cfg.title(lang)} {year}", year_anchor(cfg.name, year), title),
+        crumbs=crumbs(
+            lang,
+            depth,
+            cfg.title(lang),
+            year_anchor(cfg.name, year),
+            subject or title,
+            year=year,
+            parent=parent if unit else None,
+        ),
+        nav=nav,
+        years=years,
     )
 
 
 def dataset_frame(cfg, lang: str, page: str, label: str) -> Frame:
-    """The shell of a dataset's page (``reports/<ds>/trends.html``) in ``lang``."""
+    """The shell of a dataset's page (``reports/<ds>/trends.html``) in ``lang``: its breadcrumb
+    and a link to each year's overview."""
     title = t(label, lang)
     return Frame(
         f"{title} — {cfg.title(lang)}",
@@ -163,4 +184,5 @@ def dataset_frame(cfg, lang: str, page: str, label: str) -> Frame:
         cfg.synthetic,
         counterpart=counterpart(page, lang),
         crumbs=crumbs(lang, 1, cfg.title(lang), year_anchor(cfg.name), title),
+        nav=dataset_links(cfg, lang),
     )

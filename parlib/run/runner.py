@@ -34,7 +34,7 @@ from parlib.config.dataset import DatasetConfig
 from parlib.core import paths, swap
 from parlib.core.errors import EnvironmentFault, UsageError
 from parlib.core.storage import write_json
-from parlib.publish import export
+from parlib.publish import export, headline
 from parlib.publish.landing import write_landing
 from parlib.publish.pages import localized
 from parlib.publish.shell import year_frame
@@ -246,6 +246,7 @@ def _build_year(
         "validation": {
             k: v for k, v in load_validation(out_processed).items() if k in VALIDATION_SUMMARY
         },
+        "headline": headline.of_year(out_processed) if outcome.status == "success" else [],
     }
     log.info(f"{dataset} {year}: {outcome.status} in {outcome.seconds:.1f}s")
     end_log()  # run.log is complete before its folder is published
