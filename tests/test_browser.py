@@ -9,8 +9,10 @@ collects what the page reported: uncaught exceptions and ``console.error`` calls
 before, cost about three times as long.)
 The reports load nothing from the network (the page shell inlines its style sheet; no require.js,
 no MathJax: ``tests/test_render.py`` checks the markup); the browser would report a failed load
-of a script as an error. The Great Expectations Data Docs pages (``data_docs/``) are left out on
-purpose: they load their style sheets and scripts from a CDN, and say nothing about our reports.
+of a script as an error. Of the Great Expectations Data Docs (``data_docs/``), which now load only
+bundled copies from their own folder (``parlib.validate.offline``), one index page is opened
+(``DATA_DOCS_OPENED``): their pages come from GX's templates, the same for every dataset-year, and
+``tests/test_datadocs_offline.py`` opens a whole site with the network off.
 
 Both languages of every kind of page are opened; of the unit profiles (31 per language for the
 SYNTHETIC year, all made by one template), the first ``PROFILES_OPENED`` of each folder and
@@ -62,6 +64,7 @@ MUST_SHOW = {
     "synthetic-province/2024/units/so-noi-vu.en.html": "Unit profile",
 }
 PROFILES_OPENED = 2  # unit profiles opened per folder and language (besides MUST_SHOW's)
+DATA_DOCS_OPENED = ("vn-provinces/2012/data_docs/index.html",)  # GX's pages: one index is enough
 
 
 class Chromium:
@@ -201,8 +204,9 @@ def open_pages(
 
 
 def report_pages(reports: Path) -> list[Path]:
-    """Every HTML report under ``reports/`` except Data Docs and staging leftovers; of each folder
-    of unit profiles, the first ``PROFILES_OPENED`` per language and those ``MUST_SHOW`` reads."""
+    """Every HTML report under ``reports/`` except Data Docs (but ``DATA_DOCS_OPENED``) and staging
+    leftovers; of each folder of unit profiles, the first ``PROFILES_OPENED`` per language and those
+    ``MUST_SHOW`` reads."""
     every = sorted(
         p
         for p in reports.rglob("*.html")
@@ -217,7 +221,7 @@ def report_pages(reports: Path) -> list[Path]:
             if seen[key] > PROFILES_OPENED:
                 continue
         opened.append(p)
-    return opened
+    return opened + [reports / name for name in DATA_DOCS_OPENED]
 
 
 @pytest.fixture
@@ -233,6 +237,7 @@ def test_every_report_renders_in_chromium(chromium, first_run, tmp_path):
     pages = report_pages(reports)
     names = {p.relative_to(reports).as_posix() for p in pages}
     assert set(MUST_SHOW) <= names  # every kind of report was published
+    assert all((reports / name).is_file() for name in DATA_DOCS_OPENED)
     assert any(n.startswith("synthetic-province/2024/units/") for n in names)
     shots = tmp_path / "screenshots"
     shots.mkdir()

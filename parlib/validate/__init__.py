@@ -3,9 +3,11 @@
 ``startup`` prepares the GX import (imported first); ``frames`` turns each input table into the
 frame its suite checks (derived flag columns); ``engine`` judges a suite on a frame through Great
 Expectations (row-wise expectations on the distinct rows of ``distinct``) and turns failures into
-located ``Problem`` records; ``docs`` puts the same validation results into the Data Docs site;
-``context`` holds the GX context; ``problems`` holds the ``ValidationReport`` and its saved form;
-``step`` is the entry point (``validate_inputs``, ``validate_results``).
+located ``Problem`` records; ``docs`` puts the same validation results into the Data Docs site,
+``site`` copies it into the reports and ``offline`` makes the copy load only files of its own folder
+(bundled in ``static_vendor/``); ``context`` holds the GX context; ``problems`` holds the
+``ValidationReport`` and its saved form; ``step`` is the entry point (``validate_inputs``,
+``validate_results``).
 """
 
 import importlib
