@@ -2,8 +2,9 @@
 languages side by side. Each page type (landing, ingest, validation, index, fairness, overview,
 trends, a unit profile, a refused run's page) in each language has its ``lang``, the shell's
 header, a counterpart link that resolves to the other language's file (which links back), no
-script, style sheet, font or image from the network, no require.js or MathJax, and text from the
-data escaped, never markup or a spreadsheet formula run.
+script, style sheet, font or image from the network, no require.js or MathJax, no script but the
+shell's own inline one (issue #14: sortable tables, unit search), links in its navigation bar that
+resolve, and text from the data escaped, never markup or a spreadsheet formula run.
 """
 
 from __future__ import annotations
@@ -72,8 +73,11 @@ def page_problems(path: Path, lang: str, banner: bool = True) -> list[str]:
             back = target.read_text(encoding="utf-8")
             if f'<html lang="{other}">' not in back or f'href="{path.name}"' not in back:
                 problems.append(f"counterpart {found.group(1)} is not this page in {other}")
-    if "<script" in html.lower():
-        problems.append("a script")
+    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.S | re.I)
+    if html.lower().count("<script") != 1 or len(scripts) != 1:
+        problems.append("not exactly the shell's one script")
+    elif scripts[0][0].strip() != 'data-parlib="shell"' or scripts[0][1].strip() != shell.script():
+        problems.append("a script other than the shell's own")
     if LOADS.search(html) or CSS_FETCH.search(html):
         problems.append("loads something from the network")
     if re.search(r"require(\.min)?\.js|mathjax", html, re.I):
@@ -82,6 +86,12 @@ def page_problems(path: Path, lang: str, banner: bool = True) -> list[str]:
         for link in re.findall(r'href="([^"#]+)', href):
             if not (path.parent / link).is_file():
                 problems.append(f"breadcrumb {link} does not resolve")
+    for nav in re.findall(r'<nav class="par-nav".*?</nav>', html, re.S)[:1]:
+        for link in re.findall(r'href="([^"#]+)', nav):
+            target = path.parent / link
+            # another year's page resolves once that year is published (this run may not hold it)
+            if not target.is_file() and target.parent.resolve().is_dir():
+                problems.append(f"navigation link {link} does not resolve")
     return problems
 
 

@@ -59,7 +59,9 @@ def sentences(record: list[dict], year: int, lang: str) -> list[str]:
         name = block_title(block["name_vi"], block["name_en"], lang) if len(record) > 1 else ""
         leader = block.get("leader")
         if not leader or not block["units"]:
-            out.append(t("landing_headline_none", lang, year=year, block=f"{name}: " if name else ""))
+            out.append(
+                t("landing_headline_none", lang, year=year, block=f"{name}: " if name else "")
+            )
             continue
         out.append(
             t(

@@ -97,13 +97,13 @@ def dataset_links(cfg, lang: str) -> tuple[Link, ...]:
 
 
 def fold(text: object) -> str:
-    """``text`` as the search box matches it: lower case, without diacritics, ``đ`` as ``d``,
+    """``text`` as the search box matches it: lower case, without diacritics, ``đ`` (and its
+    look-alike ``ð``) as ``d``,
     spaces collapsed ("Thành phố Hà Nội" → "thanh pho ha noi"). The script folds what the reader
     types the same way (``templates/parlib.js.j2``)."""
-    lowered = str(text).lower().replace("đ", "d")
-    bare = "".join(
-        c for c in unicodedata.normalize("NFD", lowered) if not unicodedata.combining(c)
-    )
+    # đ, and ð: legacy Vietnamese encodings turned into Unicode often write Đ as Ð (U+00D0)
+    lowered = str(text).lower().replace("đ", "d").replace("ð", "d")
+    bare = "".join(c for c in unicodedata.normalize("NFD", lowered) if not unicodedata.combining(c))
     return " ".join(bare.split())
 
 

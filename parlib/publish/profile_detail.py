@@ -263,7 +263,9 @@ def appraisal(ctx, unit_id: str) -> str:
                 Column("appraised_points", kind="num"),
                 Column("points", label, kind="num"),
             ]
-            out += _h(t(title, lang), level=3) + print_top(_table(items, cols, lang), len(items), lang)
+            out += _h(t(title, lang), level=3) + print_top(
+                _table(items, cols, lang), len(items), lang
+            )
     rounds = ctx.rounds.get(unit_id)
     if rounds is not None:
         out += _h(t("rounds_title", lang), level=3) + _p(profile_page.rounds_sentence(rounds, lang))

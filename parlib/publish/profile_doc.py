@@ -190,4 +190,6 @@ def listing(ctx: ProfileContext, units: list[str] | None = None) -> str:
     cols = [c for c in LIST_COLUMNS if c.name != "block_name" or ctx.split]
     reading = f"<p>{markup.esc(t('profile_list_reading', lang, n=len(rows)))}</p>"
     found = search_box([(r["unit_name"], r["href"], r["block_name"]) for r in rows], lang)
-    return reading + str(found) + html_table(profile_sections._Rows(rows), cols, lang, row_id="anchor")
+    return (
+        reading + str(found) + html_table(profile_sections._Rows(rows), cols, lang, row_id="anchor")
+    )
