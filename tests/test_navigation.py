@@ -55,6 +55,7 @@ def test_a_years_page_links_the_years_pages_and_the_years_around_it(province):
         "06_unit_profiles.en.html",
     ]
     assert {"data_docs/index.html", "results.en.xlsx", "../trends.en.html"} <= set(hrefs)
+    assert hrefs[-1] == "#provenance"  # the page's own provenance footer, one click away
     assert [link.label for link in frame.nav if link.current] == ["Fairness of the ranking"]
     assert [(link.rel, link.href) for link in frame.years] == [
         ("prev", "../2022/04_fairness.en.html"),
@@ -69,7 +70,7 @@ def test_a_unit_profile_links_up_and_to_the_units_row_in_the_other_years(provinc
     frame = shell.year_frame(
         province, 2024, "vi", "units/so-noi-vu.html", "report_unit_profile", 3, "Sở Nội vụ"
     )
-    assert all(link.href.startswith("../") for link in frame.nav)
+    assert all(link.href.startswith(("../", "#provenance")) for link in frame.nav)
     assert not any(link.current for link in frame.nav)
     assert [link.href for link in frame.years] == ["../../2023/06_unit_profiles.html#u-so-noi-vu"]
     labels = [label for label, _ in frame.crumbs]

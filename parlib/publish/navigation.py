@@ -72,6 +72,7 @@ def year_links(cfg, year: int, lang: str, page: str) -> tuple[tuple[Link, ...], 
     pages.append(Link(t("data_docs_short", lang), up + DATA_DOCS))
     pages.append(Link(t("results_workbook", lang), up + localized(WORKBOOK, lang)))
     pages.append(Link(t("report_trends", lang), up + "../" + localized(TRENDS_PAGE, lang)))
+    pages.append(Link(t("provenance", lang), "#provenance"))  # this page's footer: inputs, hashes
     years = sorted(cfg.years)
     others = []
     if year in years:
