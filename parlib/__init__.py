@@ -11,7 +11,16 @@ The module names of the flat layout before 0.2 (``parlib.report``, ``parlib.runn
 with a ``DeprecationWarning``, until the next release (``parlib._compat``).
 """
 
-from parlib import _compat
+import os
+
+# openpyxl reads and writes XML with lxml whenever lxml is installed (python-docx brings it), and
+# with the standard library plus defusedxml otherwise. The two differ in what a hostile or odd
+# workbook becomes (a bare CR in a cell, a formula's saved value, the bytes of a written file), and
+# only the second is what the input boundary was built and tested on: it is kept, whatever else
+# is installed, unless someone sets OPENPYXL_LXML themselves. Set before anything imports openpyxl.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
+from parlib import _compat  # noqa: E402
 
 __version__ = "0.2.0"
 

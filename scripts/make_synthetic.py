@@ -50,11 +50,15 @@ import csv
 import datetime as dt
 import io
 import math
+import os
 import random
 import sys
 import unicodedata
 import zipfile
 from pathlib import Path
+
+# the same XML writer as parlib (parlib/__init__.py): the committed bytes do not depend on lxml
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 DEFAULT_SEED = 20241123
 YEARS = (2022, 2023, 2024)
