@@ -222,8 +222,9 @@ def test_at_most_seven_units_are_labelled_and_the_legend_lists_only_what_is_draw
     fig, (lo, hi) = history_plots.block_trend(many, "en", "t", chosen)
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     plt.close(fig)
-    assert len(legend) == tp.MAX_LABELLED + 2  # the units, the grey others, the median
+    assert len(legend) == tp.MAX_LABELLED + 3  # the units, the grey others, the IQR, the median
     assert "Other units (13)" in legend and "Median of the block (units with an index)" in legend
+    assert "Interquartile range of the block (Q1–Q3)" in legend
     assert "National average (published)" not in legend  # none was published: none drawn
     assert "Methodology change" not in legend and "Series break (units changed)" not in legend
     assert (lo, hi) == (50.0, 100.0)

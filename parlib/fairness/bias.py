@@ -201,8 +201,8 @@ def _pct(rank: pd.Series, size: pd.Series) -> pd.Series:
 
 def group_summary(groups: pd.DataFrame) -> pd.DataFrame:
     """One row per comparable-maximum group (from ``group_ranks``): size, range of maxima, the unit
-    kinds it mixes, mean index, how many of its units move, its best unit and whether it took in
-    a unit by the merge rule (``merged``)."""
+    kinds it mixes, mean and median index, how many of its units move, its best unit and whether
+    it took in a unit by the merge rule (``merged``)."""
     rows = []
     for name, g in groups.groupby("max_group", sort=False):
         best = g.sort_values(["rank_in_max_group", "unit_id"]).iloc[0]
@@ -214,6 +214,7 @@ def group_summary(groups: pd.DataFrame) -> pd.DataFrame:
                 "max_max": g["max_points"].max(),
                 "kinds": ", ".join(sorted(g["kind"].astype(str).unique())),
                 "mean_index": g["index_pct"].mean(),
+                "median_index": g["index_pct"].median(),
                 "n_moves": int(g["moves"].sum()),
                 "best_unit": best["unit_name"],
                 "merged": bool(g.get("max_group_merged", pd.Series(False)).any()),
@@ -228,6 +229,7 @@ def group_summary(groups: pd.DataFrame) -> pd.DataFrame:
             "max_max",
             "kinds",
             "mean_index",
+            "median_index",
             "n_moves",
             "best_unit",
             "merged",

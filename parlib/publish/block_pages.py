@@ -1,7 +1,8 @@
 """Block pages: the ranking part of the index (03) and overview (05) reports, one section per
-block (khối) — its name in Vietnamese with the English beside, key figures and leader, bands,
-ranking with a column per part of its framework, movers — and, only when there are several
-blocks, one section labelled "So sánh giữa các khối (cross-block view)".
+block (khối) — its name in Vietnamese with the English beside, key figures (mean, median,
+quartiles and interquartile range, leader), bands, ranking with the core index beside the index
+(a year with parts) and a column per part of its framework, movers — and, only when there are
+several blocks, one section labelled "So sánh giữa các khối (cross-block view)".
 
 On the overview the ranking carries, beside the official rank and the band, the rank in the
 comparable-maximum group and the 5–95 % rank interval (``with_peers``, from the fairness step's
@@ -93,17 +94,18 @@ def with_peers(
 def ranking_columns(
     comps: pd.DataFrame, lang: str, known_self: bool, link: bool = True, peers: bool = False
 ) -> list[Column]:
-    """Rank (official, within the block), unit, kind, index, band, then (``peers``) the rank in
-    the comparable group, its range of maxima and the rank interval, points achieved and maximum,
-    then the self-assessed points (when known), a column per part (its label from
-    ``components``: bonus and penalty included) and the points appraisal deducted and added,
-    apart (when self-assessment is known; ``views.with_appraisal_split``)."""
+    """Rank (official, within the block), unit, kind, index, core index (a year with parts),
+    band, then (``peers``) the rank in the comparable group, its range of maxima and the rank
+    interval, points achieved and maximum, then the self-assessed points (when known), a column
+    per part (its label from ``components``: bonus and penalty included) and the points appraisal
+    deducted and added, apart (when self-assessment is known; ``views.with_appraisal_split``)."""
     label = "label_vi" if lang == "vi" else "label_en"
     cols = [
         Column("rank", kind="int"),
         Column("unit_name", "unit", link="profile_href" if link else None),
         Column("kind", kind="label"),
         Column("index_pct", kind="num"),
+        Column("core_pct", kind="num"),  # shown only when the year has parts (``shown_columns``)
         Column("band", kind="band"),
         *(PEER_COLUMNS if peers else []),
         Column("achieved_points", kind="num"),
@@ -134,9 +136,9 @@ def shown_columns(frame: pd.DataFrame, columns: list[Column]) -> list[Column]:
 def key_figures_html(
     frame: pd.DataFrame, lang: str, block_name: str = "", published: pd.DataFrame | None = None
 ) -> str:
-    """Units, mean and median index and leader of one block (of every unit when ``block_name`` is
-    empty). Published results only: the mean and median say they are of the units with a
-    published index. One unit: its own index (and published rank when printed), no mean, median
+    """Units, mean and median index, Q1–Q3 and interquartile range (from four units) and leader
+    of one block (of every unit when ``block_name`` is empty). Published results only: the mean,
+    median and quartiles say they are of the units with a published index. One unit: its own index (and published rank when printed), no mean, median
     or leader (a unit is not compared with itself)."""
     indexed = frame.dropna(subset=["index_pct"])
     items = []
@@ -161,17 +163,10 @@ def key_figures_html(
     elif len(indexed):
         top = indexed.sort_values(["rank", "unit_id"], na_position="last").iloc[0]
         published = bool(frame["source"].eq("published").all())
-        n = len(indexed)
-        mean_key, median_key = (
-            ("mean_index_published", "median_index_published")
-            if published
-            else ("mean_index", "median_index")
+        items += main_points.spread_items(indexed["index_pct"], lang, published)
+        items.append(
+            (t("top_unit", lang), f"{top['unit_name']} ({number(top['index_pct'], 2, lang)})")
         )
-        items += [
-            (t(mean_key, lang, n=n), number(indexed["index_pct"].mean(), 2, lang)),
-            (t(median_key, lang, n=n), number(indexed["index_pct"].median(), 2, lang)),
-            (t("top_unit", lang), f"{top['unit_name']} ({number(top['index_pct'], 2, lang)})"),
-        ]
     cells = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in items)
     return f'<table class="par-table">{cells}</table>'
 
@@ -236,6 +231,8 @@ def block_section(
     columns = shown_columns(table, ranking_columns(comps, lang, known, links, shows_peers))
     if len(frame) == 1:
         columns = [c for c in columns if c.name != "rank"]
+    if any(c.name == "core_pct" for c in columns):
+        parts.append(para(t("core_reading", lang)))
     parts.append(html_table(table, columns, lang))
     if movers:
         moved = bk.block_movers(frame, previous, broken) if previous_year is not None else None

@@ -97,6 +97,7 @@ GROUP_SUMMARY_COLUMNS = [
     Column("n_units", kind="int"),
     Column("kinds_text"),
     Column("mean_index", kind="num"),
+    Column("median_index", kind="num"),
     Column("best_unit"),
     Column("n_moves", kind="int"),
 ]

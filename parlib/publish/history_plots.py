@@ -1,8 +1,8 @@
 """History figures: a unit's areas, its index and rank over the years, its benchmark against national
 results, and a block's trend (``block_trend``: each unit's series by name with gaps left as gaps,
 the labelled units in colour and named at the end of their line, every other unit in grey, the
-national average and the block's median, methodology changes and lineage events marked at their
-place). Every year is on the axis as an integer; a year without a figure is a gap (NaN), never a
+national average, the block's median and its interquartile band (``trend_spread``), methodology
+changes and lineage events marked at their place). Every year is on the axis as an integer; a year without a figure is a gap (NaN), never a
 segment across it; bars start at zero; a value axis that does not start at zero says so in its
 label; colours from ``palette``. ``trend_reading`` is the caption of ``trend_lines`` that explains
 only the marks the chart draws. Style and finishing come from ``chart_kit``; the block trend's
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from parlib.core.labels import number, t
-from parlib.publish import palette
+from parlib.publish import palette, trend_spread
 from parlib.publish import trends_page as tp
 from parlib.publish.chart_kit import (
     WIDTH,
@@ -272,8 +272,8 @@ def block_trend(
     events: pd.DataFrame | None = None,
 ):
     """A block's index over its years: the labelled units' lines in colour (at most
-    ``len(PALETTE)``), every other unit in grey, the published national average (black, dashed)
-    and the block's median (dotted), a dashed vertical and its decision at each methodology change
+    ``len(PALETTE)``), every other unit in grey, the published national average (black, dashed),
+    the block's median (dotted) and its Q1–Q3 band (shaded; ``trend_spread.draw``), a dashed vertical and its decision at each methodology change
     (``trends_page.method_marks``) and a solid vertical and its label at each lineage event date
     (``trends_page.event_marks``). A year without a figure is NaN: the line stops there (a gap),
     and a lone year is still drawn as its marker. The labelled units are named at the end of their
@@ -324,17 +324,7 @@ def block_trend(
             label=page_label("national_average", lang),
         )
         drawn.append(values)
-    med = tp.median_by_year(rows)
-    if med["median"].notna().any():
-        ax.plot(
-            med["year"],
-            med["median"].to_numpy(dtype=float),
-            color="#444444",
-            ls=":",
-            lw=1.8,
-            zorder=2,
-            label=page_label("block_median", lang),
-        )
+    band = trend_spread.draw(ax, tp.median_by_year(rows), lang)  # median line, Q1–Q3 band
     lo, hi = tp.y_range(np.concatenate(drawn))
     ax.set_ylim(lo, hi + 4)
     xs = list(years)
@@ -382,4 +372,4 @@ def block_trend(
         what=page_label("index_pct", lang),
         n=wide.shape[1],
     )
-    return describe(fig, text + names_sentence([e[0] for e in ends], lang)), (lo, hi)
+    return describe(fig, text + band + names_sentence([e[0] for e in ends], lang)), (lo, hi)

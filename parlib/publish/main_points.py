@@ -1,6 +1,8 @@
 """Main points: what the overview (05) says first — per block (khối) the headline (units, mean
 AND median index, the leader, the biggest movers up and down since last year with their change)
-and, beside it, the caveats that qualify the block's figures, with links to the evidence.
+and, beside it, the caveats that qualify the block's figures, with links to the evidence; and the
+rows of a block's key figures that describe its spread (``spread_items``: mean, median, Q1–Q3,
+interquartile range).
 
 In: a year's ``unit_index`` (``blocks.with_blocks`` applied), the previous year's ``unit_index``
 (movers), the units whose series breaks, and the year's caveats (``caveats.collect``). Out: HTML
@@ -15,10 +17,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parlib.core.labels import number, t
+from parlib.core.labels import number, number_range, t
 from parlib.publish import blocks as bk
 from parlib.publish import caveats as cv
 from parlib.publish.markup import esc
+from parlib.score.spread import spread
 
 ANCHOR = "main-points"  # the section's id (methodology caveats link here)
 
@@ -53,6 +56,24 @@ def published_rank(
     return int(rank), int(of)
 
 
+def spread_items(values: pd.Series, lang: str, published: bool = False) -> list[tuple[str, str]]:
+    """Key-figure rows of a block's indexes: mean, median, then Q1–Q3 and the interquartile range
+    (from ``spread.MIN_QUARTILE_UNITS`` units: ``score.spread.spread``); ``published``: each label
+    says it is of the n units with a published index."""
+    s = spread(values)
+    end = "_published" if published else ""
+    items = [
+        (t(f"mean_index{end}", lang, n=s.n), number(s.mean, 2, lang)),
+        (t(f"median_index{end}", lang, n=s.n), number(s.median, 2, lang)),
+    ]
+    if not pd.isna(s.iqr):
+        items += [
+            (t(f"quartiles_index{end}", lang, n=s.n), number_range(s.q1, s.q3, 2, lang)),
+            (t(f"iqr_index{end}", lang, n=s.n), number(s.iqr, 2, lang)),
+        ]
+    return items
+
+
 def headline(frame: pd.DataFrame, lang: str, published: pd.DataFrame | None = None) -> str:
     """One block's headline sentence (``published``: the year's published figures, for a one-unit
     block's published rank)."""
@@ -75,10 +96,11 @@ def headline(frame: pd.DataFrame, lang: str, published: pd.DataFrame | None = No
     if indexed.empty:
         return t("headline_published_none", lang, n=len(frame))
     top = indexed.sort_values(["rank", "unit_id"], na_position="last").iloc[0]
+    s = spread(indexed["index_pct"])
     values = {
         "n": len(frame),
-        "mean": number(indexed["index_pct"].mean(), 2, lang),
-        "median": number(indexed["index_pct"].median(), 2, lang),
+        "mean": number(s.mean, 2, lang),
+        "median": number(s.median, 2, lang),
         "leader": top["unit_name"],
         "index": number(top["index_pct"], 2, lang),
     }

@@ -31,6 +31,8 @@ CONTEXT = "#9E9E9E"  # the other units, drawn in grey
 REFERENCE = OKABE_ITO["black"]  # a reference line: the national average, the diagonal
 ACCENT = OKABE_ITO["orange"]  # a second, contrasting mark (an average beside the unit's bars)
 ALERT = OKABE_ITO["vermillion"]  # a threshold or a warning mark
+SPREAD = OKABE_ITO["sky_blue"]  # a shaded band: a block's interquartile range (drawn translucent)
+SPREAD_ALPHA = 0.3  # its opacity: the grey unit lines stay visible through it
 SEQUENCE = [
     OKABE_ITO["blue"],
     OKABE_ITO["orange"],

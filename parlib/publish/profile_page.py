@@ -37,9 +37,10 @@ def block_name(frame: pd.DataFrame, lang: str, both: bool = True) -> str:
 def key_figures(
     block: pd.DataFrame, unit_id: str, comps: pd.DataFrame, lang: str, split: bool
 ) -> pd.DataFrame:
-    """(figure, value) rows as text: index, rank in the block x/N, the block's name, the rank in
-    the declared group, band, points achieved and maximum, a row per part, and the points deducted
-    or, when self-assessment is unknown, that they are not known."""
+    """(figure, value) rows as text: index, rank in the block x/N, the core index (a year with
+    parts), the block's name, the rank in the declared group, band, points achieved and maximum,
+    a row per part, and the points deducted or, when self-assessment is unknown, that they are
+    not known."""
     row = profile.unit_row(block, unit_id)
     items = [(t("index_pct", lang), number(row["index_pct"], 2, lang))]
     if pd.notna(row["rank"]):
@@ -48,6 +49,8 @@ def key_figures(
             items.append((t("rank_in_block_of", lang, block=block_name(block, lang, False)), rank))
         else:
             items.append((t("rank", lang), rank))
+    if pd.notna(row.get("core_pct")):
+        items.append((t("core_pct", lang), number(row["core_pct"], 2, lang)))
     if split:
         items.append((t("block", lang), block_name(block, lang)))
     if "group" in block.columns:

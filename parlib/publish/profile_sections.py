@@ -3,7 +3,7 @@ HTML fragment built from a ``ProfileContext`` (``parlib.publish.profile_data``) 
 
 Order (``parlib.publish.profile_doc.SECTIONS``): the headline (index, the official rank — the rank
 in the block x/N, or the published rank where the dataset has it — and band) with the key
-figures; the change since the previous year (index, rank, per area; or why there is no comparable
+figures (the core index and its rank in the block beside the index, where the year has parts); the change since the previous year (index, rank, per area; or why there is no comparable
 year); the unit's own caveats; the comparison with its block (median, mean, the leader — for the
 leader, the runner-up: a unit is never compared with itself) and with the units of a comparable
 maximum; areas (an SVG chart from zero); appraisal (points deducted and points added apart, the
@@ -134,6 +134,7 @@ def key_figures(ctx, unit_id: str) -> list[dict]:
     items = [(t("index_pct", lang), _n(row["index_pct"], lang))]
     if block["n"] > 1 and _f(row.get("rank")) is not None and row["source"] != "published":
         items.append((t("profile_rank_official", lang), official_rank(ctx, unit_id)))
+    items += core_items(row, lang)
     printed = published_rank(ctx, unit_id)
     if printed:
         key = "profile_rank_printed" if row["source"] == "published" else "profile_rank_national"
@@ -167,6 +168,18 @@ def key_figures(ctx, unit_id: str) -> list[dict]:
             items.append((t("profile_points_deducted", lang), _n(found[0], lang)))
             items.append((t("profile_points_added", lang), _n(found[1], lang)))
     return [{"figure_item": k, "value": v} for k, v in items]
+
+
+def core_items(row: dict, lang: str) -> list[tuple[str, str]]:
+    """The core index beside the index (a year with parts) and its rank in the block (x/N, when
+    the block ranks more than one unit by it); none where the unit has no core index."""
+    if _f(row.get("core_pct")) is None:
+        return []
+    items = [(t("core_pct", lang), _n(row["core_pct"], lang))]
+    rank, of = _f(row.get("core_rank")), _f(row.get("core_rank_of"))
+    if rank is not None and of is not None and of > 1:
+        items.append((t("core_rank", lang), t("rank_of_n", lang, rank=int(rank), n=int(of))))
+    return items
 
 
 # --- 2. change since the previous year -------------------------------------------------------

@@ -94,6 +94,7 @@ def key_figures_html(unit_index: pd.DataFrame, lang: str) -> str:
     items = [
         (t("n_units", lang), str(len(unit_index))),
         (t("mean_index", lang), number(unit_index["index_pct"].mean(), 2, lang)),
+        (t("median_index", lang), number(unit_index["index_pct"].median(), 2, lang)),
         (t("top_unit", lang), f"{top['unit_name']} ({number(top['index_pct'], 2, lang)})"),
     ]
     cells = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in items)

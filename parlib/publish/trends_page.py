@@ -5,7 +5,8 @@ In: the stacked history (``trends.HISTORY_COLUMNS``), a block's national trend
 from ``History.breaks()``), the methodology changes (``trends.methodology_changes``), the units
 registry and the dataset's config. Out: plain tables and sentences — each unit's series by NAME on
 every year of the block's range (a year without a figure is NaN: a gap, never a joined line), the
-block's median, the published national average, the units whose lines are labelled (the top, the
+block's median and interquartile range per year (``median_by_year``, the table ``spread_table``),
+the published national average, the units whose lines are labelled (the top, the
 bottom, the year leaders and the movers; at most ``MAX_LABELLED``), the marks a chart draws for the
 methodology changes and the lineage events (at their date), the chart's caption naming only the
 marks it draws (``chart_reading``), the trend table, the movers and the sentences, Vietnamese
@@ -30,8 +31,9 @@ from parlib.core.labels import t
 from parlib.history import breaks, trends
 from parlib.publish.markup import Column
 from parlib.publish.trends_labels import label, num
+from parlib.score.spread import MIN_QUARTILE_UNITS, spread_by
 
-MAX_LABELLED = 7  # unit lines with a colour and a legend entry (plus average and median: ≤ 9)
+MAX_LABELLED = 7  # unit lines with a colour and a legend entry (+ average, median, IQR: ≤ 10)
 
 
 # --- the block -----------------------------------------------------------------------------------
@@ -104,11 +106,18 @@ MIN_MEDIAN_UNITS = 3  # a median of fewer units is not shown (one unit's index i
 
 def median_by_year(rows: pd.DataFrame) -> pd.DataFrame:
     """The median index of the block's units with an index, per year of its range (``year``,
-    ``median``, ``n``); NaN (a gap) where fewer than ``MIN_MEDIAN_UNITS`` units have one."""
-    grouped = rows.groupby("year")["index_pct"]
-    out = pd.DataFrame({"median": grouped.median(), "n": grouped.count()})
-    out.loc[out["n"] < MIN_MEDIAN_UNITS, "median"] = float("nan")
+    ``median``, ``n``) and beside it their ``mean``, ``q1``, ``q3`` and ``iqr`` (``score.spread``:
+    pandas' linear quantiles); the mean and median NaN (a gap) where fewer than
+    ``MIN_MEDIAN_UNITS`` units have one, the quartiles where fewer than ``MIN_QUARTILE_UNITS``."""
+    out = spread_by(rows, "year", "index_pct").set_index("year")
+    out.loc[out["n"] < MIN_MEDIAN_UNITS, ["mean", "median"]] = float("nan")
+    out = out[["median", "n", "mean", "q1", "q3", "iqr"]]
     return out.reindex(year_range(rows)).rename_axis("year").reset_index()
+
+
+def draws_band(rows: pd.DataFrame) -> bool:
+    """Whether the block's trend chart shades an interquartile range (some year has one)."""
+    return bool(len(rows)) and bool(median_by_year(rows)["iqr"].notna().any())
 
 
 def average_by_year(trend: pd.DataFrame, years: list[int]) -> pd.Series:
@@ -176,10 +185,15 @@ def y_range(values) -> tuple[float, float]:
     return lo, max(100.0, float(math.ceil(high)))
 
 
-def chart_reading(methods: pd.DataFrame | None, events: pd.DataFrame | None, lang: str) -> str:
-    """The caption of ``history_plots.block_trend``: the lines, then only the verticals the chart
-    draws (dashed: methodology changes; solid: lineage events), none when it draws none."""
+def chart_reading(
+    methods: pd.DataFrame | None, events: pd.DataFrame | None, lang: str, band: bool = False
+) -> str:
+    """The caption of ``history_plots.block_trend``: the lines, the interquartile band when it is
+    drawn (``band``: ``draws_band``), then only the verticals the chart draws (dashed: methodology
+    changes; solid: lineage events), none when it draws none."""
     parts = [t("block_chart_lines", lang)]
+    if band:
+        parts.append(t("block_chart_band", lang))
     if methods is not None and len(methods):
         parts.append(t("block_chart_methods", lang))
     if events is not None and len(events):
@@ -255,6 +269,31 @@ def trend_columns(lang: str, table: pd.DataFrame | None = None) -> list[Column]:
     if table is not None and table["national_average"].isna().all():
         columns = [c for c in columns if c.name != "national_average"]
     return columns
+
+
+def spread_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per year with figures: units with an index, their mean, median, Q1, Q3 and IQR
+    (``median_by_year``: empty where too few units have one)."""
+    med = median_by_year(rows)
+    return med[med["n"].fillna(0) > 0].astype({"n": "int64"}).reset_index(drop=True)
+
+
+def spread_columns(lang: str) -> list[Column]:
+    """The columns of ``spread_table`` with the page's headers."""
+    return [
+        Column("year", label("col_year", lang), kind="int"),
+        Column("n", label("col_units", lang), kind="int"),
+        Column("mean", label("col_mean", lang), kind="num"),
+        Column("median", label("col_median", lang), kind="num"),
+        Column("q1", label("col_q1", lang), kind="num"),
+        Column("q3", label("col_q3", lang), kind="num"),
+        Column("iqr", label("col_iqr", lang), kind="num"),
+    ]
+
+
+def spread_reading(lang: str) -> str:
+    """What ``spread_table`` is of, and from how many units its figures are given."""
+    return label("spread_reading", lang, k=MIN_QUARTILE_UNITS, m=MIN_MEDIAN_UNITS)
 
 
 def mover_columns(lang: str) -> list[Column]:

@@ -7,7 +7,9 @@ the sums the index tables are made of; ``blocks`` splits a year's inputs by bloc
 describes its blocks and components; ``compute`` (the stage's entry point) builds the unit, area and
 criterion indexes of every block and returns ``Results``, which saves itself; ``published`` reads a
 year of published results only; ``reconcile`` sets published figures beside the computed ones with
-their rounding tolerance; ``tables`` reads a saved table back (``load_table``).
+their rounding tolerance; ``core`` adds the core index (appraised parts only) beside the index;
+``spread`` gives a block's mean, median, quartiles and interquartile range; ``tables`` reads a
+saved table back (``load_table``).
 """
 
 from parlib.score.arithmetic import (
@@ -18,7 +20,9 @@ from parlib.score.arithmetic import (
     rounding_tolerance,
 )
 from parlib.score.compute import Results, aggregate, compute, save
+from parlib.score.core import core_index
 from parlib.score.reconcile import reconcile
+from parlib.score.spread import spread, spread_by
 from parlib.score.tables import load_table
 
 __all__ = [
@@ -26,6 +30,7 @@ __all__ = [
     "aggregate",
     "assign_bands",
     "compute",
+    "core_index",
     "index_pct",
     "load_table",
     "rank_desc",
@@ -33,4 +38,6 @@ __all__ = [
     "round_half_up",
     "rounding_tolerance",
     "save",
+    "spread",
+    "spread_by",
 ]

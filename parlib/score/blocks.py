@@ -18,6 +18,7 @@ import pandas as pd
 from parlib.config.dataset import FrameworkConfig, YearConfig
 from parlib.config.model import LEGACY_COMPONENTS, BlockConfig, ComponentConfig
 from parlib.ingest.inputs import YearInputs
+from parlib.score.core import CORE_COLUMNS
 
 BLOCK_COLUMNS = ["block", "name_vi", "name_en", "framework", "methodology", "n_units"]
 BLOCK_COLUMNS += ["published_only"]
@@ -38,7 +39,8 @@ COMPONENT_COLUMNS = [
 
 
 def unit_columns(components) -> list[str]:
-    """The unit_index columns every year has, in order (for appraisal + survey: as before)."""
+    """The unit_index columns every year has, in order (for appraisal + survey: as before, with
+    the core index after the band)."""
     return [
         "year",
         "unit_id",
@@ -51,6 +53,7 @@ def unit_columns(components) -> list[str]:
         "rank",
         "rank_of",
         "band",
+        *CORE_COLUMNS,
         "self_points",
         *[c.points_column for c in components],
         "points_deducted",

@@ -5,8 +5,9 @@ In: ``YearInputs`` (validated). Out: ``Results`` with named tables:
 - ``points``: one row per unit × leaf × component, with its maximum, whether it applies (KPS = not
   arising removes it), self-assessed and counted points (appraisal rounds where they exist);
 - ``unit_index``: per unit, achieved ÷ applicable maximum × 100, rank within its block (ties share
-  the best rank) and across blocks (``rank_all``), band, self-assessed points and every component's
-  points and maximum, points deducted (self − appraised; NaN when no self-assessment is known);
+  the best rank) and across blocks (``rank_all``), band, the core index on the appraised parts only
+  (``core.core_index``), self-assessed points and every component's points and maximum, points
+  deducted (self − appraised; NaN when no self-assessment is known);
 - ``area_index`` and ``criterion_index``: the same ratio for every area and every node of the tree;
 - ``reconciliation``: every published figure beside the computed one, with the rounding tolerance;
   ``conflicts``: the figures other sources published for the same unit and measure;
@@ -37,6 +38,7 @@ from parlib.ingest.inputs import YearInputs
 from parlib.score import published as published_only
 from parlib.score.arithmetic import assign_bands, rank_desc, round_half_up
 from parlib.score.blocks import BlockInputs, blocks_table, components_table, split, unit_columns
+from parlib.score.core import core_index
 from parlib.score.measures import (
     ASSESSED_BASE,
     aggregate,
@@ -96,6 +98,7 @@ def _block(b: BlockInputs, inputs: YearInputs) -> dict[str, pd.DataFrame]:
     unit["rank"] = rank_desc(unit["index_pct"])
     unit["rank_of"] = int(unit["index_pct"].notna().sum())
     unit["band"] = assign_bands(unit["index_pct"], b.bands)
+    unit = core_index(unit, comps, decimals)
     extra = [c for c in unit.columns if c.startswith("round_") or c.endswith("_before_cap")]
     extra += ["n_explanations"] if "n_explanations" in unit.columns else []
     unit = unit[unit_columns(comps) + extra].sort_values(["rank", "unit_id"], ignore_index=True)

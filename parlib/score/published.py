@@ -22,6 +22,7 @@ from parlib.core import paths
 from parlib.ingest.inputs import YearInputs
 from parlib.score.arithmetic import assign_bands, bounded_index, rank_desc, round_half_up
 from parlib.score.blocks import TAIL, BlockInputs, unit_columns
+from parlib.score.core import core_index
 from parlib.score.reconcile import COLUMNS, _status, primary
 
 POINTS_COLUMNS = ["unit_id", "criterion", "area", "component", "max_points", "applicable"]
@@ -141,6 +142,7 @@ def block_results(b: BlockInputs, inputs: YearInputs) -> dict[str, pd.DataFrame]
     else:
         unit["band"] = computed_bands
     unit["band"] = unit["band"].astype("str")
+    unit = core_index(unit, (), decimals)  # printed totals, not parts scored on the leaves: NaN
     unit["self_points"] = np.nan
     unit["points_deducted"] = np.nan
     unit["max_points_full"] = unit["max_points"]

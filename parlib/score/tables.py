@@ -52,7 +52,7 @@ def load_table(out_dir, name: str) -> pd.DataFrame:
     for col, dtype in text.items():
         if col in df.columns:
             df[col] = df[col].fillna("").astype(dtype)
-    for col in ("rank", "rank_all", "source_row"):
+    for col in ("rank", "rank_all", "source_row", "core_rank", "core_rank_of"):
         if col in df.columns:
             df[col] = df[col].astype("Int64")
     return df
