@@ -34,15 +34,18 @@ import csv
 import datetime as dt
 import io
 import math
+import os
 import random
 import sys
 import unicodedata
 import zipfile
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.writer.excel import ExcelWriter
+os.environ.setdefault("OPENPYXL_LXML", "False")  # the same bytes with or without lxml (parlib)
+
+from openpyxl import Workbook  # noqa: E402
+from openpyxl.comments import Comment  # noqa: E402
+from openpyxl.writer.excel import ExcelWriter  # noqa: E402
 
 DEFAULT_SEED = 20250701
 YEARS = (2025, 2026)
