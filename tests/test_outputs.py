@@ -275,13 +275,13 @@ def test_footer_shows_paths_relative_to_the_project(tmp_path, monkeypatch):
 
 
 def published_files(project: Path):
-    """Every published file of a run, and inside each xlsx its parts; executed notebooks (their
-    papermill metadata and injected parameters belong to the runner) are left out."""
+    """Every published file of a run, and inside each xlsx and docx its parts; executed notebooks
+    (their papermill metadata and injected parameters belong to the runner) are left out."""
     for folder in (project / "reports", project / "data" / "processed"):
         for path in sorted(folder.rglob("*")):
             if not path.is_file() or path.suffix == ".ipynb":
                 continue
-            if path.suffix == ".xlsx":
+            if path.suffix in (".xlsx", ".docx"):  # zip archives: their parts
                 with zipfile.ZipFile(path) as archive:
                     for member in archive.namelist():
                         yield f"{path}!{member}", archive.read(member)

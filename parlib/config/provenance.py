@@ -42,7 +42,16 @@ RECORD_KEYS = (
 )
 
 
-PACKAGES = ("pandas", "great-expectations", "papermill", "matplotlib", "numpy", "scipy", "openpyxl")
+PACKAGES = (
+    "pandas",
+    "great-expectations",
+    "papermill",
+    "matplotlib",
+    "numpy",
+    "scipy",
+    "openpyxl",
+    "python-docx",  # writes the official annex (parlib.publish.annex)
+)
 
 
 def sha256(path: Path, chunk: int = 1 << 20) -> str:

@@ -2,9 +2,10 @@
 
 - **The year's pages** (``year_links``): from any page of a dataset-year (or one of its unit
   profiles), the overview, fairness, validation, index, intake and the list of profiles of that
-  year, the Data Docs and the results workbook, the dataset's trends page, and the same page in the
-  previous and the next declared year. A unit profile's year links go to the other year's list of
-  profiles at the unit's anchor (``#u-<id>``): the unit may not exist that year, the list does.
+  year, the Data Docs, the results workbook, the official annex (Word, ``phu-luc.docx``), the
+  dataset's trends page, and the same page in the previous and the next declared year. A unit
+  profile's year links go to the other year's list of profiles at the unit's anchor
+  (``#u-<id>``): the unit may not exist that year, the list does.
 - **The search box** (``search_box``): every unit of a list, with its name folded for matching
   (``fold``: lower case, no diacritics, ``đ`` → ``d``, so "ha noi" finds "Hà Nội"); the page
   shell's one inline script filters the list as the reader types (``templates/parlib.js.j2``).
@@ -41,6 +42,7 @@ PROFILE_LIST = "06_unit_profiles.html"
 TRENDS_PAGE = "trends.html"
 DATA_DOCS = "data_docs/index.html"
 WORKBOOK = "results.xlsx"
+ANNEX = "phu-luc.docx"  # the official annex, in Vietnamese only (parlib.publish.annex)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ def year_links(cfg, year: int, lang: str, page: str) -> tuple[tuple[Link, ...], 
     ]
     pages.append(Link(t("data_docs_short", lang), up + DATA_DOCS))
     pages.append(Link(t("results_workbook", lang), up + localized(WORKBOOK, lang)))
+    pages.append(Link(t("results_annex", lang), up + ANNEX))
     pages.append(Link(t("report_trends", lang), up + "../" + localized(TRENDS_PAGE, lang)))
     pages.append(Link(t("provenance", lang), "#provenance"))  # this page's footer: inputs, hashes
     years = sorted(cfg.years)

@@ -10,13 +10,13 @@ Out: for each dataset-year, ``data/processed/<dataset>/<year>/`` (tables), ``rep
 name (``05_report.html``), English beside it (``05_report.en.html``, ``parlib.publish.pages``); the
 preflight (reading, validation, scoring) once per year, each report notebook once per language,
 side by side unless it writes tables (``Notebook.writes``); pages rendered in the shell
-(``parlib.publish.shell``) once the year's outcome is known. Then ``results.xlsx`` and
-``results.en.xlsx``, the unit profiles (``parlib.run.fanout``), and after all years of a dataset
-``07_trends`` (``trends.html``, ``trends.en.html``). Everything is built in a staging folder and
-swapped into place only when every notebook succeeds (``parlib.core.swap``: even killed midway it
-loses no complete copy); a failed run's pages go to ``reports/_failed/<dataset>/<year>/`` with
-``failure.json``, which the landing page links. A full disk or a read-only folder ends the run with
-one line (``EnvironmentFault``, exit 3).
+(``parlib.publish.shell``) once the year's outcome is known. Then ``results.xlsx``,
+``results.en.xlsx`` and the annex ``phu-luc.docx`` / ``.xlsx``, the unit profiles
+(``parlib.run.fanout``); after all years of a dataset ``07_trends`` (``trends.html``, ``.en.html``).
+Everything is built in a staging folder and swapped into place only when every notebook succeeds
+(``parlib.core.swap``: even killed midway it loses no complete copy); a failed run's pages go to
+``reports/_failed/<dataset>/<year>/`` with ``failure.json``, which the landing page links. A full
+disk or a read-only folder ends the run with one line (``EnvironmentFault``, exit 3).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from parlib.config.dataset import DatasetConfig
 from parlib.core import paths, swap
 from parlib.core.errors import EnvironmentFault, UsageError
 from parlib.core.storage import write_json
-from parlib.publish import export, headline
+from parlib.publish import annex, export, headline
 from parlib.publish.landing import write_landing
 from parlib.publish.pages import localized
 from parlib.publish.shell import year_frame
@@ -211,6 +211,7 @@ def _build_year(
         for lang in LANGS:
             target = out_reports / localized(RESULTS_WORKBOOK, lang)
             export.write_workbook(out_processed, target, lang, prov)
+        annex.write_annex(out_processed, out_reports, cfg, year, prov)  # phu-luc.docx, .xlsx
         for lang in LANGS:
             record = _run_unit_profiles(
                 cfg, year, lang, {**base, "lang": lang, **extra}, root, out_processed, out_reports
