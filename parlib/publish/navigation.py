@@ -1,7 +1,7 @@
 """Navigation: the links every page carries besides its breadcrumb, and the unit search boxes.
 
 - **The year's pages** (``year_links``): from any page of a dataset-year (or one of its unit
-  profiles), the overview, fairness, validation, index, intake and the list of profiles of that
+  profiles), the overview, fairness, the criterion review, validation, index, intake and the list of profiles of that
   year, the Data Docs and the results workbook, the dataset's trends page, and the same page in the
   previous and the next declared year. A unit profile's year links go to the other year's list of
   profiles at the unit's anchor (``#u-<id>``): the unit may not exist that year, the list does.
@@ -32,6 +32,7 @@ from parlib.publish.templating import render
 YEAR_PAGES = (
     ("05_report.html", "report_overview"),
     ("04_fairness.html", "report_fairness"),
+    ("08_criteria.html", "report_criteria"),
     ("02_validate.html", "report_validate"),
     ("03_index.html", "report_index"),
     ("01_ingest.html", "report_ingest"),
