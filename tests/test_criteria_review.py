@@ -167,6 +167,17 @@ def test_a_published_only_year_is_skipped():
     rv = criteria_page.analyse(results)
     assert rv.skipped == "skip_published_criteria" and rv.table.empty
     assert criteria.review(results.criterion_index.iloc[0:0], results.unit_index).skipped
+    page = _Page("vi")
+    for show in (
+        criteria_page.show_thresholds,
+        criteria_page.show_measures,
+        criteria_page.show_pairs,
+    ):
+        show(page, rv)
+    criteria_page.show_flagged(page, rv, pd.DataFrame(columns=["block", "code", "flag", "year"]))
+    assert "".join(page.parts) == criteria_page.skipped(
+        rv.skipped, "vi", title_key="crit_flagged_title"
+    )
 
 
 class _Page:

@@ -125,6 +125,8 @@ def _with_block(rv: CriterionReview, columns: list[Column]) -> list[Column]:
 
 def show_thresholds(s, rv: CriterionReview) -> None:
     """The thresholds the flags use, in a sentence."""
+    if rv.skipped:  # nothing is flagged: the flagged section says why
+        return
     th = rv.thresholds
     s.say(
         s.t(
