@@ -132,6 +132,45 @@ def test_a_redundant_pair_is_found_over_enough_common_units():
     assert stricter.pairs.empty
 
 
+def test_two_leaves_that_the_same_one_unit_misses_are_no_pair():
+    """Nine units score both in full and one misses both: ρ = 1, but the pair says nothing."""
+    units = [f"v{i}" for i in range(10)]
+    full = [10.0] * 9 + [4.0]
+    frame = _frame(
+        {
+            "2.1": (10.0, dict(zip(units, full)), {}),
+            "2.2": (10.0, dict(zip(units, full)), {}),
+        }
+    )
+    rv = criteria.review(frame, pd.DataFrame({"unit_id": units, "self_known": True}))
+    assert rv.pairs.empty
+    loose = criteria.review(
+        frame, pd.DataFrame({"unit_id": units}), ReviewThresholds(min_varied_units=1)
+    )
+    assert loose.pairs[["code_a", "code_b"]].values.tolist() == [["2.1", "2.2"]]
+
+
+def test_a_weak_correlation_is_flagged_only_when_even_its_upper_bound_is_weak():
+    # 31 units: ρ = 0.05 may well be 0.4 (no flag); ρ = -0.5 is surely below 0.1 (flag)
+    assert criteria.upper_bound(0.05, 31) > 0.3
+    assert criteria.upper_bound(-0.5, 31) < 0.1
+    # Fisher's z by hand: tanh(atanh(0.2) + 1.959964 * 1.06 / sqrt(97)) for 100 units
+    assert criteria.upper_bound(0.2, 100) == pytest.approx(
+        math.tanh(math.atanh(0.2) + 1.959964 * 1.06 / math.sqrt(97))
+    )
+    assert math.isnan(criteria.upper_bound(0.5, 3)) and math.isnan(
+        criteria.upper_bound(math.nan, 9)
+    )
+
+
+def test_the_synthetic_year_flags_nothing_but_the_planted_criteria(synthetic_2024):
+    """2024: exactly the three planted criteria, at ceiling, and no other flag of any kind."""
+    rv = criteria.review(synthetic_2024.criterion_index, synthetic_2024.unit_index)
+    flagged = rv.table[rv.table["flags"].fillna("") != ""]
+    assert sorted(flagged["code"]) == sorted(PLANTED)
+    assert set(flagged["flags"]) == {"at_ceiling"}
+
+
 @pytest.fixture(scope="module")
 def synthetic_2024():
     cfg = load_dataset("synthetic-province")

@@ -20,13 +20,18 @@ Measures, per criterion (over the units of its block whose framework has it):
   NaN with fewer than ``min_units`` units or when either side has no variance;
 - deducted share = the criterion's points deducted at appraisal ÷ all points deducted in the block
   (NaN without self-assessment);
+- discrimination's upper bound: the upper end of its 95 % confidence interval (Fisher's z with
+  the standard error 1.06 / √(n − 3) that Fieller, Hartley and Pearson give for Spearman's ρ);
 - redundant pairs: leaves whose Spearman ρ over their common units is at least
-  ``redundant_correlation`` in absolute value, over at least ``min_common_units`` units.
+  ``redundant_correlation`` in absolute value, over at least ``min_common_units`` units, each leaf
+  below its maximum for at least ``min_varied_units`` of them (two leaves that nearly every unit
+  scores in full, and the same one unit misses, give ρ = 1 and say nothing).
 
 Flags (``FLAGS``): ``at_ceiling`` (ceiling share ≥ ``ceiling_share`` with ≥ ``min_units`` units),
-``rarely_arises`` (not-arising share ≥ ``rare_share``), ``no_separation`` (discrimination <
-``min_discrimination``, or no variance over ≥ ``min_units`` units; never with ``at_ceiling``: the
-ceiling is the cause), ``redundant`` (in a redundant pair; ``same_as`` names the other leaves).
+``rarely_arises`` (not-arising share ≥ ``rare_share``), ``no_separation`` (even the upper bound of
+the discrimination is below ``min_discrimination``: with 31 units a ρ measured at 0.05 may well be
+0.3, and a flag on chance alone would send a methodology owner after noise; or no variance over ≥
+``min_units`` units; never with ``at_ceiling``: the ceiling is the cause), ``redundant`` (in a redundant pair; ``same_as`` names the other leaves).
 """
 
 from __future__ import annotations
@@ -54,7 +59,8 @@ class ReviewThresholds:
     rare_share: float = 0.8  # rarely arises: it does not arise for this share of units, or more
     min_discrimination: float = 0.1  # does not separate units: item-rest correlation below this
     redundant_correlation: float = 0.9  # counts the same: |ρ| of two leaves at least this ...
-    min_common_units: int = 8  # ... over at least this many units where both arise
+    min_common_units: int = 8  # ... over at least this many units where both arise ...
+    min_varied_units: int = 3  # ... each leaf below its maximum for at least this many of them
 
 
 COLUMNS = [
@@ -72,6 +78,7 @@ COLUMNS = [
     "sd_index",
     "iqr_index",
     "discrimination",
+    "discrimination_upper",
     "deducted_share",
     "flags",
     "same_as",
@@ -136,6 +143,14 @@ def item_rest(score: pd.Series, rest: pd.Series, min_units: int) -> float:
     return float(both["s"].rank().corr(both["r"].rank()))
 
 
+def upper_bound(rho: float, n: int, z: float = 1.959964) -> float:
+    """The upper end of the 95 % interval of a Spearman ρ over ``n`` units (Fisher's z, standard
+    error 1.06 / √(n − 3)); NaN when ρ is NaN or n ≤ 3."""
+    if np.isnan(rho) or n <= 3:
+        return float("nan")
+    return float(np.tanh(np.arctanh(np.clip(rho, -0.999999, 0.999999)) + z * 1.06 / np.sqrt(n - 3)))
+
+
 def _leaves(codes: pd.Series) -> set[str]:
     """The codes no other code descends from."""
     found = set(codes)
@@ -181,7 +196,8 @@ def _review_block(ci: pd.DataFrame, self_known: bool, th: ReviewThresholds):
                 "not_arising_share": (n - n_live) / n if n else np.nan,
                 "sd_index": index.std(ddof=1) if n_live > 1 else np.nan,
                 "iqr_index": index.quantile(0.75) - index.quantile(0.25) if n_live else np.nan,
-                "discrimination": item_rest(index, rest, th.min_units),
+                "discrimination": (rho := item_rest(index, rest, th.min_units)),
+                "discrimination_upper": upper_bound(rho, int(rest.notna().sum())),
                 "deducted_share": deducted / total_deducted
                 if self_known and total_deducted > EPS
                 else np.nan,
@@ -204,7 +220,8 @@ def redundant_pairs(leaf_rows: pd.DataFrame, th: ReviewThresholds) -> pd.DataFra
     for i, a in enumerate(codes):
         for b in codes[i + 1 :]:
             both = wide[[a, b]].dropna()
-            if len(both) < th.min_common_units:
+            varied = (both < 100 - EPS).sum()
+            if len(both) < th.min_common_units or varied.min() < th.min_varied_units:
                 continue
             rho = item_rest(both[a], both[b], th.min_common_units)
             if not np.isnan(rho) and abs(rho) >= th.redundant_correlation:
@@ -220,7 +237,7 @@ def _flags(row: pd.Series, same_as: str, th: ReviewThresholds) -> str:
     if row["not_arising_share"] >= th.rare_share:
         flags.append("rarely_arises")
     flat = row["n_arising"] >= th.min_units and not row["sd_index"] > EPS
-    low = row["discrimination"] < th.min_discrimination
+    low = row["discrimination_upper"] < th.min_discrimination
     if not ceiling and (low or flat):
         flags.append("no_separation")
     if same_as:

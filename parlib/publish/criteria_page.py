@@ -63,7 +63,12 @@ def reasons(row: pd.Series, lang: str) -> list[tuple[str, str]]:
             why = (
                 t("crit_reason_no_separation_flat", lang)
                 if pd.isna(value)
-                else t("crit_reason_no_separation", lang, value=number(value, 2, lang))
+                else t(
+                    "crit_reason_no_separation",
+                    lang,
+                    value=number(value, 2, lang),
+                    upper=number(row.get("discrimination_upper"), 2, lang),
+                )
             )
         else:
             why = ""
@@ -137,6 +142,7 @@ def show_thresholds(s, rv: CriterionReview) -> None:
             disc=s.num(th.min_discrimination, 1),
             corr=s.num(th.redundant_correlation, 1),
             common=th.min_common_units,
+            varied=th.min_varied_units,
         )
     )
 
