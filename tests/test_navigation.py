@@ -46,9 +46,10 @@ def test_the_year_pages_are_the_pipelines_pages():
 def test_a_years_page_links_the_years_pages_and_the_years_around_it(province):
     frame = shell.year_frame(province, 2023, "en", "04_fairness.html", "report_fairness")
     hrefs = [link.href for link in frame.nav]
-    assert hrefs[:6] == [
+    assert hrefs[:7] == [
         "05_report.en.html",
         "04_fairness.en.html",
+        "08_criteria.en.html",
         "02_validate.en.html",
         "03_index.en.html",
         "01_ingest.en.html",

@@ -32,6 +32,7 @@ STEMS = (
     "06_unit_profile",
     "06_unit_profiles",
     "07_trends",
+    "08_criteria",
 )
 DEFAULTS = {"dataset": "synthetic-province", "year": 2024}
 NOTE, ONLY = "analyst-note", "analyst-only"

@@ -16,7 +16,7 @@ from parlib.run import cli
 from .conftest import FirstRun, visible
 
 pytestmark = pytest.mark.slow
-NOTEBOOK_STEMS = ["01_ingest", "02_validate", "03_index", "04_fairness", "05_report"]
+NOTEBOOK_STEMS = ["01_ingest", "02_validate", "03_index", "04_fairness", "08_criteria", "05_report"]
 
 
 def test_run_succeeds_and_writes_the_tables(first_run: FirstRun):

@@ -1,11 +1,11 @@
 """Navigation: the links every page carries besides its breadcrumb, and the unit search boxes.
 
 - **The year's pages** (``year_links``): from any page of a dataset-year (or one of its unit
-  profiles), the overview, fairness, validation, index, intake and the list of profiles of that
-  year, the Data Docs, the results workbook, the official annex (Word, ``phu-luc.docx``), the
-  dataset's trends page, and the same page in the previous and the next declared year. A unit
-  profile's year links go to the other year's list of profiles at the unit's anchor
-  (``#u-<id>``): the unit may not exist that year, the list does.
+  profiles), the overview, fairness, the criterion review, validation, index, intake and the list
+  of profiles of that year, the Data Docs, the results workbook, the official annex (Word,
+  ``phu-luc.docx``), the dataset's trends page, and the same page in the previous and the next
+  declared year. A unit profile's year links go to the other year's list of profiles at the unit's
+  anchor (``#u-<id>``): the unit may not exist that year, the list does.
 - **The search box** (``search_box``): every unit of a list, with its name folded for matching
   (``fold``: lower case, no diacritics, ``đ`` → ``d``, so "ha noi" finds "Hà Nội"); the page
   shell's one inline script filters the list as the reader types (``templates/parlib.js.j2``).
@@ -33,6 +33,7 @@ from parlib.publish.templating import render
 YEAR_PAGES = (
     ("05_report.html", "report_overview"),
     ("04_fairness.html", "report_fairness"),
+    ("08_criteria.html", "report_criteria"),
     ("02_validate.html", "report_validate"),
     ("03_index.html", "report_index"),
     ("01_ingest.html", "report_ingest"),

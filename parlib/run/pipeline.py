@@ -37,6 +37,8 @@ PIPELINE = (
     Notebook("02_validate", "report_validate", "year", "02_validate.html"),
     Notebook("03_index", "report_index", "year", "03_index.html"),
     Notebook("04_fairness", "report_fairness", "year", "04_fairness.html", writes=True),
+    # the criterion review (issue #15): after 04, so that the overview (05) links it
+    Notebook("08_criteria", "report_criteria", "year", "08_criteria.html", writes=True),
     Notebook("05_report", "report_overview", "year", "05_report.html"),
     # every unit's profile (units/<unit>.html) from one execution, after 05 and results.xlsx;
     # 06_unit_profile (one unit) stays for analysts (parlib.publish.profile_doc)
