@@ -7,6 +7,8 @@ The browser checks of the same (a phone, A4 paper, a static server) are in ``tes
 from __future__ import annotations
 
 import csv
+import html
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -15,9 +17,9 @@ import pandas as pd
 import pytest
 
 from parlib.config.dataset import load_dataset
-from parlib.publish import headline, markup, navigation, profile_detail, shell
+from parlib.publish import headline, landing, markup, navigation, profile_detail, shell
 from parlib.publish.markup import Column
-from parlib.run.pipeline import PIPELINE
+from parlib.run.pipeline import PIPELINE, REPORT_PAGES
 
 from .conftest import ROOT
 
@@ -146,6 +148,25 @@ def test_the_landing_headline_names_the_leader_and_the_median(tmp_path):
     assert "85,88%" in vi[0] and "Xã C (70,00%)" in vi[1]
     en = headline.sentences(record, 2024, "en")
     assert "91.25%" in en[0] and en[0].startswith("2024 — Departments:")
+
+
+def test_the_landing_page_shows_a_hostile_leader_and_unit_as_text(tmp_path):
+    """A unit name from a province's file reaches the landing page's headline and search box:
+    as text, never markup."""
+    hostile = '<img src=x onerror=alert(1)>=HYPERLINK("http://x")'
+    year = tmp_path / "ds" / "2024"
+    (year / "units").mkdir(parents=True)
+    record = [{"block": "all", "name_vi": "", "name_en": "", "units": 2, "median": 50.0}]
+    record[0]["leader"] = {"unit_id": "a", "unit_name": hostile, "index_pct": 61.5}
+    manifest = {"dataset": "ds", "year": 2024, "outcome": "success", "headline": record}
+    (year / "run.json").write_text(json.dumps(manifest), encoding="utf-8")
+    title = html.escape(hostile) + " — Hồ sơ đơn vị"
+    (year / "units" / "a.html").write_text(f"<title>{title}</title>", encoding="utf-8")
+    page = landing.landing_page(tmp_path, REPORT_PAGES, "vi")
+    assert "<img src=x" not in page
+    # the headline, the search box's entry and its folded key, the year's list of profiles
+    assert page.count("&lt;img src=x onerror=alert(1)&gt;") == 4
+    assert "61,50%" in page  # the headline, in Vietnamese
 
 
 def test_number_cells_carry_a_plain_sort_value_and_the_unit_column_is_marked():

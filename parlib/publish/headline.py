@@ -14,6 +14,7 @@ import pandas as pd
 
 from parlib.core.labels import number, t
 from parlib.publish.blocks import block_title
+from parlib.score.spread import spread
 from parlib.score.tables import load_table
 
 
@@ -30,7 +31,7 @@ def of_year(processed: Path) -> list[dict]:
         scored["index_pct"] = scored["index_pct"].astype(float)
         by = ["index_pct", "rank"] if "rank" in scored.columns else ["index_pct"]
         best = scored.sort_values(by, ascending=[False, True][: len(by)]).head(1)
-        first = frame.iloc[0]
+        first, dist = frame.iloc[0], spread(scored["index_pct"])
         out.append(
             {
                 "block": str(block),
@@ -44,8 +45,8 @@ def of_year(processed: Path) -> list[dict]:
                     "unit_name": str(best["unit_name"].iloc[0]),
                     "index_pct": round(float(best["index_pct"].iloc[0]), 2),
                 },
-                "median": round(float(scored["index_pct"].median()), 2) if len(scored) else None,
-                "mean": round(float(scored["index_pct"].mean()), 2) if len(scored) else None,
+                "median": round(dist.median, 2) if dist.n else None,
+                "mean": round(dist.mean, 2) if dist.n else None,
             }
         )
     return out

@@ -178,7 +178,7 @@ def landing_page(
             for y, e in entries
         ]
         title = any_manifest.get("title", {}).get(lang, name)
-        found += _search_items(years, title)
+        found += _search_items(years, name, title)
         datasets.append(
             {
                 "name": name,
@@ -220,23 +220,22 @@ def _latest_headline(entries: list[tuple[int, dict]], lang: str) -> list[str]:
     return []
 
 
-def _search_items(years: list[dict], title: str) -> list[tuple[str, str, str, int]]:
-    """Every unit profile of a dataset's published years: (name, href, where, year)."""
+def _search_items(years: list[dict], dataset: str, title: str) -> list[tuple]:
+    """Every unit profile of a dataset's published years: (name, href, where, year, dataset)."""
     return [
-        (name, href, f"{title} — {row['year']}", row["year"])
+        (name, href, f"{title} — {row['year']}", row["year"], dataset)
         for row in years
         if row.get("units")
         for href, name in row["units"]["links"]
     ]
 
 
-def _latest_only(items: list[tuple[str, str, str, int]]) -> list[tuple[str, str, str]]:
+def _latest_only(items: list[tuple]) -> list[tuple[str, str, str]]:
     """Each unit of each dataset once, at its latest year's profile (the search box's entries)."""
-    latest: dict[tuple[str, str], tuple[str, str, str, int]] = {}
-    for name, href, where, year in items:
-        key = (name, where.rsplit(" — ", 1)[0])
-        if key not in latest or year > latest[key][3]:
-            latest[key] = (name, href, where, year)
+    latest: dict[tuple[str, str], tuple] = {}
+    for name, href, where, year, dataset in items:
+        if (name, dataset) not in latest or year > latest[(name, dataset)][3]:
+            latest[(name, dataset)] = (name, href, where, year)
     return [(name, href, where) for name, href, where, _ in latest.values()]
 
 
