@@ -5,6 +5,7 @@ the action list's round trip: written, filled with openpyxl, read back and follo
 from __future__ import annotations
 
 from datetime import datetime
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -12,7 +13,8 @@ from openpyxl import load_workbook
 
 from parlib.core.errors import DataError
 from parlib.fairness.plans import follow_up, owner_of, plans, read_owners, summary
-from parlib.publish.action_list import action_list_bytes, read_action_list
+from parlib.publish import profile_plan
+from parlib.publish.action_list import action_list_bytes, read_action_list, write_plans
 
 HOSTILE = '=HYPERLINK("x")'
 CODES = ["1", "1.1", "1.2", "2", "2.1"]
@@ -188,3 +190,41 @@ def test_missing_hidden_key_refused(tmp_path):
     with pytest.raises(DataError) as caught:
         read_action_list(path)
     assert [(p.check, p.row) for p in caught.value.problems] == [("action_list_missing_key", 3)]
+
+
+def test_next_years_run_follows_up_last_years_filled_list(tmp_path):
+    """``write_plans``: the dataset's owners.csv is read, the list written beside the annex, and
+    last year's filled list (``actions/<year - 1>.xlsx``) followed up into plans_followup.csv."""
+    dataset, processed, reports = tmp_path / "ds", tmp_path / "p", tmp_path / "r"
+    for folder in (dataset / "actions", processed, reports):
+        folder.mkdir(parents=True)
+    (dataset / "owners.csv").write_text("code,owner\n1,Văn phòng\n", encoding="utf-8")
+    last = _write(tmp_path)
+    _fill(last, {"1.2": "Đã hoàn thành", "1.1": "Chưa thực hiện"})
+    last.rename(dataset / "actions" / "2024.xlsx")
+    _criteria(u1_11=2.0, u1_12=2.0).assign(year=2025).to_csv(
+        processed / "criterion_index.csv", index=False
+    )
+    _units().to_csv(processed / "unit_index.csv", index=False)
+    written = write_plans(processed, reports, SimpleNamespace(folder=dataset), 2025, {})
+    assert (reports / "ke-hoach-khac-phuc.xlsx") in written
+    lost = pd.read_csv(processed / "plans.csv", dtype={"code": str})
+    assert list(lost["code"]) == ["1.2"] and list(lost["owner"]) == ["Văn phòng"]
+    followed = pd.read_csv(processed / "plans_followup.csv", dtype={"code": str}).set_index("code")
+    # 1.2: lost 1.5 in 2024, 1.0 in 2025 → 0.5 recovered; 1.1: lost 1.0, now 0 → 1.0 recovered
+    assert followed.loc["1.2", "recovered"] == pytest.approx(0.5)
+    assert followed.loc["1.1", "recovered"] == pytest.approx(1.0)
+    assert list(followed.loc[["1.2", "1.1"], "done"]) == [True, False]
+
+
+def test_the_profile_section_names_owners_and_the_what_if_escaped(tmp_path):
+    """The profile's "Kế hoạch khắc phục": the top criteria with owner and points, the what-if
+    sentence with decimal commas, a hostile name escaped, and a link to the action list."""
+    plans(_criteria(), _units(), {"1": (HOSTILE, HOSTILE)}, year=2024).save(tmp_path)
+    ctx = SimpleNamespace(lang="vi", out=tmp_path, rows={"u1": {"rank": 3}})
+    html = profile_plan.plan(ctx, "u1")
+    assert "Kế hoạch khắc phục" in html and "1,50" in html
+    assert "chỉ số sẽ là 100,00 (hiện nay 75,00)" in html and "thứ hạng trong khối là 1" in html
+    assert HOSTILE not in html and "=HYPERLINK(&quot;x&quot;)" in html
+    assert 'href="../ke-hoach-khac-phuc.xlsx"' in html
+    assert "không bị mất điểm" in profile_plan.plan(ctx, "u2")

@@ -18,13 +18,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from parlib.config.dataset import DatasetConfig
+from parlib.config.dataset import OWNERS_FILE, DatasetConfig
 from parlib.core import paths
 from parlib.core.errors import DataError, Problem
 from parlib.core.storage import write_csv
 
-OWNERS_FILE = "owners.csv"
 TOP_K = 5  # the what-if recovers the unit's top five criteria
+WHATIF_COLUMNS = [
+    "unit_id",
+    "block",
+    "index_pct",
+    "rank",
+    "k",
+    "recovered",
+    "index_after",
+    "rank_after",
+]
 PLAN_COLUMNS = ["unit_id", "rank_in_unit", "code", "name_vi", "name_en", "points_lost", "owner"]
 
 
@@ -196,19 +205,7 @@ def what_if(unit_index: pd.DataFrame, lost: pd.DataFrame, k: int = TOP_K) -> pd.
                 "rank_after": 1 + int((others[exact] > after + 1e-9).sum()),
             }
         )
-    return pd.DataFrame.from_records(
-        records,
-        columns=[
-            "unit_id",
-            "block",
-            "index_pct",
-            "rank",
-            "k",
-            "recovered",
-            "index_after",
-            "rank_after",
-        ],
-    )
+    return pd.DataFrame.from_records(records, columns=WHATIF_COLUMNS)
 
 
 def plans(

@@ -29,7 +29,9 @@ from parlib.core.errors import DataError, Problem
 from parlib.core.labels import number
 from parlib.core.storage import write_bytes, write_csv
 from parlib.fairness.plans import (
+    PLAN_COLUMNS,
     STATUSES,
+    WHATIF_COLUMNS,
     Plans,
     follow_up,
     owners_path,
@@ -37,9 +39,9 @@ from parlib.fairness.plans import (
     read_owners,
 )
 from parlib.publish.markup import public_path
+from parlib.publish.navigation import ACTION_LIST
 from parlib.score.tables import load_table
 
-ACTION_LIST = "ke-hoach-khac-phuc.xlsx"
 SHEET = "Kế hoạch khắc phục"
 WHATIF_SHEET = "Giả định"
 PROVENANCE_SHEET = "Nguồn gốc"
@@ -283,7 +285,7 @@ def read_action_list(path: Path) -> pd.DataFrame:
 
 def last_year_list(cfg, year: int) -> Path | None:
     """Last year's filled list in the dataset folder (``actions/<year − 1>.xlsx``), or None."""
-    path = Path(cfg.folder) / "actions" / f"{year - 1}.xlsx"
+    path = Path(cfg.folder) / "actions" / f"{year - 1}.xlsx"  # DatasetConfig.plan_files
     return path if path.is_file() else None
 
 
@@ -297,8 +299,12 @@ def write_plans(processed: Path, reports_year_dir: Path, cfg, year: int, prov: d
     criteria = load_table(processed, "criterion_index")
     units = load_table(processed, "unit_index")
     needed = {"unit_id", "code", "max_points", "achieved_points"}
-    if criteria.empty or not needed <= set(criteria.columns):  # published totals only: no plan
-        return []
+    if criteria.empty or not needed <= set(criteria.columns):  # published totals only: no rows
+        empty = Plans(
+            year, pd.DataFrame(columns=PLAN_COLUMNS), pd.DataFrame(columns=WHATIF_COLUMNS)
+        )
+        data = action_list_bytes(empty, units, prov)  # the page links it: an empty list, not a 404
+        return [write_bytes(Path(reports_year_dir) / ACTION_LIST, data)]
     found = owners_path(cfg)
     owners = read_owners(found, criteria["code"].unique()) if found else {}
     plan = plans(criteria, units, owners, year)

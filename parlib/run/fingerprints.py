@@ -12,7 +12,6 @@ from pathlib import Path
 from parlib.config import provenance
 from parlib.config.dataset import DatasetConfig
 from parlib.core import paths
-from parlib.fairness.plans import owners_path
 from parlib.history.lineage import lineage_path
 from parlib.publish.pages import localized
 from parlib.run.pipeline import LANGS, NOTEBOOKS
@@ -37,9 +36,7 @@ def context_files(cfg: DatasetConfig, year: int, root: Path) -> list[Path]:
     unit's trend up to this year). Inputs, not published outputs: outputs appear and disappear as
     years are built, and a fingerprint that followed them would never settle."""
 
-    actions = Path(cfg.folder) / "actions" / f"{year - 1}.xlsx"  # last year's filled action list
-    found = [lineage_path(cfg), owners_path(cfg), actions if actions.is_file() else None]
-    files = [p for p in found if p is not None]
+    files = [p for p in [lineage_path(cfg)] if p is not None]
     for other in cfg.years:
         if other < year:
             files += [p for p in cfg.input_files(other) if p not in files]
