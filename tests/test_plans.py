@@ -206,8 +206,16 @@ def test_next_years_run_follows_up_last_years_filled_list(tmp_path):
         processed / "criterion_index.csv", index=False
     )
     _units().to_csv(processed / "unit_index.csv", index=False)
-    written = write_plans(processed, reports, SimpleNamespace(folder=dataset), 2025, {})
+    cfg = SimpleNamespace(folder=dataset, synthetic=True)
+    written = write_plans(processed, reports, cfg, 2025, {})
     assert (reports / "ke-hoach-khac-phuc.xlsx") in written
+    notes = [
+        r
+        for r in load_workbook(reports / "ke-hoach-khac-phuc.xlsx")["Nguồn gốc"].iter_rows(
+            values_only=True
+        )
+    ]
+    assert any("SYNTHETIC" in str(r[1]) for r in notes)  # a synthetic list says so
     lost = pd.read_csv(processed / "plans.csv", dtype={"code": str})
     assert list(lost["code"]) == ["1.2"] and list(lost["owner"]) == ["Văn phòng"]
     followed = pd.read_csv(processed / "plans_followup.csv", dtype={"code": str}).set_index("code")

@@ -67,8 +67,20 @@ def _letter(i: int) -> str:
     return chr(ord("A") + i)
 
 
-def action_list_bytes(plan: Plans, unit_index: pd.DataFrame, prov: dict) -> bytes:
-    """The action list of ``plan`` as xlsx bytes (see the module docstring)."""
+def _in_rank_order(unit_index: pd.DataFrame) -> list[str]:
+    """Unit ids by block (as they come), then rank, then name."""
+    frame = unit_index.assign(
+        _block=pd.factorize(unit_index.get("block", pd.Series("all", index=unit_index.index)))[0]
+    )
+    by = ["_block", *[c for c in ("rank", "unit_name") if c in frame]]
+    return list(frame.sort_values(by, kind="stable", na_position="last")["unit_id"])
+
+
+def action_list_bytes(
+    plan: Plans, unit_index: pd.DataFrame, prov: dict, synthetic: bool = False
+) -> bytes:
+    """The action list of ``plan`` as xlsx bytes (see the module docstring); ``synthetic``: the
+    provenance sheet says first that the figures are not real."""
     names = dict(zip(unit_index["unit_id"], unit_index["unit_name"]))
     book = Workbook()
     ws = book.active
@@ -76,7 +88,10 @@ def action_list_bytes(plan: Plans, unit_index: pd.DataFrame, prov: dict) -> byte
     ws.append([h for h, _ in COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for r in plan.rows.itertuples(index=False):
+    order = {u: i for i, u in enumerate(_in_rank_order(unit_index))}
+    rows = plan.rows.assign(_at=plan.rows["unit_id"].map(order).fillna(len(order)))
+    rows = rows.sort_values(["_at", "rank_in_unit"], kind="stable")
+    for r in rows.itertuples(index=False):
         values = {
             "unit_name": names.get(r.unit_id, r.unit_id),
             "rank_in_unit": int(r.rank_in_unit),
@@ -112,7 +127,7 @@ def action_list_bytes(plan: Plans, unit_index: pd.DataFrame, prov: dict) -> byte
             "Điểm khôi phục",
             "Chỉ số mới",
             "Thứ hạng mới",
-            "unit_id",
+            "Mã đơn vị",
         ]
     )
     for w in plan.whatif.itertuples(index=False):
@@ -130,6 +145,8 @@ def action_list_bytes(plan: Plans, unit_index: pd.DataFrame, prov: dict) -> byte
         )
     source = book.create_sheet(PROVENANCE_SHEET)
     source.append(["Mục", "Giá trị"])
+    if synthetic:
+        source.append(["Lưu ý", "DỮ LIỆU TỔNG HỢP (SYNTHETIC): không phải số liệu thật"])
     source.append(["Bộ dữ liệu", str(prov.get("dataset", ""))])
     source.append(["Năm", str(prov.get("year", ""))])
     source.append(["Phương pháp", str(prov.get("methodology", ""))])
@@ -303,13 +320,15 @@ def write_plans(processed: Path, reports_year_dir: Path, cfg, year: int, prov: d
         empty = Plans(
             year, pd.DataFrame(columns=PLAN_COLUMNS), pd.DataFrame(columns=WHATIF_COLUMNS)
         )
-        data = action_list_bytes(empty, units, prov)  # the page links it: an empty list, not a 404
+        data = action_list_bytes(
+            empty, units, prov, bool(getattr(cfg, "synthetic", False))
+        )  # the page links it: an empty list, not a 404
         return [write_bytes(Path(reports_year_dir) / ACTION_LIST, data)]
     found = owners_path(cfg)
     owners = read_owners(found, criteria["code"].unique()) if found else {}
     plan = plans(criteria, units, owners, year)
     written = plan.save(processed)
-    data = action_list_bytes(plan, units, prov)
+    data = action_list_bytes(plan, units, prov, bool(getattr(cfg, "synthetic", False)))
     written.append(write_bytes(Path(reports_year_dir) / ACTION_LIST, data))
     previous = last_year_list(cfg, year)
     if previous is not None:
