@@ -1076,6 +1076,19 @@ alternatives = ["official", "rescale-absent-survey", "impute-absent-survey"]
 """
 
 
+OWNERS_CSV = """code,owner,owner_en
+1,Văn phòng (bộ phận tổng hợp CCHC),Office (PAR coordination desk)
+1.4,Bộ phận truyền thông,Communication desk
+2,Bộ phận pháp chế,Legal affairs desk
+3,Bộ phận một cửa,One-stop desk
+4,Phòng Tổ chức cán bộ,Personnel and organisation section
+5,Phòng Tổ chức cán bộ,Personnel and organisation section
+6,Phòng Kế hoạch - Tài chính,Planning and finance section
+7,Bộ phận công nghệ thông tin,IT desk
+7.3,Bộ phận quản lý chất lượng (ISO),Quality management desk (ISO)
+8,Bộ phận một cửa,One-stop desk
+"""  # declared owners, SYNTHETIC (the action list)
+
 README = """# synthetic-province — DỮ LIỆU TỔNG HỢP / SYNTHETIC DATA
 
 **Tiếng Việt.** Toàn bộ dữ liệu trong thư mục này là **dữ liệu TỔNG HỢP (giả lập, SYNTHETIC)**,
@@ -1123,6 +1136,11 @@ maximum.
 
 Files: `dataset.toml`, `units.csv`, `frameworks/internal-2022.csv`, `scores/2022.csv`,
 `scores/2023.csv`, `scores/2024.xlsx`, `bands.csv` (A ≥ 90, B 80–<90, C 70–<80, D < 70).
+
+`owners.csv` — **SYNTHETIC**, a declared table written by the script (`OWNERS_CSV`, not random): which invented department is
+responsible (đơn vị chủ trì) for which area or criterion, for the improvement plans and the action
+list `ke-hoach-khac-phuc.xlsx`; an area code applies to all its criteria unless a deeper row
+(`1.4`, `7.3`) overrides. Bảng phân công đơn vị chủ trì **TỔNG HỢP (giả lập)**, khai báo trong script.
 """
 
 
@@ -1189,6 +1207,7 @@ def main(argv: list[str] | None = None) -> int:
         survey,
     )
     (out / "alternatives.toml").write_text(ALTERNATIVES_TOML, encoding="utf-8")
+    (out / "owners.csv").write_text(OWNERS_CSV, encoding="utf-8")
 
     (out / "dataset.toml").write_text(
         dataset_toml(

@@ -123,7 +123,13 @@ class DatasetConfig:
             )
             if p is not None
         ]
+        files += [p for p in self.plan_files(year) if p.is_file()]
         return list(dict.fromkeys(files))
+
+    def plan_files(self, year: int) -> list[Path]:
+        """The improvement plans' inputs of ``year``, read when present: the owners table and last
+        year's filled action list (``parlib.fairness.plans``, ``parlib.publish.action_list``)."""
+        return [self.folder / OWNERS_FILE, self.folder / "actions" / f"{year - 1}.xlsx"]
 
 
 def list_datasets(raw: Path | None = None) -> list[str]:
@@ -152,6 +158,8 @@ def _default_named(folder: Path, key: str, default: str, file: str) -> tuple[Pat
             )
         ]
 
+
+OWNERS_FILE = "owners.csv"  # who is responsible for which criterion (optional, read if present)
 
 # files the workbook finds by name when dataset.toml does not name them: (key, default name)
 DEFAULT_NAMED = (

@@ -14,7 +14,7 @@ from the second page. ``annex_layout`` holds these rules and what the annex says
 
 In: a dataset-year's processed folder (``unit_index``, ``blocks``), the dataset's configuration,
 the year and the run's provenance record. Out: ``phu-luc.docx`` and ``phu-luc.xlsx`` in the year's
-reports folder, beside ``results.xlsx``, written atomically (``core.storage.write_bytes``); the
+reports folder (and the action list, ``publish.action_list``), beside ``results.xlsx``, written atomically (``core.storage.write_bytes``); the
 figures end with their methodology and data version (input hashes, git commit, time of the run in
 Vietnam time) and, for a SYNTHETIC dataset, say on every page that they are not real.
 """
@@ -24,6 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from parlib.core.storage import write_bytes
+from parlib.publish.action_list import write_plans
 from parlib.publish.annex_files import docx_bytes, xlsx_bytes
 from parlib.publish.annex_layout import annex_content
 from parlib.publish.navigation import ANNEX
@@ -33,10 +34,13 @@ ANNEX_SHEETS = "phu-luc.xlsx"  # the same annex as a workbook, beside ANNEX (phu
 
 def write_annex(processed: Path, reports_year_dir: Path, cfg, year: int, prov: dict) -> list[Path]:
     """Write ``phu-luc.docx`` and ``phu-luc.xlsx`` for ``year`` into ``reports_year_dir`` from
-    the results in ``processed``; returns the two paths."""
+    the results in ``processed``, then the year's improvement plans and action list
+    (``action_list.write_plans``: ``ke-hoach-khac-phuc.xlsx``); returns the annex's two paths."""
     annex = annex_content(Path(processed), cfg, year, prov)
     folder = Path(reports_year_dir)
-    return [
+    written = [
         write_bytes(folder / ANNEX, docx_bytes(annex)),
         write_bytes(folder / ANNEX_SHEETS, xlsx_bytes(annex)),
     ]
+    write_plans(Path(processed), folder, cfg, year, prov)  # the action list, beside the annex
+    return written

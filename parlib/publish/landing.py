@@ -24,7 +24,7 @@ from parlib.core.storage import write_text
 from parlib.publish import headline
 from parlib.publish.layouts import PROBLEM_COLUMNS
 from parlib.publish.markup import heading, html_table, note, provenance_footer
-from parlib.publish.navigation import ANNEX, search_box
+from parlib.publish.navigation import ACTION_LIST, ANNEX, search_box
 from parlib.publish.pages import DEFAULT_LANG, counterpart, localized
 from parlib.publish.shell import Frame, html, render, year_anchor
 from parlib.publish.views import problems_frame
@@ -92,7 +92,7 @@ def _refused(problems: list[Problem], lang: str) -> dict:
 
 def _good(folder: Path, rel: str, manifest: dict, pages: ReportPages, lang: str) -> dict:
     """What a dataset-year's row shows of its last good run: its pages in ``lang``, the Data Docs,
-    the workbook, the official annex, its units' profiles, status, time, methodology and inputs."""
+    the workbook, the official annex, the action list, its units' profiles, status, time, methodology and inputs."""
     links = [
         (f"{rel}/{localized(page, lang)}", t(key, lang))
         for page, key in pages.year
@@ -105,6 +105,8 @@ def _good(folder: Path, rel: str, manifest: dict, pages: ReportPages, lang: str)
         links.append((f"{rel}/{workbook}", t("results_workbook", lang)))
     if (folder / ANNEX).is_file():  # the official annex: Vietnamese only, one file
         links.append((f"{rel}/{ANNEX}", t("results_annex", lang)))
+    if (folder / ACTION_LIST).is_file():  # the action list: Vietnamese only, one file
+        links.append((f"{rel}/{ACTION_LIST}", t("results_actions", lang)))
     return {
         "links": links,
         "units": _unit_links(folder, rel, lang),

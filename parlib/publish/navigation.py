@@ -3,7 +3,7 @@
 - **The year's pages** (``year_links``): from any page of a dataset-year (or one of its unit
   profiles), the overview, fairness, the criterion review, validation, index, intake and the list
   of profiles of that year, the Data Docs, the results workbook, the official annex (Word,
-  ``phu-luc.docx``), the dataset's trends page, and the same page in the previous and the next
+  ``phu-luc.docx``), the action list (Excel, ``ke-hoach-khac-phuc.xlsx``), the dataset's trends page, and the same page in the previous and the next
   declared year. A unit profile's year links go to the other year's list of profiles at the unit's
   anchor (``#u-<id>``): the unit may not exist that year, the list does.
 - **The search box** (``search_box``): every unit of a list, with its name folded for matching
@@ -44,6 +44,7 @@ TRENDS_PAGE = "trends.html"
 DATA_DOCS = "data_docs/index.html"
 WORKBOOK = "results.xlsx"
 ANNEX = "phu-luc.docx"  # the official annex, in Vietnamese only (parlib.publish.annex)
+ACTION_LIST = "ke-hoach-khac-phuc.xlsx"  # the action list, Vietnamese only (publish.action_list)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ def year_links(cfg, year: int, lang: str, page: str) -> tuple[tuple[Link, ...], 
     pages.append(Link(t("data_docs_short", lang), up + DATA_DOCS))
     pages.append(Link(t("results_workbook", lang), up + localized(WORKBOOK, lang)))
     pages.append(Link(t("results_annex", lang), up + ANNEX))
+    pages.append(Link(t("results_actions", lang), up + ACTION_LIST))
     pages.append(Link(t("report_trends", lang), up + "../" + localized(TRENDS_PAGE, lang)))
     pages.append(Link(t("provenance", lang), "#provenance"))  # this page's footer: inputs, hashes
     years = sorted(cfg.years)

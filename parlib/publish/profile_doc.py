@@ -21,7 +21,15 @@ from urllib.parse import quote
 
 from parlib.core.labels import t
 from parlib.publish import blocks as bk
-from parlib.publish import markup, pages, profile_detail, profile_sections, profile_trend, shell
+from parlib.publish import (
+    markup,
+    pages,
+    profile_detail,
+    profile_plan,
+    profile_sections,
+    profile_trend,
+    shell,
+)
 from parlib.publish.markup import Column, html_table
 from parlib.publish.navigation import search_box, unit_anchor
 from parlib.publish.profile_data import ProfileContext
@@ -49,7 +57,7 @@ SECTIONS = (
     ("change", profile_sections.change),
     ("comparison", profile_detail.comparison),
     ("areas", profile_detail.areas),
-    ("appraisal", profile_detail.appraisal),
+    ("appraisal", profile_plan.appraisal_and_plan),  # then the improvement plan
     ("trend", profile_trend.trend),
     ("benchmark", profile_trend.benchmark),
 )
