@@ -58,6 +58,7 @@ PRELOAD_MODULES = (  # in the order the notebooks 01 … 07 first import them
     "parlib.publish.block_pages",
     "parlib.fairness",
     "parlib.publish.fairness_page",
+    "parlib.publish.criteria_page",
     "parlib.publish.plots",
     "parlib.publish.history_plots",
     "parlib.publish.profile_page",
