@@ -178,6 +178,19 @@ def test_every_page_type_prints_on_a4_within_its_page_count(reports, tab, tmp_pa
     assert re.search(rf"\b1 ?/ ?{pages}\b", words)  # the page number: the style sheet's @page
 
 
+@pytest.mark.skipif(PDFINFO is None or PDFTOTEXT is None, reason="poppler-utils not installed")
+def test_the_longest_unit_profile_prints_on_two_a4_pages(reports, tab, tmp_path):
+    """Not only the profile of ``PAGE_TYPES``: the one with the most content of the year (the
+    largest page) fits on two pages too."""
+    profiles = [p for p in (reports / "synthetic-province/2024/units").glob("*.html")]
+    longest = max(
+        (p for p in profiles if not p.name.endswith(".en.html")), key=lambda p: p.stat().st_size
+    )
+    tab.open(longest.as_uri(), DESKTOP)
+    pages, size, _ = pdf_facts(tab.pdf(), tmp_path, "longest-profile")
+    assert pages <= 2, f"{longest.name}: {pages} A4 pages"
+
+
 def test_the_search_box_finds_a_name_typed_without_diacritics(reports, tab):
     tab.open((reports / PAGE_TYPES["overview"][0]).as_uri(), DESKTOP)
     typed = tab.value(

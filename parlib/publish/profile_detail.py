@@ -191,7 +191,7 @@ def areas(ctx, unit_id: str) -> str:
     return out + f'<div class="par-chart-data">{_table(rows, cols, lang)}</div>'
 
 
-PRINT_ROWS = 8  # rows of a long criteria list a printed profile keeps (it fits on two A4 pages)
+PRINT_ROWS = 5  # rows of a long criteria list a printed profile keeps (it fits on two A4 pages)
 
 
 def print_top(table: str, rows: int, lang: str) -> str:

@@ -135,7 +135,12 @@ def trend(ctx, unit_id: str) -> str:
             frozenset({True}): "profile_trend_svg_computed",
             frozenset({False}): "profile_trend_svg_published",
         }.get(frozenset(kinds), "profile_trend_svg_reading")
-        out += f"<figure>{svg}<figcaption><em>{esc(t(reading, lang))}</em></figcaption></figure>"
+        # on paper the trend reads as its sentence above (every year named): the chart stays on
+        # screen, so that a printed profile keeps to two A4 pages
+        out += (
+            f'<figure class="par-screen-only">{svg}'
+            f"<figcaption><em>{esc(t(reading, lang))}</em></figcaption></figure>"
+        )
     table = [
         {
             **r,
