@@ -236,3 +236,23 @@ def test_the_profile_section_names_owners_and_the_what_if_escaped(tmp_path):
     assert HOSTILE not in html and "=HYPERLINK(&quot;x&quot;)" in html
     assert 'href="../ke-hoach-khac-phuc.xlsx"' in html
     assert "không bị mất điểm" in profile_plan.plan(ctx, "u2")
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"code,owner\n1.1,Ph\xf2ng T\xf4 ch\xfac\n", "not UTF-8"),  # a legacy Vietnamese encoding
+        (b'code,owner\n1.1,"unclosed\n', "cannot be read as a table"),  # a quote never closed
+    ],
+)
+def test_an_owners_file_that_is_not_a_utf8_csv_is_refused_by_name(tmp_path, content, says):
+    """The owners table (and every small declared CSV read by ``read_text_table``: lineage,
+    corrections, national results) refuses a file it cannot read with a located problem,
+    never a bare UnicodeDecodeError or pandas ParserError."""
+    path = tmp_path / "owners.csv"
+    path.write_bytes(content)
+    with pytest.raises(DataError) as caught:
+        read_owners(path, ["1", "1.1"])
+    (problem,) = caught.value.problems
+    assert problem.check == "unreadable_input" and "owners.csv" in problem.file
+    assert says in str(caught.value)

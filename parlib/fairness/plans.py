@@ -22,6 +22,7 @@ from parlib.config.dataset import OWNERS_FILE, DatasetConfig
 from parlib.core import paths
 from parlib.core.errors import DataError, Problem
 from parlib.core.storage import write_csv
+from parlib.ingest.tables import read_text_table
 
 TOP_K = 5  # the what-if recovers the unit's top five criteria
 WHATIF_COLUMNS = [
@@ -63,23 +64,7 @@ def read_owners(path: Path, known_codes) -> dict[str, tuple[str, str]]:
     (owner, owner_en). Raises ``DataError`` with one located ``Problem`` per bad row (unknown code,
     empty owner, duplicate code, missing column)."""
     shown = paths.display(path)
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    missing = [c for c in ("code", "owner") if c not in table.columns]
-    if missing:
-        raise DataError(
-            f"{shown}: the owners table has problems",
-            [
-                _problem(
-                    "owners_missing_column",
-                    shown,
-                    1,
-                    "",
-                    ", ".join(missing),
-                    "columns code, owner (owner_en optional)",
-                    "các cột code, owner (owner_en tùy chọn)",
-                )
-            ],
-        )
+    table = read_text_table(path, ("code", "owner"), "owners_missing_column", "owners.csv")
     known, seen, owners, problems = set(map(str, known_codes)), {}, {}, []
     for row_no, row in enumerate(table.to_dict("records"), start=2):
         code, owner = row["code"].strip(), row["owner"].strip()

@@ -241,32 +241,10 @@ def read_table_coded(
             ]
             df = pd.DataFrame(read.rows, columns=header, dtype=object)
             labels = [f"column {bd.column_letter(i)}" for i in range(1, len(header) + 1)]
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            f"{paths.display(path)}: not UTF-8 text",
-            [
-                bd.problem(
-                    "unreadable_input",
-                    path,
-                    f"not UTF-8 text ({exc}); save the file as CSV UTF-8",
-                    expected="CSV UTF-8",
-                )
-            ],
-        ) from exc
-    except (ValueError, OSError, csv.Error) as exc:
+    except (UnicodeDecodeError, ValueError, OSError, csv.Error) as exc:
         if isinstance(exc, DataError):
             raise
-        raise DataError(
-            f"{paths.display(path)}: cannot be read as a table",
-            [
-                bd.problem(
-                    "unreadable_input",
-                    path,
-                    f"cannot be read as a table: {exc}",
-                    expected="a CSV UTF-8 or .xlsx table",
-                )
-            ],
-        ) from exc
+        raise unreadable(path, exc, expected="a CSV UTF-8 or .xlsx table") from exc
     df.columns = [nfc(str(c)).strip() for c in df.columns]
     df.attrs.update(sheet=sheet_name, labels=labels)
     if aliases:  # two columns for one field, or a header hiding a character: refused here
@@ -310,6 +288,23 @@ def read_table_coded(
     return out, by_name
 
 
+def unreadable(path: Path, exc: Exception, expected: str) -> DataError:
+    """The located refusal of a file that cannot be read as a table: not UTF-8 text (save it as
+    CSV UTF-8), or not a table (an unclosed quote, a damaged workbook …)."""
+    if isinstance(exc, UnicodeDecodeError):
+        why, reason, expected = (
+            "not UTF-8 text",
+            f"not UTF-8 text ({exc}); save the file as CSV UTF-8",
+            "CSV UTF-8",
+        )
+    else:
+        why, reason = "cannot be read as a table", f"cannot be read as a table: {exc}"
+    return DataError(
+        f"{paths.display(path)}: {why}",
+        [bd.problem("unreadable_input", path, reason, expected=expected)],
+    )
+
+
 def _blank(value: object) -> bool:
     return (
         value is None
@@ -325,8 +320,12 @@ def read_text_table(
     what: str = "this file",
 ) -> pd.DataFrame:
     """A small declarative CSV (corrections, lineage, national results): every cell as text,
-    ``source_row`` added (header = 1), and a ``DataError`` naming the missing columns."""
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    ``source_row`` added (header = 1), and a ``DataError`` naming the missing columns, or the file
+    when it is not UTF-8 text or not a CSV (an unclosed quote): never a bare traceback."""
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, ValueError, csv.Error) as exc:  # ParserError is a ValueError
+        raise unreadable(path, exc, expected="a CSV UTF-8 table") from exc
     df.insert(0, "source_row", range(2, len(df) + 2))
     missing = [c for c in required if c not in df.columns]
     if missing:
