@@ -43,6 +43,7 @@ lab: report ## open the notebooks in JupyterLab (after a report run, so every no
 synthetic: $(STAMP) ## regenerate the SYNTHETIC datasets from their seeds
 	$(BIN)/python scripts/make_synthetic.py
 	$(BIN)/python scripts/make_synthetic_2025.py
+	$(BIN)/python scripts/make_interim.py
 
 lock: ## re-resolve requirements.lock from pyproject.toml (needs the registry)
 	rm -rf /tmp/parlib-lock && $(PYTHON) -m venv /tmp/parlib-lock

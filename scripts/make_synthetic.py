@@ -1141,6 +1141,13 @@ Files: `dataset.toml`, `units.csv`, `frameworks/internal-2022.csv`, `scores/2022
 responsible (đơn vị chủ trì) for which area or criterion, for the improvement plans and the action
 list `ke-hoach-khac-phuc.xlsx`; an area code applies to all its criteria unless a deeper row
 (`1.4`, `7.3`) overrides. Bảng phân công đơn vị chủ trì **TỔNG HỢP (giả lập)**, khai báo trong script.
+
+`interim/2025-Q1.csv` … `interim/2025-Q4.csv` — **SYNTHETIC**, written by
+`python scripts/make_interim.py --seed 20251201` (not by `make_synthetic.py`): four quarterly
+interim self-assessments of 2025 (`unit_id, criterion, self_score`, decimal comma; empty = not
+assessed yet) for in-year tracking (`parlib.history.progress`, issue #15). Each self-assessed leaf
+of 2024 is first assessed in a seeded quarter and keeps its value; the value is the 2024 appraised
+score moved one 0.25 step up (25 %), down (15 %, the planted risks) or not at all. No figure is real.
 """
 
 
