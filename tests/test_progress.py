@@ -84,6 +84,8 @@ def test_progress_against_final_and_plan_hand_computed(tmp_path):
         ("a,2,1", "interim_unknown_criterion", "2"),  # survey leaf: not self-assessed
         ("a,1.1,=1+1", "interim_not_a_number", "=1+1"),
         ("a,1.1,2.5", "interim_out_of_range", "2.5"),
+        ("a,1.1,nan", "interim_not_a_number", "nan"),  # never "not assessed" in disguise
+        ("a,1.1,1e308", "interim_not_a_number", "1e308"),
         ("a,1.1,-1", "interim_out_of_range", "-1"),
     ],
 )
