@@ -52,7 +52,7 @@ def test_progress_against_final_and_plan_hand_computed(tmp_path):
     q2 = pg.read_snapshot(
         write(tmp_path / "q2.csv", ["a,1.1,2", "a,1.2,0", "b,1.1,2", "b,1.2,1"]), "Q2", criteria
     )
-    out = pg.progress([q1, q2], criteria, plan).set_index(["period", "unit_id"])
+    out = pg.progress({"Q1": q1, "Q2": q2}, criteria, plan).set_index(["period", "unit_id"])
     # a in Q1: 2 secured of 3; last year's final 1.5; target 1.5 + 1 (1.1 recovered in full) = 2.5
     a1 = out.loc[("Q1", "a")]
     assert (a1["secured"], a1["assessed"], a1["max_points"]) == (2.0, 1, 3.0)
@@ -136,7 +136,7 @@ def test_the_synthetic_year_is_tracked_over_four_quarters(first_run):
         pg.read_snapshot(DATA / f"interim/2025-{q}.csv", q, criteria)
         for q in ("Q1", "Q2", "Q3", "Q4")
     ]
-    out = pg.progress(snaps, criteria)
+    out = pg.progress(dict(zip(("Q1", "Q2", "Q3", "Q4"), snaps)), criteria)
     units = criteria["unit_id"].nunique()
     assert len(out) == 4 * units
     by_q = out.groupby("period", sort=False)["secured"].median()

@@ -77,48 +77,28 @@ def read_snapshot(path: Path, period: str, criteria: pd.DataFrame) -> pd.DataFra
     problems, records = [], []
     for row in table.to_dict("records"):
         unit, code, raw = row["unit_id"].strip(), row["criterion"].strip(), row["self_score"]
-        n = row["source_row"]
+
+        def refuse(check, value, expected, vi, n=row["source_row"], unit=unit, code=code):
+            problems.append(_bad(check, shown, n, unit, code, value, expected, vi))
+
         key = (unit, code)
         if unit not in units:
-            problems.append(
-                _bad(
-                    "interim_unknown_unit",
-                    shown,
-                    n,
-                    unit,
-                    code,
-                    unit,
-                    "a unit of last year",
-                    "đơn vị có trong năm trước",
-                )
-            )
+            refuse("interim_unknown_unit", unit, "a unit of last year", "đơn vị có trong năm trước")
             continue
         if key not in maxima:
-            problems.append(
-                _bad(
-                    "interim_unknown_criterion",
-                    shown,
-                    n,
-                    unit,
-                    code,
-                    code,
-                    "a self-assessed leaf criterion of the unit",
-                    "tiêu chí thành phần tự chấm của đơn vị",
-                )
+            refuse(
+                "interim_unknown_criterion",
+                code,
+                "a self-assessed leaf criterion of the unit",
+                "tiêu chí thành phần tự chấm của đơn vị",
             )
             continue
         if key in seen:
-            problems.append(
-                _bad(
-                    "interim_duplicate_row",
-                    shown,
-                    n,
-                    unit,
-                    code,
-                    code,
-                    "each unit and criterion once",
-                    "mỗi đơn vị và tiêu chí một lần",
-                )
+            refuse(
+                "interim_duplicate_row",
+                code,
+                "each unit and criterion once",
+                "mỗi đơn vị và tiêu chí một lần",
             )
             continue
         seen.add(key)
@@ -126,30 +106,18 @@ def read_snapshot(path: Path, period: str, criteria: pd.DataFrame) -> pd.DataFra
             value = parse_number(raw)
         except ValueError:
             value = float("nan")
-            problems.append(
-                _bad(
-                    "interim_not_a_number",
-                    shown,
-                    n,
-                    unit,
-                    code,
-                    str(raw)[:40],
-                    "a number of points or empty",
-                    "một số điểm hoặc để trống",
-                )
+            refuse(
+                "interim_not_a_number",
+                str(raw)[:40],
+                "a number of points or empty",
+                "một số điểm hoặc để trống",
             )
         if value is not None and value == value and not 0 <= value <= maxima[key] + 1e-9:
-            problems.append(
-                _bad(
-                    "interim_out_of_range",
-                    shown,
-                    n,
-                    unit,
-                    code,
-                    str(raw)[:40],
-                    f"0 to {maxima[key]:g}",
-                    f"từ 0 đến {maxima[key]:g}".replace(".", ","),
-                )
+            refuse(
+                "interim_out_of_range",
+                str(raw)[:40],
+                f"0 to {maxima[key]:g}",
+                f"từ 0 đến {maxima[key]:g}".replace(".", ","),
             )
         records.append(
             {
@@ -165,9 +133,9 @@ def read_snapshot(path: Path, period: str, criteria: pd.DataFrame) -> pd.DataFra
 
 
 def progress(
-    snapshots: list[pd.DataFrame], criteria: pd.DataFrame, plan: pd.DataFrame | None = None
+    snapshots: dict[str, pd.DataFrame], criteria: pd.DataFrame, plan: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """Per unit and period (in the order given): ``secured`` (Σ points so far), ``assessed``
+    """Per unit and period (``snapshots``: period → ``read_snapshot`` frame, in order): ``secured`` (Σ points so far), ``assessed``
     (criteria assessed), ``max_points`` (Σ applicable maxima of the tracked criteria), ``final``
     (last year's final on them), ``target`` (final + the plan's points lost, capped at the maximum
     per criterion), ``vs_final`` = secured − final, ``vs_target`` = secured − target, and
@@ -176,13 +144,13 @@ def progress(
     base = criteria.groupby("unit_id").agg(max_points=("max_points", "sum"), final=("final", "sum"))
     base["target"] = planned.groupby("unit_id")["target"].sum()
     rows = []
-    for snap in snapshots:
+    for period, snap in snapshots.items():
         merged = criteria[["unit_id", "code"]].merge(snap, on=["unit_id", "code"], how="left")
         got = merged.groupby("unit_id").agg(
             secured=("secured", "sum"), assessed=("secured", "count")
         )
         part = base.join(got).reset_index()
-        part.insert(0, "period", snap["period"].iloc[0] if len(snap) else "")
+        part.insert(0, "period", period)
         rows.append(part)
     out = pd.concat(rows, ignore_index=True)
     out["vs_final"] = out["secured"] - out["final"]
