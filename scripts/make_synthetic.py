@@ -966,7 +966,18 @@ declared_total = {total}
 declared_appraisal = {appraisal}
 declared_survey = {survey}
 note = "Invented for testing: 8 areas, appraisal {appraisal} + satisfaction survey {survey} points (area 8)."
-{years}"""
+{years}
+# 2025 followed quarter by quarter against the 2024 results (scripts/make_interim.py)
+[tracking.2025]
+baseline = 2024
+note = "SYNTHETIC quarterly self-assessments of 2025 (scripts/make_interim.py --seed 20251201)."
+
+[tracking.2025.periods]
+Q1 = "interim/2025-Q1.csv"
+Q2 = "interim/2025-Q2.csv"
+Q3 = "interim/2025-Q3.csv"
+Q4 = "interim/2025-Q4.csv"
+"""
 
 
 # ---------------------------------------------------------------------------------------------

@@ -50,6 +50,7 @@ PAGE_TYPES = {
     "profile list": ("synthetic-province/2024/06_unit_profiles.html", 3),
     "unit profile": ("synthetic-province/2024/units/so-noi-vu.html", 2),
     "trends": ("synthetic-province/trends.html", 4),
+    "in-year progress": ("synthetic-province/progress.html", 6),
     "real overview": ("vn-provinces/2012/05_report.html", 4),
     "real profile": ("vn-provinces/2012/units/long-an.html", 2),
 }

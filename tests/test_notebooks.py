@@ -33,6 +33,7 @@ STEMS = (
     "06_unit_profiles",
     "07_trends",
     "08_criteria",
+    "09_progress",
 )
 DEFAULTS = {"dataset": "synthetic-province", "year": 2024}
 NOTE, ONLY = "analyst-note", "analyst-only"

@@ -79,6 +79,24 @@ class YearConfig:
 
 
 @dataclass(frozen=True)
+class TrackingConfig:
+    """``[tracking.<year>]``: a year followed by interim self-assessments against ``baseline``'s
+    results (``parlib.history.progress``). ``periods``: (period, file) in time order (Q1-Q4 or
+    M01-M12); ``plan``: a filled action list (None: ``actions/<baseline>.xlsx`` when present,
+    else the baseline's own plans)."""
+
+    year: int
+    baseline: int
+    periods: tuple[tuple[str, Path], ...]
+    plan: Path | None = None
+    note: str = ""
+
+    @property
+    def files(self) -> list[Path]:
+        return [f for _, f in self.periods] + ([self.plan] if self.plan else [])
+
+
+@dataclass(frozen=True)
 class DatasetConfig:
     name: str
     folder: Path
@@ -94,6 +112,7 @@ class DatasetConfig:
     years: dict[int, YearConfig] = field(default_factory=dict)
     unit_label_vi: str = "đơn vị"
     unit_label_en: str = "unit"
+    tracking: dict[int, TrackingConfig] = field(default_factory=dict)  # tracked year → periods
 
     def title(self, lang: str) -> str:
         return self.title_vi if lang == "vi" else self.title_en
@@ -125,6 +144,16 @@ class DatasetConfig:
         ]
         files += [p for p in self.plan_files(year) if p.is_file()]
         return list(dict.fromkeys(files))
+
+    def tracking_files(self) -> list[Path]:
+        """Every file of the in-year tracking (``[tracking.<year>]``): the dataset's progress page
+        depends on them (``parlib.run.fanout``)."""
+        return [f for tr in self.tracking.values() for f in tr.files]
+
+    def latest_tracking(self, published: list[int]) -> TrackingConfig | None:
+        """The latest tracked year whose baseline is among the ``published`` years, or None."""
+        found = [tr for tr in self.tracking.values() if tr.baseline in published]
+        return found[-1] if found else None
 
     def plan_files(self, year: int) -> list[Path]:
         """The improvement plans' inputs of ``year``, read when present: the owners table and last
@@ -227,6 +256,16 @@ def load_dataset(
         years=dict(sorted(years.items())),
         unit_label_vi=model.unit_label_vi,
         unit_label_en=model.unit_label_en,
+        tracking={
+            int(key): TrackingConfig(
+                year=int(key),
+                baseline=tr.baseline,
+                periods=tuple(sorted(tr.periods.items())),  # Q1 < Q2, M01 < M02
+                plan=tr.plan,
+                note=tr.note,
+            )
+            for key, tr in sorted(model.tracking.items())
+        },
     )
 
 

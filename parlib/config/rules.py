@@ -234,4 +234,53 @@ def check(model, file: str) -> list[Problem]:
         out += _framework_rules(fid, fw, file)
     for key, yc in model.years.items():
         out += _year_rules(key, yc, model.frameworks, file)
+    for key, tr in model.tracking.items():
+        out += _tracking_rules(key, tr, model.years, file)
+    return out
+
+
+def _tracking_rules(key: str, tr, years: dict, file: str) -> list[Problem]:
+    """A tracked year follows a scored year before it, by periods of one kind (quarters or
+    months, not both)."""
+    out = []
+    earlier = sorted(
+        y
+        for y, cfg in years.items()
+        if int(y) < int(key)
+        and (cfg.scores is not None or any(b.scores is not None for b in cfg.blocks.values()))
+    )
+    if str(tr.baseline) not in earlier:
+        out.append(
+            _problem(
+                file,
+                "config_bad_baseline",
+                f"tracking.{key}.baseline",
+                str(tr.baseline),
+                (
+                    f"a declared year before {key} with scores, one of {earlier}",
+                    f"một năm trước {key} đã khai báo và có điểm, một trong {earlier}",
+                ),
+                (
+                    f"[tracking.{key}] must follow the results of an earlier scored year",
+                    f"[tracking.{key}] phải theo dõi so với kết quả của một năm trước có điểm",
+                ),
+            )
+        )
+    if len({p[0] for p in tr.periods}) > 1:
+        out.append(
+            _problem(
+                file,
+                "config_mixed_periods",
+                f"tracking.{key}.periods",
+                ", ".join(tr.periods),
+                (
+                    "quarters (Q1-Q4) or months (M01-M12)",
+                    "các quý (Q1-Q4) hoặc các tháng (M01-M12)",
+                ),
+                (
+                    "periods mix quarters and months",
+                    "các kỳ lẫn lộn quý và tháng",
+                ),
+            )
+        )
     return out

@@ -56,6 +56,12 @@ def _would_be_inside(folder: Path, written: str) -> bool:
     return Path(os.path.normpath(home / written)).is_relative_to(home)
 
 
+def _period_id(text: str) -> str:
+    if not PERIOD.fullmatch(text):
+        raise PydanticCustomError("config_bad_id", "not a period")
+    return text
+
+
 def _component_id(text: str) -> str:
     if not ID.fullmatch(text) or text in RESERVED or text.startswith(("self_", "round_")):
         raise PydanticCustomError("config_bad_id", "not a component id")
@@ -70,6 +76,7 @@ def _block_id(text: str) -> str:
 
 ID = re.compile(r"[A-Za-z][A-Za-z0-9_]*")  # ASCII letters, digits, underscores
 BLOCK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+PERIOD = re.compile(r"Q[1-4]|M(0[1-9]|1[0-2])")  # a quarter (Q1-Q4) or a month (M01-M12)
 RESERVED = ("self", "appraised", "explanation", "block", "unit", "criterion", "source")
 File = Annotated[str, AfterValidator(_in_folder)]
 Text = str
@@ -78,6 +85,7 @@ Part = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 YearKey = Annotated[str, AfterValidator(_year_key)]
 ComponentKey = Annotated[str, AfterValidator(_component_id)]
 BlockKey = Annotated[str, AfterValidator(_block_id)]
+PeriodKey = Annotated[str, AfterValidator(_period_id)]
 
 
 class _Strict(BaseModel):
@@ -138,6 +146,15 @@ class YearSchema(_Strict):
     note: Text = ""
 
 
+class TrackingSchema(_Strict):
+    """``[tracking.<year>]``: a year followed during the year, by interim self-assessments."""
+
+    baseline: Annotated[int, Field(ge=YEARS[0], le=YEARS[1])]  # last year's results (``rules``)
+    periods: Annotated[dict[PeriodKey, File], Field(min_length=1)]  # period → snapshot file
+    plan: File | None = None  # a filled action list; None: actions/<baseline>.xlsx or plans.csv
+    note: Text = ""
+
+
 class DatasetSchema(_Strict):
     """The whole of ``dataset.toml``."""
 
@@ -154,6 +171,7 @@ class DatasetSchema(_Strict):
     national_results: File | None = None
     frameworks: Annotated[dict[str, FrameworkSchema], Field(min_length=1)]
     years: Annotated[dict[YearKey, YearSchema], Field(min_length=1)]
+    tracking: dict[YearKey, TrackingSchema] = {}
 
     model_config = ConfigDict(validate_default=True)
 
@@ -164,18 +182,21 @@ _LEVELS = {
     "years": YearSchema,
     "components": ComponentSchema,
     "blocks": BlockSchema,
+    "tracking": TrackingSchema,
 }
 
 
 def _field(loc: tuple) -> str:
     """The name ``EXPECTED`` describes the key at ``loc`` by."""
+    if len(loc) == 5 and loc[2] == "periods":  # a period's key or its file
+        return "periods.*"
     if loc and loc[-1] == "[key]":
         return "[key]"
-    if len(loc) == 2 and loc[0] in ("frameworks", "years"):
+    if len(loc) == 2 and loc[0] in ("frameworks", "years", "tracking"):
         return f"{loc[0]}.*"
     if (
         len(loc) >= 4
-        and loc[2] in ("components", "blocks")
+        and loc[2] in ("components", "blocks", "periods")
         and (len(loc) == 4 or loc[-1] == "[key]")
     ):
         return f"{loc[2]}.*"
@@ -187,7 +208,7 @@ def _level(loc: tuple) -> tuple[str | None, str]:
     keys = [p for p in loc if p != "[key]"]
     if len(keys) > 4 and keys[2] in ("components", "blocks"):
         return keys[2], f"[{'.'.join(map(str, keys[:4]))}]"
-    if len(keys) > 2 and keys[0] in ("frameworks", "years"):
+    if len(keys) > 2 and keys[0] in ("frameworks", "years", "tracking"):
         return keys[0], f"[{keys[0]}.{keys[1]}]"
     return None, ""
 

@@ -53,6 +53,26 @@ EXPECTED: dict[str, tuple[str, str]] = {
         "a table with name_vi; its id letters, digits, hyphens and underscores",
         "một bảng có name_vi; mã gồm chữ cái, chữ số, dấu gạch ngang và gạch dưới",
     ),
+    "tracking": (
+        "tables [tracking.<year>], each with baseline and periods",
+        "các bảng [tracking.<năm>], mỗi bảng có baseline và periods",
+    ),
+    "tracking.*": (
+        "a table [tracking.<year>] with baseline and periods",
+        "một bảng [tracking.<năm>] có baseline và periods",
+    ),
+    "baseline": (
+        "the year of last year's results, a declared [years.<year>] with scores, without quotes",
+        "năm có kết quả năm trước, một bảng [years.<năm>] đã khai báo có điểm, không có ngoặc kép",
+    ),
+    "periods": (
+        'one or more periods, e.g. Q1 = "interim/2025-Q1.csv"',
+        'một hay nhiều kỳ, vd. Q1 = "interim/2025-Q1.csv"',
+    ),
+    "periods.*": (
+        "a period Q1-Q4 (quarter) or M01-M12 (month) naming a file in quotes",
+        "một kỳ Q1-Q4 (quý) hoặc M01-M12 (tháng) với tên tệp trong ngoặc kép",
+    ),
     "decimals": (
         f"a whole number from {DECIMALS[0]} to {DECIMALS[1]}, without quotes",
         f"một số nguyên từ {DECIMALS[0]} đến {DECIMALS[1]}, không có dấu ngoặc kép",

@@ -3,7 +3,7 @@
 - **The year's pages** (``year_links``): from any page of a dataset-year (or one of its unit
   profiles), the overview, fairness, the criterion review, validation, index, intake and the list
   of profiles of that year, the Data Docs, the results workbook, the official annex (Word,
-  ``phu-luc.docx``), the action list (Excel, ``ke-hoach-khac-phuc.xlsx``), the dataset's trends page, and the same page in the previous and the next
+  ``phu-luc.docx``), the action list (Excel, ``ke-hoach-khac-phuc.xlsx``), the dataset's trends page (and its in-year progress page, when the dataset tracks the year after), and the same page in the previous and the next
   declared year. A unit profile's year links go to the other year's list of profiles at the unit's
   anchor (``#u-<id>``): the unit may not exist that year, the list does.
 - **The search box** (``search_box``): every unit of a list, with its name folded for matching
@@ -41,6 +41,7 @@ YEAR_PAGES = (
 )
 PROFILE_LIST = "06_unit_profiles.html"
 TRENDS_PAGE = "trends.html"
+PROGRESS_PAGE = "progress.html"  # in-year tracking, a dataset page (parlib.publish.progress_page)
 DATA_DOCS = "data_docs/index.html"
 WORKBOOK = "results.xlsx"
 ANNEX = "phu-luc.docx"  # the official annex, in Vietnamese only (parlib.publish.annex)
@@ -78,6 +79,9 @@ def year_links(cfg, year: int, lang: str, page: str) -> tuple[tuple[Link, ...], 
     pages.append(Link(t("results_annex", lang), up + ANNEX))
     pages.append(Link(t("results_actions", lang), up + ACTION_LIST))
     pages.append(Link(t("report_trends", lang), up + "../" + localized(TRENDS_PAGE, lang)))
+    if any(tr.baseline == year for tr in getattr(cfg, "tracking", {}).values()):
+        progress = up + "../" + localized(PROGRESS_PAGE, lang)  # the year followed after this one
+        pages.append(Link(t("report_progress", lang), progress))
     pages.append(Link(t("provenance", lang), "#provenance"))  # this page's footer: inputs, hashes
     years = sorted(cfg.years)
     others = []
@@ -96,10 +100,15 @@ def year_links(cfg, year: int, lang: str, page: str) -> tuple[tuple[Link, ...], 
     return tuple(pages), tuple(others)
 
 
-def dataset_links(cfg, lang: str) -> tuple[Link, ...]:
-    """The navigation of a dataset's page (trends): each declared year's overview."""
-    return tuple(
-        Link(str(y), f"{y}/{localized(YEAR_PAGES[0][0], lang)}") for y in sorted(cfg.years)
+def dataset_links(cfg, lang: str, page: str = "") -> tuple[Link, ...]:
+    """The navigation of a dataset's page ``page`` (trends, progress): each declared year's
+    overview, then the dataset's pages (progress only when the dataset tracks a year)."""
+    years = [Link(str(y), f"{y}/{localized(YEAR_PAGES[0][0], lang)}") for y in sorted(cfg.years)]
+    own = [(TRENDS_PAGE, "report_trends")]
+    if getattr(cfg, "tracking", None):
+        own.append((PROGRESS_PAGE, "report_progress"))
+    return tuple(years) + tuple(
+        Link(t(key, lang), localized(name, lang), current=name == page) for name, key in own
     )
 
 

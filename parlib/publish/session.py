@@ -21,7 +21,8 @@ from the notebook's folder (the runner passes them so; no absolute path enters a
 The footer's provenance is collected once per dataset-year: under ``parlib run`` the runner wrote it
 to ``provenance.json`` in the output folder before the notebooks ran, and the footer reads it; a
 notebook run by hand (no such file) collects it itself, once. The trends page's footer (all years)
-reads the published years' records from their ``run.json``.
+reads the published years' records from their ``run.json``, and lists the lineage and the
+in-year tracking's files too.
 """
 
 from __future__ import annotations
@@ -186,9 +187,10 @@ class Session:
                     inputs.append(
                         recorded.get(shown) or {"path": shown, "sha256": provenance.sha256(path)}
                     )
-        lineage = lineage_path(self.cfg)
-        if lineage is not None and paths.display(lineage) not in seen:
-            inputs.append({"path": paths.display(lineage), "sha256": provenance.sha256(lineage)})
+        for path in [p for p in [lineage_path(self.cfg)] if p] + self.cfg.tracking_files():
+            if paths.display(path) not in seen:  # the lineage, the interim self-assessments
+                seen.add(paths.display(path))
+                inputs.append({"path": paths.display(path), "sha256": provenance.sha256(path)})
         return {
             **prov,
             "inputs": inputs,

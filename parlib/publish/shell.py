@@ -184,5 +184,5 @@ def dataset_frame(cfg, lang: str, page: str, label: str) -> Frame:
         cfg.synthetic,
         counterpart=counterpart(page, lang),
         crumbs=crumbs(lang, 1, cfg.title(lang), year_anchor(cfg.name), title),
-        nav=dataset_links(cfg, lang),
+        nav=dataset_links(cfg, lang, page),
     )

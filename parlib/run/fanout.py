@@ -6,6 +6,7 @@ from the published years.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import shutil
@@ -14,6 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from parlib.config import provenance
 from parlib.config.dataset import DatasetConfig, load_dataset
 from parlib.core import paths
 from parlib.publish.pages import localized
@@ -22,6 +24,7 @@ from parlib.run.execute import execute_in_pool, execute_languages, export_html, 
 from parlib.run.pipeline import (
     DATASET_NOTEBOOKS,
     LANGS,
+    TRACKING_NOTEBOOKS,
     UNIT_NOTEBOOK,
     WRITING_NOTEBOOKS,
     notebook_parameters,
@@ -86,16 +89,37 @@ def _run_unit_profiles(
     return record
 
 
+def tracking_stamp(cfg: DatasetConfig) -> str:
+    """One hash of the in-year tracking's files (``[tracking.<year>]``): a new quarter's snapshot
+    rebuilds the progress page though no year of the dataset changed."""
+    digest = hashlib.sha256()
+    folder = cfg.folder.resolve()
+    for path in cfg.tracking_files():  # named inside the dataset folder: a moved project keeps it
+        name = path.resolve().relative_to(folder).as_posix()
+        digest.update(name.encode() + b"\0" + provenance.sha256(path).encode())
+    return digest.hexdigest()
+
+
+def _stamp_file(target_dir: Path, stem: str) -> str:
+    """The tracking stamp the published page was built from ("" when none)."""
+    try:
+        return (target_dir / "notebooks" / f"{stem}.inputs").read_text().strip()
+    except OSError:
+        return ""
+
+
 def run_dataset(
     dataset: str,
     extra: dict | None = None,
     root: Path | None = None,
     force: bool = False,
 ) -> Outcome | None:
-    """Render the dataset-level reports (``07_trends``) from the published years, in both
-    languages (``trends.html``, ``trends.en.html``), side by side on the notebook threads.
+    """Render the dataset-level reports (``07_trends``; ``09_progress`` when the dataset tracks a
+    year whose baseline is published) from the published years, in both languages
+    (``trends.html``, ``trends.en.html``...), side by side on the notebook threads.
 
-    Runs when ``force`` (a year of the dataset was just rebuilt) or when a report is missing; does
+    Runs when ``force`` (a year of the dataset was just rebuilt), when a report is missing or, for
+    the progress page, when a tracking file changed (``tracking_stamp``); does
     nothing when no year of the dataset has published results. ``year`` is set to the latest
     published year (the notebook reads every published year). Returns an ``Outcome`` (``year`` 0)
     only when a report was rendered or failed.
@@ -111,11 +135,18 @@ def run_dataset(
     target_dir = paths.reports_dir(root) / dataset
     if not published:
         return None
-    todo = [
-        nb
-        for nb in DATASET_NOTEBOOKS
-        if force or not all((target_dir / localized(nb[2], x)).is_file() for x in LANGS)
-    ]
+    tracked = cfg.latest_tracking(published) is not None
+    stamp = tracking_stamp(cfg)
+    todo = []
+    for nb in DATASET_NOTEBOOKS:
+        pages = [target_dir / localized(nb[2], x) for x in LANGS]
+        if nb[0] in TRACKING_NOTEBOOKS and not tracked:
+            for page in pages:  # tracking no longer declared: its page must not linger
+                page.unlink(missing_ok=True)
+            continue
+        stale = nb[0] in TRACKING_NOTEBOOKS and _stamp_file(target_dir, nb[0]) != stamp
+        if force or stale or not all(p.is_file() for p in pages):
+            todo.append(nb)
     if not todo:
         return None
     outcome = Outcome(dataset, 0, "success")
@@ -153,6 +184,8 @@ def run_dataset(
                     target = target_dir / localized(page, x)
                     export_html(executed[x], target, dataset_frame(cfg, x, page, label))
                     os.replace(executed[x], target_dir / "notebooks" / executed[x].name)
+                if stem in TRACKING_NOTEBOOKS:
+                    (target_dir / "notebooks" / f"{stem}.inputs").write_text(stamp + "\n")
             else:
                 outcome.status, outcome.message = "error", f"{stem}: {failed[0][2]}"
                 break

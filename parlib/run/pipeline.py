@@ -23,13 +23,15 @@ class Notebook:
     publishes (relative to the year's, the unit folder's or the dataset's reports folder), in
     Vietnamese (the English page sits beside it, ``parlib.publish.pages.localized``). ``writes``:
     the notebook writes tables into the year's output folder, so its two languages run one after
-    the other (Vietnamese last), not side by side."""
+    the other (Vietnamese last), not side by side. ``tracking``: a dataset page that only a
+    dataset declaring ``[tracking.<year>]`` has; it is rebuilt when a tracking file changes."""
 
     stem: str
     label: str
     scope: str
     page: str
     writes: bool = False
+    tracking: bool = False  # a dataset page only for a dataset declaring [tracking.<year>]
 
 
 PIPELINE = (
@@ -44,6 +46,8 @@ PIPELINE = (
     # 06_unit_profile (one unit) stays for analysts (parlib.publish.profile_doc)
     Notebook("06_unit_profiles", "report_unit_profiles", "unit", "06_unit_profiles.html"),
     Notebook("07_trends", "report_trends", "dataset", "trends.html"),
+    # in-year progress (issue #15): a dataset tracking a year by interim self-assessments
+    Notebook("09_progress", "report_progress", "dataset", "progress.html", tracking=True),
 )
 
 # the same, in the shapes the runner iterates over
@@ -51,6 +55,7 @@ NOTEBOOKS = tuple((n.stem, n.label) for n in PIPELINE if n.scope == "year")
 UNIT_NOTEBOOK = next((n.stem, n.label) for n in PIPELINE if n.scope == "unit")
 DATASET_NOTEBOOKS = tuple((n.stem, n.label, n.page) for n in PIPELINE if n.scope == "dataset")
 WRITING_NOTEBOOKS = frozenset(n.stem for n in PIPELINE if n.writes)
+TRACKING_NOTEBOOKS = frozenset(n.stem for n in PIPELINE if n.tracking)
 
 RESULTS_WORKBOOK = "results.xlsx"  # reports/<dataset>/<year>/results.xlsx, results.en.xlsx
 
