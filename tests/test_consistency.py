@@ -7,16 +7,13 @@ checked against the year's caveats (``caveats.collect``) and against the other p
   once, a unit profile its own;
 - a unit's rank and index agree between the overview's ranking and the index page.
 
-Read from the shared ``first_run`` (vn-provinces 2012, tiny 2024, synthetic-province 2024) and
-from this module's own run of synthetic-province 2024 in Vietnamese.
+Read from the shared ``first_run`` (vn-provinces 2012, tiny 2024, synthetic-province 2024; its
+Vietnamese pages are the default ones, so the module needs no run of its own).
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -25,8 +22,7 @@ from bs4 import BeautifulSoup
 from parlib.config.dataset import load_dataset
 from parlib.core.labels import t
 from parlib.publish import caveats
-from parlib.run.cli import main as cli_main
-from tests.conftest import ROOT, visible
+from tests.conftest import visible
 
 NO_WARNINGS = ("không có cảnh báo", "no warnings", "with no warnings")
 
@@ -105,25 +101,6 @@ def check_year(processed: Path, reports: Path, dataset: str, year: int, cfg=None
     return problems
 
 
-@pytest.fixture(scope="module")
-def vi_run(tmp_path_factory) -> Path:
-    """A project of the SYNTHETIC province, its 2024 run in Vietnamese (the default)."""
-    root = tmp_path_factory.mktemp("consistency") / "project"
-    shutil.copytree(ROOT / "data/raw/synthetic-province", root / "data/raw/synthetic-province")
-    for name in ("notebooks", "expectations"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("PARLIB_ROOT", str(root))
-    try:
-        with contextlib.redirect_stdout(io.StringIO()):
-            code = cli_main(["run", "--dataset", "synthetic-province", "--year", "2024"])
-    finally:
-        mp.undo()
-    assert code == 0
-    return root
-
-
 @pytest.mark.slow
 def test_no_page_contradicts_another_in_the_shared_run(first_run):
     root = first_run.project
@@ -135,16 +112,17 @@ def test_no_page_contradicts_another_in_the_shared_run(first_run):
 
 
 @pytest.mark.slow
-def test_no_page_contradicts_another_synthetic_province_vi(vi_run):
-    cfg = load_dataset("synthetic-province", vi_run / "data/raw")
+def test_no_page_contradicts_another_synthetic_province_vi(first_run):
+    root = first_run.project
+    cfg = load_dataset("synthetic-province", root / "data/raw")
     problems = check_year(
-        vi_run / "data/processed", vi_run / "reports", "synthetic-province", 2024, cfg
+        root / "data/processed", root / "reports", "synthetic-province", 2024, cfg
     )
     assert problems == []
-    found = caveats.collect(vi_run / "data/processed/synthetic-province/2024", cfg)
+    found = caveats.collect(root / "data/processed/synthetic-province/2024", cfg)
     # the reviewer's case: survey points in the scores file the answers do not support
     assert any(c.kind == "survey" for c in found)
-    overview = (vi_run / "reports/synthetic-province/2024/05_report.html").read_text("utf-8")
+    overview = (root / "reports/synthetic-province/2024/05_report.html").read_text("utf-8")
     assert not says_no_warnings(overview)
     assert "04_fairness.html#survey-quality" in overview
 
@@ -181,8 +159,9 @@ def test_the_checks_can_fail(tmp_path):
 
 
 @pytest.mark.slow
-def test_rendered_overview_and_fairness_pages(vi_run):
-    year = vi_run / "reports/synthetic-province/2024"
+def test_rendered_overview_and_fairness_pages(first_run):
+    root = first_run.project
+    year = root / "reports/synthetic-province/2024"
     overview = visible((year / "05_report.html").read_text("utf-8"))
     soup = BeautifulSoup(overview, "html.parser")
     text = soup.get_text(" ")
