@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import unquote
 
 import pandas as pd
 import pytest
@@ -192,3 +193,40 @@ def test_no_page_shows_a_unit_id_where_the_unit_has_a_name(first_run: FirstRun):
         text = re.sub(r"<[^>]+>", " ", html)
         shown = [u for u in names if re.search(rf"(?<![\w/.-]){re.escape(u)}(?![\w-])", text)]
         assert not shown, f"{page.relative_to(project)} shows unit ids {shown[:5]}"
+
+
+HREF = re.compile(r'(?:href|src)="([^"]+)"')
+
+
+def _year_not_run(target, reports) -> bool:
+    """``target`` lies in a dataset-year folder the shared run did not build (it ran one year of
+    each dataset): a link to the previous or next year, which a full run resolves."""
+    parts = target.relative_to(reports).parts
+    return len(parts) > 2 and parts[1].isdigit() and not (reports / parts[0] / parts[1]).is_dir()
+
+
+def test_every_link_of_every_page_resolves_and_the_overview_links_each_page(first_run: FirstRun):
+    """No page of the shared run (years, profiles, dataset pages, landing) links a file that is
+    not there; the overview of a year reaches each of its pages, files and the in-year progress
+    page of the year it is the baseline of (issue #15: the overview links to each new page)."""
+    reports = (first_run.project / "reports").resolve()
+    broken, checked = [], 0
+    for page in sorted(reports.rglob("*.html")):
+        if "data_docs" in page.parts:  # Great Expectations' own site: test_datadocs_offline
+            continue
+        for href in HREF.findall(page.read_text(encoding="utf-8")):
+            if href.startswith(("#", "data:")):
+                continue
+            checked += 1
+            target = (page.parent / unquote(href.split("#")[0])).resolve()
+            if not target.exists() and not _year_not_run(target, reports):
+                broken.append(f"{page.relative_to(reports)} → {href}")
+    assert checked > 1000 and broken == []
+    year = reports / "synthetic-province" / "2024"
+    for overview, suffix in (("05_report.html", ""), ("05_report.en.html", ".en")):
+        links = set(HREF.findall((year / overview).read_text(encoding="utf-8")))
+        expected = {f"{stem}{suffix}.html" for stem in NOTEBOOK_STEMS if stem != "05_report"}
+        expected |= {f"06_unit_profiles{suffix}.html", f"results{suffix}.xlsx"}
+        expected |= {"phu-luc.docx", "phu-luc.xlsx", "ke-hoach-khac-phuc.xlsx"}  # Vietnamese only
+        expected |= {f"../trends{suffix}.html", f"../progress{suffix}.html", "data_docs/index.html"}
+        assert expected <= links, (overview, expected - links)

@@ -24,7 +24,7 @@ from parlib.core.storage import write_text
 from parlib.publish import headline
 from parlib.publish.layouts import PROBLEM_COLUMNS
 from parlib.publish.markup import heading, html_table, note, provenance_footer
-from parlib.publish.navigation import ACTION_LIST, ANNEX, search_box
+from parlib.publish.navigation import ACTION_LIST, ANNEX, ANNEX_XLSX, search_box
 from parlib.publish.pages import DEFAULT_LANG, counterpart, localized
 from parlib.publish.shell import Frame, html, render, year_anchor
 from parlib.publish.views import problems_frame
@@ -105,6 +105,8 @@ def _good(folder: Path, rel: str, manifest: dict, pages: ReportPages, lang: str)
         links.append((f"{rel}/{workbook}", t("results_workbook", lang)))
     if (folder / ANNEX).is_file():  # the official annex: Vietnamese only, one file
         links.append((f"{rel}/{ANNEX}", t("results_annex", lang)))
+    if (folder / ANNEX_XLSX).is_file():
+        links.append((f"{rel}/{ANNEX_XLSX}", t("results_annex_xlsx", lang)))
     if (folder / ACTION_LIST).is_file():  # the action list: Vietnamese only, one file
         links.append((f"{rel}/{ACTION_LIST}", t("results_actions", lang)))
     return {

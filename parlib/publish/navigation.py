@@ -3,7 +3,7 @@
 - **The year's pages** (``year_links``): from any page of a dataset-year (or one of its unit
   profiles), the overview, fairness, the criterion review, validation, index, intake and the list
   of profiles of that year, the Data Docs, the results workbook, the official annex (Word,
-  ``phu-luc.docx``), the action list (Excel, ``ke-hoach-khac-phuc.xlsx``), the dataset's trends page (and its in-year progress page, when the dataset tracks the year after), and the same page in the previous and the next
+  ``phu-luc.docx``, and Excel, ``phu-luc.xlsx``), the action list (Excel, ``ke-hoach-khac-phuc.xlsx``), the dataset's trends page (and its in-year progress page, when the dataset tracks the year after), and the same page in the previous and the next
   declared year. A unit profile's year links go to the other year's list of profiles at the unit's
   anchor (``#u-<id>``): the unit may not exist that year, the list does.
 - **The search box** (``search_box``): every unit of a list, with its name folded for matching
@@ -45,6 +45,7 @@ PROGRESS_PAGE = "progress.html"  # in-year tracking, a dataset page (parlib.publ
 DATA_DOCS = "data_docs/index.html"
 WORKBOOK = "results.xlsx"
 ANNEX = "phu-luc.docx"  # the official annex, in Vietnamese only (parlib.publish.annex)
+ANNEX_XLSX = "phu-luc.xlsx"  # the same annex as a workbook, for an office that edits in Excel
 ACTION_LIST = "ke-hoach-khac-phuc.xlsx"  # the action list, Vietnamese only (publish.action_list)
 
 
@@ -77,6 +78,7 @@ def year_links(cfg, year: int, lang: str, page: str) -> tuple[tuple[Link, ...], 
     pages.append(Link(t("data_docs_short", lang), up + DATA_DOCS))
     pages.append(Link(t("results_workbook", lang), up + localized(WORKBOOK, lang)))
     pages.append(Link(t("results_annex", lang), up + ANNEX))
+    pages.append(Link(t("results_annex_xlsx", lang), up + ANNEX_XLSX))
     pages.append(Link(t("results_actions", lang), up + ACTION_LIST))
     pages.append(Link(t("report_trends", lang), up + "../" + localized(TRENDS_PAGE, lang)))
     if any(tr.baseline == year for tr in getattr(cfg, "tracking", {}).values()):
