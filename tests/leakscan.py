@@ -27,6 +27,7 @@ checked as text of that language.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -190,6 +191,16 @@ def _without(text: str, names: list[str]) -> str:
     return text
 
 
+@functools.cache
+def _id_pattern(ids: frozenset[str]) -> re.Pattern | None:
+    """A unit id standing alone (not inside a path, a file name or a longer code); ``None``
+    for no id."""
+    if not ids:
+        return None
+    alternatives = "|".join(re.escape(u) for u in sorted(ids, key=len, reverse=True))
+    return re.compile(rf"(?<![\w\-/.])(?:{alternatives})(?![\w\-/])")
+
+
 def scan(
     page: str, lang: str, unit_ids: object = (), names: object = (), codes: object = ()
 ) -> list[Leak]:
@@ -205,6 +216,9 @@ def scan(
     ordered_names = sorted({str(n) for n in names if str(n).strip()}, key=len, reverse=True)
     # an id without "-", "_" or a digit ("most", "mof") cannot be told from a word: left out
     ids = {str(u) for u in unit_ids if re.search(r"[-_\d]", str(u))}
+    # one pattern for every id, longest first: a chunk it finds nothing in has no unit id (each
+    # id's own match is one of its matches), so the ids are looked up one by one only where it hits
+    any_id = _id_pattern(frozenset(ids))
     for chunk_lang, chunk in visible_chunks(page):
         text = " ".join(chunk.split())
         lang = chunk_lang if chunk_lang in ("vi", "en") else page_lang
@@ -225,8 +239,8 @@ def scan(
             ):
                 continue  # "one-stop", "law-making": English, unless a known code name
             leaks.append(Leak("identifier", f"{token} in «{text[:120]}»"))
-        for uid in ids:
-            if re.search(rf"(?<![\w\-/.]){re.escape(uid)}(?![\w\-/])", text):
+        for uid in ids if any_id is not None and any_id.search(text) else ():
+            if _id_pattern(frozenset([uid])).search(text):
                 leaks.append(Leak("unit_id", f"{uid} in «{text[:120]}»"))
         for m in UTC.finditer(text):
             leaks.append(Leak("utc", f"{m.group(0)} in «{text[:120]}»"))
