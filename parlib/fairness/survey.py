@@ -221,10 +221,16 @@ def straightliners(responses: pd.DataFrame, min_questions: int = 5) -> pd.DataFr
     out["straightliner"] = (out["n_answers"] >= min_questions) & (out["n_distinct"] == 1)
     mix = responses.groupby("unit_id")["answer"].value_counts(normalize=True).rename("f")
     mix = mix.reset_index()
+    shares = {u: grp["f"].to_numpy() for u, grp in mix.groupby("unit_id", sort=False)}
+    by_length: dict[tuple, float] = {}  # (unit, n): respondents of a unit share their n
     chance = []
     for unit_id, n in zip(out["unit_id"], out["n_answers"]):
-        f = mix.loc[mix["unit_id"] == unit_id, "f"].to_numpy()
-        chance.append(float((f**n).sum()) if n >= min_questions else 0.0)
+        if n < min_questions:
+            chance.append(0.0)
+            continue
+        if (unit_id, n) not in by_length:
+            by_length[unit_id, n] = float((shares[unit_id] ** n).sum())
+        chance.append(by_length[unit_id, n])
     out["p_chance"] = np.round(chance, 6)
     return out.reset_index()
 

@@ -23,6 +23,15 @@ from parlib.publish.navigation import ACTION_LIST
 from parlib.publish.profile_sections import _h, _n, _p, _table
 
 _CACHE: dict[tuple[str, int], dict[str, list[dict]]] = {}
+_SUMMARY: dict[tuple[str, int, str], dict[str, tuple[list[dict], int, float]]] = {}
+
+
+def _grouped(records: list[dict]) -> dict[str, list[dict]]:
+    """Rows by unit id, in file order: one conversion of the table, not one per unit."""
+    out: dict[str, list[dict]] = {}
+    for row in records:
+        out.setdefault(str(row["unit_id"]), []).append(row)
+    return out
 
 
 def _by_unit(path: Path) -> dict[str, list[dict]]:
@@ -32,8 +41,27 @@ def _by_unit(path: Path) -> dict[str, list[dict]]:
     key = (str(path), path.stat().st_mtime_ns)
     if key not in _CACHE:
         frame = pd.read_csv(path, dtype={"unit_id": str, "code": str}, keep_default_na=False)
-        _CACHE[key] = {str(u): g.to_dict("records") for u, g in frame.groupby("unit_id")}
+        _CACHE[key] = _grouped(frame.to_dict("records"))
     return _CACHE[key]
+
+
+def _plan_summary(path: Path) -> dict[str, tuple[list[dict], int, float]]:
+    """Per unit of ``plans.csv``: its first ``TOP_K`` rows (the file ranks them), how many rows it
+    has and the points they lose; read once per file version. A national year's plans run to
+    hundreds of thousands of rows, of which each profile shows five."""
+    if not path.is_file():
+        return {}
+    key = (str(path), path.stat().st_mtime_ns, "summary")
+    if key not in _SUMMARY:
+        frame = pd.read_csv(path, dtype={"unit_id": str, "code": str}, keep_default_na=False)
+        lost = pd.to_numeric(frame["points_lost"], errors="coerce").fillna(0.0)
+        by = frame.groupby("unit_id", sort=False)
+        heads = _grouped(by.head(TOP_K).to_dict("records"))
+        sizes, totals = by.size(), lost.groupby(frame["unit_id"], sort=False).sum()
+        _SUMMARY[key] = {
+            str(u): (heads[str(u)], int(sizes[u]), float(totals[u])) for u in sizes.index
+        }
+    return _SUMMARY[key]
 
 
 def _f(value) -> float:
@@ -62,13 +90,12 @@ def plan(ctx, unit_id: str) -> str:
     lang, out = ctx.lang, Path(ctx.out)
     if not (out / "plans.csv").is_file():
         return ""
-    rows = _by_unit(out / "plans.csv").get(unit_id, [])
+    rows, n_rows, total = _plan_summary(out / "plans.csv").get(unit_id, ([], 0, 0.0))
     html = _h(t("profile_plan", lang), "plan")
     if not rows:
         html += _p(t("profile_plan_none", lang))
     else:
-        total = sum(_f(r["points_lost"]) for r in rows)
-        html += _p(t("profile_plan_reading", lang, n=len(rows), points=_n(total, lang)))
+        html += _p(t("profile_plan_reading", lang, n=n_rows, points=_n(total, lang)))
         name, owner = ("name_vi", "owner") if lang == "vi" else ("name_en", "owner_en")
         top = [
             {
@@ -93,7 +120,7 @@ def plan(ctx, unit_id: str) -> str:
                 t(
                     "profile_plan_whatif",
                     lang,
-                    k=min(len(rows), int(w["k"])),
+                    k=min(n_rows, int(w["k"])),
                     index=_n(_f(w["index_after"]), lang),
                     now=_n(_f(w["index_pct"]), lang),
                     rank=int(_f(w["rank_after"])),
