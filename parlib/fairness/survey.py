@@ -222,15 +222,9 @@ def straightliners(responses: pd.DataFrame, min_questions: int = 5) -> pd.DataFr
     mix = responses.groupby("unit_id")["answer"].value_counts(normalize=True).rename("f")
     mix = mix.reset_index()
     shares = {u: grp["f"].to_numpy() for u, grp in mix.groupby("unit_id", sort=False)}
-    by_length: dict[tuple, float] = {}  # (unit, n): respondents of a unit share their n
-    chance = []
-    for unit_id, n in zip(out["unit_id"], out["n_answers"]):
-        if n < min_questions:
-            chance.append(0.0)
-            continue
-        if (unit_id, n) not in by_length:
-            by_length[unit_id, n] = float((shares[unit_id] ** n).sum())
-        chance.append(by_length[unit_id, n])
+    pairs = list(zip(out["unit_id"], out["n_answers"]))  # a unit's respondents share their n
+    by_pair = {(u, n): float((shares[u] ** n).sum()) for u, n in set(pairs) if n >= min_questions}
+    chance = [by_pair.get(pair, 0.0) for pair in pairs]
     out["p_chance"] = np.round(chance, 6)
     return out.reset_index()
 
