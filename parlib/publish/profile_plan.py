@@ -23,7 +23,7 @@ from parlib.publish.navigation import ACTION_LIST
 from parlib.publish.profile_sections import _h, _n, _p, _table
 
 _CACHE: dict[tuple[str, int], dict[str, list[dict]]] = {}
-_SUMMARY: dict[tuple[str, int, str], dict[str, tuple[list[dict], int, float]]] = {}
+_SUMMARY: dict[tuple[str, int], dict[str, tuple[list[dict], int, float]]] = {}
 
 
 def _grouped(records: list[dict]) -> dict[str, list[dict]]:
@@ -51,7 +51,7 @@ def _plan_summary(path: Path) -> dict[str, tuple[list[dict], int, float]]:
     hundreds of thousands of rows, of which each profile shows five."""
     if not path.is_file():
         return {}
-    key = (str(path), path.stat().st_mtime_ns, "summary")
+    key = (str(path), path.stat().st_mtime_ns)
     if key not in _SUMMARY:
         frame = pd.read_csv(path, dtype={"unit_id": str, "code": str}, keep_default_na=False)
         lost = pd.to_numeric(frame["points_lost"], errors="coerce").fillna(0.0)
