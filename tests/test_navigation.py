@@ -69,6 +69,21 @@ def test_a_years_page_links_the_years_pages_and_the_years_around_it(province):
     assert first.years[0].label == "Năm 2023"
 
 
+def test_a_dataset_page_links_the_progress_page_only_when_the_run_builds_it(province):
+    """synthetic-province declares [tracking.2025]; a run whose baseline year (2024) is not
+    published builds no progress page, so the trends page must not link one."""
+    assert province.tracking  # the declaration is there either way
+    without = [link.href for link in navigation.dataset_links(province, "vi", "trends.html")]
+    assert without == ["2022/05_report.html", "2023/05_report.html", "2024/05_report.html"] + [
+        "trends.html"
+    ]
+    built = navigation.dataset_links(province, "en", "progress.html", progress=True)
+    assert [(link.href, link.current) for link in built][-2:] == [
+        ("trends.en.html", False),
+        ("progress.en.html", True),
+    ]
+
+
 def test_a_unit_profile_links_up_and_to_the_units_row_in_the_other_years(province):
     frame = shell.year_frame(
         province, 2024, "vi", "units/so-noi-vu.html", "report_unit_profile", 3, "Sở Nội vụ"

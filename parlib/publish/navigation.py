@@ -102,12 +102,13 @@ def year_links(cfg, year: int, lang: str, page: str) -> tuple[tuple[Link, ...], 
     return tuple(pages), tuple(others)
 
 
-def dataset_links(cfg, lang: str, page: str = "") -> tuple[Link, ...]:
+def dataset_links(cfg, lang: str, page: str = "", progress: bool = False) -> tuple[Link, ...]:
     """The navigation of a dataset's page ``page`` (trends, progress): each declared year's
-    overview, then the dataset's pages (progress only when the dataset tracks a year)."""
+    overview, then the dataset's pages (``progress``: the run builds the progress page, which it
+    does only when a tracked year's baseline is published)."""
     years = [Link(str(y), f"{y}/{localized(YEAR_PAGES[0][0], lang)}") for y in sorted(cfg.years)]
     own = [(TRENDS_PAGE, "report_trends")]
-    if getattr(cfg, "tracking", None):
+    if progress:
         own.append((PROGRESS_PAGE, "report_progress"))
     return tuple(years) + tuple(
         Link(t(key, lang), localized(name, lang), current=name == page) for name, key in own

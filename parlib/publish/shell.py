@@ -174,9 +174,10 @@ def year_frame(
     )
 
 
-def dataset_frame(cfg, lang: str, page: str, label: str) -> Frame:
-    """The shell of a dataset's page (``reports/<ds>/trends.html``) in ``lang``: its breadcrumb
-    and a link to each year's overview."""
+def dataset_frame(cfg, lang: str, page: str, label: str, progress: bool = False) -> Frame:
+    """The shell of a dataset's page (``reports/<ds>/trends.html``) in ``lang``: its breadcrumb,
+    a link to each year's overview and to the dataset's pages (``progress``: the in-year
+    progress page is built in this run)."""
     title = t(label, lang)
     return Frame(
         f"{title} — {cfg.title(lang)}",
@@ -184,5 +185,5 @@ def dataset_frame(cfg, lang: str, page: str, label: str) -> Frame:
         cfg.synthetic,
         counterpart=counterpart(page, lang),
         crumbs=crumbs(lang, 1, cfg.title(lang), year_anchor(cfg.name), title),
-        nav=dataset_links(cfg, lang, page),
+        nav=dataset_links(cfg, lang, page, progress),
     )

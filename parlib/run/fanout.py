@@ -182,7 +182,7 @@ def run_dataset(
                 (target_dir / "notebooks").mkdir(parents=True, exist_ok=True)
                 for x in LANGS:
                     target = target_dir / localized(page, x)
-                    export_html(executed[x], target, dataset_frame(cfg, x, page, label))
+                    export_html(executed[x], target, dataset_frame(cfg, x, page, label, tracked))
                     os.replace(executed[x], target_dir / "notebooks" / executed[x].name)
                 if stem in TRACKING_NOTEBOOKS:
                     (target_dir / "notebooks" / f"{stem}.inputs").write_text(stamp + "\n")
