@@ -124,6 +124,14 @@ def read(folder: Path) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def published_years(cfg: DatasetConfig, processed_root: Path) -> list[int]:
+    """The dataset's declared years that have a published run under ``processed_root`` (its
+    ``run.json``), in order."""
+    return [
+        y for y in cfg.years if (paths.year_dir(processed_root, cfg.name, y) / "run.json").is_file()
+    ]
+
+
 def published(folder: Path) -> dict | None:
     """The provenance record of a published dataset-year (the ``RECORD_KEYS`` of its ``run.json``
     in ``folder``), or None when the year has no published run."""

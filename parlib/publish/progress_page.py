@@ -17,6 +17,7 @@ from urllib.parse import quote
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from parlib.config import provenance
 from parlib.config.dataset import TrackingConfig
 from parlib.core import paths
 from parlib.core.labels import number, t
@@ -58,11 +59,7 @@ class Tracking:
 
 def published_years(s) -> list[int]:
     """The dataset's years with published results under the session's ``history_root``."""
-    return [
-        y
-        for y in s.cfg.years
-        if (paths.year_dir(s.history_root, s.cfg.name, y) / "run.json").is_file()
-    ]
+    return provenance.published_years(s.cfg, s.history_root)
 
 
 def load(s) -> Tracking | None:

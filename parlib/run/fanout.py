@@ -127,11 +127,7 @@ def run_dataset(
 
     root = Path(root or paths.project_root())
     cfg = load_dataset(dataset, paths.raw_dir(root))
-    published = [
-        y
-        for y in cfg.years
-        if (paths.year_dir(paths.processed_dir(root), dataset, y) / "run.json").is_file()
-    ]
+    published = provenance.published_years(cfg, paths.processed_dir(root))
     target_dir = paths.reports_dir(root) / dataset
     if not published:
         return None
