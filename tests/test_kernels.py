@@ -114,3 +114,28 @@ def test_a_started_kernel_has_the_heavy_modules_imported_and_nothing_left_in_its
     finally:
         kernels.shutdown()
     assert _outputs(tmp_path / "a.ipynb")[0].split() == ["True", "[]"]
+
+
+def test_a_reused_kernel_frees_the_previous_notebook_and_freezes_only_what_survives(tmp_path):
+    """The reset closes the previous notebook's figures and collects its reference cycles before it
+    freezes what survives (``kernels.RESET``): nothing of a served notebook is kept for the
+    kernel's life, and later collections skip the frozen modules."""
+    dirty = _notebook(
+        tmp_path / "dirty.ipynb",
+        "import sys, weakref, matplotlib; matplotlib.use('Agg')\n"
+        "import parlib.publish.plots, matplotlib.pyplot as plt\n"
+        "class Cycle: pass\n"
+        "c = Cycle(); c.me = c\n"
+        "fig = plt.figure()\n"
+        "sys.probe = (weakref.ref(c), weakref.ref(fig))",
+    )
+    probe = _notebook(
+        tmp_path / "probe.ipynb",
+        "import gc, sys\nprint([r() is None for r in sys.probe], gc.get_freeze_count() > 1000)",
+    )
+    try:
+        kernels.execute(dirty, str(tmp_path / "a.ipynb"), {"marker": 1}, cwd=str(tmp_path))
+        kernels.execute(probe, str(tmp_path / "b.ipynb"), {"marker": 2}, cwd=str(tmp_path))
+    finally:
+        kernels.shutdown()
+    assert _outputs(tmp_path / "b.ipynb")[0].split() == ["[True,", "True]", "True"]

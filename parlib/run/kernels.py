@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import multiprocessing.util
 import os
 import threading
 from pathlib import Path
@@ -72,14 +73,24 @@ for _name in {names!r}:
         pass
 del _importlib, _name
 """
-# what runs (silently) in a kernel before each notebook it serves
+# What runs (silently) in a kernel before each notebook it serves: the previous notebook's figures
+# closed, its names removed (``%reset -f``, which collects the garbage, twice), then what survives
+# frozen (``gc.freeze``: modules, classes, caches, kept for the kernel's life) so that the next
+# collections walk only what later notebooks create. Without the freeze each collection walked
+# every object pandas, matplotlib, SciPy and Great Expectations had created, about 0,2 s a time,
+# twice per notebook: a third of the kernels' CPU over `make report` (docs/benchmarks-notes.md).
+# Nothing is frozen before it is collected: a frozen object still goes when its last reference
+# does; only a reference cycle among frozen objects that later dies would stay.
 RESET = """\
-get_ipython().run_line_magic("reset", "-f")
 import os as _os, sys as _sys
-_os.chdir({cwd!r})
 if "parlib.publish.plots" in _sys.modules:
     _sys.modules["parlib.publish.plots"].reset_style()
+_os.chdir({cwd!r})
 del _os, _sys
+get_ipython().run_line_magic("reset", "-f")
+import gc as _gc
+_gc.freeze()
+del _gc
 """
 
 _local = threading.local()  # .warm: (kernel manager, client) of this thread
@@ -255,4 +266,7 @@ def shutdown() -> None:
     _local.warm = None
 
 
+# at the end of the process: the command line's (atexit) or a worker process of a run's pool
+# (which ends by os._exit, running multiprocessing's finalizers, not atexit's)
 atexit.register(shutdown)
+multiprocessing.util.Finalize(None, shutdown, exitpriority=10)

@@ -377,18 +377,16 @@ def _run_years(
     console: bool = False,
 ) -> list[Outcome]:
     """A worker process's dataset: its years in order, each with its own ``run.log``; with
-    ``console`` the process logs to stderr as the command line's process does."""
+    ``console`` the process logs to stderr as the command line's process does. The worker's warm
+    kernels stay for its next dataset (they end with the worker: ``kernels``)."""
 
     if console:
         runlog.console()
     memo.fresh()
-    try:
-        outcomes = [run_year(dataset, y, extra, root, force) for y in sorted(years)]
-        # the dataset's pages (07_trends) here too, while the other worker is still busy
-        outcome = _dataset_pages(dataset, outcomes, extra, root, force)
-        return outcomes + ([] if outcome is None else [outcome])
-    finally:
-        kernels.shutdown()
+    outcomes = [run_year(dataset, y, extra, root, force) for y in sorted(years)]
+    # the dataset's pages (07_trends) here too, while the other worker is still busy
+    outcome = _dataset_pages(dataset, outcomes, extra, root, force)
+    return outcomes + ([] if outcome is None else [outcome])
 
 
 def _dataset_pages(
