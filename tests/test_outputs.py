@@ -125,6 +125,20 @@ def test_write_csv_is_safe_under_both_separators_and_reads_back_exactly(tmp_path
     assert back["rank"].tolist() == list(range(1, len(HOSTILE) + 1))
 
 
+def test_a_table_read_again_is_the_file_as_it_is_now_and_each_reader_has_its_own_copy(tmp_path):
+    """``load_table`` keeps the tables it read (a warm kernel reads a year's tables in every
+    notebook); a rewritten file is read again and a caller's change reaches no other caller."""
+    write_csv(pd.DataFrame({"unit_id": ["a", "b"], "index_pct": [1.0, 2.0]}), tmp_path / "t.csv")
+    first = load_table(tmp_path, "t")
+    first.loc[0, "index_pct"] = 99.0
+    assert load_table(tmp_path, "t")["index_pct"].tolist() == [1.0, 2.0]
+    write_csv(pd.DataFrame({"unit_id": ["a", "b"], "index_pct": [3.0, 4.0]}), tmp_path / "t.csv")
+    assert load_table(tmp_path, "t")["index_pct"].tolist() == [3.0, 4.0]
+    (tmp_path / "t.csv").unlink()
+    with pytest.raises(FileNotFoundError):
+        load_table(tmp_path, "t")
+
+
 def test_a_table_without_hostile_text_is_written_as_pandas_writes_it():
     frame = pd.DataFrame({"unit_id": ["a", "b"], "unit_name": ["Sở A", "Xã B"], "v": [-1.5, 2.0]})
     assert cells.csv_document(frame) == frame.to_csv(index=False, lineterminator="\n")
