@@ -81,6 +81,17 @@ def test_both_languages_side_by_side_from_excel_input(first_run: FirstRun):
     assert manifest["languages"] == ["vi", "en"]
     record = next(n for n in manifest["notebooks"] if n["notebook"] == "04_fairness")
     assert set(record["languages"]) == {"vi", "en"}
+    # the notebooks that save tables ran in both languages side by side, only the Vietnamese run
+    # saving: the published tables name the criteria in Vietnamese, as the framework does
+    for stem in ("04_fairness", "08_criteria"):
+        for name, saved in ((f"{stem}.ipynb", None), (f"{stem}.en.ipynb", False)):
+            nb = json.loads((folder / "notebooks" / name).read_text(encoding="utf-8"))
+            assert nb["metadata"]["papermill"]["parameters"].get("save_tables") is saved, name
+    processed = project / "data" / "processed" / "synthetic-province" / "2024"
+    named = pd.read_csv(processed / "deductions_by_criterion.csv", dtype=str)
+    framework = pd.read_csv(processed / "criterion_index.csv", dtype=str)
+    vietnamese = dict(zip(framework["code"], framework["name_vi"]))
+    assert len(named) and all(vietnamese[c] == n for c, n in zip(named["criterion"], named["name"]))
 
 
 def test_data_docs_are_published_for_every_run(first_run: FirstRun):

@@ -58,28 +58,30 @@ def execute_in_pool(notebook: Path, executed: Path, params: dict) -> tuple[str, 
     return notebook_pool().submit(run_notebook, notebook, executed, params).result()
 
 
-# The order the languages of one notebook run in when they run one after the other: Vietnamese
-# last, so that the tables a notebook writes (some name criteria in the report's language) are
-# the Vietnamese run's, as they were when only Vietnamese was built.
-LANGUAGE_ORDER = ("en", "vi")
+# The language whose run of a notebook that writes tables saves them (``Notebook.writes``): the
+# tables name criteria in the report's language, and the published ones are the Vietnamese run's,
+# as they were when only Vietnamese was built. The other language's run, beside it, saves nothing.
+SAVING_LANGUAGE = "vi"
 
 
 def execute_languages(
-    notebook: Path, executed: dict[str, Path], params: dict, one_by_one: bool
+    notebook: Path, executed: dict[str, Path], params: dict, writes: bool
 ) -> dict[str, tuple[str, str, float]]:
     """Run ``notebook`` once per language of ``executed`` (language → executed notebook), with
-    ``params`` and that language's ``lang``: side by side on the notebook threads, or, when the
-    notebook writes tables (``one_by_one``), one after the other in ``LANGUAGE_ORDER``. Returns
-    language → (status, message, seconds). Never call it from a notebook thread."""
+    ``params`` and that language's ``lang``, side by side on the notebook threads. A notebook that
+    writes tables (``writes``) saves them in its ``SAVING_LANGUAGE`` run only: the others are
+    given ``save_tables=False``. Returns language → (status, message, seconds). Never call it from
+    a notebook thread."""
 
     def one(lang: str) -> tuple[str, str, float]:
         started = time.time()
-        status, message = run_notebook(notebook, executed[lang], {**params, "lang": lang})
+        own = {**params, "lang": lang}
+        if writes and lang != SAVING_LANGUAGE:
+            own["save_tables"] = False
+        status, message = run_notebook(notebook, executed[lang], own)
         return status, message, round(time.time() - started, 2)
 
-    order = [lang for lang in LANGUAGE_ORDER if lang in executed]
-    if one_by_one:
-        return {lang: notebook_pool().submit(one, lang).result() for lang in order}
+    order = sorted(executed, key=lambda lang: lang != SAVING_LANGUAGE)
     futures = {lang: notebook_pool().submit(one, lang) for lang in order}
     done, faults = {}, []
     for lang, future in futures.items():  # both finish before a fault is raised: neither writes

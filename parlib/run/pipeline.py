@@ -22,8 +22,9 @@ class Notebook:
     after the year's notebooks; ``dataset``: once per dataset, after all its years) and the page it
     publishes (relative to the year's, the unit folder's or the dataset's reports folder), in
     Vietnamese (the English page sits beside it, ``parlib.publish.pages.localized``). ``writes``:
-    the notebook writes tables into the year's output folder, so its two languages run one after
-    the other (Vietnamese last), not side by side. ``tracking``: a dataset page that only a
+    the notebook writes tables into the year's output folder (some name criteria in the report's
+    language): only its Vietnamese run saves them, its English run, beside it, is given
+    ``save_tables=False``. ``tracking``: a dataset page that only a
     dataset declaring ``[tracking.<year>]`` has; it is rebuilt when a tracking file changes."""
 
     stem: str
@@ -67,9 +68,11 @@ LANGS = ("vi", "en")  # every run builds both, side by side (parlib.publish.page
 BASE_PARAMETERS = ("dataset", "year", "lang", "raw_root", "processed_root", "reports_root")
 
 
-# Parameters the runner sets itself (the unit a profile shows, where other years are read, and
-# ``validated``: the preflight has read, validated and computed the year); never with -p.
-RUNNER_PARAMETERS = ("unit_id", "history_root", "validated")
+# Parameters the runner sets itself (the unit a profile shows, where other years are read,
+# ``validated``: the preflight has read, validated and computed the year, and ``save_tables``:
+# False for the English run of a notebook that saves tables, beside the Vietnamese run that saves
+# them); never with -p.
+RUNNER_PARAMETERS = ("unit_id", "history_root", "validated", "save_tables")
 
 
 DATA_ERRORS = ("ValidationFailed", "DataError")

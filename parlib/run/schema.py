@@ -44,6 +44,10 @@ class RunParameters(Declared):
     validated: bool = Field(
         False, description="True: the runner's preflight already read and checked the inputs"
     )
+    save_tables: bool = Field(
+        True,
+        description="False: a second language's run, beside the one that saves the tables",
+    )
 
 
 class NotebookParameters(FairnessParameters, RunParameters):
