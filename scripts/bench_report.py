@@ -162,7 +162,8 @@ def _profile_records(folder: Path, dataset: str) -> list[dict]:
 
 def bench_profiles(sizes: list[int], repeats: int = 1) -> dict:
     """Unit profiles of a SYNTHETIC national-scale year of ``n`` units, for each ``n``: their
-    seconds from ``run.json`` (one execution for all units), beside the calibration workload."""
+    seconds from ``run.json`` (the step's elapsed seconds: one execution for all units per
+    language, both languages side by side), beside the calibration workload."""
     if not SYNTHETIC_NATIONAL.is_file():
         return {
             "skipped": f"{SYNTHETIC_NATIONAL.relative_to(ROOT)} is not in this tree yet "

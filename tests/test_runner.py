@@ -142,6 +142,11 @@ def test_jobs_run_datasets_side_by_side_each_process_logging_its_years(first_run
         manifest = json.loads((folder / "run.json").read_text())
         assert manifest["outcome"] == "success" and len(manifest["fingerprint"]) == 64
         assert [n["notebook"] for n in manifest["notebooks"]][0] == "01_ingest"
+        # the profiles: one record, both languages run side by side (the step took less than
+        # the two one after the other would have)
+        (profiles,) = [n for n in manifest["notebooks"] if n["notebook"] == "06_unit_profiles"]
+        assert profiles["units"] == units and set(profiles["languages"]) == {"vi", "en"}
+        assert profiles["seconds"] < sum(profiles["languages"].values()), profiles
         log = (folder / "run.log").read_text(encoding="utf-8").splitlines()
         assert re.fullmatch(rf"\d\d:\d\d:\d\d {ds} {year}: running", log[0]), log[:1]
         assert re.fullmatch(rf"\d\d:\d\d:\d\d {ds} {year}: success in [\d.]+s", log[-1]), log[-1:]

@@ -1,6 +1,6 @@
 """Fan-out: the notebooks a run executes beside a dataset-year's own — the unit profiles, every unit
-of the staged results from ONE execution of ``06_unit_profiles`` per language (its section
-builders are ``parlib.publish.profile_doc``'s) — and the dataset-level pages (trends), rendered
+of the staged results from ONE execution of ``06_unit_profiles`` per language, the two languages
+side by side (its section builders are ``parlib.publish.profile_doc``'s) — and the dataset-level pages (trends), rendered
 from the published years.
 """
 
@@ -12,6 +12,7 @@ import os
 import shutil
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,6 +87,65 @@ def _run_unit_profiles(
     }
     if status != "success":
         record["message"] = f"{stem}: {message}"
+    return record
+
+
+_BESIDE: list[ThreadPoolExecutor] = []  # the threads running the languages' profiles side by side
+
+
+def run_unit_profiles(
+    cfg: DatasetConfig,
+    year: int,
+    params: dict,
+    root: Path,
+    out_processed: Path,
+    out_reports: Path,
+) -> dict:
+    """Every unit's profile in both languages, side by side (``_run_unit_profiles`` once per
+    language, each on a notebook thread's kernel): the record for ``run.json`` has the step's
+    elapsed ``seconds``, each language's own (``languages``) and the first failure's ``status``
+    and ``message``. Each language's result is logged. A full disk or a read-only folder is raised
+    once both languages are done (neither writes into a staging folder after it is removed)."""
+
+    if not _BESIDE:
+        _BESIDE.append(ThreadPoolExecutor(len(LANGS), thread_name_prefix="profiles"))
+    started = time.time()
+    futures = {
+        lang: _BESIDE[0].submit(
+            _run_unit_profiles,
+            cfg,
+            year,
+            lang,
+            {**params, "lang": lang},
+            root,
+            out_processed,
+            out_reports,
+        )
+        for lang in LANGS
+    }
+    done, faults = {}, []
+    for lang, future in futures.items():
+        try:
+            done[lang] = future.result()
+        except Exception as exc:  # noqa: BLE001 - raised below, once both are done
+            faults.append(exc)
+    if faults:
+        raise faults[0]
+    for lang, r in done.items():
+        log.info(
+            f"  {cfg.name} {year} {r['notebook']} {r['status']:<8} "
+            f"{r['seconds']:6.1f}s ({r['units']} units, {lang})"
+        )
+    failed = [r for r in done.values() if r["status"] != "success"]
+    record = {
+        "notebook": UNIT_NOTEBOOK[0],
+        "status": failed[0]["status"] if failed else "success",
+        "seconds": round(time.time() - started, 2),
+        "units": done[LANGS[0]]["units"],
+        "languages": {lang: r["seconds"] for lang, r in sorted(done.items())},
+    }
+    if failed:
+        record["message"] = failed[0]["message"]
     return record
 
 

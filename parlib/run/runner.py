@@ -41,7 +41,7 @@ from parlib.publish.shell import year_frame
 from parlib.publish.views import load_validation, unit_names_at
 from parlib.run import kernels, memo, preflight, runlog
 from parlib.run.execute import execute_languages, export_html, root_parameter
-from parlib.run.fanout import Outcome, _run_unit_profiles, run_dataset
+from parlib.run.fanout import Outcome, run_dataset, run_unit_profiles
 from parlib.run.fingerprints import fingerprint, published_fingerprint
 from parlib.run.locking import Lock, clean_staging, journal
 from parlib.run.parameters import parse_extra_parameters, plan
@@ -212,20 +212,11 @@ def _build_year(
             target = out_reports / localized(RESULTS_WORKBOOK, lang)
             export.write_workbook(out_processed, target, lang, prov)
         annex.write_annex(out_processed, out_reports, cfg, year, prov)  # phu-luc.docx, .xlsx
-        for lang in LANGS:
-            record = _run_unit_profiles(
-                cfg, year, lang, {**base, "lang": lang, **extra}, root, out_processed, out_reports
-            )
-            record = {**record, "lang": lang}
-            outcome.notebooks.append(record)
-            log.info(
-                f"  {dataset} {year} {record['notebook']} {record['status']:<8} "
-                f"{record['seconds']:6.1f}s ({record['units']} units, {lang})"
-            )
-            if record["status"] != "success":
-                outcome.status = record["status"]
-                outcome.message = record["message"]
-                break
+        record = run_unit_profiles(cfg, year, {**base, **extra}, root, out_processed, out_reports)
+        outcome.notebooks.append(record)
+        if record["status"] != "success":
+            outcome.status = record["status"]
+            outcome.message = record["message"]
     depth = 2 if outcome.status == "success" else 3  # reports/<ds>/<year>/ or reports/_failed/...
     for executed, page, label, lang in executed_pages:
         if executed.is_file():
