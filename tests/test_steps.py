@@ -128,7 +128,7 @@ def test_fairness_parameters_declare_notebook_04s_parameters():
     in_notebook = {
         name: ast.literal_eval(info["default"])
         for name, info in declared.items()
-        if name not in pipeline.BASE_PARAMETERS
+        if name not in pipeline.BASE_PARAMETERS and name not in pipeline.RUNNER_PARAMETERS
     }
     assert in_notebook == own
 
