@@ -83,11 +83,18 @@ def execute_languages(
 
     order = sorted(executed, key=lambda lang: lang != SAVING_LANGUAGE)
     futures = {lang: notebook_pool().submit(one, lang) for lang in order}
+    return all_results(futures)
+
+
+def all_results(futures: dict) -> dict:
+    """Each future's result, by its key, once every one has finished: a fault is raised (the
+    first) only when all are done, so that none writes into a staging folder after it is
+    removed."""
     done, faults = {}, []
-    for lang, future in futures.items():  # both finish before a fault is raised: neither writes
-        try:  # into a staging folder after it is removed
-            done[lang] = future.result()
-        except Exception as exc:  # noqa: BLE001 - raised below, once both are done
+    for key, future in futures.items():
+        try:
+            done[key] = future.result()
+        except Exception as exc:  # noqa: BLE001 - raised below, once all are done
             faults.append(exc)
     if faults:
         raise faults[0]

@@ -1,7 +1,7 @@
 """Fan-out: the notebooks a run executes beside a dataset-year's own — the unit profiles, every unit
 of the staged results from ONE execution of ``06_unit_profiles`` per language, the two languages
-side by side (its section builders are ``parlib.publish.profile_doc``'s) — and the dataset-level pages (trends), rendered
-from the published years.
+side by side (its section builders are ``parlib.publish.profile_doc``'s) — and the dataset-level
+pages (trends), rendered from the published years.
 """
 
 from __future__ import annotations
@@ -21,7 +21,13 @@ from parlib.config.dataset import DatasetConfig, load_dataset
 from parlib.core import paths
 from parlib.publish.pages import localized
 from parlib.publish.shell import dataset_frame, year_frame
-from parlib.run.execute import execute_in_pool, execute_languages, export_html, root_parameter
+from parlib.run.execute import (
+    all_results,
+    execute_in_pool,
+    execute_languages,
+    export_html,
+    root_parameter,
+)
 from parlib.run.pipeline import (
     DATASET_NOTEBOOKS,
     LANGS,
@@ -123,14 +129,7 @@ def run_unit_profiles(
         )
         for lang in LANGS
     }
-    done, faults = {}, []
-    for lang, future in futures.items():
-        try:
-            done[lang] = future.result()
-        except Exception as exc:  # noqa: BLE001 - raised below, once both are done
-            faults.append(exc)
-    if faults:
-        raise faults[0]
+    done = all_results(futures)
     for lang, r in done.items():
         log.info(
             f"  {cfg.name} {year} {r['notebook']} {r['status']:<8} "
