@@ -81,9 +81,7 @@ def execute_languages(
         status, message = run_notebook(notebook, executed[lang], own)
         return status, message, round(time.time() - started, 2)
 
-    order = sorted(executed, key=lambda lang: lang != SAVING_LANGUAGE)
-    futures = {lang: notebook_pool().submit(one, lang) for lang in order}
-    return all_results(futures)
+    return all_results({lang: notebook_pool().submit(one, lang) for lang in executed})
 
 
 def all_results(futures: dict) -> dict:

@@ -118,14 +118,7 @@ def run_unit_profiles(
     started = time.time()
     futures = {
         lang: _BESIDE[0].submit(
-            _run_unit_profiles,
-            cfg,
-            year,
-            lang,
-            {**params, "lang": lang},
-            root,
-            out_processed,
-            out_reports,
+            _run_unit_profiles, cfg, year, lang, params, root, out_processed, out_reports
         )
         for lang in LANGS
     }

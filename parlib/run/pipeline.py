@@ -24,8 +24,8 @@ class Notebook:
     Vietnamese (the English page sits beside it, ``parlib.publish.pages.localized``). ``writes``:
     the notebook writes tables into the year's output folder (some name criteria in the report's
     language): only its Vietnamese run saves them, its English run, beside it, is given
-    ``save_tables=False``. ``tracking``: a dataset page that only a
-    dataset declaring ``[tracking.<year>]`` has; it is rebuilt when a tracking file changes."""
+    ``save_tables=False``. ``tracking``: a dataset page that only a dataset declaring
+    ``[tracking.<year>]`` has; it is rebuilt when a tracking file changes."""
 
     stem: str
     label: str

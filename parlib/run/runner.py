@@ -10,8 +10,8 @@ Out: for each dataset-year, ``data/processed/<dataset>/<year>/`` (tables), ``rep
 name (``05_report.html``), English beside it (``05_report.en.html``, ``parlib.publish.pages``); the
 preflight (reading, validation, scoring) once per year, each report notebook once per language,
 side by side (a notebook that writes tables saves them in its Vietnamese run, ``Notebook.writes``);
-pages rendered in the shell (``parlib.publish.shell``) once the year's outcome is known. Then ``results.xlsx``,
-``results.en.xlsx`` and the annex ``phu-luc.docx`` / ``.xlsx``, the unit profiles
+pages rendered in the shell (``parlib.publish.shell``) once the year's outcome is known. Then
+``results.xlsx``, ``results.en.xlsx`` and the annex ``phu-luc.docx`` / ``.xlsx``, the unit profiles
 (``parlib.run.fanout``); after all years of a dataset ``07_trends`` (``trends.html``, ``.en.html``).
 Everything is built in a staging folder and swapped into place only when every notebook succeeds
 (``parlib.core.swap``: even killed midway it loses no complete copy); a failed run's pages go to
