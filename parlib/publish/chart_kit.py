@@ -22,9 +22,7 @@ of ranks per unit), ``legend_below`` (only drawn, labelled artists), area names 
 
 from __future__ import annotations
 
-import io
 import math
-import struct
 import textwrap
 import weakref
 
@@ -39,7 +37,7 @@ from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator  # noqa: E402
 
 from parlib.core.labels import number, t  # noqa: E402
-from parlib.publish import palette  # noqa: E402
+from parlib.publish import figure_png, palette  # noqa: E402
 
 WIDTH = 6.7  # inches: 170 mm, an A4 page's text width
 DPI = 120  # pixels per inch of the PNG: 6.7 in → 804 px (was 8 in × 110 = 880 px)
@@ -53,7 +51,7 @@ STYLE = {
     "legend.fontsize": 9,
     "legend.title_fontsize": 9,
     "figure.titlesize": 11,
-    "figure.dpi": 110,
+    "figure.dpi": DPI,  # laid out at the dpi it is saved at: layout and render share text sizes
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.titleweight": "bold",
@@ -62,6 +60,7 @@ STYLE = {
     "text.parse_math": False,  # every Text: titles, tick labels, legends, annotations, colorbars
 }
 plt.rcParams.update(STYLE)
+figure_png.install_metrics_cache()
 
 _ALT: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -190,12 +189,10 @@ def names_sentence(names, lang: str) -> str:
 
 
 def png(fig) -> tuple[bytes, float]:
-    """The figure as PNG (cropped to what it draws) and its width in inches; closes the figure."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
+    """The figure as PNG (cropped to what it draws, drawn once: ``figure_png``) and its width in
+    inches; closes the figure."""
+    data, width = figure_png.png(fig, DPI)
     plt.close(fig)
-    data = buffer.getvalue()
-    width = struct.unpack(">I", data[16:20])[0]  # the PNG header's width (IHDR)
     return data, width / DPI
 
 
