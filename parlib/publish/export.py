@@ -10,19 +10,19 @@ lòng (SIPAS)" — and each appraisal round) and the values that are codes (unit
 rules, statuses, measures, sources, parts, yes/no: ``central_branch`` is "Cơ quan ngành dọc");
 names, numbers and free text as they are. The unit results lead with the block, the rank within it,
 the unit's code (``unit_id``, "Mã đơn vị") and name; the table and column names and the English
-headers stay on a columns sheet (``Các cột``). Written atomically. Every text cell is stored as
-text (``core.cells.sheet``): a unit called ``=HYPERLINK(…)`` is a name, not a formula.
+headers stay on a columns sheet (``Các cột``). Written atomically, with XlsxWriter
+(``core.xlsx``: three times openpyxl's speed here). Every text cell is stored as text: a unit
+called ``=HYPERLINK(…)`` is a name, not a formula.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
 import pandas as pd
 
-from parlib.core import cells
+from parlib.core import xlsx
 from parlib.core.labels import catalogue, code_name, decimal_commas, maybe, t
 from parlib.core.storage import write_bytes
 from parlib.publish import blocks
@@ -170,20 +170,21 @@ def sheet_title(name: str, lang: str) -> str:
 
 
 def _sheet_name(name: str, used: set[str]) -> str:
-    """Excel allows 31 characters, none of ``[]:*?/\\``, and no duplicates."""
-    base = SHEET_CHARS.sub(" ", name)[:31]
+    """Excel allows 31 characters, none of ``[]:*?/\\``, no ``'`` first or last, and no
+    duplicates, whatever their case (``used`` holds the names taken, case-folded)."""
+    base = SHEET_CHARS.sub(" ", name)[:31].strip("'") or "_"
     candidate, i = base, 2
-    while candidate in used:
+    while candidate.casefold() in used:
         candidate = f"{base[:28]}_{i}"
         i += 1
-    used.add(candidate)
+    used.add(candidate.casefold())
     return candidate
 
 
 def write_workbook(processed: Path, target: Path, lang: str, prov: dict) -> Path:
     """Write ``target`` (xlsx) from the tables in ``processed``; returns ``target``."""
 
-    buffer = io.BytesIO()
+    book = xlsx.Book()
     used: set[str] = set()
     mapping = []
     components = (
@@ -194,45 +195,46 @@ def write_workbook(processed: Path, target: Path, lang: str, prov: dict) -> Path
     parts = part_labels(components, lang)
     english = part_labels(components, "en")
     names = component_names(components, lang)
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name in tables(processed):
-            frame = ordered(name, load_table(processed, name))
-            headers = [header(c, lang, parts) for c in frame.columns]
-            if len(set(headers)) < len(headers):  # two columns share a label: number the twins
-                headers = _distinct(headers)
-            sheet = _sheet_name(sheet_title(name, lang), used)
-            localized_values(frame, lang, names).to_excel(
-                writer, sheet_name=sheet, index=False, header=headers
-            )
-            writer.sheets[sheet].freeze_panes = "A2"
-            mapping += [
-                (sheet, c, h, header(c, "en", english), name)
-                for c, h in zip(frame.columns, headers)
-            ]
-        rows = [
-            (t("dataset", lang), prov.get("dataset", "")),
-            (t("year", lang), prov.get("year", "")),
-            (t("methodology", lang), prov.get("methodology", "")),
-            (t("generated_at", lang), prov.get("generated_at", "")),
-            (t("package_version", lang), prov.get("versions", {}).get("parlib", "")),
-            (
-                t("parameters", lang),
-                ", ".join(
-                    f"{k}={public_parameter(k, v)}" for k, v in prov.get("parameters", {}).items()
-                ),
+    for name in tables(processed):
+        frame = ordered(name, load_table(processed, name))
+        headers = [header(c, lang, parts) for c in frame.columns]
+        if len(set(headers)) < len(headers):  # two columns share a label: number the twins
+            headers = _distinct(headers)
+        sheet = _sheet_name(sheet_title(name, lang), used)
+        book.table(sheet, localized_values(frame, lang, names), headers, freeze=True)
+        mapping += [
+            (sheet, c, h, header(c, "en", english), name) for c, h in zip(frame.columns, headers)
+        ]
+    rows = [
+        (t("dataset", lang), prov.get("dataset", "")),
+        (t("year", lang), prov.get("year", "")),
+        (t("methodology", lang), prov.get("methodology", "")),
+        (t("generated_at", lang), prov.get("generated_at", "")),
+        (t("package_version", lang), prov.get("versions", {}).get("parlib", "")),
+        (
+            t("parameters", lang),
+            ", ".join(
+                f"{k}={public_parameter(k, v)}" for k, v in prov.get("parameters", {}).items()
             ),
-        ]
-        rows += [
-            (f"{t('inputs', lang)}: {public_path(i['path'])}", i["sha256"])
-            for i in prov.get("inputs", [])
-        ]
-        pd.DataFrame(rows, columns=[t("figure_item", lang), t("value", lang)]).to_excel(
-            writer, sheet_name=_sheet_name(sheet_title("provenance", lang), used), index=False
-        )
-        columns = [t(k, lang) for k in ("sheet", "column_name", "header_shown", "header_en")]
-        pd.DataFrame(mapping, columns=[*columns, t("table", lang)]).to_excel(
-            writer, sheet_name=_sheet_name(sheet_title("columns", lang), used), index=False
-        )
-        for worksheet in writer.sheets.values():
-            cells.sheet(worksheet)  # pandas hands "=…" text to openpyxl, which stores a formula
-    return write_bytes(Path(target), buffer.getvalue())
+        ),
+    ]
+    rows += [
+        (f"{t('inputs', lang)}: {public_path(i['path'])}", i["sha256"])
+        for i in prov.get("inputs", [])
+    ]
+    about = [t("figure_item", lang), t("value", lang)]
+    book.table(
+        _sheet_name(sheet_title("provenance", lang), used),
+        pd.DataFrame(rows, columns=about, dtype=object),
+        about,
+        freeze=False,
+    )
+    columns = [*(t(k, lang) for k in ("sheet", "column_name", "header_shown", "header_en"))]
+    columns.append(t("table", lang))
+    book.table(
+        _sheet_name(sheet_title("columns", lang), used),
+        pd.DataFrame(mapping, columns=columns),
+        columns,
+        freeze=False,
+    )
+    return write_bytes(Path(target), book.close())
