@@ -103,3 +103,14 @@ def test_shared_text_sizes_are_matplotlib_s_own_for_any_agg_renderer():
 def test_the_charts_measure_text_through_the_shared_sizes():
     assert matplotlib.text._get_text_metrics_with_cache is figure_png._metrics
     assert plt.rcParams["figure.dpi"] == chart_kit.DPI
+
+
+def test_an_opaque_figure_is_rgb_and_a_transparent_one_keeps_its_alpha():
+    opaque, _ = figure_png.png(_legend_chart(), chart_kit.DPI)
+    assert Image.open(io.BytesIO(opaque)).mode == "RGB"
+    fig = _legend_chart()
+    fig.patch.set_alpha(0.0)
+    clear, _ = figure_png.png(fig, chart_kit.DPI)
+    image = Image.open(io.BytesIO(clear))
+    assert image.mode == "RGBA" and image.getextrema()[3][0] == 0
+    plt.close("all")
