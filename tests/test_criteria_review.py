@@ -6,6 +6,7 @@ without leaks."""
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -261,3 +262,39 @@ def test_the_page_has_no_leak_in_either_language(synthetic_2024, lang):
     assert leakscan.scan(html, lang, synthetic_2024.unit_index["unit_id"]) == []
     assert t("crit_flag_at_ceiling", lang) in html
     assert ("2023" in html) and (t("crit_history_first", lang) in html)
+
+
+@pytest.fixture(scope="module")
+def synthetic_2025():
+    cfg = load_dataset("synthetic-2025")
+    return score.compute(ingest.load_year(cfg, 2025))
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_year_of_several_blocks_names_its_blocks_and_its_criteria(synthetic_2025, lang):
+    """The review of a year of three blocks (departments, wards, communes): each block by its
+    name in the page's language, never its code, and every criterion by its name; the bonus and
+    penalty criteria (10.1–10.4 of the departments' framework, 8.1–8.3 of the wards' and
+    communes': no maximum in any unit) are listed as having no measures, not as rows of blanks.
+    A redundant criterion's partner is named "tiêu chí 6.2", MoHA's numbering, not a decimal."""
+    rv = criteria_page.analyse(synthetic_2025)
+    assert rv.table["block"].nunique() == 3
+    bonus = rv.table[rv.table["code"].str.startswith("10.")]
+    assert list(bonus["code"]) == ["10.1", "10.2", "10.3", "10.4"]
+    assert (bonus["n_units"] == 0).all() and (bonus["name_vi"] != "").all()
+    assert list(bonus["name_en"])[0] == "Recognised PAR initiatives"  # frameworks/dept-2025.csv
+    page = _Page(lang)
+    criteria_page.show_measures(page, rv)
+    criteria_page.show_pairs(page, rv)
+    criteria_page.show_flagged(page, rv, pd.DataFrame(columns=["block", "code", "flag", "year"]))
+    html = f'<html lang="{lang}"><body>{"".join(page.parts)}</body></html>'
+    assert leakscan.scan(html, lang, synthetic_2025.unit_index["unit_id"]) == []
+    names = synthetic_2025.unit_index.drop_duplicates("block")[f"block_name_{lang}"]
+    cells = re.findall(r"<td>([^<]*)</td>", html)
+    assert set(names) <= set(cells)
+    assert not {"departments", "wards", "communes"} & set(cells)
+    measures = html.split(t("crit_unmaximised", lang))[0]  # the table of measures
+    assert "<code>10.1</code>" not in measures and "<code>10.1</code>" in html
+    listed = html.split(t("crit_unmaximised", lang))[1].split("</table>")[0]
+    bonus_and_penalty = ["10.1", "10.2", "10.3", "10.4"] + ["8.1", "8.2", "8.3"] * 2  # 2 blocks
+    assert re.findall(r"<code>([\d.]+)</code>", listed) == bonus_and_penalty

@@ -95,6 +95,11 @@ class CriterionReview:
     pairs: pd.DataFrame
     thresholds: ReviewThresholds = field(default_factory=ReviewThresholds)
     skipped: str = ""
+    block_names: dict[str, dict[str, str]] = field(default_factory=dict)  # block → lang → name
+
+    def block_name(self, block: str, lang: str) -> str:
+        """The block's name in ``lang`` (its code when the unit table named none)."""
+        return self.block_names.get(block, {}).get(lang) or block
 
     FILES: ClassVar[dict[str, str]] = {"table": "criterion_review", "pairs": "criterion_pairs"}
 
@@ -170,8 +175,8 @@ def _review_block(ci: pd.DataFrame, self_known: bool, th: ReviewThresholds):
     crit = ci[depth > 1]
     total_deducted = crit.loc[crit["code"].isin(leaves), "points_deducted"].sum()
     rows = []
-    for code, g in crit.groupby("code", sort=False):
-        g = g[g["max_points_full"] > 0]
+    for code, every in crit.groupby("code", sort=False):
+        g = every[every["max_points_full"] > 0]  # a bonus or penalty criterion has no maximum
         live = g[g["max_points"] > EPS]
         n, n_live = len(g), len(live)
         at_max = int((live["achieved_points"] >= live["max_points"] - EPS).sum())
@@ -185,9 +190,9 @@ def _review_block(ci: pd.DataFrame, self_known: bool, th: ReviewThresholds):
         rows.append(
             {
                 "code": code,
-                "name_vi": g["name_vi"].iloc[0] if n else "",
-                "name_en": g["name_en"].iloc[0] if n else "",
-                "level": g["level"].iloc[0] if n else "",
+                "name_vi": every["name_vi"].iloc[0],
+                "name_en": every["name_en"].iloc[0],
+                "level": every["level"].iloc[0],
                 "is_leaf": code in leaves,
                 "n_units": n,
                 "n_arising": n_live,
@@ -277,7 +282,20 @@ def review(
         tables.append(table)
         pairs.append(found)
     table = pd.concat(tables, ignore_index=True)[COLUMNS]
-    return CriterionReview(table, pd.concat(pairs, ignore_index=True)[PAIR_COLUMNS], th)
+    pairs = pd.concat(pairs, ignore_index=True)[PAIR_COLUMNS]
+    return CriterionReview(table, pairs, th, block_names=block_names(unit_index))
+
+
+def block_names(unit_index: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """Each block's name in each language, from the unit table's ``block_name_vi/en``."""
+    if not {"block", "block_name_vi", "block_name_en"} <= set(unit_index.columns):
+        return {}
+    named = unit_index.drop_duplicates("block")
+    text = lambda v: "" if pd.isna(v) else str(v)  # noqa: E731
+    return {
+        str(r.block): {"vi": text(r.block_name_vi), "en": text(r.block_name_en)}
+        for r in named.itertuples(index=False)
+    }
 
 
 def flag_history(history_root: Path, dataset: str, years: list[int]) -> pd.DataFrame:

@@ -72,7 +72,9 @@ def reasons(row: pd.Series, lang: str) -> list[tuple[str, str]]:
             )
         else:
             why = ""
-        codes = ", ".join(str(row["same_as"]).split(";"))
+        codes = ", ".join(  # "tiêu chí 6.2": a code read as MoHA's numbering, not a decimal
+            t("criterion_ref", lang, code=c) for c in str(row["same_as"]).split(";") if c
+        )
         label = t(f"crit_flag_{flag}", lang, codes=codes)
         out.append((label, why))
     return out
@@ -119,13 +121,22 @@ def flagged_table(rv: CriterionReview, past: pd.DataFrame, lang: str) -> pd.Data
     out = pd.DataFrame(
         rows, columns=["block", "code", "name", "flag", "reason", "history", "order"]
     )
-    return out.sort_values("order", kind="stable", ignore_index=True).drop(columns="order")
+    out = out.sort_values("order", kind="stable", ignore_index=True).drop(columns="order")
+    return _block_shown(out, rv, lang)
 
 
 def _with_block(rv: CriterionReview, columns: list[Column]) -> list[Column]:
-    """``columns``, led by the block's when the year has several (a code repeats across them)."""
+    """``columns``, led by the block's name when the year has several (a code repeats across
+    them); the frame shown carries it as ``block_shown`` (``_block_shown``)."""
     several = rv.table["block"].nunique() > 1
-    return ([Column("block", "block")] if several else []) + columns
+    return ([Column("block_shown", "block")] if several else []) + columns
+
+
+def _block_shown(frame: pd.DataFrame, rv: CriterionReview, lang: str) -> pd.DataFrame:
+    """``frame`` with its block's name in ``lang`` beside the block's code."""
+    out = frame.copy()
+    out["block_shown"] = [rv.block_name(str(b), lang) for b in out["block"]]
+    return out
 
 
 def show_thresholds(s, rv: CriterionReview) -> None:
@@ -181,7 +192,7 @@ def measures_frame(rv: CriterionReview, lang: str) -> pd.DataFrame:
     out["flag_shown"] = [
         "; ".join(label for label, _ in reasons(r, lang)) for _, r in out.iterrows()
     ]
-    return out
+    return _block_shown(out, rv, lang)
 
 
 def show_measures(s, rv: CriterionReview) -> None:
@@ -202,7 +213,13 @@ def show_measures(s, rv: CriterionReview) -> None:
         Column("deducted_share_pct", "crit_col_deducted", kind="num", decimals=1),
         Column("flag_shown", "crit_col_flags"),
     ]
-    s.show(markup.html_table(measures_frame(rv, s.lang), _with_block(rv, columns), s.lang))
+    shown = measures_frame(rv, s.lang)
+    s.show(markup.html_table(shown[shown["n_units"] > 0], _with_block(rv, columns), s.lang))
+    without = shown[shown["n_units"] == 0]
+    if len(without):
+        s.say(s.t("crit_unmaximised"))
+        listed = [Column("code", "code", kind="code"), Column("name", "name")]
+        s.show(markup.html_table(without, _with_block(rv, listed), s.lang))
 
 
 def show_pairs(s, rv: CriterionReview) -> None:
@@ -213,13 +230,13 @@ def show_pairs(s, rv: CriterionReview) -> None:
     s.section(s.t("crit_pairs_title"), reading, anchor="redundant-pairs")
     if len(rv.pairs):
         columns = [
-            *([Column("block", "block")] if rv.table["block"].nunique() > 1 else []),
             Column("code_a", "crit_col_code_a", kind="code"),
             Column("code_b", "crit_col_code_b", kind="code"),
             Column("n_common", "crit_col_n_common", kind="int"),
             Column("correlation", "crit_col_correlation", kind="num", decimals=2),
         ]
-        s.show(markup.html_table(rv.pairs, columns, s.lang))
+        shown = _block_shown(rv.pairs, rv, s.lang)
+        s.show(markup.html_table(shown, _with_block(rv, columns), s.lang))
 
 
 def save(rv: CriterionReview, out_dir: Path) -> list:
