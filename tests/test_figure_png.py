@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 
+import matplotlib.figure
+import matplotlib.font_manager
 import matplotlib.pyplot as plt
 import matplotlib.text
 import numpy as np
@@ -114,3 +116,58 @@ def test_an_opaque_figure_is_rgb_and_a_transparent_one_keeps_its_alpha():
     image = Image.open(io.BytesIO(clear))
     assert image.mode == "RGBA" and image.getextrema()[3][0] == 0
     plt.close("all")
+
+
+@pytest.mark.parametrize("layout", ["constrained", "tight"])
+def test_a_figure_laid_out_by_its_engine_is_the_picture_savefig_crops(layout):
+    def chart():
+        fig, ax = plt.subplots(figsize=(4, 3), layout=layout)
+        image = ax.imshow(np.arange(12).reshape(3, 4))
+        fig.colorbar(image, ax=ax, label="Điểm bị trừ")
+        ax.set_title("Sở Tài chính")
+        return fig
+
+    once, width = figure_png.png(chart(), chart_kit.DPI)
+    tight, tight_width = figure_png._savefig(chart(), chart_kit.DPI)
+    a, b = _pixels(once), _pixels(tight)
+    assert abs(a.shape[0] - b.shape[0]) <= 1 and abs(width - tight_width) <= 1
+    assert _best_difference(a, b) < 6.0
+    plt.close("all")
+
+
+def test_a_figure_not_made_through_pyplot_is_saved_by_savefig():
+    fig = matplotlib.figure.Figure(figsize=(3, 2))
+    fig.add_subplot().plot([0, 1], [1, 0])
+    data, width = figure_png.png(fig, chart_kit.DPI)
+    assert Image.open(io.BytesIO(data)).size[0] == width > 0
+
+
+def test_a_changed_font_setting_is_measured_again():
+    font = FontProperties(family="sans-serif", size=9)
+    renderer = RendererAgg(100, 100, 120)
+    first = figure_png._metrics(renderer, "Sở Tài chính", font, False, 120)
+    with matplotlib.rc_context({"text.hinting": "none"}):
+        expected = RendererAgg(10, 10, 120).get_text_width_height_descent(
+            "Sở Tài chính", font, False
+        )
+        assert figure_png._metrics(renderer, "Sở Tài chính", font, False, 120) == pytest.approx(
+            expected
+        )
+        assert expected != pytest.approx(first)
+    chart_kit.reset_style()
+    assert figure_png._agg_metrics.cache_info().currsize == 0
+
+
+def test_a_generic_family_resolved_to_another_font_is_measured_again():
+    font = FontProperties(family="sans-serif", size=9)
+    renderer = RendererAgg(100, 100, 120)
+    dejavu = figure_png._metrics(renderer, "Sở Tài chính", font, False, 120)
+    fallback = matplotlib.font_manager.findfont("DejaVu Serif")
+    with matplotlib.rc_context({"font.sans-serif": ["DejaVu Serif"]}):
+        if matplotlib.font_manager.findfont(font) != fallback:
+            pytest.skip("DejaVu Serif is not installed")
+        serif = figure_png._metrics(renderer, "Sở Tài chính", font, False, 120)
+        expected = RendererAgg(10, 10, 120).get_text_width_height_descent(
+            "Sở Tài chính", font, False
+        )
+    assert serif == pytest.approx(expected) and serif != pytest.approx(dejavu)

@@ -3,6 +3,8 @@ values are empty, what a cell cannot hold is said, and sheet names are ones Exce
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import io
 import logging
 import math
@@ -10,6 +12,7 @@ import re
 import zipfile
 from xml.etree import ElementTree
 
+import numpy as np
 import openpyxl
 import pandas as pd
 
@@ -96,5 +99,50 @@ def test_sheet_names_are_unique_whatever_their_case_and_never_quoted_at_the_ends
     assert len(names[3]) == 31 and names[4] != names[3] and len(names[4]) <= 31
     book = xlsx.Book()
     for name in names:  # XlsxWriter refuses a duplicate or a badly formed name
+        book.table(name, pd.DataFrame({"a": [1]}), ["a"], freeze=False)
+    assert openpyxl.load_workbook(io.BytesIO(book.close())).sheetnames == names
+
+
+def test_dates_booleans_decimals_and_odd_values_are_written_as_what_they_are():
+    frame = pd.DataFrame(
+        {
+            "v": pd.Series(
+                [
+                    datetime.datetime(2024, 12, 4, 10, 30),
+                    datetime.date(2024, 1, 2),
+                    np.bool_(True),
+                    decimal.Decimal("2.5"),
+                    "",
+                    [1, 2],
+                    10**400,
+                    datetime.datetime(2024, 1, 2, tzinfo=datetime.UTC),
+                    pd.NaT,
+                ],
+                dtype=object,
+            )
+        }
+    )
+    sheet = _read(frame, ["Giá trị"])
+    values = [c.value for (c,) in sheet.iter_rows(min_row=2, max_row=10)]
+    assert values[:4] == [
+        datetime.datetime(2024, 12, 4, 10, 30),
+        datetime.datetime(2024, 1, 2),
+        True,
+        2.5,
+    ]
+    assert values[4] is None and values[5] == "[1, 2]" and values[6] == str(10**400)
+    assert values[7] == "2024-01-02T00:00:00+00:00" and values[8] is None
+    assert sheet["A2"].is_date and sheet["A4"].data_type == "b"
+
+
+def test_numbered_and_reserved_sheet_names_are_ones_excel_opens():
+    used: set[str] = set()
+    names = [export._sheet_name("Bảng rất dài " + "x" * 40, used) for _ in range(120)]
+    names += [export._sheet_name("History", used), export._sheet_name("🙂" * 20, used)]
+    assert len(set(n.casefold() for n in names)) == len(names)
+    assert all(len(n.encode("utf-16-le")) // 2 <= 31 for n in names)
+    assert names[-2] == "History_2"
+    book = xlsx.Book()
+    for name in names:
         book.table(name, pd.DataFrame({"a": [1]}), ["a"], freeze=False)
     assert openpyxl.load_workbook(io.BytesIO(book.close())).sheetnames == names

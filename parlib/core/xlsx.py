@@ -8,8 +8,9 @@ reads workbooks and writes the small ones (the annex, the action list, the templ
 Text is safe as in ``core.cells.sheet``: every text goes through ``write_string`` (never
 ``write``, which would turn ``=…`` into a formula, and never a number or an error value), and a
 text a spreadsheet would read as a formula, or that looks like an error value (``#REF!``), gets
-Excel's quote prefix, so it stays text when someone edits it. Numbers are numbers; a missing value
-is an empty cell; an infinite number is written ``inf`` / ``-inf`` as pandas writes it. A text
+Excel's quote prefix, so it stays text when someone edits it. Numbers are numbers, yes/no are
+booleans, dates are Excel's dates; a missing value or an empty text is an empty cell; an infinite
+number is written ``inf`` / ``-inf`` as pandas writes it (``Book.value`` says each type). A text
 longer than a cell holds (32,767 characters) is cut to fit, ending in ``…``, with a warning in the
 log naming the sheet and cell: the processed CSV beside the workbook keeps the whole text.
 
@@ -18,11 +19,14 @@ In: pandas frames with their headers. Out: the workbook's bytes.
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import io
 import logging
 import math
 import numbers
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 
@@ -40,12 +44,27 @@ def quoted(text: str) -> bool:
     return is_formula_like(text) or text in ERROR_VALUES
 
 
+def missing(value: object) -> bool:
+    """None, NaN, NaT or a nullable column's NA: an empty cell."""
+    return (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float) and value != value)
+    )
+
+
 def _number(sheet, row: int, col: int, value) -> None:
-    """A number as a number; NaN and a nullable column's NA as an empty cell; an infinity as
-    pandas writes it."""
-    if value is None or value is pd.NA or value != value:
+    """A number as a number; a missing one as an empty cell; an infinity as pandas writes it; an
+    integer too large for Excel's numbers as its digits."""
+    if missing(value):
         return
-    if math.isinf(value):
+    if isinstance(value, int):
+        try:
+            sheet.write_number(row, col, value)
+        except OverflowError:
+            sheet.write_string(row, col, str(value))
+    elif math.isinf(value):
         sheet.write_string(row, col, "inf" if value > 0 else "-inf")
     else:
         sheet.write_number(row, col, value)
@@ -60,6 +79,7 @@ class Book:
         self._header = self._book.add_format(HEADER)
         self._quoted = self._book.add_format({"quote_prefix": True})
         self._quoted_header = self._book.add_format({**HEADER, "quote_prefix": True})
+        self._date = self._book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
 
     def table(self, name: str, frame: pd.DataFrame, headers: list[str], freeze: bool) -> None:
         """A sheet called ``name``: ``headers`` in a bold first row, then ``frame``'s rows;
@@ -81,15 +101,24 @@ class Book:
             sheet.freeze_panes(1, 0)
 
     def value(self, sheet, row: int, col: int, value: object) -> None:
-        """One cell: text as text, a number as a number, nothing for a missing value."""
+        """One cell: text as text (an empty text as an empty cell), a number as a number, a yes/no
+        as a boolean, a date or time without a time zone as Excel's date (with one: its ISO text),
+        nothing for a missing value; anything else as its text."""
         if isinstance(value, str):
-            self.text(sheet, row, col, value, self._quoted)
-        elif isinstance(value, bool):
-            sheet.write_boolean(row, col, value)
-        elif isinstance(value, numbers.Real):
-            _number(sheet, row, col, value)
-        elif value is None or pd.isna(value):
+            if value:
+                self.text(sheet, row, col, value, self._quoted)
+        elif missing(value):
             return
+        elif isinstance(value, (bool, np.bool_)):
+            sheet.write_boolean(row, col, bool(value))
+        elif isinstance(value, (numbers.Real, decimal.Decimal)):
+            _number(sheet, row, col, float(value) if isinstance(value, decimal.Decimal) else value)
+        elif isinstance(value, datetime.datetime | datetime.date) and not getattr(
+            value, "tzinfo", None
+        ):
+            sheet.write_datetime(row, col, value, self._date)
+        elif isinstance(value, datetime.datetime):
+            self.text(sheet, row, col, value.isoformat(), self._quoted)
         else:
             self.text(sheet, row, col, str(value), self._quoted)
 

@@ -71,6 +71,7 @@ def reset_style() -> None:
     plt.close("all")
     matplotlib.rcdefaults()
     plt.rcParams.update(STYLE)
+    figure_png.forget_metrics()
 
 
 def vi_axis(ax, lang: str, axis: str = "both", decimals: int = 0) -> None:

@@ -169,13 +169,25 @@ def sheet_title(name: str, lang: str) -> str:
     return t(key, lang) if key in catalogue() else name
 
 
+def _fit(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` UTF-16 code units (how Excel counts a sheet name's length)."""
+    while len(text.encode("utf-16-le")) // 2 > limit:
+        text = text[:-1]
+    return text
+
+
+SHEET_LIMIT = 31  # Excel's longest sheet name
+RESERVED_SHEETS = frozenset({"history"})  # Excel keeps "History" for itself
+
+
 def _sheet_name(name: str, used: set[str]) -> str:
-    """Excel allows 31 characters, none of ``[]:*?/\\``, no ``'`` first or last, and no
-    duplicates, whatever their case (``used`` holds the names taken, case-folded)."""
-    base = SHEET_CHARS.sub(" ", name)[:31].strip("'") or "_"
+    """Excel allows 31 characters, none of ``[]:*?/\\``, no ``'`` first or last, no "History",
+    and no duplicates, whatever their case (``used`` holds the names taken, case-folded)."""
+    base = _fit(SHEET_CHARS.sub(" ", name), SHEET_LIMIT).strip("'") or "_"
     candidate, i = base, 2
-    while candidate.casefold() in used:
-        candidate = f"{base[:28]}_{i}"
+    while candidate.casefold() in used | RESERVED_SHEETS:
+        suffix = f"_{i}"
+        candidate = _fit(base, SHEET_LIMIT - len(suffix)).rstrip("'") + suffix
         i += 1
     used.add(candidate.casefold())
     return candidate
