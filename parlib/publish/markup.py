@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+import re
 import sys
 import warnings
 from dataclasses import dataclass
@@ -34,7 +35,8 @@ def setup_notebook() -> None:
     """Reviewer-friendly notebook output: warnings are logged, not shown; no GX chatter.
 
     Warnings go through ``logging`` (``captureWarnings``) to the kernel's stderr, which the rendered
-    page leaves out and the runner writes to the run's log (``parlib.run.execute.export_html``).
+    page leaves out and the runner writes to the run's log (``parlib.run.execute.export_html``),
+    with no local absolute path (``PublicPaths``).
     Deprecations attributed to ``parlib`` are shown once per place, like the notebook's own (Python
     hides other modules' by default), so they reach the log too. Calling it again (a warm kernel
     serves many notebooks) adds nothing.
@@ -45,11 +47,22 @@ def setup_notebook() -> None:
     if not any(h.get_name() == NOTEBOOK_WARNINGS for h in captured.handlers):
         handler = logging.StreamHandler(sys.stderr)
         handler.set_name(NOTEBOOK_WARNINGS)
-        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.setFormatter(PublicPaths("%(message)s"))
         captured.addHandler(handler)
         captured.propagate = False  # once, whatever handlers the kernel's root logger has
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     pd.set_option("display.max_rows", 200)
+
+
+class PublicPaths(logging.Formatter):
+    """A log record with every absolute path as a published page shows it (``paths.display``):
+    a warning names the file that raised it (``/home/…/parlib/publish/plots.py:154``), and the
+    kernel's stderr goes into the executed notebook and the run's log, both published."""
+
+    ABSOLUTE = re.compile(r"(?<![\w.:/])/[^\s:'\"]+")  # not in a URL or a fraction
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self.ABSOLUTE.sub(lambda m: str(paths.display(m[0])), super().format(record))
 
 
 def esc(value: object) -> str:
