@@ -12,10 +12,11 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import logging
+import os
 import re
 import shutil
-import warnings
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -363,27 +364,30 @@ def test_a_rerun_with_nothing_changed_does_nothing_whatever_lang(first_run: Firs
     assert all(before[p] == t for p, t in after.items())
 
 
-def test_a_warning_in_a_notebook_names_its_file_without_a_local_absolute_path(
-    monkeypatch, tmp_path
-):
+def test_a_warning_in_a_notebook_names_its_file_without_a_local_absolute_path(tmp_path):
     """A warning raised while a notebook runs (matplotlib's "Glyph 9 missing" for a unit name
     with a tab) names the file that raised it; the kernel's stderr goes into the executed notebook
-    and the run's log, so the path is the project-relative one (or "<outside the project>/…")."""
-    monkeypatch.setenv("PARLIB_ROOT", str(ROOT))
-    markup.setup_notebook()
-    stream = io.StringIO()
-    handler = next(
-        h
-        for h in logging.getLogger("py.warnings").handlers
-        if h.get_name() == markup.NOTEBOOK_WARNINGS
-    )
-    monkeypatch.setattr(handler, "stream", stream)
+    and the run's log, so the path is the project-relative one (or "<outside the project>/…").
+    Run in a process of its own, as a kernel would: ``setup_notebook`` changes the logging of the
+    process it runs in."""
     inside, outside = ROOT / "parlib" / "publish" / "plots.py", tmp_path / "elsewhere" / "lib.py"
-    for path in (inside, outside):
-        warnings.warn_explicit(
-            "Glyph 9 missing, see http://example.org/a/b and 1/2", UserWarning, str(path), 7
-        )
-    text = stream.getvalue()
+    code = (
+        "import warnings\n"
+        "from parlib.publish import markup\n"
+        "markup.setup_notebook()\n"
+        f"for path in ({str(inside)!r}, {str(outside)!r}):\n"
+        "    warnings.warn_explicit('Glyph 9 missing, see http://example.org/a/b and 1/2',"
+        " UserWarning, path, 7)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PARLIB_ROOT": str(ROOT)},
+        cwd=tmp_path,
+        check=True,
+    )
+    text = done.stderr
     assert "parlib/publish/plots.py:7: UserWarning: Glyph 9 missing" in text
     assert "<outside the project>/elsewhere/lib.py:7" in text
     assert str(ROOT) not in text and str(tmp_path) not in text
