@@ -290,12 +290,9 @@ def block_names(unit_index: pd.DataFrame) -> dict[str, dict[str, str]]:
     """Each block's name in each language, from the unit table's ``block_name_vi/en``."""
     if not {"block", "block_name_vi", "block_name_en"} <= set(unit_index.columns):
         return {}
-    named = unit_index.drop_duplicates("block")
-    text = lambda v: "" if pd.isna(v) else str(v)  # noqa: E731
-    return {
-        str(r.block): {"vi": text(r.block_name_vi), "en": text(r.block_name_en)}
-        for r in named.itertuples(index=False)
-    }
+    named = unit_index.drop_duplicates("block").set_index("block")
+    names = named[["block_name_vi", "block_name_en"]].fillna("").astype(str)
+    return {str(b): {"vi": r.block_name_vi, "en": r.block_name_en} for b, r in names.iterrows()}
 
 
 def flag_history(history_root: Path, dataset: str, years: list[int]) -> pd.DataFrame:

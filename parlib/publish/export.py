@@ -241,8 +241,7 @@ def write_workbook(processed: Path, target: Path, lang: str, prov: dict) -> Path
         about,
         freeze=False,
     )
-    columns = [*(t(k, lang) for k in ("sheet", "column_name", "header_shown", "header_en"))]
-    columns.append(t("table", lang))
+    columns = [t(k, lang) for k in ("sheet", "column_name", "header_shown", "header_en", "table")]
     book.table(
         _sheet_name(sheet_title("columns", lang), used),
         pd.DataFrame(mapping, columns=columns),
